@@ -1,0 +1,81 @@
+/**
+ * Loads and validates an environment file. Every problem is reported in one `ConfigError`, before
+ * anything is synthesized.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { z } from 'zod';
+import { type EnvironmentConfig, validatedEnvironmentSchema } from './schema';
+
+export type { EnvironmentConfig, ServiceName } from './schema';
+export { SERVICE_NAMES } from './schema';
+
+export const ENVIRONMENTS_DIR = path.join(__dirname, 'environments');
+export const DEFAULT_ENVIRONMENT = 'staging';
+
+/** Bad configuration: the message names each problem, the value found and what is allowed. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Names of the environments that have a file in `dir`, sorted. */
+export function knownEnvironments(dir: string = ENVIRONMENTS_DIR): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => file.slice(0, -'.json'.length))
+    .sort();
+}
+
+/** Reads `<dir>/<name>.json` and validates it. */
+export function loadEnvironment(name: string, dir: string = ENVIRONMENTS_DIR): EnvironmentConfig {
+  const known = knownEnvironments(dir);
+  if (!known.includes(name)) {
+    throw new ConfigError(
+      `Unknown environment "${name}" (DROP_ENV). Known environments: ${known.join(', ')}. ` +
+        `Add config/environments/${name}.json to create it.`,
+    );
+  }
+  const file = path.join(dir, `${name}.json`);
+  const shown = path.relative(process.cwd(), file) || file;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`Invalid environment file ${shown}: not valid JSON: ${(error as Error).message}`);
+  }
+  return parseEnvironment(raw, shown, name);
+}
+
+/** Validates an already-parsed environment; `expectedName` is the file's base name. */
+export function parseEnvironment(raw: unknown, source: string, expectedName?: string): EnvironmentConfig {
+  const result = validatedEnvironmentSchema.safeParse(raw, { reportInput: true });
+  const problems = result.success ? [] : result.error.issues.flatMap(describeIssue);
+  if (result.success && expectedName !== undefined && result.data.name !== expectedName) {
+    problems.push(`name: must match the file name "${expectedName}" (found: ${show(result.data.name)})`);
+  }
+  if (problems.length > 0) {
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    throw new ConfigError(
+      `Invalid environment file ${source} (${count}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  }
+  return (result as { data: EnvironmentConfig }).data;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string[] {
+  const at = (segments: PropertyKey[]) => segments.map(String).join('.') || '(file)';
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => `${at([...issue.path, key])}: ${issue.message}`);
+  }
+  return [`${at(issue.path)}: ${issue.message} (found: ${show(issue.input)})`];
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -1,0 +1,223 @@
+/**
+ * The one schema of an environment file (`config/environments/<name>.json`).
+ *
+ * It validates the files at synth, is the TypeScript type of the configuration, and is exported as
+ * JSON Schema (`config/environment.schema.json`, written by `npm run schema`) for editors.
+ * Rules that involve several fields live in `crossFieldRules` below, checked together.
+ */
+import { z } from 'zod';
+import {
+  BACKUP_WINDOW_PATTERN,
+  MAINTENANCE_WINDOW_PATTERN,
+  backupWindowMinutes,
+  maintenanceWindowMinutes,
+  overlappingDays,
+} from './windows';
+
+/** A closed object whose unknown-key error names the keys that are allowed. */
+function closed<T extends z.core.$ZodLooseShape>(shape: T) {
+  const allowed = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown key; allowed keys: ${allowed}` : undefined,
+  });
+}
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    error: 'expected a lower-case DNS name such as "staging.getdrop.no"',
+  });
+
+export const ENVIRONMENT_TIERS = ['staging', 'production'] as const;
+export const CLOUDFLARE_PLANS = ['free', 'pro', 'business', 'enterprise'] as const;
+export const COMPUTE_ENGINES = ['app-runner'] as const;
+export const SERVICE_NAMES = ['web', 'api'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const backend = z.discriminatedUnion('type', [
+  closed({
+    type: z.literal('local').describe('State files at the project root, one per environment and stack.'),
+  }),
+  closed({
+    type: z.literal('s3'),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'expected an S3 bucket name' }),
+    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: 'expected an AWS region such as "eu-west-1"' }),
+    dynamodbTable: z
+      .string()
+      .min(3)
+      .optional()
+      .describe('Lock table. @default - S3 native locking (use_lockfile)'),
+  }),
+  closed({
+    type: z.literal('cloud'),
+    organization: z.string().min(1),
+    hostname: hostname.default('app.terraform.io'),
+    project: z.string().min(1).optional().describe('Terraform Cloud project of the workspaces.'),
+  }),
+]);
+
+const healthCheck = closed({
+  path: z.string().regex(/^\/[A-Za-z0-9/._-]*$/, { error: 'expected an absolute path such as "/v1/health"' }),
+  intervalSeconds: int(1, 20),
+  timeoutSeconds: int(1, 20),
+  healthyThreshold: int(1, 20),
+  unhealthyThreshold: int(1, 20),
+});
+
+const service = closed({
+  port: int(1, 65535),
+  cpu: z.number().positive().describe('vCPU per instance, e.g. 1'),
+  memoryGb: z.number().positive().describe('Memory per instance in GB, e.g. 2'),
+  minInstances: int(1, 25),
+  maxInstances: int(1, 25),
+  concurrency: int(1, 1000).describe('Concurrent requests per instance before scaling out.'),
+  healthCheck,
+});
+
+export const environmentSchema = closed({
+  $schema: z.string().optional(),
+  name: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, { error: 'expected lower-case letters, digits and "-"' }),
+  tier: z.enum(ENVIRONMENT_TIERS).describe('production turns on the production-only rules.'),
+  project: z.string().regex(/^[a-z][a-z0-9]{1,15}$/, { error: 'expected lower-case letters and digits' }),
+  aws: closed({
+    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: 'expected an AWS region such as "eu-west-1"' }),
+    allowedAccountIds: z
+      .array(z.string().regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' }))
+      .optional()
+      .describe('The provider refuses to plan against any other account. @default - any account'),
+  }),
+  backend,
+  ci: closed({
+    githubRepository: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'expected "owner/name"' }),
+    deployBranch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { error: 'expected a branch name' }),
+    oidcProvider: z
+      .enum(['create', 'existing'])
+      .describe('"create" the account-wide GitHub OIDC provider, or use the "existing" one.'),
+  }),
+  registry: closed({
+    keepReleases: int(2, 1000).describe('Images kept per repository; 2 or more so rollback has a previous image.'),
+    untaggedExpiryDays: int(1, 365),
+  }),
+  database: closed({
+    engineVersion: z.literal('16'),
+    instanceClass: z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, { error: 'expected an RDS instance class such as "db.t3.micro"' }),
+    allocatedStorageGb: int(20, 65536),
+    maxAllocatedStorageGb: int(20, 65536).optional().describe('@default - no storage autoscaling'),
+    multiAz: z.boolean(),
+    backupRetentionDays: z
+      .number()
+      .int()
+      .min(1, { error: 'expected 1 to 35 days (0 would turn off backups and point-in-time recovery)' })
+      .max(35, { error: 'expected 1 to 35 days (the RDS maximum)' }),
+    backupWindow: z.string().regex(BACKUP_WINDOW_PATTERN, { error: 'expected "hh24:mi-hh24:mi" in UTC, e.g. "01:00-01:30"' }),
+    maintenanceWindow: z
+      .string()
+      .regex(MAINTENANCE_WINDOW_PATTERN, { error: 'expected "ddd:hh24:mi-ddd:hh24:mi" in UTC, e.g. "sun:03:00-sun:04:00"' }),
+    deletionProtection: z.boolean(),
+  }),
+  compute: closed({
+    engine: z.enum(COMPUTE_ENGINES),
+    services: closed({ web: service, api: service }),
+  }),
+  edge: closed({
+    zone: hostname.describe('The Cloudflare zone, e.g. "getdrop.no".'),
+    hostname: hostname.describe('The public hostname of this environment, inside the zone.'),
+    plan: z.enum(CLOUDFLARE_PLANS),
+    addons: closed({ botManagement: z.boolean(), loadBalancing: z.boolean() }),
+  }),
+});
+
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+
+interface Problem {
+  readonly path: (string | number)[];
+  readonly input: unknown;
+  readonly message: string;
+}
+
+/**
+ * Rules that involve more than one field. Each returns the problems it finds; all run together so
+ * one error lists every problem.
+ */
+export const crossFieldRules: Record<string, (env: EnvironmentConfig) => Problem[]> = {
+  maxInstancesAtLeastMin: (env) =>
+    SERVICE_NAMES.flatMap((name) => {
+      const s = env.compute.services[name];
+      return s.maxInstances < s.minInstances
+        ? [{
+            path: ['compute', 'services', name, 'maxInstances'],
+            input: s.maxInstances,
+            message: `is below minInstances (${s.minInstances}); expected maxInstances >= minInstances`,
+          }]
+        : [];
+    }),
+  healthCheckTimeoutWithinInterval: (env) =>
+    SERVICE_NAMES.flatMap((name) => {
+      const h = env.compute.services[name].healthCheck;
+      return h.timeoutSeconds > h.intervalSeconds
+        ? [{
+            path: ['compute', 'services', name, 'healthCheck', 'timeoutSeconds'],
+            input: h.timeoutSeconds,
+            message: `is longer than intervalSeconds (${h.intervalSeconds}); expected timeoutSeconds <= intervalSeconds`,
+          }]
+        : [];
+    }),
+  productionIsMultiAz: (env) =>
+    env.tier === 'production' && !env.database.multiAz
+      ? [{ path: ['database', 'multiAz'], input: false, message: 'must be true when tier is "production" (failover for the live database)' }]
+      : [],
+  productionHasDeletionProtection: (env) =>
+    env.tier === 'production' && !env.database.deletionProtection
+      ? [{ path: ['database', 'deletionProtection'], input: false, message: 'must be true when tier is "production"' }]
+      : [],
+  storageAutoscalingAboveAllocated: (env) => {
+    const { allocatedStorageGb, maxAllocatedStorageGb } = env.database;
+    return maxAllocatedStorageGb !== undefined && maxAllocatedStorageGb <= allocatedStorageGb
+      ? [{
+          path: ['database', 'maxAllocatedStorageGb'],
+          input: maxAllocatedStorageGb,
+          message: `must be above allocatedStorageGb (${allocatedStorageGb}) to autoscale; omit it to turn autoscaling off`,
+        }]
+      : [];
+  },
+  backupWindowLength: (env) =>
+    backupWindowMinutes(env.database.backupWindow) < 30
+      ? [{ path: ['database', 'backupWindow'], input: env.database.backupWindow, message: 'is shorter than 30 minutes, the RDS minimum' }]
+      : [],
+  maintenanceWindowLength: (env) =>
+    maintenanceWindowMinutes(env.database.maintenanceWindow) < 30
+      ? [{ path: ['database', 'maintenanceWindow'], input: env.database.maintenanceWindow, message: 'is shorter than 30 minutes, the RDS minimum' }]
+      : [],
+  windowsDoNotOverlap: (env) => {
+    const { backupWindow, maintenanceWindow } = env.database;
+    const days = overlappingDays(backupWindow, maintenanceWindow);
+    return days.length > 0
+      ? [{
+          path: ['database', 'backupWindow'],
+          input: backupWindow,
+          message: `overlaps maintenanceWindow "${maintenanceWindow}" (on ${days.join(', ')}); expected a daily window outside it`,
+        }]
+      : [];
+  },
+  hostnameInZone: (env) => {
+    const { zone, hostname: host } = env.edge;
+    return host === zone || host.endsWith(`.${zone}`)
+      ? []
+      : [{ path: ['edge', 'hostname'], input: host, message: `is not in zone "${zone}"; expected "${zone}" or a name ending in ".${zone}"` }];
+  },
+};
+
+/** The schema with the cross-field rules attached: what the loader parses with. */
+export const validatedEnvironmentSchema = environmentSchema.superRefine((env, ctx) => {
+  for (const rule of Object.values(crossFieldRules)) {
+    for (const problem of rule(env)) {
+      ctx.addIssue({ code: 'custom', path: problem.path, input: problem.input, message: problem.message });
+    }
+  }
+});

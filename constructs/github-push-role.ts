@@ -1,0 +1,97 @@
+/**
+ * The IAM role the CI pipeline assumes through GitHub's OIDC provider to push images: only from
+ * the configured repository and branch, and only to the given repositories.
+ */
+import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import type { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Construct } from 'constructs';
+import type { Naming } from './naming';
+
+export const GITHUB_OIDC_URL = 'https://token.actions.githubusercontent.com';
+const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+
+export interface GithubPushRoleProps {
+  readonly naming: Naming;
+  /** The repositories the role may push to. */
+  readonly repositories: readonly EcrRepository[];
+  /** `owner/name` of the GitHub repository whose workflows may assume the role. */
+  readonly githubRepository: string;
+  /** The branch whose workflow runs may assume the role. */
+  readonly branch: string;
+  /**
+   * The GitHub OIDC provider is one per AWS account: `create` it here, or use the `existing` one
+   * (when another stack or environment in the same account created it).
+   */
+  readonly oidcProvider: 'create' | 'existing';
+}
+
+export class GithubPushRole extends Construct {
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: GithubPushRoleProps) {
+    super(scope, id);
+
+    const providerArn =
+      props.oidcProvider === 'create'
+        ? new IamOpenidConnectProvider(this, 'oidc-provider', { url: GITHUB_OIDC_URL, clientIdList: ['sts.amazonaws.com'] }).arn
+        : new DataAwsIamOpenidConnectProvider(this, 'oidc-provider', { url: GITHUB_OIDC_URL }).arn;
+
+    const trust = new DataAwsIamPolicyDocument(this, 'trust', {
+      statement: [
+        {
+          effect: 'Allow',
+          actions: ['sts:AssumeRoleWithWebIdentity'],
+          principals: [{ type: 'Federated', identifiers: [providerArn] }],
+          condition: [
+            { test: 'StringEquals', variable: `${GITHUB_OIDC_HOST}:aud`, values: ['sts.amazonaws.com'] },
+            {
+              test: 'StringEquals',
+              variable: `${GITHUB_OIDC_HOST}:sub`,
+              values: [`repo:${props.githubRepository}:ref:refs/heads/${props.branch}`],
+            },
+          ],
+        },
+      ],
+    });
+
+    this.role = new IamRole(this, 'role', {
+      name: props.naming.resource('ci-push'),
+      description: `Assumed by ${props.githubRepository}@${props.branch} (GitHub Actions OIDC) to push images`,
+      assumeRolePolicy: trust.json,
+      maxSessionDuration: 3600,
+    });
+
+    const permissions = new DataAwsIamPolicyDocument(this, 'permissions', {
+      statement: [
+        {
+          sid: 'EcrLogin',
+          effect: 'Allow',
+          // GetAuthorizationToken has no resource-level permissions.
+          actions: ['ecr:GetAuthorizationToken'],
+          resources: ['*'],
+        },
+        {
+          sid: 'PushAndScanResults',
+          effect: 'Allow',
+          actions: [
+            'ecr:BatchCheckLayerAvailability',
+            'ecr:InitiateLayerUpload',
+            'ecr:UploadLayerPart',
+            'ecr:CompleteLayerUpload',
+            'ecr:PutImage',
+            'ecr:BatchGetImage',
+            'ecr:GetDownloadUrlForLayer',
+            'ecr:DescribeImages',
+            'ecr:DescribeImageScanFindings',
+          ],
+          resources: props.repositories.map((repository) => repository.arn),
+        },
+      ],
+    });
+    new IamRolePolicy(this, 'push', { name: 'push-images', role: this.role.id, policy: permissions.json });
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The one place where names of cloud resources, state keys and workspaces are made.
+ * Every name carries the project and the environment, so environments never collide.
+ */
+import type { EnvironmentConfig } from '../config';
+
+/** The four stacks of an environment, in first-deployment order. */
+export const STACK_IDS = ['registry', 'data', 'compute', 'edge'] as const;
+export type StackId = (typeof STACK_IDS)[number];
+
+const PART = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+export class Naming {
+  readonly project: string;
+  readonly environment: string;
+
+  constructor(config: Pick<EnvironmentConfig, 'project' | 'name'>) {
+    this.project = config.project;
+    this.environment = config.name;
+  }
+
+  /** A resource name such as `drop-staging-ci-push` (IAM roles, KMS aliases, ...). */
+  resource(...parts: string[]): string {
+    return [this.project, this.environment, ...parts.map(checked)].join('-');
+  }
+
+  /** An ECR repository name such as `drop-staging/api`. */
+  repository(service: string): string {
+    return `${this.project}-${this.environment}/${checked(service)}`;
+  }
+
+  /** An SSM parameter name such as `/drop/staging/registry/api-repository-url`. */
+  parameter(stack: StackId, key: string): string {
+    return `/${this.project}/${this.environment}/${stack}/${checked(key)}`;
+  }
+
+  /** The Terraform Cloud workspace of a stack: `drop-staging-registry`. */
+  workspace(stack: StackId): string {
+    return this.resource(stack);
+  }
+
+  /** The S3 state key of a stack: `drop/staging/registry.tfstate`. */
+  stateKey(stack: StackId): string {
+    return `${this.project}/${this.environment}/${stack}.tfstate`;
+  }
+
+  /** The local state file of a stack, at the project root: `terraform.drop-staging-registry.tfstate`. */
+  localStateFile(stack: StackId): string {
+    return `terraform.${this.resource(stack)}.tfstate`;
+  }
+
+  /** Default tags of every AWS resource in a stack. */
+  tags(stack: StackId): Record<string, string> {
+    return { project: this.project, environment: this.environment, stack, 'managed-by': 'cdktf' };
+  }
+}
+
+function checked(part: string): string {
+  if (!PART.test(part)) {
+    throw new Error(`Invalid name part "${part}": expected lower-case letters and digits joined by "-"`);
+  }
+  return part;
+}

@@ -1,0 +1,37 @@
+// @ts-check
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'cdktf.out/', 'coverage/', 'apps/*/.next/', 'apps/*/dist/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      // The package roots of the providers cost seconds and hundreds of MB per process.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@cdktf/provider-aws', message: 'Deep-import the resource: @cdktf/provider-aws/lib/<resource>' },
+            { name: '@cdktf/provider-cloudflare', message: 'Deep-import the resource: @cdktf/provider-cloudflare/lib/<resource>' },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Stacks and constructs get everything from the configuration; the output must not depend on
+    // the machine. main.ts is the one place that reads the environment.
+    files: ['stacks/**/*.ts', 'constructs/**/*.ts', 'config/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read process.env in main.ts only and pass values in.' },
+      ],
+    },
+  },
+);

@@ -1,0 +1,23 @@
+/**
+ * The CDKTF app: loads the environment named by DROP_ENV (default staging) and synthesizes its
+ * four stacks. This is the only place that reads process.env.
+ */
+import { App } from 'cdktf';
+import { ConfigError, DEFAULT_ENVIRONMENT, loadEnvironment } from './config';
+import { buildPlatform } from './stacks';
+
+function main(): void {
+  // Load (and validate) before the App exists: App creates the output directory.
+  const config = loadEnvironment(process.env.DROP_ENV || DEFAULT_ENVIRONMENT);
+  const app = new App();
+  buildPlatform(app, config);
+  app.synth();
+}
+
+try {
+  main();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
+}

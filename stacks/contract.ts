@@ -1,0 +1,62 @@
+/**
+ * The contract between stacks: every value a stack publishes for the others, by name.
+ *
+ * Producers publish with `publish` (one SSM parameter per value under
+ * `/<project>/<env>/<stack>/<key>`); consumers read with `consume` (a data source). No stack reads
+ * another's Terraform state, so each plans on its own, and `cdktf deploy edge compute` needs no
+ * other stack. The keys of a producer are its whole API: `publish` must be given every one.
+ */
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
+import { Construct } from 'constructs';
+import type { Naming } from '../constructs/naming';
+
+/** Producer stack → value key → what the value is. */
+export const CONTRACT = {
+  registry: {
+    apiRepositoryUrl: 'URL of the ECR repository of the api image',
+    apiRepositoryArn: 'ARN of the ECR repository of the api image',
+    webRepositoryUrl: 'URL of the ECR repository of the web image',
+    webRepositoryArn: 'ARN of the ECR repository of the web image',
+  },
+} as const;
+
+export type Producer = keyof typeof CONTRACT;
+export type ContractKey<P extends Producer> = keyof (typeof CONTRACT)[P] & string;
+export type ContractValues<P extends Producer> = { readonly [K in ContractKey<P>]: string };
+
+/** `apiRepositoryUrl` → `api-repository-url`. */
+export function parameterKey(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** Publishes every value of `producer` as an SSM parameter. */
+export function publish<P extends Producer>(
+  scope: Construct,
+  naming: Naming,
+  producer: P,
+  values: ContractValues<P>,
+): void {
+  const descriptions = CONTRACT[producer] as Record<string, string>;
+  for (const key of Object.keys(descriptions)) {
+    new SsmParameter(scope, `contract-${parameterKey(key)}`, {
+      name: naming.parameter(producer, parameterKey(key)),
+      description: descriptions[key],
+      type: 'String',
+      value: (values as Record<string, string>)[key],
+    });
+  }
+}
+
+/** Reads one value another stack published. */
+export function consume<P extends Producer>(
+  scope: Construct,
+  naming: Naming,
+  producer: P,
+  key: ContractKey<P>,
+): string {
+  const id = `contract-${producer}-${parameterKey(key)}`;
+  const existing = scope.node.tryFindChild(id) as DataAwsSsmParameter | undefined;
+  const parameter = existing ?? new DataAwsSsmParameter(scope, id, { name: naming.parameter(producer, parameterKey(key)) });
+  return parameter.value;
+}

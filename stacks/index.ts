@@ -1,0 +1,25 @@
+/** The four stacks of one environment, and the one dependency between them. */
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config';
+import { ComputeStack } from './compute-stack';
+import { DataStack } from './data-stack';
+import { EdgeStack } from './edge-stack';
+import { RegistryStack } from './registry-stack';
+
+export interface Platform {
+  readonly registry: RegistryStack;
+  readonly data: DataStack;
+  readonly compute: ComputeStack;
+  readonly edge: EdgeStack;
+}
+
+export function buildPlatform(app: Construct, config: EnvironmentConfig): Platform {
+  const registry = new RegistryStack(app, { config });
+  const data = new DataStack(app, { config });
+  const compute = new ComputeStack(app, { config });
+  const edge = new EdgeStack(app, { config });
+  // Stacks exchange values through the contract (stacks/contract.ts), not Terraform remote state,
+  // so this is the only declared dependency: `cdktf deploy edge compute` deploys compute first.
+  edge.addDependency(compute);
+  return { registry, data, compute, edge };
+}
