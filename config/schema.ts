@@ -186,16 +186,20 @@ export const crossFieldRules: Record<string, (env: EnvironmentConfig) => Problem
         }]
       : [];
   },
+  // Field checks do not stop these rules, so rules that parse a window skip a malformed one
+  // (its own error is already reported).
   backupWindowLength: (env) =>
-    backupWindowMinutes(env.database.backupWindow) < 30
+    BACKUP_WINDOW_PATTERN.test(env.database.backupWindow) && backupWindowMinutes(env.database.backupWindow) < 30
       ? [{ path: ['database', 'backupWindow'], input: env.database.backupWindow, message: 'is shorter than 30 minutes, the RDS minimum' }]
       : [],
   maintenanceWindowLength: (env) =>
+    MAINTENANCE_WINDOW_PATTERN.test(env.database.maintenanceWindow) &&
     maintenanceWindowMinutes(env.database.maintenanceWindow) < 30
       ? [{ path: ['database', 'maintenanceWindow'], input: env.database.maintenanceWindow, message: 'is shorter than 30 minutes, the RDS minimum' }]
       : [],
   windowsDoNotOverlap: (env) => {
     const { backupWindow, maintenanceWindow } = env.database;
+    if (!BACKUP_WINDOW_PATTERN.test(backupWindow) || !MAINTENANCE_WINDOW_PATTERN.test(maintenanceWindow)) return [];
     const days = overlappingDays(backupWindow, maintenanceWindow);
     return days.length > 0
       ? [{

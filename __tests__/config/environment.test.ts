@@ -1,0 +1,218 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, knownEnvironments, loadEnvironment } from '../../config';
+import { JSON_SCHEMA_FILE, environmentJsonSchema } from '../../config/json-schema';
+import { configErrorOf, environment, rawEnvironment } from '../helpers';
+
+describe('shipped environment files', () => {
+  it('are exactly staging and production', () => {
+    expect(knownEnvironments()).toEqual(['production', 'staging']);
+  });
+
+  it.each(['staging', 'production'])('%s validates and points at the committed JSON Schema', (name) => {
+    expect(loadEnvironment(name).name).toBe(name);
+    expect(rawEnvironment(name).$schema).toBe('../environment.schema.json');
+  });
+
+  it('hold the spec values for staging', () => {
+    const env = loadEnvironment('staging');
+    expect(env.aws.region).toBe('eu-west-1');
+    expect(env.database).toMatchObject({
+      instanceClass: 'db.t3.micro',
+      allocatedStorageGb: 20,
+      multiAz: false,
+      backupRetentionDays: 7,
+      maintenanceWindow: 'sun:03:00-sun:04:00',
+    });
+    expect(env.database.maxAllocatedStorageGb).toBeUndefined();
+    expect(env.edge.hostname).toBe('staging.getdrop.no');
+    expect(env.backend.type).toBe('local');
+  });
+
+  it('hold the spec values for production', () => {
+    const env = loadEnvironment('production');
+    expect(env.database).toMatchObject({
+      instanceClass: 'db.t3.medium',
+      allocatedStorageGb: 100,
+      maxAllocatedStorageGb: 500,
+      multiAz: true,
+      backupRetentionDays: 30,
+      maintenanceWindow: 'sun:03:00-sun:04:00',
+      deletionProtection: true,
+    });
+    expect(env.edge.hostname).toBe('getdrop.no');
+  });
+
+  it.each(['staging', 'production'])('%s sizes and scales the services as the spec says', (name) => {
+    const { web, api } = loadEnvironment(name).compute.services;
+    expect(web).toMatchObject({ port: 3000, cpu: 1, memoryGb: 2, minInstances: 1, maxInstances: 5, concurrency: 50 });
+    expect(api).toMatchObject({ port: 3001, cpu: 1, memoryGb: 2, minInstances: 1, maxInstances: 10, concurrency: 100 });
+    for (const service of [web, api]) {
+      expect(service.healthCheck).toMatchObject({ intervalSeconds: 10, timeoutSeconds: 5, unhealthyThreshold: 3 });
+    }
+    expect(api.healthCheck.path).toBe('/v1/health');
+  });
+});
+
+describe('the JSON Schema', () => {
+  it('is up to date with the zod schema (run `npm run schema` when this fails)', () => {
+    expect(fs.readFileSync(JSON_SCHEMA_FILE, 'utf8')).toBe(environmentJsonSchema());
+  });
+});
+
+describe('loading by name', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  function directoryWith(files: Record<string, string>): string {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-config-'));
+    for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
+    return dir;
+  }
+
+  it('refuses an unknown environment and lists the known ones', () => {
+    expect(() => loadEnvironment('nope')).toThrow(ConfigError);
+    expect(() => loadEnvironment('nope')).toThrow(
+      'Unknown environment "nope" (DROP_ENV). Known environments: production, staging.',
+    );
+  });
+
+  it('refuses a name that only looks like a file path', () => {
+    expect(() => loadEnvironment('../environments/staging')).toThrow('Unknown environment "../environments/staging"');
+  });
+
+  it('refuses a file that is not JSON, naming the file', () => {
+    const configDir = directoryWith({ 'broken.json': '{ "name": "broken", ' });
+    expect(() => loadEnvironment('broken', configDir)).toThrow(/Invalid environment file .*broken\.json: not valid JSON/);
+  });
+
+  it('refuses a file whose name field differs from its file name', () => {
+    const text = JSON.stringify({ ...rawEnvironment('staging'), name: 'qa' });
+    const configDir = directoryWith({ 'staging2.json': text });
+    expect(() => loadEnvironment('staging2', configDir)).toThrow('name: must match the file name "staging2" (found: "qa")');
+  });
+});
+
+describe('validation rules', () => {
+  it('reports a missing value by its path', () => {
+    const message = configErrorOf('staging', { aws: { region: undefined } });
+    expect(message).toContain('aws.region: Invalid input: expected string, received undefined (found: nothing)');
+  });
+
+  it('reports an unknown key and the keys allowed there', () => {
+    const message = configErrorOf('staging', { database: { multiAZ: true } });
+    expect(message).toContain('database.multiAZ: unknown key; allowed keys: engineVersion, instanceClass');
+  });
+
+  it('reports a value outside an enum with the allowed values', () => {
+    const message = configErrorOf('staging', { edge: { plan: 'premium' } });
+    expect(message).toContain('edge.plan: Invalid option: expected one of "free"|"pro"|"business"|"enterprise" (found: "premium")');
+  });
+
+  it('reports an unsupported backend type with the allowed ones', () => {
+    const message = configErrorOf('staging', { backend: { type: 'gcs' } });
+    expect(message).toContain(`backend.type: Invalid discriminator value. Expected 'local' | 's3' | 'cloud' (found: {"type":"gcs"})`);
+  });
+
+  it('refuses backup retention 0', () => {
+    const message = configErrorOf('production', { database: { backupRetentionDays: 0 } });
+    expect(message).toContain('database.backupRetentionDays: expected 1 to 35 days (0 would turn off backups and point-in-time recovery) (found: 0)');
+  });
+
+  it('refuses backup retention above 35', () => {
+    const message = configErrorOf('staging', { database: { backupRetentionDays: 36 } });
+    expect(message).toContain('database.backupRetentionDays: expected 1 to 35 days (the RDS maximum) (found: 36)');
+  });
+
+  it('refuses a malformed backup window', () => {
+    const message = configErrorOf('staging', { database: { backupWindow: '1:00-1:30' } });
+    expect(message).toContain('database.backupWindow: expected "hh24:mi-hh24:mi" in UTC, e.g. "01:00-01:30" (found: "1:00-1:30")');
+  });
+
+  it('refuses a malformed maintenance window', () => {
+    const message = configErrorOf('staging', { database: { maintenanceWindow: 'sunday 03:00' } });
+    expect(message).toContain('database.maintenanceWindow: expected "ddd:hh24:mi-ddd:hh24:mi" in UTC');
+  });
+
+  it('fails when max instances is below min', () => {
+    const message = configErrorOf('staging', { compute: { services: { api: { minInstances: 3, maxInstances: 2 } } } });
+    expect(message).toContain('compute.services.api.maxInstances: is below minInstances (3); expected maxInstances >= minInstances (found: 2)');
+  });
+
+  it('fails when a health check times out after its interval', () => {
+    const message = configErrorOf('staging', { compute: { services: { web: { healthCheck: { timeoutSeconds: 15 } } } } });
+    expect(message).toContain('compute.services.web.healthCheck.timeoutSeconds: is longer than intervalSeconds (10); expected timeoutSeconds <= intervalSeconds (found: 15)');
+  });
+
+  it('fails when Multi-AZ is off in production', () => {
+    const message = configErrorOf('production', { database: { multiAz: false } });
+    expect(message).toContain('database.multiAz: must be true when tier is "production" (failover for the live database) (found: false)');
+  });
+
+  it('allows a single-AZ database outside production', () => {
+    expect(environment('staging', { database: { multiAz: false } }).database.multiAz).toBe(false);
+  });
+
+  it('fails when deletion protection is off in production', () => {
+    const message = configErrorOf('production', { database: { deletionProtection: false } });
+    expect(message).toContain('database.deletionProtection: must be true when tier is "production" (found: false)');
+  });
+
+  it('fails when the storage autoscaling limit is not above the allocated storage', () => {
+    const message = configErrorOf('production', { database: { maxAllocatedStorageGb: 100 } });
+    expect(message).toContain('database.maxAllocatedStorageGb: must be above allocatedStorageGb (100) to autoscale; omit it to turn autoscaling off (found: 100)');
+  });
+
+  it('fails when the backup window overlaps the maintenance window', () => {
+    const message = configErrorOf('staging', { database: { backupWindow: '03:30-04:30' } });
+    expect(message).toContain('database.backupWindow: overlaps maintenanceWindow "sun:03:00-sun:04:00" (on sun); expected a daily window outside it (found: "03:30-04:30")');
+  });
+
+  it('fails when a backup window across midnight overlaps a maintenance window after midnight', () => {
+    const message = configErrorOf('staging', {
+      database: { backupWindow: '23:30-00:30', maintenanceWindow: 'mon:00:00-mon:01:00' },
+    });
+    expect(message).toContain('overlaps maintenanceWindow "mon:00:00-mon:01:00" (on sun)');
+  });
+
+  it('fails when the backup window is shorter than 30 minutes', () => {
+    const message = configErrorOf('staging', { database: { backupWindow: '01:00-01:20' } });
+    expect(message).toContain('database.backupWindow: is shorter than 30 minutes, the RDS minimum (found: "01:00-01:20")');
+  });
+
+  it('fails when the maintenance window is shorter than 30 minutes', () => {
+    const message = configErrorOf('staging', { database: { maintenanceWindow: 'sun:03:00-sun:03:15' } });
+    expect(message).toContain('database.maintenanceWindow: is shorter than 30 minutes, the RDS minimum (found: "sun:03:00-sun:03:15")');
+  });
+
+  it('fails when the public hostname is outside the Cloudflare zone', () => {
+    const message = configErrorOf('staging', { edge: { hostname: 'staging.getdrop.se' } });
+    expect(message).toContain('edge.hostname: is not in zone "getdrop.no"; expected "getdrop.no" or a name ending in ".getdrop.no" (found: "staging.getdrop.se")');
+  });
+
+  it('refuses a GitHub repository that is not owner/name', () => {
+    const message = configErrorOf('staging', { ci: { githubRepository: 'drop-platform' } });
+    expect(message).toContain('ci.githubRepository: expected "owner/name" (found: "drop-platform")');
+  });
+
+  it('refuses keeping fewer than 2 images, which would leave nothing to roll back to', () => {
+    const message = configErrorOf('staging', { registry: { keepReleases: 1 } });
+    expect(message).toContain('registry.keepReleases: Too small: expected number to be >=2 (found: 1)');
+  });
+
+  it('lists every problem of a file in one error', () => {
+    const message = configErrorOf('production', {
+      database: { multiAz: false, backupWindow: '03:00-03:30' },
+      compute: { services: { web: { minInstances: 4, maxInstances: 2 } } },
+    });
+    expect(message).toMatch(/^Invalid environment file production\.json \(3 problems\):\n/);
+    expect(message).toContain('  - database.multiAz:');
+    expect(message).toContain('  - database.backupWindow: overlaps');
+    expect(message).toContain('  - compute.services.web.maxInstances:');
+  });
+});

@@ -1,0 +1,35 @@
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import { describe, expect, it } from 'vitest';
+import { Naming } from '../../constructs/naming';
+import { CONTRACT, consume, parameterKey } from '../../stacks/contract';
+
+describe('the stack contract', () => {
+  it('names every value /<project>/<env>/<producer>/<key>', () => {
+    const naming = new Naming({ project: 'drop', name: 'production' });
+    const names = Object.entries(CONTRACT).flatMap(([producer, keys]) =>
+      Object.keys(keys).map((key) => naming.parameter(producer as keyof typeof CONTRACT, parameterKey(key))),
+    );
+    expect(names).toEqual([
+      '/drop/production/registry/api-repository-url',
+      '/drop/production/registry/api-repository-arn',
+      '/drop/production/registry/web-repository-url',
+      '/drop/production/registry/web-repository-arn',
+    ]);
+  });
+
+  it('reads a value with a data source of the name its producer publishes', () => {
+    // GIVEN
+    const stack = new TerraformStack(Testing.app(), 'consumer');
+    const naming = new Naming({ project: 'drop', name: 'staging' });
+    // WHEN
+    const value = consume(stack, naming, 'registry', 'apiRepositoryUrl');
+    consume(stack, naming, 'registry', 'apiRepositoryUrl');
+    new TerraformOutput(stack, 'value', { value });
+    // THEN: one data source, however often the value is read
+    const json = Testing.synth(stack);
+    expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/staging/registry/api-repository-url' });
+    expect(Object.keys(JSON.parse(json).data.aws_ssm_parameter)).toHaveLength(1);
+    expect(JSON.parse(json).output.value.value).toBe('${data.aws_ssm_parameter.contract-registry-api-repository-url.value}');
+  });
+});

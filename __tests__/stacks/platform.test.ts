@@ -1,0 +1,99 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
+import { describe, expect, it } from 'vitest';
+import { loadEnvironment } from '../../config';
+import { STACK_IDS } from '../../constructs/naming';
+import { synthManifest, synthPlatform } from '../helpers';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+describe.each(['staging', 'production'])('the %s platform', (name) => {
+  const config = loadEnvironment(name);
+
+  it('synthesizes exactly the stacks registry, data, compute and edge', () => {
+    // WHEN
+    const manifest = synthManifest(config);
+    // THEN
+    expect(Object.keys(manifest.stacks).sort()).toEqual([...STACK_IDS].sort());
+    expect(manifest.files.sort()).toEqual(STACK_IDS.map((id) => `stacks/${id}/cdk.tf.json`).sort());
+  });
+
+  it('declares only edge → compute, so `cdktf deploy edge compute` needs no flag', () => {
+    const { stacks } = synthManifest(config);
+    expect(stacks.edge.dependencies).toEqual(['compute']);
+    expect(stacks.compute.dependencies).toEqual([]);
+    expect(stacks.data.dependencies).toEqual([]);
+    expect(stacks.registry.dependencies).toEqual([]);
+  });
+
+  it.each(STACK_IDS)('tags every AWS resource of the %s stack through default_tags', (stack) => {
+    const synth = synthPlatform(config);
+    expect(synth.json(stack)).toHaveProviderWithProperties(AwsProvider, {
+      region: 'eu-west-1',
+      default_tags: [{ tags: { project: 'drop', environment: name, stack, 'managed-by': 'cdktf' } }],
+    });
+  });
+
+  it('configures Cloudflare only in the edge stack, with no credentials in the output', () => {
+    const synth = synthPlatform(config);
+    expect(synth.json('edge')).toHaveProvider(CloudflareProvider);
+    expect(synth.parsed('edge').provider?.cloudflare).toEqual([{}]);
+    for (const stack of ['registry', 'data', 'compute'] as const) {
+      expect(synth.parsed(stack).provider?.cloudflare).toBeUndefined();
+    }
+  });
+
+  it('leaves data and compute without resources until their own constructs exist', () => {
+    const synth = synthPlatform(config);
+    expect(synth.parsed('data').resource).toBeUndefined();
+    expect(synth.parsed('compute').resource).toBeUndefined();
+    expect(synth.parsed('edge').resource).toBeUndefined();
+  });
+});
+
+describe('the allowed-account guard', () => {
+  it('passes allowedAccountIds to every AWS provider', () => {
+    const config = { ...loadEnvironment('production') };
+    const synth = synthPlatform({ ...config, aws: { ...config.aws, allowedAccountIds: ['123456789012'] } });
+    for (const stack of STACK_IDS) {
+      expect(synth.json(stack)).toHaveProviderWithProperties(AwsProvider, { allowed_account_ids: ['123456789012'] });
+    }
+  });
+});
+
+describe('main.ts', () => {
+  const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+
+  it('synthesizes DROP_ENV into CDKTF_OUTDIR', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-main-'));
+    try {
+      execFileSync(tsx, ['main.ts'], { cwd: ROOT, env: { ...process.env, DROP_ENV: 'production', CDKTF_OUTDIR: outdir } });
+      const edge = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'edge', 'cdk.tf.json'), 'utf8'));
+      expect(edge.terraform.cloud.workspaces.name).toBe('drop-production-edge');
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops on an unknown environment with the known ones, and writes nothing', () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'drop-main-')), 'cdktf.out');
+    try {
+      const result = spawnSync(tsx, ['main.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, DROP_ENV: 'nope', CDKTF_OUTDIR: outdir },
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        'Unknown environment "nope" (DROP_ENV). Known environments: production, staging. Add config/environments/nope.json to create it.',
+      );
+      expect(fs.existsSync(outdir)).toBe(false);
+    } finally {
+      fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
+    }
+  });
+});
