@@ -124,9 +124,12 @@ export const environmentSchema = closed({
     engine: z.enum(COMPUTE_ENGINES),
     services: closed({ web: service, api: service }),
   }),
+  domains: closed({
+    public: hostname.describe('The public hostname of the environment (the web app; /v1/* reaches the api).'),
+    apiOrigin: hostname.describe('The hostname of the api service behind the edge (its custom domain).'),
+  }),
   edge: closed({
     zone: hostname.describe('The Cloudflare zone, e.g. "getdrop.no".'),
-    hostname: hostname.describe('The public hostname of this environment, inside the zone.'),
     plan: z.enum(CLOUDFLARE_PLANS),
     addons: closed({ botManagement: z.boolean(), loadBalancing: z.boolean() }),
   }),
@@ -209,12 +212,24 @@ export const crossFieldRules: Record<string, (env: EnvironmentConfig) => Problem
         }]
       : [];
   },
-  hostnameInZone: (env) => {
-    const { zone, hostname: host } = env.edge;
-    return host === zone || host.endsWith(`.${zone}`)
-      ? []
-      : [{ path: ['edge', 'hostname'], input: host, message: `is not in zone "${zone}"; expected "${zone}" or a name ending in ".${zone}"` }];
+  hostnamesInZone: (env) => {
+    const zone = env.edge.zone;
+    return Object.entries(env.domains).flatMap(([key, host]) => {
+      const path = ['domains', key];
+      if (host !== zone && !host.endsWith(`.${zone}`)) {
+        return [{ path, input: host, message: `is not in zone "${zone}"; expected "${zone}" or a name ending in ".${zone}"` }];
+      }
+      // Cloudflare's Universal SSL certificate covers the apex and one level below it only.
+      if (host.slice(0, -zone.length - 1).includes('.')) {
+        return [{ path, input: host, message: `is more than one level below "${zone}", which the zone's Universal SSL certificate does not cover; expected a name such as "staging-api.${zone}"` }];
+      }
+      return [];
+    });
   },
+  distinctHostnames: (env) =>
+    env.domains.public === env.domains.apiOrigin
+      ? [{ path: ['domains', 'apiOrigin'], input: env.domains.apiOrigin, message: 'is the same as domains.public; the api needs a hostname of its own' }]
+      : [],
 };
 
 /** The schema with the cross-field rules attached: what the loader parses with. */

@@ -19,6 +19,13 @@ export const CONTRACT = {
     webRepositoryUrl: 'URL of the ECR repository of the web image',
     webRepositoryArn: 'ARN of the ECR repository of the web image',
   },
+  compute: {
+    webDnsTarget: 'CNAME target of the web service custom domain (domains.public)',
+    apiDnsTarget: 'CNAME target of the api service custom domain (domains.apiOrigin)',
+    webCertificateValidationRecords: 'JSON list of {name, type, value}: DNS records that validate the web custom domain certificate',
+    apiCertificateValidationRecords: 'JSON list of {name, type, value}: DNS records that validate the api custom domain certificate',
+    originVerifySecretArn: 'ARN of the secret whose value the edge sends to the origin as the X-Origin-Verify header',
+  },
 } as const;
 
 export type Producer = keyof typeof CONTRACT;

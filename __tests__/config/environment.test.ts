@@ -27,7 +27,7 @@ describe('shipped environment files', () => {
       maintenanceWindow: 'sun:03:00-sun:04:00',
     });
     expect(env.database.maxAllocatedStorageGb).toBeUndefined();
-    expect(env.edge.hostname).toBe('staging.getdrop.no');
+    expect(env.domains).toEqual({ public: 'staging.getdrop.no', apiOrigin: 'staging-api.getdrop.no' });
     expect(env.backend.type).toBe('local');
   });
 
@@ -42,7 +42,7 @@ describe('shipped environment files', () => {
       maintenanceWindow: 'sun:03:00-sun:04:00',
       deletionProtection: true,
     });
-    expect(env.edge.hostname).toBe('getdrop.no');
+    expect(env.domains).toEqual({ public: 'getdrop.no', apiOrigin: 'api.getdrop.no' });
   });
 
   it.each(['staging', 'production'])('%s sizes and scales the services as the spec says', (name) => {
@@ -190,9 +190,19 @@ describe('validation rules', () => {
     expect(message).toContain('database.maintenanceWindow: is shorter than 30 minutes, the RDS minimum (found: "sun:03:00-sun:03:15")');
   });
 
-  it('fails when the public hostname is outside the Cloudflare zone', () => {
-    const message = configErrorOf('staging', { edge: { hostname: 'staging.getdrop.se' } });
-    expect(message).toContain('edge.hostname: is not in zone "getdrop.no"; expected "getdrop.no" or a name ending in ".getdrop.no" (found: "staging.getdrop.se")');
+  it('fails when a hostname is outside the Cloudflare zone', () => {
+    const message = configErrorOf('staging', { domains: { public: 'staging.getdrop.se' } });
+    expect(message).toContain('domains.public: is not in zone "getdrop.no"; expected "getdrop.no" or a name ending in ".getdrop.no" (found: "staging.getdrop.se")');
+  });
+
+  it('fails when a hostname is deeper than Universal SSL covers', () => {
+    const message = configErrorOf('staging', { domains: { apiOrigin: 'api.staging.getdrop.no' } });
+    expect(message).toContain('domains.apiOrigin: is more than one level below "getdrop.no", which the zone\'s Universal SSL certificate does not cover; expected a name such as "staging-api.getdrop.no" (found: "api.staging.getdrop.no")');
+  });
+
+  it('fails when the api shares the public hostname', () => {
+    const message = configErrorOf('staging', { domains: { apiOrigin: 'staging.getdrop.no' } });
+    expect(message).toContain('domains.apiOrigin: is the same as domains.public; the api needs a hostname of its own (found: "staging.getdrop.no")');
   });
 
   it('refuses a GitHub repository that is not owner/name', () => {

@@ -15,6 +15,11 @@ describe('the stack contract', () => {
       '/drop/production/registry/api-repository-arn',
       '/drop/production/registry/web-repository-url',
       '/drop/production/registry/web-repository-arn',
+      '/drop/production/compute/web-dns-target',
+      '/drop/production/compute/api-dns-target',
+      '/drop/production/compute/web-certificate-validation-records',
+      '/drop/production/compute/api-certificate-validation-records',
+      '/drop/production/compute/origin-verify-secret-arn',
     ]);
   });
 
