@@ -13,6 +13,7 @@ import {
   maintenanceWindowMinutes,
   overlappingDays,
 } from './windows';
+import { postgres16Class } from './rds-instance-classes';
 
 /** A closed object whose unknown-key error names the keys that are allowed. */
 function closed<T extends z.core.$ZodLooseShape>(shape: T) {
@@ -30,6 +31,12 @@ const hostname = z
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
     error: 'expected a lower-case DNS name such as "staging.getdrop.no"',
   });
+
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+const logRetention = z.literal(LOG_RETENTION_DAYS);
 
 export const ENVIRONMENT_TIERS = ['staging', 'production'] as const;
 export const CLOUDFLARE_PLANS = ['free', 'pro', 'business', 'enterprise'] as const;
@@ -103,6 +110,14 @@ export const environmentSchema = closed({
     keepReleases: int(2, 1000).describe('Images kept per repository; 2 or more so rollback has a previous image.'),
     untaggedExpiryDays: int(1, 365),
   }),
+  network: closed({
+    cidr: z
+      .string()
+      .regex(/^(\d{1,3})\.(\d{1,3})\.0\.0\/16$/, { error: 'expected a /16 IPv4 block such as "10.20.0.0/16"' }),
+    availabilityZones: int(2, 3).describe('Private (and public) subnets are spread over this many zones.'),
+    natGateways: int(1, 3).describe('1 saves cost; one per availability zone survives a zone outage.'),
+    flowLogRetentionDays: logRetention,
+  }),
   database: closed({
     engineVersion: z.literal('16'),
     instanceClass: z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, { error: 'expected an RDS instance class such as "db.t3.micro"' }),
@@ -119,6 +134,10 @@ export const environmentSchema = closed({
       .string()
       .regex(MAINTENANCE_WINDOW_PATTERN, { error: 'expected "ddd:hh24:mi-ddd:hh24:mi" in UTC, e.g. "sun:03:00-sun:04:00"' }),
     deletionProtection: z.boolean(),
+    finalSnapshot: z.boolean().describe('Take a final snapshot when the instance is deleted.'),
+    monitoringIntervalSeconds: z.literal([1, 5, 10, 15, 30, 60]).describe('Enhanced monitoring granularity.'),
+    performanceInsightsRetentionDays: z.literal([7, 31, 93, 186, 372, 731]),
+    logRetentionDays: logRetention.describe('Retention of the exported PostgreSQL logs.'),
   }),
   compute: closed({
     engine: z.enum(COMPUTE_ENGINES),
@@ -178,6 +197,32 @@ export const crossFieldRules: Record<string, (env: EnvironmentConfig) => Problem
   productionHasDeletionProtection: (env) =>
     env.tier === 'production' && !env.database.deletionProtection
       ? [{ path: ['database', 'deletionProtection'], input: false, message: 'must be true when tier is "production"' }]
+      : [],
+  productionKeepsFinalSnapshot: (env) =>
+    env.tier === 'production' && !env.database.finalSnapshot
+      ? [{ path: ['database', 'finalSnapshot'], input: false, message: 'must be true when tier is "production"' }]
+      : [],
+  instanceClassRunsPostgres16: (env) => {
+    const found = postgres16Class(env.database.instanceClass);
+    return 'problem' in found
+      ? [{ path: ['database', 'instanceClass'], input: env.database.instanceClass, message: found.problem }]
+      : [];
+  },
+  natGatewaysWithinZones: (env) =>
+    env.network.natGateways > env.network.availabilityZones
+      ? [{
+          path: ['network', 'natGateways'],
+          input: env.network.natGateways,
+          message: `is more than availabilityZones (${env.network.availabilityZones}); expected 1 to ${env.network.availabilityZones}`,
+        }]
+      : [],
+  productionNatPerZone: (env) =>
+    env.tier === 'production' && env.network.natGateways !== env.network.availabilityZones
+      ? [{
+          path: ['network', 'natGateways'],
+          input: env.network.natGateways,
+          message: `must equal availabilityZones (${env.network.availabilityZones}) when tier is "production", so egress survives a zone outage`,
+        }]
       : [],
   storageAutoscalingAboveAllocated: (env) => {
     const { allocatedStorageGb, maxAllocatedStorageGb } = env.database;

@@ -1,17 +1,18 @@
 /**
  * ECR repositories for the service images: immutable tags, scan on push, encrypted with a
- * customer-managed KMS key (rotated yearly), and a lifecycle policy that expires untagged images
+ * customer-managed KMS key, and a lifecycle policy that expires untagged images
  * and keeps the last releases.
  */
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
-import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
+import type { EncryptionKey } from './encryption-key';
 import type { Naming } from './naming';
 
 export interface ContainerRegistryProps {
   readonly naming: Naming;
+  /** Encrypts the images. */
+  readonly key: EncryptionKey;
   /** One repository per name, e.g. `["api", "web"]`. */
   readonly repositories: readonly string[];
   /** Images kept per repository (tagged or not); older ones expire. At least 2, so rollback has a previous image. */
@@ -21,18 +22,10 @@ export interface ContainerRegistryProps {
 }
 
 export class ContainerRegistry extends Construct {
-  readonly key: KmsKey;
   readonly repositories: Readonly<Record<string, EcrRepository>>;
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
-    this.key = new KmsKey(this, 'key', {
-      description: `Encrypts the ${props.naming.resource()} container images`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-    });
-    new KmsAlias(this, 'key-alias', { name: `alias/${props.naming.resource('ecr')}`, targetKeyId: this.key.keyId });
-
     const lifecycle = JSON.stringify({
       rules: [
         {
@@ -57,7 +50,7 @@ export class ContainerRegistry extends Construct {
         name: props.naming.repository(name),
         imageTagMutability: 'IMMUTABLE',
         imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: this.key.arn }],
+        encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: props.key.arn }],
         forceDelete: false,
       });
       new EcrLifecyclePolicy(this, `${name}-lifecycle`, { repository: repository.name, policy: lifecycle });

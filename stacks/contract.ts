@@ -8,6 +8,7 @@
  */
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Naming } from '../constructs/naming';
 
@@ -18,6 +19,16 @@ export const CONTRACT = {
     apiRepositoryArn: 'ARN of the ECR repository of the api image',
     webRepositoryUrl: 'URL of the ECR repository of the web image',
     webRepositoryArn: 'ARN of the ECR repository of the web image',
+  },
+  data: {
+    privateSubnetIds: 'Comma-separated ids of the private subnets (one per availability zone)',
+    computeSecurityGroupId: 'Security group of the compute services; the only one the database admits',
+    databaseAddress: 'Host name of the PostgreSQL instance',
+    databasePort: 'Port of the PostgreSQL instance',
+    databaseName: 'Name of the application database',
+    databaseSecretArn: 'ARN of the RDS-managed master user secret (JSON username and password; RDS rotates it)',
+    databaseKeyArn: 'ARN of the KMS key that encrypts the database and its secret',
+    alarmTopicArn: 'ARN of the encrypted SNS topic that receives the platform alarms',
   },
   compute: {
     webDnsTarget: 'CNAME target of the web service custom domain (domains.public)',
@@ -53,6 +64,11 @@ export function publish<P extends Producer>(
       value: (values as Record<string, string>)[key],
     });
   }
+}
+
+/** Reads a comma-separated value (such as subnet ids) another stack published, as a list. */
+export function consumeList<P extends Producer>(scope: Construct, naming: Naming, producer: P, key: ContractKey<P>): string[] {
+  return Fn.split(',', consume(scope, naming, producer, key));
 }
 
 /** Reads one value another stack published. */

@@ -1,9 +1,128 @@
-/** The data stack: network and RDS PostgreSQL. Changes rarely, and carefully. */
+/** The data stack: network, RDS PostgreSQL 16 and its alarms. Changes rarely, and carefully. */
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { Fn, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
+import { postgres16Class } from '../config/rds-instance-classes';
+import { DatabaseAlarms } from '../constructs/database-alarms';
+import { EncryptionKey } from '../constructs/encryption-key';
+import { Network } from '../constructs/network';
+import { POSTGRES_PORT, PostgresDatabase } from '../constructs/postgres-database';
+import { publish } from './contract';
 import { DropStack, type DropStackProps } from './drop-stack';
 
 export class DataStack extends DropStack {
+  readonly network: Network;
+  readonly database: PostgresDatabase;
+  readonly alarmTopic: SnsTopic;
+
   constructor(scope: Construct, props: DropStackProps) {
     super(scope, 'data', props);
+    const { config, naming } = this;
+    const region = config.aws.region;
+    const account = new DataAwsCallerIdentity(this, 'account');
+
+    const databaseKey = new EncryptionKey(this, 'database-key', {
+      naming,
+      account,
+      purpose: 'database',
+      description: `Encrypts the ${naming.resource()} database, its snapshots, Performance Insights and master secret`,
+    });
+    const observabilityKey = new EncryptionKey(this, 'observability-key', {
+      naming,
+      account,
+      purpose: 'observability',
+      description: `Encrypts the ${naming.resource()} log groups and alarm topic`,
+      services: [
+        {
+          service: `logs.${region}.amazonaws.com`,
+          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          conditions: [{
+            test: 'ArnLike',
+            variable: 'kms:EncryptionContext:aws:logs:arn',
+            values: [`arn:aws:logs:${region}:${account.accountId}:log-group:*`],
+          }],
+        },
+        // Alarms and RDS events publish to the encrypted topic.
+        { service: 'cloudwatch.amazonaws.com', actions: ['kms:Decrypt', 'kms:GenerateDataKey*'] },
+        { service: 'events.rds.amazonaws.com', actions: ['kms:Decrypt', 'kms:GenerateDataKey*'] },
+      ],
+    });
+
+    this.network = new Network(this, 'network', {
+      naming,
+      cidr: config.network.cidr,
+      availabilityZones: config.network.availabilityZones,
+      natGateways: config.network.natGateways,
+      flowLogRetentionDays: config.network.flowLogRetentionDays,
+      logKey: observabilityKey,
+    });
+
+    // The compute services' VPC connector joins this group: HTTPS out (through NAT) and the database.
+    const computeGroup = new SecurityGroup(this, 'compute-security-group', {
+      name: naming.resource('compute'),
+      description: 'Compute services (VPC connector): HTTPS egress and PostgreSQL',
+      vpcId: this.network.vpc.id,
+    });
+
+    this.database = new PostgresDatabase(this, 'database', {
+      naming,
+      network: this.network,
+      settings: config.database,
+      key: databaseKey,
+      logKey: observabilityKey,
+      clientSecurityGroup: computeGroup,
+      preventDestroy: config.tier === 'production',
+    });
+
+    new VpcSecurityGroupEgressRule(this, 'compute-to-database', {
+      securityGroupId: computeGroup.id,
+      description: 'PostgreSQL',
+      ipProtocol: 'tcp',
+      fromPort: POSTGRES_PORT,
+      toPort: POSTGRES_PORT,
+      referencedSecurityGroupId: this.database.securityGroup.id,
+    });
+    new VpcSecurityGroupEgressRule(this, 'compute-to-internet', {
+      securityGroupId: computeGroup.id,
+      description: 'HTTPS to BankID, Sentry and AWS APIs, through NAT',
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: '0.0.0.0/0',
+    });
+
+    this.alarmTopic = new SnsTopic(this, 'alarm-topic', {
+      name: naming.resource('alarms'),
+      kmsMasterKeyId: observabilityKey.arn,
+    });
+
+    const instanceClass = postgres16Class(config.database.instanceClass);
+    if ('problem' in instanceClass) throw new Error(`database.instanceClass ${instanceClass.problem}`);
+    new DatabaseAlarms(this, 'database-alarms', {
+      naming,
+      database: this.database,
+      topic: this.alarmTopic,
+      memoryGib: instanceClass.memoryGib,
+      allocatedStorageGb: config.database.allocatedStorageGb,
+    });
+
+    const instance = this.database.instance;
+    publish(this, naming, 'data', {
+      privateSubnetIds: Fn.join(',', this.network.privateSubnets.map((subnet) => subnet.id)),
+      computeSecurityGroupId: computeGroup.id,
+      databaseAddress: instance.address,
+      databasePort: String(POSTGRES_PORT),
+      databaseName: instance.dbName,
+      databaseSecretArn: instance.masterUserSecret.get(0).secretArn,
+      databaseKeyArn: databaseKey.arn,
+      alarmTopicArn: this.alarmTopic.arn,
+    });
+
+    new TerraformOutput(this, 'database-identifier', { value: this.database.identifier });
+    new TerraformOutput(this, 'database-address', { value: instance.address });
+    new TerraformOutput(this, 'alarm-topic-arn', { value: this.alarmTopic.arn });
   }
 }

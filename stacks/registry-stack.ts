@@ -1,8 +1,10 @@
 /** The registry stack: image repositories and the CI push role. Changes rarely. */
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { SERVICE_NAMES } from '../config';
 import { ContainerRegistry } from '../constructs/container-registry';
+import { EncryptionKey } from '../constructs/encryption-key';
 import { GithubPushRole } from '../constructs/github-push-role';
 import { publish } from './contract';
 import { DropStack, type DropStackProps } from './drop-stack';
@@ -15,8 +17,15 @@ export class RegistryStack extends DropStack {
     super(scope, 'registry', props);
     const { config, naming } = this;
 
+    const key = new EncryptionKey(this, 'images-key', {
+      naming,
+      account: new DataAwsCallerIdentity(this, 'account'),
+      purpose: 'ecr',
+      description: `Encrypts the ${naming.resource()} container images`,
+    });
     this.registry = new ContainerRegistry(this, 'images', {
       naming,
+      key,
       repositories: SERVICE_NAMES,
       keepReleases: config.registry.keepReleases,
       untaggedExpiryDays: config.registry.untaggedExpiryDays,

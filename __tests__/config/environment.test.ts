@@ -226,3 +226,59 @@ describe('validation rules', () => {
     expect(message).toContain('  - compute.services.web.maxInstances:');
   });
 });
+
+describe('data rules', () => {
+  it('fails when production would delete the database without a final snapshot', () => {
+    const message = configErrorOf('production', { database: { finalSnapshot: false } });
+    expect(message).toContain('database.finalSnapshot: must be true when tier is "production" (found: false)');
+  });
+
+  it('refuses an instance class of a family that cannot run PostgreSQL 16', () => {
+    const message = configErrorOf('production', { database: { instanceClass: 'db.t2.medium' } });
+    expect(message).toContain('database.instanceClass: cannot run PostgreSQL 16 (db.t2 is a previous-generation family), single- or Multi-AZ; expected a class of db.t3, db.t4g, db.m5,');
+    expect(message).toContain('(found: "db.t2.medium")');
+  });
+
+  it('refuses an instance class that does not exist', () => {
+    const message = configErrorOf('staging', { database: { instanceClass: 'db.q9.large' } });
+    expect(message).toContain('database.instanceClass: is not a known RDS for PostgreSQL 16 instance class; expected a class of db.t3, db.t4g');
+  });
+
+  it('refuses a size the family does not have', () => {
+    const message = configErrorOf('production', { database: { instanceClass: 'db.r6g.micro' } });
+    expect(message).toContain('database.instanceClass: has no size "micro" in db.r6g; expected one of large, xlarge, 2xlarge, 4xlarge, 8xlarge (found: "db.r6g.micro")');
+  });
+
+  it('accepts the production upgrade path up to db.r6g.large', () => {
+    expect(environment('production', { database: { instanceClass: 'db.r6g.large' } }).database.instanceClass).toBe('db.r6g.large');
+  });
+
+  it('fails when there are more NAT gateways than availability zones', () => {
+    const message = configErrorOf('staging', { network: { natGateways: 3 } });
+    expect(message).toContain('network.natGateways: is more than availabilityZones (2); expected 1 to 2 (found: 3)');
+  });
+
+  it('fails when production shares NAT gateways between zones', () => {
+    const message = configErrorOf('production', { network: { natGateways: 1 } });
+    expect(message).toContain('network.natGateways: must equal availabilityZones (3) when tier is "production", so egress survives a zone outage (found: 1)');
+  });
+
+  it('allows one shared NAT gateway outside production', () => {
+    expect(environment('staging').network.natGateways).toBe(1);
+  });
+
+  it('refuses a log retention CloudWatch does not offer', () => {
+    const message = configErrorOf('staging', { network: { flowLogRetentionDays: 45 } });
+    expect(message).toMatch(/network\.flowLogRetentionDays: Invalid option: expected one of 1\|3\|5\|7\|14\|30\|60\|90.* \(found: 45\)/);
+  });
+
+  it('refuses an enhanced monitoring interval RDS does not offer', () => {
+    const message = configErrorOf('staging', { database: { monitoringIntervalSeconds: 0 } });
+    expect(message).toContain('database.monitoringIntervalSeconds: Invalid option: expected one of 1|5|10|15|30|60 (found: 0)');
+  });
+
+  it('refuses a VPC block that is not a /16', () => {
+    const message = configErrorOf('staging', { network: { cidr: '10.20.0.0/24' } });
+    expect(message).toContain('network.cidr: expected a /16 IPv4 block such as "10.20.0.0/16" (found: "10.20.0.0/24")');
+  });
+});

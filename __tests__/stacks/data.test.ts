@@ -1,0 +1,267 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { describe, expect, it } from 'vitest';
+import { loadEnvironment } from '../../config';
+import { defaultMaxConnections, postgres16Class } from '../../config/rds-instance-classes';
+import { environment, resourcesOf, synthPlatform, type TerraformJson } from '../helpers';
+
+const DB = 'aws_db_instance.database_instance_D7FC2283';
+const GIB = 1024 ** 3;
+
+function policyWithSid(json: TerraformJson, sid: string) {
+  return Object.values(json.data!.aws_iam_policy_document).find((doc) =>
+    doc.statement.some((s: { sid?: string }) => s.sid === sid),
+  );
+}
+
+const expected = {
+  staging: {
+    cidr: '10.20.0.0/16', zones: 2, nats: 1,
+    instance: {
+      instance_class: 'db.t3.micro', allocated_storage: 20, multi_az: false, backup_retention_period: 7,
+      deletion_protection: false, skip_final_snapshot: true, monitoring_interval: 60,
+    },
+    maxAllocated: undefined, preventDestroy: false, finalSnapshot: undefined,
+  },
+  production: {
+    cidr: '10.30.0.0/16', zones: 3, nats: 3,
+    instance: {
+      instance_class: 'db.t3.medium', allocated_storage: 100, multi_az: true, backup_retention_period: 30,
+      deletion_protection: true, skip_final_snapshot: false, monitoring_interval: 15,
+    },
+    maxAllocated: 500, preventDestroy: true, finalSnapshot: 'drop-production-postgres-final',
+  },
+} as const;
+
+describe.each(['staging', 'production'] as const)('the %s data stack', (name) => {
+  const want = expected[name];
+  const synth = synthPlatform(name);
+  const json = synth.json('data');
+  const parsed = synth.parsed('data');
+  const instance = Object.values(resourcesOf(parsed, 'aws_db_instance'))[0];
+
+  describe('network', () => {
+    it('is a VPC with DNS, private subnets in every zone and public subnets only for NAT', () => {
+      expect(json).toHaveResourceWithProperties(Vpc, { cidr_block: want.cidr, enable_dns_hostnames: true, enable_dns_support: true });
+      const subnets = Object.values(resourcesOf(parsed, 'aws_subnet'));
+      const privates = subnets.filter((s) => s.tags.tier === 'private');
+      const publics = subnets.filter((s) => s.tags.tier === 'public');
+      expect(privates).toHaveLength(want.zones);
+      expect(publics).toHaveLength(want.nats);
+      expect(subnets.every((s) => s.map_public_ip_on_launch === false)).toBe(true);
+      const [a, b] = want.cidr.split('.');
+      expect(privates.map((s) => s.cidr_block)).toEqual([0, 16, 32].slice(0, want.zones).map((x) => `${a}.${b}.${x}.0/20`));
+      expect(privates.map((s) => s.availability_zone)).toEqual(
+        [...Array(want.zones).keys()].map((i) => `\${element(data.aws_availability_zones.network_zones_2241F3F0.names, ${i})}`),
+      );
+    });
+
+    it(`has ${want.nats} NAT gateway(s), and every private subnet routes to one`, () => {
+      const nats = Object.keys(resourcesOf(parsed, 'aws_nat_gateway'));
+      expect(nats).toHaveLength(want.nats);
+      const privateRoutes = Object.entries(resourcesOf(parsed, 'aws_route_table')).filter(([id]) => id.includes('private'));
+      expect(privateRoutes).toHaveLength(want.zones);
+      privateRoutes.forEach(([, table], i) => {
+        expect(table.route).toEqual([
+          expect.objectContaining({ cidr_block: '0.0.0.0/0', nat_gateway_id: `\${aws_nat_gateway.${nats[i % nats.length]}.id}` }),
+        ]);
+      });
+    });
+
+    it('strips the default security group of every rule', () => {
+      expect(json).toHaveResourceWithProperties(DefaultSecurityGroup, { ingress: [], egress: [] });
+    });
+
+    it('logs all traffic to an encrypted log group with retention', () => {
+      const env = loadEnvironment(name);
+      expect(json).toHaveResourceWithProperties(FlowLog, { traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
+      expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, {
+        name: `/drop/${name}/vpc-flow-logs`,
+        retention_in_days: env.network.flowLogRetentionDays,
+        kms_key_id: '${aws_kms_key.observability-key_2E3FBCDD.arn}',
+      });
+    });
+  });
+
+  describe('database', () => {
+    it('holds the environment\'s size, availability and backups', () => {
+      expect(json).toHaveResourceWithProperties(DbInstance, {
+        identifier: `drop-${name}-postgres`,
+        engine: 'postgres',
+        engine_version: '16',
+        storage_type: 'gp3',
+        backup_window: '01:00-01:30',
+        maintenance_window: 'sun:03:00-sun:04:00',
+        ...want.instance,
+      });
+      expect(instance.max_allocated_storage).toBe(want.maxAllocated);
+      expect(instance.final_snapshot_identifier).toBe(want.finalSnapshot);
+      expect(instance.lifecycle).toEqual({ prevent_destroy: want.preventDestroy });
+    });
+
+    it('is secure by default', () => {
+      expect(json).toHaveResourceWithProperties(DbInstance, {
+        storage_encrypted: true,
+        kms_key_id: '${aws_kms_key.database-key_C4D88439.arn}',
+        publicly_accessible: false,
+        manage_master_user_password: true,
+        master_user_secret_kms_key_id: '${aws_kms_key.database-key_C4D88439.arn}',
+        iam_database_authentication_enabled: true,
+        ca_cert_identifier: 'rds-ca-rsa2048-g1',
+        auto_minor_version_upgrade: true,
+        copy_tags_to_snapshot: true,
+        delete_automated_backups: false,
+        performance_insights_enabled: true,
+        performance_insights_kms_key_id: '${aws_kms_key.database-key_C4D88439.arn}',
+        performance_insights_retention_period: 7,
+        enabled_cloudwatch_logs_exports: ['postgresql', 'upgrade'],
+        monitoring_role_arn: '${aws_iam_role.database_monitoring-role_DD73B2F2.arn}',
+      });
+      expect(instance.password).toBeUndefined();
+      expect(JSON.stringify(parsed)).not.toMatch(/"password"/);
+    });
+
+    it('forces TLS and logs slow queries, connections and DDL through a postgres16 parameter group', () => {
+      expect(json).toHaveResourceWithProperties(DbParameterGroup, { family: 'postgres16' });
+      const group = Object.values(resourcesOf(parsed, 'aws_db_parameter_group'))[0];
+      const parameters = Object.fromEntries(group.parameter.map((p: { name: string; value: string }) => [p.name, p.value]));
+      expect(parameters).toMatchObject({
+        'rds.force_ssl': '1',
+        log_min_duration_statement: '500',
+        log_connections: '1',
+        log_disconnections: '1',
+        log_statement: 'ddl',
+        shared_preload_libraries: 'pg_stat_statements',
+      });
+      expect(instance.parameter_group_name).toBe('${aws_db_parameter_group.database_parameters_58B6739C.name}');
+    });
+
+    it('creates its log groups encrypted and with retention before RDS would', () => {
+      for (const log of ['postgresql', 'upgrade']) {
+        expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, {
+          name: `/aws/rds/instance/drop-${name}-postgres/${log}`,
+          kms_key_id: '${aws_kms_key.observability-key_2E3FBCDD.arn}',
+        });
+      }
+      expect(instance.depends_on).toHaveLength(2);
+    });
+
+    it('admits PostgreSQL only from the compute security group', () => {
+      const ingress = Object.values(resourcesOf(parsed, 'aws_vpc_security_group_ingress_rule'));
+      expect(ingress).toEqual([
+        expect.objectContaining({
+          security_group_id: '${aws_security_group.database_security-group_BF0DE645.id}',
+          ip_protocol: 'tcp',
+          from_port: 5432,
+          to_port: 5432,
+          referenced_security_group_id: '${aws_security_group.compute-security-group.id}',
+        }),
+      ]);
+      const groups = Object.values(resourcesOf(parsed, 'aws_security_group'));
+      expect(groups.every((g) => g.ingress === undefined && g.egress === undefined)).toBe(true);
+      expect(instance.vpc_security_group_ids).toEqual(['${aws_security_group.database_security-group_BF0DE645.id}']);
+    });
+
+    it('lets the compute services out only to the database and to HTTPS', () => {
+      const egress = Object.values(resourcesOf(parsed, 'aws_vpc_security_group_egress_rule'));
+      expect(egress.map((r) => [r.from_port, r.referenced_security_group_id ?? r.cidr_ipv4])).toEqual([
+        [5432, '${aws_security_group.database_security-group_BF0DE645.id}'],
+        [443, '0.0.0.0/0'],
+      ]);
+    });
+
+    it('keeps the Terraform addresses of its stateful resources stable', () => {
+      expect(Object.keys(resourcesOf(parsed, 'aws_db_instance'))).toEqual(['database_instance_D7FC2283']);
+      expect(Object.keys(resourcesOf(parsed, 'aws_kms_key')).sort()).toEqual(['database-key_C4D88439', 'observability-key_2E3FBCDD']);
+      expect(Object.keys(resourcesOf(parsed, 'aws_vpc'))).toEqual(['network_vpc_4E8F0223']);
+      expect(Object.keys(resourcesOf(parsed, 'aws_db_subnet_group'))).toEqual(['database_subnets_53A37123']);
+      expect(Object.keys(resourcesOf(parsed, 'aws_sns_topic'))).toEqual(['alarm-topic']);
+    });
+  });
+
+  describe('keys', () => {
+    it('rotates both customer-managed keys', () => {
+      const keys = Object.values(resourcesOf(parsed, 'aws_kms_key'));
+      expect(keys).toHaveLength(2);
+      expect(json).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, deletion_window_in_days: 30 });
+      expect(keys.every((k) => k.enable_key_rotation === true)).toBe(true);
+    });
+
+    it('lets CloudWatch Logs use the observability key only for this account\'s log groups', () => {
+      const policy = policyWithSid(parsed, 'ServiceLogs');
+      const logs = policy.statement.find((s: { sid: string }) => s.sid === 'ServiceLogs');
+      expect(logs.principals).toEqual([{ type: 'Service', identifiers: ['logs.eu-west-1.amazonaws.com'] }]);
+      expect(logs.condition).toEqual([{
+        test: 'ArnLike',
+        variable: 'kms:EncryptionContext:aws:logs:arn',
+        values: ['arn:aws:logs:eu-west-1:${data.aws_caller_identity.account.account_id}:log-group:*'],
+      }]);
+      expect(policy.statement.map((s: { sid: string }) => s.sid)).toEqual([
+        'AccountAdministersThroughIam', 'ServiceLogs', 'ServiceCloudwatch', 'ServiceEvents',
+      ]);
+    });
+  });
+
+  describe('alarms', () => {
+    const alarms = resourcesOf(parsed, 'aws_cloudwatch_metric_alarm');
+    const byName = (suffix: string) => Object.values(alarms).find((a) => a.alarm_name === `drop-${name}-postgres-${suffix}`);
+
+    it('go to an SNS topic encrypted with the observability key', () => {
+      expect(json).toHaveResourceWithProperties(SnsTopic, {
+        name: `drop-${name}-alarms`,
+        kms_master_key_id: '${aws_kms_key.observability-key_2E3FBCDD.arn}',
+      });
+      for (const alarm of Object.values(alarms)) {
+        expect(alarm.alarm_actions).toEqual(['${aws_sns_topic.alarm-topic.arn}']);
+        expect(alarm.dimensions).toEqual({ DBInstanceIdentifier: `drop-${name}-postgres` });
+      }
+    });
+
+    it('watch CPU, free storage, connections and memory with thresholds from the instance', () => {
+      const env = loadEnvironment(name);
+      const memory = (postgres16Class(env.database.instanceClass) as { memoryGib: number }).memoryGib;
+      expect(byName('cpu')).toMatchObject({ metric_name: 'CPUUtilization', threshold: 80, comparison_operator: 'GreaterThanThreshold' });
+      expect(byName('free-storage')).toMatchObject({
+        metric_name: 'FreeStorageSpace', threshold: Math.round(env.database.allocatedStorageGb * GIB * 0.1),
+      });
+      expect(byName('connections')).toMatchObject({
+        metric_name: 'DatabaseConnections', threshold: Math.floor(defaultMaxConnections(memory) * 0.8),
+      });
+      expect(byName('freeable-memory')).toMatchObject({ metric_name: 'FreeableMemory', threshold: Math.round(memory * GIB * 0.1) });
+    });
+
+    it('subscribe the topic to failover, failure, storage and maintenance events of the instance', () => {
+      const [subscription] = Object.values(resourcesOf(parsed, 'aws_db_event_subscription'));
+      expect(subscription).toMatchObject({ source_type: 'db-instance', source_ids: [`drop-${name}-postgres`], sns_topic: '${aws_sns_topic.alarm-topic.arn}' });
+      expect(subscription.event_categories).toEqual(expect.arrayContaining(['failover', 'failure', 'low storage', 'maintenance']));
+    });
+  });
+
+  it('publishes what compute needs through the contract', () => {
+    const values = Object.fromEntries(Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => [p.name, p.value]));
+    expect(values).toEqual({
+      [`/drop/${name}/data/private-subnet-ids`]: expect.stringMatching(/^\$\{join\(",", \[aws_subnet\.network_private-0_A0649C48\.id/),
+      [`/drop/${name}/data/compute-security-group-id`]: '${aws_security_group.compute-security-group.id}',
+      [`/drop/${name}/data/database-address`]: `\${${DB}.address}`,
+      [`/drop/${name}/data/database-port`]: '5432',
+      [`/drop/${name}/data/database-name`]: `\${${DB}.db_name}`,
+      [`/drop/${name}/data/database-secret-arn`]: `\${${DB}.master_user_secret[0].secret_arn}`,
+      [`/drop/${name}/data/database-key-arn`]: '${aws_kms_key.database-key_C4D88439.arn}',
+      [`/drop/${name}/data/alarm-topic-arn`]: '${aws_sns_topic.alarm-topic.arn}',
+    });
+  });
+});
+
+describe('a production database on a larger class', () => {
+  it('scales the connection alarm with the class memory (db.r6g.large: 16 GiB)', () => {
+    const parsed = synthPlatform(environment('production', { database: { instanceClass: 'db.r6g.large' } })).parsed('data');
+    const alarm = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).find((a) => a.metric_name === 'DatabaseConnections');
+    expect(alarm.threshold).toBe(Math.floor(defaultMaxConnections(16) * 0.8));
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * The origin's network: a VPC with private subnets in each availability zone (database and the
+ * compute VPC connector), public subnets only for NAT egress, the default security group stripped
+ * of all rules, and flow logs of all traffic to an encrypted log group.
+ */
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import type { EncryptionKey } from './encryption-key';
+import type { Naming } from './naming';
+
+export interface NetworkProps {
+  readonly naming: Naming;
+  /** A /16 block, e.g. `10.20.0.0/16`. */
+  readonly cidr: string;
+  /** Number of availability zones (2 or 3). */
+  readonly availabilityZones: number;
+  /** Number of NAT gateways, 1 to availabilityZones; private subnets share them round-robin. */
+  readonly natGateways: number;
+  readonly flowLogRetentionDays: number;
+  /** Encrypts the flow log group. */
+  readonly logKey: EncryptionKey;
+}
+
+/** The /20 private and /24 public blocks of zone `index` inside a /16. */
+export function subnetBlocks(cidr: string, index: number): { private: string; public: string } {
+  const [a, b] = cidr.split('.');
+  return { private: `${a}.${b}.${index * 16}.0/20`, public: `${a}.${b}.${240 + index}.0/24` };
+}
+
+export class Network extends Construct {
+  readonly vpc: Vpc;
+  readonly privateSubnets: Subnet[] = [];
+  readonly publicSubnets: Subnet[] = [];
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    const { naming } = props;
+    const zones = new DataAwsAvailabilityZones(this, 'zones', { state: 'available' });
+    const zone = (index: number) => Fn.element(zones.names, index);
+
+    this.vpc = new Vpc(this, 'vpc', {
+      cidrBlock: props.cidr,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: { Name: naming.resource('vpc') },
+    });
+
+    // No rules at all: nothing may use the default group by accident.
+    new DefaultSecurityGroup(this, 'default-security-group', { vpcId: this.vpc.id, ingress: [], egress: [] });
+
+    const internet = new InternetGateway(this, 'internet-gateway', { vpcId: this.vpc.id });
+    const publicRoutes = new RouteTable(this, 'public-routes', {
+      vpcId: this.vpc.id,
+      route: [{ cidrBlock: '0.0.0.0/0', gatewayId: internet.id }],
+      tags: { Name: naming.resource('public') },
+    });
+
+    const nats: NatGateway[] = [];
+    for (let i = 0; i < props.natGateways; i++) {
+      const subnet = new Subnet(this, `public-${i}`, {
+        vpcId: this.vpc.id,
+        availabilityZone: zone(i),
+        cidrBlock: subnetBlocks(props.cidr, i).public,
+        mapPublicIpOnLaunch: false,
+        tags: { Name: naming.resource('public', String(i)), tier: 'public' },
+      });
+      new RouteTableAssociation(this, `public-${i}-routes`, { subnetId: subnet.id, routeTableId: publicRoutes.id });
+      const address = new Eip(this, `nat-${i}-address`, { domain: 'vpc', tags: { Name: naming.resource('nat', String(i)) } });
+      nats.push(
+        new NatGateway(this, `nat-${i}`, {
+          subnetId: subnet.id,
+          allocationId: address.allocationId,
+          tags: { Name: naming.resource('nat', String(i)) },
+          dependsOn: [internet],
+        }),
+      );
+      this.publicSubnets.push(subnet);
+    }
+
+    for (let i = 0; i < props.availabilityZones; i++) {
+      const subnet = new Subnet(this, `private-${i}`, {
+        vpcId: this.vpc.id,
+        availabilityZone: zone(i),
+        cidrBlock: subnetBlocks(props.cidr, i).private,
+        mapPublicIpOnLaunch: false,
+        tags: { Name: naming.resource('private', String(i)), tier: 'private' },
+      });
+      const routes = new RouteTable(this, `private-${i}-routes`, {
+        vpcId: this.vpc.id,
+        route: [{ cidrBlock: '0.0.0.0/0', natGatewayId: nats[i % nats.length].id }],
+        tags: { Name: naming.resource('private', String(i)) },
+      });
+      new RouteTableAssociation(this, `private-${i}-association`, { subnetId: subnet.id, routeTableId: routes.id });
+      this.privateSubnets.push(subnet);
+    }
+
+    const flowLogs = new CloudwatchLogGroup(this, 'flow-logs', {
+      name: `/${naming.project}/${naming.environment}/vpc-flow-logs`,
+      retentionInDays: props.flowLogRetentionDays,
+      kmsKeyId: props.logKey.arn,
+    });
+    const trust = new DataAwsIamPolicyDocument(this, 'flow-logs-trust', {
+      statement: [{
+        effect: 'Allow',
+        actions: ['sts:AssumeRole'],
+        principals: [{ type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] }],
+      }],
+    });
+    const role = new IamRole(this, 'flow-logs-role', {
+      name: naming.resource('vpc-flow-logs'),
+      assumeRolePolicy: trust.json,
+    });
+    const write = new DataAwsIamPolicyDocument(this, 'flow-logs-write', {
+      statement: [{
+        effect: 'Allow',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [`${flowLogs.arn}:*`],
+      }],
+    });
+    new IamRolePolicy(this, 'flow-logs-policy', { role: role.id, name: 'write-flow-logs', policy: write.json });
+    new FlowLog(this, 'flow-log', {
+      vpcId: this.vpc.id,
+      trafficType: 'ALL',
+      logDestinationType: 'cloud-watch-logs',
+      logDestination: flowLogs.arn,
+      iamRoleArn: role.arn,
+      maxAggregationInterval: 60,
+    });
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * RDS PostgreSQL 16, secure by default: encrypted with a customer-managed key, private, TLS
+ * forced, the master password managed by RDS in Secrets Manager (never in state), IAM database
+ * authentication, enhanced monitoring, Performance Insights, logs exported to encrypted log
+ * groups, and only the given client security group may connect.
+ */
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config';
+import type { EncryptionKey } from './encryption-key';
+import type { Naming } from './naming';
+import type { Network } from './network';
+
+export const POSTGRES_PORT = 5432;
+export const DATABASE_NAME = 'drop';
+// NOTE: not "postgres", "admin" or "rdsadmin": RDS reserves some names.
+export const MASTER_USERNAME = 'drop_admin';
+/** The current RDS CA (RSA 2048, valid to 2061). */
+export const CA_CERTIFICATE = 'rds-ca-rsa2048-g1';
+const EXPORTED_LOGS = ['postgresql', 'upgrade'];
+
+export interface PostgresDatabaseProps {
+  readonly naming: Naming;
+  readonly network: Network;
+  readonly settings: EnvironmentConfig['database'];
+  /** Encrypts storage, Performance Insights and the master user secret. */
+  readonly key: EncryptionKey;
+  /** Encrypts the exported PostgreSQL logs. */
+  readonly logKey: EncryptionKey;
+  /** The only security group allowed to connect (the compute VPC connector's). */
+  readonly clientSecurityGroup: SecurityGroup;
+  /** Terraform refuses any plan that destroys or replaces the instance. */
+  readonly preventDestroy: boolean;
+}
+
+/** Parameters of the `postgres16` group: TLS only, and logs worth reading. */
+export const PARAMETERS: ReadonlyArray<{ name: string; value: string; applyMethod?: string }> = [
+  { name: 'rds.force_ssl', value: '1' },
+  { name: 'log_min_duration_statement', value: '500' },
+  { name: 'log_connections', value: '1' },
+  { name: 'log_disconnections', value: '1' },
+  { name: 'log_lock_waits', value: '1' },
+  { name: 'log_statement', value: 'ddl' },
+  { name: 'log_temp_files', value: '10240' },
+  { name: 'shared_preload_libraries', value: 'pg_stat_statements', applyMethod: 'pending-reboot' },
+];
+
+export class PostgresDatabase extends Construct {
+  readonly instance: DbInstance;
+  readonly securityGroup: SecurityGroup;
+  readonly identifier: string;
+
+  constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
+    super(scope, id);
+    const { naming, settings } = props;
+    this.identifier = naming.resource('postgres');
+
+    const subnets = new DbSubnetGroup(this, 'subnets', {
+      name: naming.resource('postgres'),
+      subnetIds: props.network.privateSubnets.map((subnet) => subnet.id),
+    });
+
+    this.securityGroup = new SecurityGroup(this, 'security-group', {
+      name: naming.resource('postgres'),
+      description: 'PostgreSQL: reachable from the compute services only',
+      vpcId: props.network.vpc.id,
+    });
+    new VpcSecurityGroupIngressRule(this, 'from-compute', {
+      securityGroupId: this.securityGroup.id,
+      description: 'PostgreSQL from the compute services',
+      ipProtocol: 'tcp',
+      fromPort: POSTGRES_PORT,
+      toPort: POSTGRES_PORT,
+      referencedSecurityGroupId: props.clientSecurityGroup.id,
+    });
+
+    const parameters = new DbParameterGroup(this, 'parameters', {
+      name: naming.resource('postgres16'),
+      family: 'postgres16',
+      description: 'Drop PostgreSQL 16: TLS only, slow-query and connection logging',
+      parameter: PARAMETERS.map((p) => ({ name: p.name, value: p.value, applyMethod: p.applyMethod ?? 'immediate' })),
+    });
+
+    const monitoringTrust = new DataAwsIamPolicyDocument(this, 'monitoring-trust', {
+      statement: [{
+        effect: 'Allow',
+        actions: ['sts:AssumeRole'],
+        principals: [{ type: 'Service', identifiers: ['monitoring.rds.amazonaws.com'] }],
+      }],
+    });
+    const monitoring = new IamRole(this, 'monitoring-role', {
+      name: naming.resource('rds-monitoring'),
+      assumeRolePolicy: monitoringTrust.json,
+    });
+    new IamRolePolicyAttachment(this, 'monitoring-policy', {
+      role: monitoring.name,
+      policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole',
+    });
+
+    // Created before RDS would create them itself, unencrypted and kept forever.
+    const logGroups = EXPORTED_LOGS.map(
+      (log) =>
+        new CloudwatchLogGroup(this, `${log}-logs`, {
+          name: `/aws/rds/instance/${this.identifier}/${log}`,
+          retentionInDays: settings.logRetentionDays,
+          kmsKeyId: props.logKey.arn,
+        }),
+    );
+
+    this.instance = new DbInstance(this, 'instance', {
+      identifier: this.identifier,
+      engine: 'postgres',
+      engineVersion: settings.engineVersion,
+      autoMinorVersionUpgrade: true,
+      instanceClass: settings.instanceClass,
+      dbName: DATABASE_NAME,
+      port: POSTGRES_PORT,
+      username: MASTER_USERNAME,
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: props.key.arn,
+      iamDatabaseAuthenticationEnabled: true,
+
+      storageType: 'gp3',
+      allocatedStorage: settings.allocatedStorageGb,
+      maxAllocatedStorage: settings.maxAllocatedStorageGb,
+      storageEncrypted: true,
+      kmsKeyId: props.key.arn,
+
+      multiAz: settings.multiAz,
+      dbSubnetGroupName: subnets.name,
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      publiclyAccessible: false,
+      parameterGroupName: parameters.name,
+      caCertIdentifier: CA_CERTIFICATE,
+
+      backupRetentionPeriod: settings.backupRetentionDays,
+      backupWindow: settings.backupWindow,
+      maintenanceWindow: settings.maintenanceWindow,
+      copyTagsToSnapshot: true,
+      deleteAutomatedBackups: false,
+      deletionProtection: settings.deletionProtection,
+      skipFinalSnapshot: !settings.finalSnapshot,
+      finalSnapshotIdentifier: settings.finalSnapshot ? `${this.identifier}-final` : undefined,
+
+      monitoringInterval: settings.monitoringIntervalSeconds,
+      monitoringRoleArn: monitoring.arn,
+      performanceInsightsEnabled: true,
+      performanceInsightsKmsKeyId: props.key.arn,
+      performanceInsightsRetentionPeriod: settings.performanceInsightsRetentionDays,
+      enabledCloudwatchLogsExports: EXPORTED_LOGS,
+
+      applyImmediately: false,
+      dependsOn: logGroups,
+      lifecycle: { preventDestroy: props.preventDestroy },
+    });
+  }
+}
