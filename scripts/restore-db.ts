@@ -19,6 +19,8 @@ import {
   waitUntilDBInstanceAvailable,
 } from '@aws-sdk/client-rds';
 import { parseArgs } from 'node:util';
+import { DEFAULT_ENVIRONMENT, loadEnvironment } from '../config';
+import { Naming } from '../constructs/naming';
 
 export interface RestoreOptions {
   readonly source: string;
@@ -163,8 +165,6 @@ export function parseCommandLine(argv: string[], defaults: { source: string; now
 }
 
 async function main(): Promise<void> {
-  const { loadEnvironment, DEFAULT_ENVIRONMENT } = await import('../config');
-  const { Naming } = await import('../constructs/naming');
   const env = loadEnvironment(process.env.DROP_ENV || DEFAULT_ENVIRONMENT);
   const options = parseCommandLine(process.argv.slice(2), { source: new Naming(env).resource('postgres'), now: new Date() });
   await restoreToPointInTime(new RDSClient({ region: env.aws.region }), options);
