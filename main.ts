@@ -2,6 +2,7 @@
  * The CDKTF app: loads the environment named by DROP_ENV (default staging) and synthesizes its
  * four stacks. This is the only place that reads process.env.
  */
+import * as fs from 'node:fs';
 import { App } from 'cdktf';
 import { ConfigError, DEFAULT_ENVIRONMENT, loadEnvironment } from './config';
 import { buildPlatform } from './stacks';
@@ -10,8 +11,15 @@ function main(): void {
   // Load (and validate) before the App exists: App creates the output directory.
   const config = loadEnvironment(process.env.DROP_ENV || DEFAULT_ENVIRONMENT);
   const app = new App();
-  buildPlatform(app, config);
-  app.synth();
+  const fresh = fs.readdirSync(app.outdir).length === 0;
+  try {
+    buildPlatform(app, config);
+    app.synth();
+  } catch (error) {
+    // A construct refused its input: leave no half-written output behind.
+    if (fresh) fs.rmSync(app.outdir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 try {

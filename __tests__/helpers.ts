@@ -53,6 +53,7 @@ export interface TerraformJson {
   resource?: Record<string, Record<string, any>>;
   data?: Record<string, Record<string, any>>;
   output?: Record<string, any>;
+  variable?: Record<string, any>;
 }
 
 /** Builds the four stacks of an environment in a test app (nothing is written). */

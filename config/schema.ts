@@ -13,6 +13,7 @@ import {
   maintenanceWindowMinutes,
   overlappingDays,
 } from './windows';
+import { appRunnerProblems } from './engine-limits';
 import { postgres16Class } from './rds-instance-classes';
 
 /** A closed object whose unknown-key error names the keys that are allowed. */
@@ -139,6 +140,11 @@ export const environmentSchema = closed({
     performanceInsightsRetentionDays: z.literal([7, 31, 93, 186, 372, 731]),
     logRetentionDays: logRetention.describe('Retention of the exported PostgreSQL logs.'),
   }),
+  app: closed({
+    bankidMock: z.boolean().describe('BANKID_MOCK: sign in without BankID (never in production).'),
+    seedDemo: z.boolean().describe('SEED_DEMO: load demo data (never in production).'),
+    serviceMode: z.enum(['demo', 'mock', 'live']).describe('NEXT_PUBLIC_SERVICE_MODE, baked into the web image at build time.'),
+  }),
   compute: closed({
     engine: z.enum(COMPUTE_ENGINES),
     services: closed({ web: service, api: service }),
@@ -157,7 +163,7 @@ export const environmentSchema = closed({
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 
-interface Problem {
+export interface Problem {
   readonly path: (string | number)[];
   readonly input: unknown;
   readonly message: string;
@@ -198,6 +204,19 @@ export const crossFieldRules: Record<string, (env: EnvironmentConfig) => Problem
     env.tier === 'production' && !env.database.deletionProtection
       ? [{ path: ['database', 'deletionProtection'], input: false, message: 'must be true when tier is "production"' }]
       : [],
+  productionRunsRealBankId: (env) =>
+    env.tier === 'production' && env.app.bankidMock
+      ? [{ path: ['app', 'bankidMock'], input: true, message: 'must be false when tier is "production"' }]
+      : [],
+  productionHasNoDemoData: (env) =>
+    env.tier === 'production' && (env.app.seedDemo || env.app.serviceMode !== 'live')
+      ? [{
+          path: ['app', env.app.seedDemo ? 'seedDemo' : 'serviceMode'],
+          input: env.app.seedDemo ? true : env.app.serviceMode,
+          message: env.app.seedDemo ? 'must be false when tier is "production"' : 'must be "live" when tier is "production"',
+        }]
+      : [],
+  engineCanRunServices: (env) => (env.compute.engine === 'app-runner' ? appRunnerProblems(env) : []),
   productionKeepsFinalSnapshot: (env) =>
     env.tier === 'production' && !env.database.finalSnapshot
       ? [{ path: ['database', 'finalSnapshot'], input: false, message: 'must be true when tier is "production"' }]

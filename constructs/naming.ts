@@ -34,6 +34,11 @@ export class Naming {
     return `/${this.project}/${this.environment}/${stack}/${checked(key)}`;
   }
 
+  /** A Secrets Manager secret name such as `drop/staging/jwt-secret`. */
+  secret(name: string): string {
+    return `${this.project}/${this.environment}/${checked(name)}`;
+  }
+
   /** The Terraform Cloud workspace of a stack: `drop-staging-registry`. */
   workspace(stack: StackId): string {
     return this.resource(stack);

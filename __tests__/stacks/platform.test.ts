@@ -47,9 +47,8 @@ describe.each(['staging', 'production'])('the %s platform', (name) => {
     }
   });
 
-  it('leaves compute and edge without resources until their own constructs exist', () => {
+  it('leaves edge without resources until its own constructs exist', () => {
     const synth = synthPlatform(config);
-    expect(synth.parsed('compute').resource).toBeUndefined();
     expect(synth.parsed('edge').resource).toBeUndefined();
   });
 });

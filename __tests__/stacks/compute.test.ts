@@ -1,0 +1,273 @@
+import { ApprunnerAutoScalingConfigurationVersion } from '@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version';
+import { ApprunnerCustomDomainAssociation } from '@cdktf/provider-aws/lib/apprunner-custom-domain-association';
+import { ApprunnerObservabilityConfiguration } from '@cdktf/provider-aws/lib/apprunner-observability-configuration';
+import { ApprunnerService } from '@cdktf/provider-aws/lib/apprunner-service';
+import { ApprunnerVpcConnector } from '@cdktf/provider-aws/lib/apprunner-vpc-connector';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { TerraformStack, Testing } from 'cdktf';
+import { describe, expect, it } from 'vitest';
+import { loadEnvironment } from '../../config';
+import { AppRunnerService } from '../../constructs/compute/app-runner-service';
+import { Naming } from '../../constructs/naming';
+import { configErrorOf, resourcesOf, synthPlatform, type TerraformJson } from '../helpers';
+
+const SECRET_LOOKING = /SECRET|PASSWORD|TOKEN|DSN|CREDENTIAL|PRIVATE|API_KEY/;
+
+function policy(json: TerraformJson, roleResource: string): any {
+  const attached = Object.values(resourcesOf(json, 'aws_iam_role_policy')).find((p) => p.role === `\${aws_iam_role.${roleResource}.id}`);
+  const name = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(attached.policy)![1];
+  return json.data!.aws_iam_policy_document[name];
+}
+
+const SPEC = {
+  web: { port: '3000', min: 1, max: 5, concurrency: 50, path: '/api/health', domain: { staging: 'staging.getdrop.no', production: 'getdrop.no' } },
+  api: { port: '3001', min: 1, max: 10, concurrency: 100, path: '/v1/health', domain: { staging: 'staging-api.getdrop.no', production: 'api.getdrop.no' } },
+} as const;
+
+describe.each(['staging', 'production'] as const)('the %s compute stack', (env) => {
+  const synth = synthPlatform(env);
+  const json = synth.json('compute');
+  const parsed = synth.parsed('compute');
+  const services = resourcesOf(parsed, 'aws_apprunner_service');
+  const service = (name: 'api' | 'web') => Object.values(services).find((s) => s.service_name === `drop-${env}-${name}`);
+
+  describe.each(['web', 'api'] as const)('the %s service', (name) => {
+    const spec = SPEC[name];
+    const s = service(name);
+    const variables = s.source_configuration.image_repository.image_configuration.runtime_environment_variables;
+
+    it('runs on its port with 1 vCPU and 2 GB, from the image chosen at deploy time, never auto-deployed', () => {
+      expect(json).toHaveResourceWithProperties(ApprunnerService, {
+        service_name: `drop-${env}-${name}`,
+        instance_configuration: expect.objectContaining({ cpu: '1024', memory: '2048' }),
+      });
+      expect(s.source_configuration.auto_deployments_enabled).toBe(false);
+      expect(s.source_configuration.image_repository.image_repository_type).toBe('ECR');
+      expect(s.source_configuration.image_repository.image_configuration.port).toBe(spec.port);
+      expect(s.source_configuration.image_repository.image_identifier).toBe(
+        `\${startswith(var.${name}_image, "sha256:") ? "\${data.aws_ssm_parameter.contract-registry-${name}-repository-url.value}@\${var.${name}_image}" : "\${data.aws_ssm_parameter.contract-registry-${name}-repository-url.value}:\${var.${name}_image}"}`,
+      );
+      expect(parsed.variable?.[`${name}_image`]).toMatchObject({ type: 'string', nullable: false });
+    });
+
+    it('is health-checked over HTTP every 10 s, 5 s timeout, unhealthy after 3', () => {
+      expect(s.health_check_configuration).toEqual({
+        protocol: 'HTTP', path: spec.path, interval: 10, timeout: 5, healthy_threshold: 1, unhealthy_threshold: 3,
+      });
+    });
+
+    it(`scales from ${spec.min} to ${spec.max} instances at ${spec.concurrency} concurrent requests, replaceably`, () => {
+      expect(json).toHaveResourceWithProperties(ApprunnerAutoScalingConfigurationVersion, {
+        auto_scaling_configuration_name: `drop-${env}-${name}`,
+        min_size: spec.min,
+        max_size: spec.max,
+        max_concurrency: spec.concurrency,
+        lifecycle: { create_before_destroy: true },
+      });
+    });
+
+    it('sends all egress through a VPC connector in the data stack\'s subnets and security group', () => {
+      expect(s.network_configuration.egress_configuration.egress_type).toBe('VPC');
+      expect(json).toHaveResourceWithProperties(ApprunnerVpcConnector, {
+        vpc_connector_name: `drop-${env}-${name}`,
+        subnets: '${split(",", data.aws_ssm_parameter.contract-data-private-subnet-ids.value)}',
+        security_groups: ['${data.aws_ssm_parameter.contract-data-compute-security-group-id.value}'],
+      });
+    });
+
+    it('is traced with X-Ray', () => {
+      expect(s.observability_configuration.observability_enabled).toBe(true);
+      expect(json).toHaveResourceWithProperties(ApprunnerObservabilityConfiguration, { trace_configuration: { vendor: 'AWSXRAY' } });
+    });
+
+    it('answers on its custom domain, without a www subdomain', () => {
+      expect(json).toHaveResourceWithProperties(ApprunnerCustomDomainAssociation, {
+        domain_name: spec.domain[env],
+        enable_www_subdomain: false,
+      });
+    });
+
+    it('keeps no secret value, and no secret-looking key, in plain environment variables', () => {
+      for (const [key, value] of Object.entries<string>(variables)) {
+        if (SECRET_LOOKING.test(key)) {
+          expect(key).toMatch(/_ARN$/);
+          expect(value).toMatch(/^\$\{data\.aws_ssm_parameter\.[^}]+\.value\}$/);
+        }
+      }
+      expect(variables.DATABASE_URL ?? '').not.toMatch(/@|password/i);
+    });
+
+    it('has three alarms from the spec to the alarm topic', () => {
+      const alarms = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).filter((a) => a.alarm_name.startsWith(`drop-${env}-${name}-`));
+      const byName = Object.fromEntries(alarms.map((a) => [a.alarm_name.slice(`drop-${env}-${name}-`.length), a]));
+      expect(Object.keys(byName).sort()).toEqual(['5xx-rate', 'cpu', 'latency-p95']);
+      expect(byName['latency-p95']).toMatchObject({
+        metric_name: 'RequestLatency', extended_statistic: 'p95', threshold: 500, period: 60, evaluation_periods: 3,
+        comparison_operator: 'GreaterThanThreshold',
+      });
+      expect(byName.cpu).toMatchObject({ metric_name: 'CPUUtilization', statistic: 'Average', threshold: 80, period: 60, evaluation_periods: 3 });
+      expect(byName['5xx-rate']).toMatchObject({ threshold: 5, evaluation_periods: 2, treat_missing_data: 'notBreaching' });
+      expect(byName['5xx-rate'].metric_query.map((q: any) => q.expression ?? q.metric.metric_name)).toEqual([
+        '5xxStatusResponses', 'Requests', 'IF(requests > 0, 100 * errors / requests, 0)',
+      ]);
+      for (const alarm of alarms) {
+        expect(alarm.alarm_actions).toEqual(['${data.aws_ssm_parameter.contract-data-alarm-topic-arn.value}']);
+      }
+      expect(byName.cpu.dimensions).toEqual({ ServiceName: `drop-${env}-${name}`, ServiceID: expect.stringContaining('.service_id}') });
+    });
+  });
+
+  it('gives the api the spec\'s environment for this environment', () => {
+    const vars = service('api').source_configuration.image_repository.image_configuration.runtime_environment_variables;
+    const host = SPEC.web.domain[env];
+    expect(vars).toEqual({
+      NODE_ENV: 'production',
+      PORT: '3001',
+      APP_URL: `https://${host}`,
+      BANKID_MOCK: 'false',
+      BANKID_CALLBACK_URL: `https://${host}/api/auth/bankid/callback`,
+      ...(env === 'staging' ? { SEED_DEMO: 'true' } : {}),
+      DATABASE_URL: 'postgres://${data.aws_ssm_parameter.contract-data-database-address.value}:${data.aws_ssm_parameter.contract-data-database-port.value}/${data.aws_ssm_parameter.contract-data-database-name.value}',
+      DATABASE_SECRET_ARN: '${data.aws_ssm_parameter.contract-data-database-secret-arn.value}',
+    });
+  });
+
+  it('injects the secrets from Secrets Manager, never as values', () => {
+    const injected = (name: 'api' | 'web') => service(name).source_configuration.image_repository.image_configuration.runtime_environment_secrets;
+    expect(injected('api')).toEqual({
+      JWT_SECRET: '${aws_secretsmanager_secret.secret-jwt-secret.arn}',
+      BANKID_CLIENT_ID: '${aws_secretsmanager_secret.secret-bankid-client-id.arn}',
+      BANKID_CLIENT_SECRET: '${aws_secretsmanager_secret.secret-bankid-client-secret.arn}',
+      SENTRY_DSN: '${aws_secretsmanager_secret.secret-sentry-dsn.arn}',
+      ORIGIN_VERIFY_SECRET: '${aws_secretsmanager_secret.secret-origin-verify.arn}',
+      DATABASE_CREDENTIALS: '${data.aws_ssm_parameter.contract-data-database-secret-arn.value}',
+    });
+    expect(injected('web')).toEqual({
+      SENTRY_DSN: '${aws_secretsmanager_secret.secret-sentry-dsn.arn}',
+      ORIGIN_VERIFY_SECRET: '${aws_secretsmanager_secret.secret-origin-verify.arn}',
+    });
+  });
+
+  it('creates the secret containers encrypted with its own key and sets no values', () => {
+    const secrets = Object.values(resourcesOf(parsed, 'aws_secretsmanager_secret'));
+    expect(secrets.map((s) => s.name).sort()).toEqual(
+      ['bankid-client-id', 'bankid-client-secret', 'jwt-secret', 'origin-verify', 'sentry-dsn'].map((n) => `drop/${env}/${n}`),
+    );
+    expect(json).toHaveResourceWithProperties(SecretsmanagerSecret, {
+      kms_key_id: '${aws_kms_key.secrets-key_83928A38.arn}',
+      recovery_window_in_days: env === 'production' ? 30 : 7,
+    });
+    expect(secrets.every((s) => s.kms_key_id === '${aws_kms_key.secrets-key_83928A38.arn}')).toBe(true);
+    expect(parsed.resource?.aws_secretsmanager_secret_version).toBeUndefined();
+  });
+
+  it('lets each instance role read only its own secrets, decrypting only through Secrets Manager', () => {
+    const roles = resourcesOf(parsed, 'aws_iam_role');
+    const roleId = (name: string) => Object.keys(roles).find((id) => roles[id].name === `drop-${env}-${name}-instance`)!;
+    const api = policy(parsed, roleId('api')).statement;
+    const web = policy(parsed, roleId('web')).statement;
+    expect(api[0]).toEqual({
+      sid: 'ReadOwnSecrets', effect: 'Allow', actions: ['secretsmanager:GetSecretValue'],
+      resources: [
+        '${aws_secretsmanager_secret.secret-jwt-secret.arn}',
+        '${aws_secretsmanager_secret.secret-bankid-client-id.arn}',
+        '${aws_secretsmanager_secret.secret-bankid-client-secret.arn}',
+        '${aws_secretsmanager_secret.secret-sentry-dsn.arn}',
+        '${aws_secretsmanager_secret.secret-origin-verify.arn}',
+        '${data.aws_ssm_parameter.contract-data-database-secret-arn.value}',
+      ],
+    });
+    expect(web[0].resources).toEqual([
+      '${aws_secretsmanager_secret.secret-sentry-dsn.arn}',
+      '${aws_secretsmanager_secret.secret-origin-verify.arn}',
+    ]);
+    expect(web[1]).toEqual({
+      sid: 'DecryptOwnSecrets', effect: 'Allow', actions: ['kms:Decrypt'],
+      resources: ['${aws_kms_key.secrets-key_83928A38.arn}'],
+      condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.eu-west-1.amazonaws.com'] }],
+    });
+    expect(api[1].resources).toEqual(['${aws_kms_key.secrets-key_83928A38.arn}', '${data.aws_ssm_parameter.contract-data-database-key-arn.value}']);
+    expect([...api, ...web].flatMap((statement) => statement.resources)).not.toContain('*');
+  });
+
+  it('lets each access role pull only its own repository', () => {
+    const roles = resourcesOf(parsed, 'aws_iam_role');
+    for (const name of ['api', 'web']) {
+      const roleId = Object.keys(roles).find((id) => roles[id].name === `drop-${env}-${name}-ecr-access`)!;
+      const [login, pull] = policy(parsed, roleId).statement;
+      expect(login.actions).toEqual(['ecr:GetAuthorizationToken']);
+      expect(pull.resources).toEqual([`\${data.aws_ssm_parameter.contract-registry-${name}-repository-arn.value}`]);
+    }
+  });
+
+  it('publishes DNS targets, certificate validation records and the origin secret for the edge', () => {
+    const values = Object.fromEntries(Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => [p.name, p.value]));
+    expect(values).toEqual({
+      [`/drop/${env}/compute/web-dns-target`]: '${aws_apprunner_custom_domain_association.web_domain_F6BB1BAC.dns_target}',
+      [`/drop/${env}/compute/api-dns-target`]: '${aws_apprunner_custom_domain_association.api_domain_F56B3E99.dns_target}',
+      [`/drop/${env}/compute/web-certificate-validation-records`]: '${jsonencode(aws_apprunner_custom_domain_association.web_domain_F6BB1BAC.certificate_validation_records)}',
+      [`/drop/${env}/compute/api-certificate-validation-records`]: '${jsonencode(aws_apprunner_custom_domain_association.api_domain_F56B3E99.certificate_validation_records)}',
+      [`/drop/${env}/compute/origin-verify-secret-arn`]: '${aws_secretsmanager_secret.secret-origin-verify.arn}',
+    });
+  });
+});
+
+describe('compute configuration App Runner cannot run', () => {
+  it('refuses a region without App Runner, naming the regions and the other engine', () => {
+    const message = configErrorOf('production', { aws: { region: 'eu-north-1' } });
+    expect(message).toContain(
+      'aws.region: AWS App Runner is not offered in eu-north-1; it runs in us-east-1, us-east-2, us-west-2, ap-south-1, ap-southeast-1, ap-southeast-2, ap-northeast-1, eu-central-1, eu-west-1, eu-west-2, eu-west-3. Choose one of those regions, or set compute.engine to "ecs-express" (ECS Express Mode), App Runner\'s successor. (found: "eu-north-1")',
+    );
+  });
+
+  it('refuses concurrency above 200', () => {
+    const message = configErrorOf('staging', { compute: { services: { api: { concurrency: 250 } } } });
+    expect(message).toContain('compute.services.api.concurrency: is above App Runner\'s maximum; expected 1 to 200 (found: 250)');
+  });
+
+  it('refuses a CPU and memory pair App Runner does not offer', () => {
+    const message = configErrorOf('staging', { compute: { services: { web: { cpu: 1, memoryGb: 8 } } } });
+    expect(message).toContain('compute.services.web.memoryGb: cannot go with 1 vCPU on App Runner; expected 2, 3, 4 GB (found: 8)');
+  });
+
+  it('refuses a CPU size App Runner does not offer', () => {
+    const message = configErrorOf('staging', { compute: { services: { web: { cpu: 3 } } } });
+    expect(message).toContain('compute.services.web.cpu: is not an App Runner size; expected vCPU 0.25, 0.5, 1, 2, 4 (found: 3)');
+  });
+
+  it('refuses mocked BankID in production', () => {
+    expect(configErrorOf('production', { app: { bankidMock: true } })).toContain('app.bankidMock: must be false when tier is "production" (found: true)');
+  });
+
+  it('refuses demo data in production', () => {
+    expect(configErrorOf('production', { app: { seedDemo: true } })).toContain('app.seedDemo: must be false when tier is "production" (found: true)');
+    expect(configErrorOf('production', { app: { serviceMode: 'mock' } })).toContain('app.serviceMode: must be "live" when tier is "production" (found: "mock")');
+  });
+
+  it('is refused by the App Runner construct itself when built for such a region', () => {
+    // GIVEN a stack outside the environment files' validation
+    const stack = new TerraformStack(Testing.app(), 'direct');
+    const api = loadEnvironment('staging').compute.services.api;
+    // WHEN / THEN
+    expect(
+      () =>
+        new AppRunnerService(stack, 'api', {
+          naming: new Naming({ project: 'drop', name: 'staging' }),
+          name: 'api',
+          region: 'eu-north-1',
+          image: { repositoryUrl: 'repo', repositoryArn: 'arn', reference: 'v1' },
+          port: api.port,
+          cpu: api.cpu,
+          memoryGb: api.memoryGb,
+          scaling: api,
+          healthCheck: api.healthCheck,
+          environment: {},
+          secrets: {},
+          egress: { subnetIds: [], securityGroupIds: [] },
+          domainName: 'staging-api.getdrop.no',
+          alarmTopicArn: 'arn',
+          encryptionKeyArn: 'arn',
+        }),
+    ).toThrow('direct/api: AWS App Runner is not offered in eu-north-1');
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * What each compute engine can run, checked with the configuration so an impossible service stops
+ * synth before anything is written. Facts from the AWS App Runner documentation (November 2026).
+ */
+import type { EnvironmentConfig, Problem } from './schema';
+import { SERVICE_NAMES } from './schema';
+
+/** Regions where AWS App Runner is offered (not eu-north-1). */
+export const APP_RUNNER_REGIONS = [
+  'us-east-1', 'us-east-2', 'us-west-2', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1',
+  'eu-central-1', 'eu-west-1', 'eu-west-2', 'eu-west-3',
+] as const;
+
+/** The vCPU sizes App Runner offers, each with the memory sizes (GB) it goes with. */
+export const APP_RUNNER_SIZES: ReadonlyArray<{ readonly cpu: number; readonly memoryGb: readonly number[] }> = [
+  { cpu: 0.25, memoryGb: [0.5, 1] },
+  { cpu: 0.5, memoryGb: [1] },
+  { cpu: 1, memoryGb: [2, 3, 4] },
+  { cpu: 2, memoryGb: [4, 6] },
+  { cpu: 4, memoryGb: [8, 10, 12] },
+];
+
+export const APP_RUNNER_MAX_CONCURRENCY = 200;
+
+/** The error for a region App Runner does not serve, or undefined. */
+export function appRunnerRegionProblem(region: string): string | undefined {
+  if ((APP_RUNNER_REGIONS as readonly string[]).includes(region)) return undefined;
+  return `AWS App Runner is not offered in ${region}; it runs in ${APP_RUNNER_REGIONS.join(', ')}. ` +
+    'Choose one of those regions, or set compute.engine to "ecs-express" (ECS Express Mode), App Runner\'s successor.';
+}
+
+export function appRunnerProblems(env: EnvironmentConfig): Problem[] {
+  const problems: Problem[] = [];
+  const regionProblem = appRunnerRegionProblem(env.aws.region);
+  if (regionProblem) problems.push({ path: ['aws', 'region'], input: env.aws.region, message: regionProblem });
+  for (const name of SERVICE_NAMES) {
+    const service = env.compute.services[name];
+    const memories = APP_RUNNER_SIZES.find((size) => size.cpu === service.cpu)?.memoryGb;
+    if (!memories) {
+      problems.push({
+        path: ['compute', 'services', name, 'cpu'],
+        input: service.cpu,
+        message: `is not an App Runner size; expected vCPU ${APP_RUNNER_SIZES.map((size) => size.cpu).join(', ')}`,
+      });
+    } else if (!memories.includes(service.memoryGb)) {
+      problems.push({
+        path: ['compute', 'services', name, 'memoryGb'],
+        input: service.memoryGb,
+        message: `cannot go with ${service.cpu} vCPU on App Runner; expected ${memories.join(', ')} GB`,
+      });
+    }
+    if (service.concurrency > APP_RUNNER_MAX_CONCURRENCY) {
+      problems.push({
+        path: ['compute', 'services', name, 'concurrency'],
+        input: service.concurrency,
+        message: `is above App Runner's maximum; expected 1 to ${APP_RUNNER_MAX_CONCURRENCY}`,
+      });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,207 @@
+/**
+ * The App Runner engine: a service from an ECR image with an access role, an instance role that
+ * reads only its own secrets, a replaceable auto scaling configuration, X-Ray tracing, VPC egress
+ * through a connector, a custom domain, and the spec's alarms.
+ */
+import { ApprunnerAutoScalingConfigurationVersion } from '@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version';
+import { ApprunnerCustomDomainAssociation } from '@cdktf/provider-aws/lib/apprunner-custom-domain-association';
+import { ApprunnerObservabilityConfiguration } from '@cdktf/provider-aws/lib/apprunner-observability-configuration';
+import { ApprunnerService } from '@cdktf/provider-aws/lib/apprunner-service';
+import { ApprunnerVpcConnector } from '@cdktf/provider-aws/lib/apprunner-vpc-connector';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Fn, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { ConfigError } from '../../config';
+import { appRunnerRegionProblem } from '../../config/engine-limits';
+import { type ComputeService, type ServiceProps, imageIdentifier, secretReadStatements } from './service';
+
+/** The spec's alarm thresholds (Scaling Triggers). */
+export const ALARMS = {
+  latencyP95Ms: 500,
+  latencyMinutes: 3,
+  errorRatePercent: 5,
+  errorRateMinutes: 2,
+  cpuPercent: 80,
+  cpuMinutes: 3,
+} as const;
+
+function assumedBy(scope: Construct, id: string, service: string): DataAwsIamPolicyDocument {
+  return new DataAwsIamPolicyDocument(scope, id, {
+    statement: [{ effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: [service] }] }],
+  });
+}
+
+export class AppRunnerService extends Construct implements ComputeService {
+  readonly service: ApprunnerService;
+  readonly instanceRole: IamRole;
+  readonly dnsTarget: string;
+  readonly certificateValidationRecords: string;
+  readonly serviceUrl: string;
+
+  constructor(scope: Construct, id: string, props: ServiceProps) {
+    super(scope, id);
+    const regionProblem = appRunnerRegionProblem(props.region);
+    if (regionProblem) throw new ConfigError(`${this.node.path}: ${regionProblem}`);
+    const { naming, name } = props;
+    const serviceName = naming.resource(name);
+
+    // Pulls the image from ECR.
+    const access = new IamRole(this, 'access-role', {
+      name: naming.resource(name, 'ecr-access'),
+      assumeRolePolicy: assumedBy(this, 'access-trust', 'build.apprunner.amazonaws.com').json,
+    });
+    const pull = new DataAwsIamPolicyDocument(this, 'pull', {
+      statement: [
+        { sid: 'EcrLogin', effect: 'Allow', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
+        {
+          sid: 'PullOwnImage',
+          effect: 'Allow',
+          actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:DescribeImages'],
+          resources: [props.image.repositoryArn],
+        },
+      ],
+    });
+    new IamRolePolicy(this, 'access-policy', { role: access.id, name: 'pull-image', policy: pull.json });
+
+    // What the running instances may do: read their own secrets, write traces.
+    this.instanceRole = new IamRole(this, 'instance-role', {
+      name: naming.resource(name, 'instance'),
+      assumeRolePolicy: assumedBy(this, 'instance-trust', 'tasks.apprunner.amazonaws.com').json,
+    });
+    const statements = secretReadStatements(props.secrets, props.region);
+    if (statements.length > 0) {
+      const secrets = new DataAwsIamPolicyDocument(this, 'secrets', { statement: statements });
+      new IamRolePolicy(this, 'instance-policy', { role: this.instanceRole.id, name: 'read-own-secrets', policy: secrets.json });
+    }
+    new IamRolePolicyAttachment(this, 'tracing', {
+      role: this.instanceRole.name,
+      policyArn: 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess',
+    });
+
+    // Every argument forces a new version and a version in use cannot be deleted: a new revision
+    // of the same name is created first, the service switches, then the old one goes.
+    const scaling = new ApprunnerAutoScalingConfigurationVersion(this, 'scaling', {
+      autoScalingConfigurationName: serviceName,
+      minSize: props.scaling.minInstances,
+      maxSize: props.scaling.maxInstances,
+      maxConcurrency: props.scaling.concurrency,
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    const tracing = new ApprunnerObservabilityConfiguration(this, 'observability', {
+      observabilityConfigurationName: serviceName,
+      traceConfiguration: { vendor: 'AWSXRAY' },
+    });
+
+    const connector = new ApprunnerVpcConnector(this, 'vpc-connector', {
+      vpcConnectorName: serviceName,
+      subnets: props.egress.subnetIds,
+      securityGroups: props.egress.securityGroupIds,
+    });
+
+    this.service = new ApprunnerService(this, 'service', {
+      serviceName,
+      sourceConfiguration: {
+        autoDeploymentsEnabled: false,
+        authenticationConfiguration: { accessRoleArn: access.arn },
+        imageRepository: {
+          imageRepositoryType: 'ECR',
+          imageIdentifier: imageIdentifier(props.image.repositoryUrl, props.image.reference),
+          imageConfiguration: {
+            port: String(props.port),
+            runtimeEnvironmentVariables: { ...props.environment },
+            runtimeEnvironmentSecrets: Object.fromEntries(Object.entries(props.secrets).map(([key, secret]) => [key, secret.arn])),
+          },
+        },
+      },
+      instanceConfiguration: {
+        cpu: String(props.cpu * 1024),
+        memory: String(props.memoryGb * 1024),
+        instanceRoleArn: this.instanceRole.arn,
+      },
+      healthCheckConfiguration: {
+        protocol: 'HTTP',
+        path: props.healthCheck.path,
+        interval: props.healthCheck.intervalSeconds,
+        timeout: props.healthCheck.timeoutSeconds,
+        healthyThreshold: props.healthCheck.healthyThreshold,
+        unhealthyThreshold: props.healthCheck.unhealthyThreshold,
+      },
+      autoScalingConfigurationArn: scaling.arn,
+      networkConfiguration: {
+        egressConfiguration: { egressType: 'VPC', vpcConnectorArn: connector.arn },
+        ingressConfiguration: { isPubliclyAccessible: true },
+      },
+      observabilityConfiguration: { observabilityEnabled: true, observabilityConfigurationArn: tracing.arn },
+      encryptionConfiguration: { kmsKey: props.encryptionKeyArn },
+    });
+    this.serviceUrl = this.service.serviceUrl;
+
+    const domain = new ApprunnerCustomDomainAssociation(this, 'domain', {
+      domainName: props.domainName,
+      serviceArn: this.service.arn,
+      enableWwwSubdomain: false,
+    });
+    this.dnsTarget = domain.dnsTarget;
+    this.certificateValidationRecords = Fn.jsonencode(
+      Token.asAny(domain.interpolationForAttribute('certificate_validation_records')),
+    );
+
+    this.alarms(props, serviceName);
+  }
+
+  private alarms(props: ServiceProps, serviceName: string): void {
+    const dimensions = { ServiceName: serviceName, ServiceID: this.service.serviceId };
+    const common = {
+      alarmActions: [props.alarmTopicArn],
+      okActions: [props.alarmTopicArn],
+      period: 60,
+    };
+    new CloudwatchMetricAlarm(this, 'latency-alarm', {
+      ...common,
+      alarmName: `${serviceName}-latency-p95`,
+      alarmDescription: `p95 latency above ${ALARMS.latencyP95Ms} ms for ${ALARMS.latencyMinutes} minutes`,
+      namespace: 'AWS/AppRunner',
+      metricName: 'RequestLatency',
+      dimensions,
+      extendedStatistic: 'p95',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: ALARMS.latencyP95Ms,
+      evaluationPeriods: ALARMS.latencyMinutes,
+      treatMissingData: 'notBreaching',
+    });
+    const metric = (metricName: string) => ({ namespace: 'AWS/AppRunner', metricName, dimensions, period: 60, stat: 'Sum' });
+    new CloudwatchMetricAlarm(this, 'error-rate-alarm', {
+      ...common,
+      period: undefined,
+      alarmName: `${serviceName}-5xx-rate`,
+      alarmDescription: `5xx responses above ${ALARMS.errorRatePercent} % of requests for ${ALARMS.errorRateMinutes} minutes`,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: ALARMS.errorRatePercent,
+      evaluationPeriods: ALARMS.errorRateMinutes,
+      treatMissingData: 'notBreaching',
+      metricQuery: [
+        { id: 'errors', metric: metric('5xxStatusResponses'), returnData: false },
+        { id: 'requests', metric: metric('Requests'), returnData: false },
+        { id: 'rate', expression: 'IF(requests > 0, 100 * errors / requests, 0)', label: '5xx % of requests', returnData: true },
+      ],
+    });
+    new CloudwatchMetricAlarm(this, 'cpu-alarm', {
+      ...common,
+      alarmName: `${serviceName}-cpu`,
+      alarmDescription: `CPU above ${ALARMS.cpuPercent} % for ${ALARMS.cpuMinutes} minutes`,
+      namespace: 'AWS/AppRunner',
+      metricName: 'CPUUtilization',
+      dimensions,
+      statistic: 'Average',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: ALARMS.cpuPercent,
+      evaluationPeriods: ALARMS.cpuMinutes,
+      treatMissingData: 'missing',
+    });
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The engine-neutral description of a service: what to run and how it scales, is checked, is
+ * configured and reaches the network. Engines (App Runner today) turn it into resources.
+ */
+import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { Fn } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig, ServiceName } from '../../config';
+import type { Naming } from '../naming';
+
+/** A Secrets Manager secret injected as an environment variable, with the key that encrypts it. */
+export interface ServiceSecret {
+  readonly arn: string;
+  readonly kmsKeyArn: string;
+}
+
+export type HealthCheck = EnvironmentConfig['compute']['services'][ServiceName]['healthCheck'];
+
+export interface ServiceProps {
+  readonly naming: Naming;
+  readonly name: ServiceName;
+  readonly region: string;
+  /** The image: repository plus a tag, or a digest `sha256:...`, chosen at deploy time. */
+  readonly image: { readonly repositoryUrl: string; readonly repositoryArn: string; readonly reference: string };
+  readonly port: number;
+  /** vCPU per instance. */
+  readonly cpu: number;
+  readonly memoryGb: number;
+  readonly scaling: { readonly minInstances: number; readonly maxInstances: number; readonly concurrency: number };
+  readonly healthCheck: HealthCheck;
+  /** Plain environment variables: never secrets. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Environment variables filled from Secrets Manager when an instance starts. */
+  readonly secrets: Readonly<Record<string, ServiceSecret>>;
+  /** All outbound traffic leaves through these subnets and security groups. */
+  readonly egress: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
+  /** The custom domain the service answers on (without a www subdomain). */
+  readonly domainName: string;
+  /** Where the service's alarms go. */
+  readonly alarmTopicArn: string;
+  /** Encrypts what the engine stores of the service. */
+  readonly encryptionKeyArn: string;
+}
+
+/** What a deployed service offers to the edge. */
+export interface ComputeService extends Construct {
+  /** CNAME target of the custom domain. */
+  readonly dnsTarget: string;
+  /** JSON list of `{name, type, value}` records that validate the custom domain's certificate. */
+  readonly certificateValidationRecords: string;
+  /** The engine's own URL of the service. */
+  readonly serviceUrl: string;
+}
+
+/** `repo:tag`, or `repo@sha256:...` when the reference is a digest. */
+export function imageIdentifier(repositoryUrl: string, reference: string): string {
+  return Fn.conditional(Fn.startswith(reference, 'sha256:'), `${repositoryUrl}@${reference}`, `${repositoryUrl}:${reference}`);
+}
+
+/**
+ * Least privilege for reading secrets: exactly the service's own secrets, and decryption with
+ * their keys only through Secrets Manager.
+ */
+export function secretReadStatements(secrets: Readonly<Record<string, ServiceSecret>>, region: string): DataAwsIamPolicyDocumentStatement[] {
+  const values = Object.values(secrets);
+  if (values.length === 0) return [];
+  const unique = (list: string[]) => [...new Set(list)];
+  return [
+    {
+      sid: 'ReadOwnSecrets',
+      effect: 'Allow',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: unique(values.map((secret) => secret.arn)),
+    },
+    {
+      sid: 'DecryptOwnSecrets',
+      effect: 'Allow',
+      actions: ['kms:Decrypt'],
+      resources: unique(values.map((secret) => secret.kmsKeyArn)),
+      condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`secretsmanager.${region}.amazonaws.com`] }],
+    },
+  ];
+}
