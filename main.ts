@@ -3,14 +3,16 @@
  * four stacks. This is the only place that reads process.env.
  */
 import { App } from 'cdktf';
-import { ConfigError, DEFAULT_ENVIRONMENT, loadEnvironment } from './config';
+import { ConfigError, DEFAULT_ENVIRONMENT, loadEnvironment, loadZone } from './config';
 import { buildPlatform } from './stacks';
 
 function main(): void {
   // Load (and validate) before the App exists: App creates the output directory.
   const config = loadEnvironment(process.env.DROP_ENV || DEFAULT_ENVIRONMENT);
+  // The other environments of its Cloudflare zone: the zone owner's edge rules cover them too.
+  const zone = loadZone(config);
   const app = new App();
-  buildPlatform(app, config);
+  buildPlatform(app, config, zone);
   app.synth();
 }
 

@@ -13,11 +13,15 @@ export interface Platform {
   readonly edge: EdgeStack;
 }
 
-export function buildPlatform(app: Construct, config: EnvironmentConfig): Platform {
+/**
+ * `zone`: every environment of `config`'s Cloudflare zone (see `loadZone`); the zone owner's edge
+ * stack scopes its zone-wide rules to each. Defaults to this environment alone.
+ */
+export function buildPlatform(app: Construct, config: EnvironmentConfig, zone: readonly EnvironmentConfig[] = [config]): Platform {
   const registry = new RegistryStack(app, { config });
   const data = new DataStack(app, { config });
   const compute = new ComputeStack(app, { config });
-  const edge = new EdgeStack(app, { config });
+  const edge = new EdgeStack(app, { config, zone });
   // Stacks exchange values through the contract (stacks/contract.ts), not Terraform remote state,
   // so this is the only declared dependency: `cdktf deploy edge compute` deploys compute first.
   edge.addDependency(compute);
