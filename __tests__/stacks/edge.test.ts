@@ -335,3 +335,23 @@ describe('plan awareness', () => {
     expect(rules[0].expression).not.toContain('192.0.2.0/24');
   });
 });
+
+describe('Terraform addresses of the zone-wide resources (renaming one replaces it)', () => {
+  it('keeps the ruleset, bot management and DNS record addresses', () => {
+    const parsed = synthPlatform('production').parsed('edge');
+    expect(Object.keys(resourcesOf(parsed, 'cloudflare_ruleset')).sort()).toEqual([
+      'cache_ruleset_D8200A89',
+      'firewall_ruleset_F6C3AEA9',
+      'managed-waf_ruleset_83F4C4E8',
+      'origin-rules_verify-header_D75A7910',
+      'rate-limits_ruleset_E4E730C9',
+    ]);
+    expect(Object.keys(resourcesOf(parsed, 'cloudflare_bot_management'))).toEqual(['firewall_bots_51AC8DA7']);
+    expect(Object.keys(resourcesOf(parsed, 'cloudflare_dns_record')).sort()).toEqual([
+      'dns_api-getdrop-no_F74D4C68',
+      'dns_api-validation_0256C141',
+      'dns_getdrop-no_6103D6AE',
+      'dns_web-validation_6FB72D89',
+    ]);
+  });
+});

@@ -107,7 +107,6 @@ function botSettings(plan: CloudflarePlan, botScore: boolean) {
   return {
     sbfmDefinitelyAutomated: 'managed_challenge',
     sbfmVerifiedBots: 'allow',
-    sbfmStaticResourceProtection: false,
     enableJs: true,
     // "Likely automated" is a Business (and Enterprise) setting.
     ...(atLeast('business', plan) ? { sbfmLikelyAutomated: 'managed_challenge' } : {}),
