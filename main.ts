@@ -4,7 +4,7 @@
  */
 import { App } from 'cdktf';
 import { ConfigError, DEFAULT_ENVIRONMENT, loadEnvironment, loadZone } from './config';
-import { buildPlatform } from './stacks';
+import { buildPlatform, synthWarnings } from './stacks';
 
 function main(): void {
   // Load (and validate) before the App exists: App creates the output directory.
@@ -14,6 +14,8 @@ function main(): void {
   const app = new App();
   buildPlatform(app, config, zone);
   app.synth();
+  // The cdktf CLI prints these too; `npm run synth` would not otherwise show them.
+  for (const warning of synthWarnings(app)) console.warn(`Warning: ${warning}`);
 }
 
 try {

@@ -1,5 +1,5 @@
 /** The four stacks of one environment, and the one dependency between them. */
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { ComputeStack } from './compute-stack';
 import { DataStack } from './data-stack';
@@ -26,4 +26,13 @@ export function buildPlatform(app: Construct, config: EnvironmentConfig, zone: r
   // so this is the only declared dependency: `cdktf deploy edge compute` deploys compute first.
   edge.addDependency(compute);
   return { registry, data, compute, edge };
+}
+
+/** The synth warnings (`Annotations.addWarning`) under `scope`, as "<path>: <message>" lines. */
+export function synthWarnings(scope: IConstruct): string[] {
+  return scope.node
+    .findAll()
+    .flatMap((construct) =>
+      construct.node.metadata.filter((entry) => entry.type === '@cdktf/warn').map((entry) => `${construct.node.path}: ${String(entry.data)}`),
+    );
 }
