@@ -130,11 +130,14 @@ describe('the zone owner (production) edge stack', () => {
     expect(refs.indexOf('production_sanctions')).toBeLessThan(refs.indexOf('production_country_allow_list'));
   });
 
-  it('caches /_next/static/* for a year and public assets at the site root, never /v1/*', () => {
-    const rules = rulesOf(parsed, 'http_request_cache_settings').filter((r) => r.ref.startsWith('production_'));
+  it.each([
+    ['production', 'getdrop.no', 'api.getdrop.no'],
+    ['staging', 'staging.getdrop.no', 'staging-api.getdrop.no'],
+  ])('caches %s /_next/static/* for a year and public assets at the site root, never /v1/*', (env, web, api) => {
+    const rules = rulesOf(parsed, 'http_request_cache_settings').filter((r) => r.ref.startsWith(`${env}_`));
     expect(rules).toEqual([
       expect.objectContaining({
-        expression: '(http.host eq "getdrop.no") and (starts_with(http.request.uri.path, "/_next/static/"))',
+        expression: `(http.host eq "${web}") and (starts_with(http.request.uri.path, "/_next/static/"))`,
         action: 'set_cache_settings',
         action_parameters: {
           cache: true,
@@ -143,12 +146,13 @@ describe('the zone owner (production) edge stack', () => {
         },
       }),
       expect.objectContaining({
-        expression:
-          '(http.host eq "getdrop.no") and ((http.request.uri.path in {"/favicon.ico" "/robots.txt"}) or (starts_with(http.request.uri.path, "/images/")) or (starts_with(http.request.uri.path, "/fonts/")))',
+        expression: `(http.host eq "${web}") and ((http.request.uri.path in {"/favicon.ico" "/robots.txt"}) or (starts_with(http.request.uri.path, "/images/")) or (starts_with(http.request.uri.path, "/fonts/")))`,
+        action: 'set_cache_settings',
         action_parameters: { cache: true, edge_ttl: { mode: 'override_origin', default: 86400 }, browser_ttl: { mode: 'respect_origin' } },
       }),
       expect.objectContaining({
-        expression: '(http.host in {"getdrop.no" "api.getdrop.no"}) and (starts_with(http.request.uri.path, "/v1/"))',
+        expression: `(http.host in {"${web}" "${api}"}) and (starts_with(http.request.uri.path, "/v1/"))`,
+        action: 'set_cache_settings',
         action_parameters: { cache: false },
       }),
     ]);
