@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Testing, type TerraformStack } from 'cdktf';
-import { type EnvironmentConfig, loadEnvironment, parseEnvironment } from '../config';
+import { type EnvironmentConfig, loadEnvironment, loadZone, parseEnvironment } from '../config';
 import { buildPlatform, type Platform } from '../stacks';
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -56,12 +56,15 @@ export interface TerraformJson {
   variable?: Record<string, any>;
 }
 
-/** Builds the four stacks of an environment in a test app (nothing is written). */
-export function synthPlatform(config: EnvironmentConfig | string): SynthesizedPlatform {
+/**
+ * Builds the four stacks of an environment in a test app (nothing is written). `zone` is every
+ * environment of its Cloudflare zone; by default the shipped ones, with `config` in its place.
+ */
+export function synthPlatform(config: EnvironmentConfig | string, zone?: EnvironmentConfig[]): SynthesizedPlatform {
   const env = typeof config === 'string' ? loadEnvironment(config) : config;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-test-'));
   try {
-    const platform = buildPlatform(new App({ outdir, stackTraces: false }), env);
+    const platform = buildPlatform(new App({ outdir, stackTraces: false }), env, zone ?? loadZone(env));
     const cache = new Map<string, string>();
     const json = (stack: keyof Platform) => {
       if (!cache.has(stack)) cache.set(stack, Testing.synth(platform[stack] as TerraformStack));
@@ -74,11 +77,14 @@ export function synthPlatform(config: EnvironmentConfig | string): SynthesizedPl
 }
 
 /** Runs a full `app.synth()` of an environment into a temporary directory; returns the manifest. */
-export function synthManifest(config: EnvironmentConfig): { stacks: Record<string, { dependencies: string[] }>; files: string[] } {
+export function synthManifest(
+  config: EnvironmentConfig,
+  zone?: EnvironmentConfig[],
+): { stacks: Record<string, { dependencies: string[]; annotations?: { constructPath: string; level: string; message: string }[] }>; files: string[] } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-test-'));
   try {
     const app = new App({ outdir, stackTraces: false });
-    buildPlatform(app, config);
+    buildPlatform(app, config, zone ?? loadZone(config));
     app.synth();
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     const files = fs.readdirSync(path.join(outdir, 'stacks')).map((stack) => `stacks/${stack}/cdk.tf.json`)
@@ -92,4 +98,20 @@ export function synthManifest(config: EnvironmentConfig): { stacks: Record<strin
 /** The resources of one type in a synthesized stack, keyed by Terraform name. */
 export function resourcesOf(json: TerraformJson, type: string): Record<string, any> {
   return json.resource?.[type] ?? {};
+}
+
+/** The synth warnings of a stack's construct tree (what cdktf writes to the manifest). */
+export function warningsOf(scope: import('constructs').IConstruct): string[] {
+  return scope.node
+    .findAll()
+    .flatMap((c) => c.node.metadata)
+    .filter((m) => m.type === '@cdktf/warn')
+    .map((m) => String(m.data));
+}
+
+/** The rules of the one ruleset of a phase in a synthesized stack (fails when there is none or several). */
+export function rulesOf(json: TerraformJson, phase: string): any[] {
+  const rulesets = Object.values(resourcesOf(json, 'cloudflare_ruleset')).filter((r: any) => r.phase === phase);
+  if (rulesets.length !== 1) throw new Error(`expected one ${phase} ruleset, found ${rulesets.length}`);
+  return rulesets[0].rules;
 }

@@ -79,3 +79,59 @@ function show(value: unknown): string {
   const text = JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/**
+ * Fields that hold for the whole Cloudflare zone, not one environment: the zone owner's values
+ * are the ones deployed, so every environment of the zone must state the same.
+ */
+export const ZONE_WIDE_FIELDS = ['plan', 'addons', 'waf', 'rateLimits'] as const;
+
+/**
+ * Every environment that shares `config`'s Cloudflare zone (itself included, as given), sorted by
+ * name. Checks that exactly one of them is the zone owner, that they agree on the zone-wide
+ * fields and share the owner's AWS region (the owner reads their contract values there).
+ */
+export function loadZone(config: EnvironmentConfig, dir: string = ENVIRONMENTS_DIR): EnvironmentConfig[] {
+  const zone = knownEnvironments(dir)
+    .map((name) => (name === config.name ? config : loadEnvironment(name, dir)))
+    .filter((env) => env.edge.zone === config.edge.zone);
+  if (!zone.includes(config)) zone.push(config);
+  zone.sort((a, b) => a.name.localeCompare(b.name));
+  return checkZone(zone);
+}
+
+/** The checks of `loadZone` on a given set of environments of one zone. */
+export function checkZone(zone: EnvironmentConfig[]): EnvironmentConfig[] {
+  const name = zone[0].edge.zone;
+  const owners = zone.filter((env) => env.edge.zoneOwner);
+  const problems: string[] = [];
+  if (owners.length !== 1) {
+    const found = owners.length === 0 ? 'none' : owners.map((env) => `${env.name}.json`).join(', ');
+    problems.push(`edge.zoneOwner: exactly one environment of the zone must be true (found: ${found})`);
+  }
+  const owner = owners[0];
+  if (owner) {
+    for (const env of zone.filter((e) => e !== owner)) {
+      for (const field of ZONE_WIDE_FIELDS) {
+        if (JSON.stringify(env.edge[field]) !== JSON.stringify(owner.edge[field])) {
+          problems.push(
+            `${env.name}.json edge.${field}: is zone-wide and must equal the zone owner's (${owner.name}.json: ${show(owner.edge[field])}) (found: ${show(env.edge[field])})`,
+          );
+        }
+      }
+      if (env.aws.region !== owner.aws.region) {
+        problems.push(
+          `${env.name}.json aws.region: must equal the zone owner's (${owner.name}.json: "${owner.aws.region}"), where the owner reads this environment's contract values (found: "${env.aws.region}")`,
+        );
+      }
+    }
+  }
+  if (problems.length > 0) {
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    const names = zone.map((env) => env.name).join(', ');
+    throw new ConfigError(
+      `Invalid Cloudflare zone "${name}" (environments ${names}; ${count}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  }
+  return zone;
+}

@@ -15,6 +15,16 @@ import {
 } from './windows';
 import { appRunnerProblems } from './engine-limits';
 import { postgres16Class } from './rds-instance-classes';
+import {
+  CLOUDFLARE_PLANS,
+  CLOUDFLARE_SPECIAL_COUNTRIES,
+  DEFAULT_SANCTIONED_COUNTRIES,
+  ISO_COUNTRY_CODES,
+  OWASP_SCORE_THRESHOLDS,
+  PLAN_LIMITS,
+  RATE_LIMIT_PERIODS,
+  lowestPlanWhere,
+} from './cloudflare';
 
 /** A closed object whose unknown-key error names the keys that are allowed. */
 function closed<T extends z.core.$ZodLooseShape>(shape: T) {
@@ -40,10 +50,24 @@ export const LOG_RETENTION_DAYS = [
 const logRetention = z.literal(LOG_RETENTION_DAYS);
 
 export const ENVIRONMENT_TIERS = ['staging', 'production'] as const;
-export const CLOUDFLARE_PLANS = ['free', 'pro', 'business', 'enterprise'] as const;
+export { CLOUDFLARE_PLANS };
 export const COMPUTE_ENGINES = ['app-runner'] as const;
 export const SERVICE_NAMES = ['web', 'api'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const countryCode = z.string().refine((code) => ISO_COUNTRY_CODES.has(code) || (CLOUDFLARE_SPECIAL_COUNTRIES as readonly string[]).includes(code), {
+  error: 'expected an upper-case ISO 3166-1 alpha-2 country code such as "NO" (or Cloudflare\'s "T1" for Tor, "XX" for unknown)',
+});
+
+const CIDR = /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9a-fA-F:]+:[0-9a-fA-F:]*(\/\d{1,3})?)$/;
+
+const rateLimit = closed({
+  requestsPerPeriod: int(1, 1000000),
+  periodSeconds: z
+    .union(RATE_LIMIT_PERIODS.map((n) => z.literal(n)), { error: `expected one of ${RATE_LIMIT_PERIODS.join(', ')} seconds` })
+    .describe('Counting period; which ones the zone plan allows is checked with the plan.'),
+  mitigationTimeoutSeconds: int(0, 86400).describe('How long the action lasts once triggered; challenges below Enterprise use 0.'),
+});
 
 const backend = z.discriminatedUnion('type', [
   closed({
@@ -155,10 +179,68 @@ export const environmentSchema = closed({
   }),
   edge: closed({
     zone: hostname.describe('The Cloudflare zone, e.g. "getdrop.no".'),
-    plan: z.enum(CLOUDFLARE_PLANS),
+    plan: z.enum(CLOUDFLARE_PLANS).describe('The zone plan; every environment of the zone must say the same.'),
     addons: closed({ botManagement: z.boolean(), loadBalancing: z.boolean() }),
+    zoneOwner: z
+      .boolean()
+      .describe(
+        'Exactly one environment of a zone owns the zone-wide settings and the entry-point rulesets ' +
+          '(one per phase per zone), with rules scoped by hostname for every environment of the zone; ' +
+          'the others own only their own DNS records, health checks and /v1 routing.',
+      ),
+    waf: closed({
+      paranoiaLevel: int(1, 4).describe('OWASP Core Ruleset paranoia level: rules of higher levels are disabled.'),
+      scoreThreshold: z
+        .union(OWASP_SCORE_THRESHOLDS.map((n) => z.literal(n)), { error: 'expected 25 (high), 40 (medium) or 60 (low sensitivity)' })
+        .describe('OWASP anomaly score at or above which a request is blocked: 25 high, 40 medium, 60 low sensitivity.'),
+    }),
+    countries: closed({
+      allowed: z
+        .array(countryCode)
+        .min(1, { error: 'expected at least one country; an empty allow list would block every visitor' })
+        .describe('Countries this environment serves (ip.src.country); everyone else is blocked unless excepted.'),
+      testRegions: z
+        .array(countryCode)
+        .default([])
+        .describe('Countries the QA and CI runners test from, allowed besides `allowed`. @default - none'),
+      sanctioned: z
+        .array(countryCode)
+        .default([...DEFAULT_SANCTIONED_COUNTRIES])
+        .describe('Always blocked, exceptions included. @default - current OFAC/UN comprehensive sanctions: CU, IR, KP'),
+      exceptions: closed({
+        ipRanges: z
+          .array(z.string().regex(CIDR, { error: 'expected an IPv4 or IPv6 address or CIDR range such as "192.0.2.0/24"' }))
+          .default([]),
+        asns: z.array(int(1, 4294967295)).default([]),
+      })
+        .default({ ipRanges: [], asns: [] })
+        .describe('Verified partners and monitors that pass the country allow list (never the sanctions).'),
+    }),
+    rateLimits: closed({
+      auth: rateLimit.describe('/v1/auth/*: managed challenge per client IP.'),
+      transactions: rateLimit.describe('/v1/transactions/*: blocked per client IP with a JSON 429 body.'),
+    }),
+    cache: closed({
+      publicAssets: z
+        .array(z.string().regex(/^\/[A-Za-z0-9._/-]*$/, { error: 'expected a path or path prefix such as "/images/"' }))
+        .describe('Paths of the web app public/ folder, served at the site root: a trailing "/" is a prefix, else an exact file.'),
+      publicAssetTtlSeconds: int(60, 31536000),
+    }),
+    originHealth: closed({
+      intervalSeconds: int(10, 3600),
+      timeoutSeconds: int(1, 60),
+      retries: int(0, 5),
+    }),
   }),
 });
+
+/** The two rate limits of the spec and the action each takes when triggered. */
+export const RATE_LIMIT_NAMES = ['auth', 'transactions'] as const;
+export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
+export const RATE_LIMIT_ACTIONS: Readonly<Record<RateLimitName, 'managed_challenge' | 'block'>> = {
+  auth: 'managed_challenge',
+  transactions: 'block',
+};
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
@@ -289,6 +371,77 @@ export const crossFieldRules: Record<string, (env: EnvironmentConfig) => Problem
       }
       return [];
     });
+  },
+  rateLimitPeriodOnPlan: (env) =>
+    RATE_LIMIT_NAMES.flatMap((name) => {
+      const { periodSeconds } = env.edge.rateLimits[name];
+      const allowed = PLAN_LIMITS[env.edge.plan].rateLimitPeriods;
+      if (!(RATE_LIMIT_PERIODS as readonly number[]).includes(periodSeconds) || allowed.includes(periodSeconds)) return [];
+      const needed = lowestPlanWhere((plan) => PLAN_LIMITS[plan].rateLimitPeriods.includes(periodSeconds));
+      return [{
+        path: ['edge', 'rateLimits', name, 'periodSeconds'],
+        input: periodSeconds,
+        message: `is not available on the ${env.edge.plan} plan (allowed: ${allowed.join(', ')} seconds); a ${periodSeconds} s period needs the ${needed} plan`,
+      }];
+    }),
+  rateLimitTimeoutOnPlan: (env) =>
+    RATE_LIMIT_NAMES.flatMap((name) => {
+      const { mitigationTimeoutSeconds } = env.edge.rateLimits[name];
+      const limits = PLAN_LIMITS[env.edge.plan];
+      const path = ['edge', 'rateLimits', name, 'mitigationTimeoutSeconds'];
+      // The auth limit challenges; below Enterprise a challenge must have no mitigation timeout.
+      if (RATE_LIMIT_ACTIONS[name] === 'managed_challenge' && limits.challengeNeedsZeroTimeout) {
+        return mitigationTimeoutSeconds === 0
+          ? []
+          : [{ path, input: mitigationTimeoutSeconds, message: `must be 0 on the ${env.edge.plan} plan: a challenge action has no mitigation timeout below Enterprise` }];
+      }
+      if (RATE_LIMIT_ACTIONS[name] === 'managed_challenge' && mitigationTimeoutSeconds === 0) return [];
+      return limits.rateLimitTimeouts.includes(mitigationTimeoutSeconds)
+        ? []
+        : [{ path, input: mitigationTimeoutSeconds, message: `is not available on the ${env.edge.plan} plan; expected one of ${limits.rateLimitTimeouts.join(', ')} seconds` }];
+    }),
+  rateLimitRulesOnPlan: (env) => {
+    const allowed = PLAN_LIMITS[env.edge.plan].rateLimitRules;
+    return RATE_LIMIT_NAMES.length > allowed
+      ? [{
+          path: ['edge', 'plan'],
+          input: env.edge.plan,
+          message: `allows ${allowed} rate limiting rule(s); the ${RATE_LIMIT_NAMES.length} rate limits (/v1/auth/*, /v1/transactions/*) need the pro plan or higher`,
+        }]
+      : [];
+  },
+  managedRulesetsOnPlan: (env) =>
+    PLAN_LIMITS[env.edge.plan].managedRulesets
+      ? []
+      : [{ path: ['edge', 'plan'], input: env.edge.plan, message: 'has no Cloudflare Managed Ruleset or OWASP Core Ruleset; the WAF needs the pro plan or higher' }],
+  originHealthOnPlan: (env) => {
+    const limits = PLAN_LIMITS[env.edge.plan];
+    const { intervalSeconds, timeoutSeconds } = env.edge.originHealth;
+    const problems: Problem[] = [];
+    if (!limits.healthChecks) {
+      problems.push({ path: ['edge', 'plan'], input: env.edge.plan, message: 'has no origin health checks (cloudflare_healthcheck); they need the pro plan or higher' });
+    } else if (intervalSeconds < limits.healthCheckMinIntervalSeconds) {
+      const needed = lowestPlanWhere((plan) => PLAN_LIMITS[plan].healthChecks && PLAN_LIMITS[plan].healthCheckMinIntervalSeconds <= intervalSeconds);
+      problems.push({
+        path: ['edge', 'originHealth', 'intervalSeconds'],
+        input: intervalSeconds,
+        message: `is below the ${env.edge.plan} plan's minimum of ${limits.healthCheckMinIntervalSeconds} seconds${needed ? `; ${intervalSeconds} s needs the ${needed} plan` : ''}`,
+      });
+    }
+    if (timeoutSeconds >= intervalSeconds) {
+      problems.push({ path: ['edge', 'originHealth', 'timeoutSeconds'], input: timeoutSeconds, message: `must be shorter than intervalSeconds (${intervalSeconds})` });
+    }
+    return problems;
+  },
+  sanctionedCountriesNeverAllowed: (env) => {
+    const sanctioned = new Set(env.edge.countries.sanctioned);
+    return (['allowed', 'testRegions'] as const).flatMap((key) =>
+      env.edge.countries[key].flatMap((code, index) =>
+        sanctioned.has(code)
+          ? [{ path: ['edge', 'countries', key, index], input: code, message: 'is in edge.countries.sanctioned; a sanctioned country cannot be allowed' }]
+          : [],
+      ),
+    );
   },
   distinctHostnames: (env) =>
     env.domains.public === env.domains.apiOrigin

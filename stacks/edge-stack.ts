@@ -1,12 +1,150 @@
-/** The edge stack: Cloudflare in front of the origin. Changes with compute. */
+/**
+ * The edge stack: Cloudflare in front of the origin. Changes with compute.
+ *
+ * Staging and production share one Cloudflare zone, whose settings and entry-point rulesets (one
+ * per phase per zone) are zone-wide. So exactly one environment of the zone (`edge.zoneOwner`)
+ * owns them, with rules scoped by hostname for every environment of the zone; every
+ * environment's edge stack owns its own DNS records, origin health checks and (below Enterprise)
+ * its `/v1/*` Worker. See the README, "Edge".
+ */
+import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
+import { DataCloudflareZone } from '@cdktf/provider-cloudflare/lib/data-cloudflare-zone';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
-import type { Construct } from 'constructs';
+import { Annotations } from 'cdktf';
+import { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config';
+import { PLAN_LIMITS } from '../config/cloudflare';
+import { RATE_LIMIT_ACTIONS, RATE_LIMIT_NAMES } from '../config/schema';
+import { ApiPathWorker } from '../constructs/edge/api-path-worker';
+import { CacheRules } from '../constructs/edge/cache-rules';
+import { FirewallRules } from '../constructs/edge/firewall-rules';
+import { ManagedWaf } from '../constructs/edge/managed-waf';
+import { OriginDns } from '../constructs/edge/origin-dns';
+import { OriginHealth } from '../constructs/edge/origin-health';
+import { OriginRules } from '../constructs/edge/origin-rules';
+import { RateLimits } from '../constructs/edge/rate-limits';
+import type { EdgeSite } from '../constructs/edge/site';
+import { ZoneSettings } from '../constructs/edge/zone-settings';
+import { Naming } from '../constructs/naming';
+import { consume } from './contract';
 import { DropStack, type DropStackProps } from './drop-stack';
 
+export interface EdgeStackProps extends DropStackProps {
+  /**
+   * Every environment of this environment's Cloudflare zone (itself included), as `loadZone`
+   * returns them. The zone owner scopes rules to each of them.
+   * @default - this environment alone
+   */
+  readonly zone?: readonly EnvironmentConfig[];
+}
+
+/** Path prefixes of the spec's rate limits. */
+const RATE_LIMIT_PATHS = { auth: '/v1/auth/', transactions: '/v1/transactions/' } as const;
+
 export class EdgeStack extends DropStack {
-  constructor(scope: Construct, props: DropStackProps) {
+  readonly zoneId: string;
+
+  constructor(scope: Construct, props: EdgeStackProps) {
     super(scope, 'edge', props);
+    const { config, naming } = this;
+    const edge = config.edge;
     // The API token comes from CLOUDFLARE_API_TOKEN at plan time, never from code or config.
     new CloudflareProvider(this, 'cloudflare', {});
+
+    const zone = new DataCloudflareZone(this, 'zone', { filter: { name: edge.zone } });
+    this.zoneId = zone.zoneId;
+    const zoneId = zone.zoneId;
+
+    // This environment's own records, health checks and api path routing.
+    const webTarget = consume(this, naming, 'compute', 'webDnsTarget');
+    const apiTarget = consume(this, naming, 'compute', 'apiDnsTarget');
+    new OriginDns(this, 'dns', {
+      zoneId,
+      proxied: { [config.domains.public]: webTarget, [config.domains.apiOrigin]: apiTarget },
+      validationRecords: {
+        web: consume(this, naming, 'compute', 'webCertificateValidationRecords'),
+        api: consume(this, naming, 'compute', 'apiCertificateValidationRecords'),
+      },
+    });
+    new OriginHealth(this, 'origin-health', {
+      zoneId,
+      plan: edge.plan,
+      targets: {
+        web: { name: naming.resource('web'), address: webTarget, path: config.compute.services.web.healthCheck.path },
+        api: { name: naming.resource('api'), address: apiTarget, path: config.compute.services.api.healthCheck.path },
+      },
+      ...edge.originHealth,
+    });
+    if (!PLAN_LIMITS[edge.plan].originHostOverride) {
+      new ApiPathWorker(this, 'api-path', {
+        accountId: zone.account.id,
+        zoneId,
+        scriptName: naming.resource('api-path'),
+        publicHost: config.domains.public,
+        apiHost: config.domains.apiOrigin,
+        originVerifySecret: originVerifySecret(this, config),
+      });
+      Annotations.of(this).addWarning(
+        `/v1/* of ${config.domains.public} reaches ${config.domains.apiOrigin} through a Worker: origin rules with Host header ` +
+          `and DNS record overrides need the enterprise plan (this zone: ${edge.plan}). Worker requests are billed per request.`,
+      );
+    }
+
+    if (edge.zoneOwner) this.ownZone(zoneId, props.zone ?? [config]);
   }
+
+  /** The zone-wide settings and the one entry-point ruleset per phase, for every environment. */
+  private ownZone(zoneId: string, zone: readonly EnvironmentConfig[]): void {
+    const edge = this.config.edge;
+    const sites = zone.map((env) => site(this, env));
+    new ZoneSettings(this, 'zone-settings', { zoneId });
+    new ManagedWaf(this, 'managed-waf', { zoneId, plan: edge.plan, ...edge.waf });
+    new RateLimits(this, 'rate-limits', {
+      zoneId,
+      plan: edge.plan,
+      limits: RATE_LIMIT_NAMES.map((name) => ({
+        pathPrefix: RATE_LIMIT_PATHS[name],
+        action: RATE_LIMIT_ACTIONS[name],
+        ...edge.rateLimits[name],
+      })),
+    });
+    new FirewallRules(this, 'firewall', { zoneId, plan: edge.plan, botManagement: edge.addons.botManagement, sites });
+    new CacheRules(this, 'cache', { zoneId, plan: edge.plan, sites });
+    new OriginRules(this, 'origin-rules', { zoneId, plan: edge.plan, sites });
+  }
+}
+
+/** One environment of the zone as the zone-wide rules see it. */
+function site(stack: EdgeStack, env: EnvironmentConfig): EdgeSite {
+  const { countries, cache } = env.edge;
+  return {
+    name: env.name,
+    publicHost: env.domains.public,
+    apiHost: env.domains.apiOrigin,
+    allowedCountries: [...countries.allowed, ...countries.testRegions],
+    sanctionedCountries: countries.sanctioned,
+    exceptionIpRanges: countries.exceptions.ipRanges,
+    exceptionAsns: countries.exceptions.asns,
+    healthPaths: [...new Set([env.compute.services.web.healthCheck.path, env.compute.services.api.healthCheck.path])],
+    publicAssets: cache.publicAssets,
+    publicAssetTtlSeconds: cache.publicAssetTtlSeconds,
+    originVerifySecret: originVerifySecret(stack, env),
+  };
+}
+
+/**
+ * The X-Origin-Verify value of an environment, read from the secret its compute stack publishes.
+ * It lands in this stack's Terraform state (like any rule value); the state is encrypted.
+ */
+function originVerifySecret(stack: EdgeStack, env: EnvironmentConfig): string {
+  const id = `origin-verify-${env.name}`;
+  const existing = stack.node.tryFindChild(id) as Construct | undefined;
+  const scope = existing ?? new Construct(stack, id);
+  const found = scope.node.tryFindChild('secret') as DataAwsSecretsmanagerSecretVersion | undefined;
+  const version =
+    found ??
+    new DataAwsSecretsmanagerSecretVersion(scope, 'secret', {
+      secretId: consume(scope, new Naming(env), 'compute', 'originVerifySecretArn'),
+    });
+  return version.secretString;
 }

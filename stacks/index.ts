@@ -1,5 +1,5 @@
 /** The four stacks of one environment, and the one dependency between them. */
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { ComputeStack } from './compute-stack';
 import { DataStack } from './data-stack';
@@ -13,13 +13,26 @@ export interface Platform {
   readonly edge: EdgeStack;
 }
 
-export function buildPlatform(app: Construct, config: EnvironmentConfig): Platform {
+/**
+ * `zone`: every environment of `config`'s Cloudflare zone (see `loadZone`); the zone owner's edge
+ * stack scopes its zone-wide rules to each. Defaults to this environment alone.
+ */
+export function buildPlatform(app: Construct, config: EnvironmentConfig, zone: readonly EnvironmentConfig[] = [config]): Platform {
   const registry = new RegistryStack(app, { config });
   const data = new DataStack(app, { config });
   const compute = new ComputeStack(app, { config });
-  const edge = new EdgeStack(app, { config });
+  const edge = new EdgeStack(app, { config, zone });
   // Stacks exchange values through the contract (stacks/contract.ts), not Terraform remote state,
   // so this is the only declared dependency: `cdktf deploy edge compute` deploys compute first.
   edge.addDependency(compute);
   return { registry, data, compute, edge };
+}
+
+/** The synth warnings (`Annotations.addWarning`) under `scope`, as "<path>: <message>" lines. */
+export function synthWarnings(scope: IConstruct): string[] {
+  return scope.node
+    .findAll()
+    .flatMap((construct) =>
+      construct.node.metadata.filter((entry) => entry.type === '@cdktf/warn').map((entry) => `${construct.node.path}: ${String(entry.data)}`),
+    );
 }

@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, knownEnvironments, loadEnvironment } from '../../config';
+import { ConfigError, checkZone, knownEnvironments, loadEnvironment, loadZone } from '../../config';
 import { JSON_SCHEMA_FILE, environmentJsonSchema } from '../../config/json-schema';
-import { configErrorOf, environment, rawEnvironment } from '../helpers';
+import { configErrorOf, environment, merge, rawEnvironment } from '../helpers';
 
 describe('shipped environment files', () => {
   it('are exactly staging and production', () => {
@@ -280,5 +280,169 @@ describe('data rules', () => {
   it('refuses a VPC block that is not a /16', () => {
     const message = configErrorOf('staging', { network: { cidr: '10.20.0.0/24' } });
     expect(message).toContain('network.cidr: expected a /16 IPv4 block such as "10.20.0.0/16" (found: "10.20.0.0/24")');
+  });
+});
+
+describe('edge validation rules', () => {
+  it('hold the spec values for the edge in both environments', () => {
+    for (const name of ['staging', 'production']) {
+      const edge = loadEnvironment(name).edge;
+      expect(edge.rateLimits).toEqual({
+        auth: { requestsPerPeriod: 20, periodSeconds: 10, mitigationTimeoutSeconds: 0 },
+        transactions: { requestsPerPeriod: 30, periodSeconds: 10, mitigationTimeoutSeconds: 10 },
+      });
+      expect(edge.originHealth).toEqual({ intervalSeconds: 60, timeoutSeconds: 10, retries: 2 });
+      expect(edge.countries.allowed).toEqual(['NO', 'SE', 'DK', 'FI']);
+      expect(edge.countries.sanctioned).toEqual(['CU', 'IR', 'KP']);
+    }
+    expect(loadEnvironment('production').edge.zoneOwner).toBe(true);
+    expect(loadEnvironment('staging').edge.zoneOwner).toBe(false);
+  });
+
+  it('defaults the sanctioned countries to the current OFAC/UN comprehensive sanctions', () => {
+    const env = environment('staging', { edge: { countries: { sanctioned: undefined } } });
+    expect(env.edge.countries.sanctioned).toEqual(['CU', 'IR', 'KP']);
+  });
+
+  it('refuses an unknown country code', () => {
+    const message = configErrorOf('staging', { edge: { countries: { allowed: ['NO', 'XY'] } } });
+    expect(message).toContain('edge.countries.allowed.1: expected an upper-case ISO 3166-1 alpha-2 country code such as "NO" (or Cloudflare\'s "T1" for Tor, "XX" for unknown) (found: "XY")');
+  });
+
+  it('refuses a lower-case country code', () => {
+    const message = configErrorOf('staging', { edge: { countries: { sanctioned: ['kp'] } } });
+    expect(message).toContain('edge.countries.sanctioned.0: expected an upper-case ISO 3166-1 alpha-2 country code');
+  });
+
+  it('refuses an empty allow list', () => {
+    const message = configErrorOf('staging', { edge: { countries: { allowed: [] } } });
+    expect(message).toContain('edge.countries.allowed: expected at least one country; an empty allow list would block every visitor (found: [])');
+  });
+
+  it('refuses allowing a sanctioned country', () => {
+    const message = configErrorOf('staging', { edge: { countries: { testRegions: ['US', 'IR'] } } });
+    expect(message).toContain('edge.countries.testRegions.1: is in edge.countries.sanctioned; a sanctioned country cannot be allowed (found: "IR")');
+  });
+
+  it('refuses an exception that is not an IP range', () => {
+    const message = configErrorOf('staging', { edge: { countries: { exceptions: { ipRanges: ['partner.example'] } } } });
+    expect(message).toContain('edge.countries.exceptions.ipRanges.0: expected an IPv4 or IPv6 address or CIDR range such as "192.0.2.0/24" (found: "partner.example")');
+  });
+
+  it('refuses a rate limit period no plan has', () => {
+    const message = configErrorOf('staging', { edge: { rateLimits: { auth: { periodSeconds: 15 } } } });
+    expect(message).toContain('edge.rateLimits.auth.periodSeconds: expected one of 10, 60, 120, 300, 600, 3600 seconds (found: 15)');
+  });
+
+  it('refuses a rate limit period the plan cannot use, naming the plan needed', () => {
+    const message = configErrorOf('staging', { edge: { rateLimits: { transactions: { periodSeconds: 600 } } } });
+    expect(message).toContain('edge.rateLimits.transactions.periodSeconds: is not available on the pro plan (allowed: 10, 60 seconds); a 600 s period needs the business plan (found: 600)');
+  });
+
+  it('refuses a mitigation timeout on a challenge below Enterprise', () => {
+    const message = configErrorOf('staging', { edge: { rateLimits: { auth: { mitigationTimeoutSeconds: 60 } } } });
+    expect(message).toContain('edge.rateLimits.auth.mitigationTimeoutSeconds: must be 0 on the pro plan: a challenge action has no mitigation timeout below Enterprise (found: 60)');
+  });
+
+  it('allows a mitigation timeout on a challenge on Enterprise', () => {
+    const env = environment('staging', { edge: { plan: 'enterprise', rateLimits: { auth: { mitigationTimeoutSeconds: 300 } } } });
+    expect(env.edge.rateLimits.auth.mitigationTimeoutSeconds).toBe(300);
+  });
+
+  it('refuses a block timeout the plan does not offer', () => {
+    const message = configErrorOf('staging', { edge: { rateLimits: { transactions: { mitigationTimeoutSeconds: 3600 } } } });
+    expect(message).toContain('edge.rateLimits.transactions.mitigationTimeoutSeconds: is not available on the pro plan; expected one of 10, 60 seconds (found: 3600)');
+  });
+
+  it('refuses an OWASP score threshold Cloudflare does not offer', () => {
+    const message = configErrorOf('staging', { edge: { waf: { scoreThreshold: 30 } } });
+    expect(message).toContain('edge.waf.scoreThreshold: expected 25 (high), 40 (medium) or 60 (low sensitivity) (found: 30)');
+  });
+
+  it('refuses a paranoia level outside 1-4', () => {
+    const message = configErrorOf('staging', { edge: { waf: { paranoiaLevel: 5 } } });
+    expect(message).toContain('edge.waf.paranoiaLevel: Too big: expected number to be <=4 (found: 5)');
+  });
+
+  it('refuses a health check interval below the plan minimum, naming the plan needed', () => {
+    const message = configErrorOf('staging', { edge: { originHealth: { intervalSeconds: 30, timeoutSeconds: 10 } } });
+    expect(message).toContain("edge.originHealth.intervalSeconds: is below the pro plan's minimum of 60 seconds; 30 s needs the business plan (found: 30)");
+  });
+
+  it('refuses a health check timeout not shorter than its interval', () => {
+    const message = configErrorOf('staging', { edge: { originHealth: { timeoutSeconds: 60 } } });
+    expect(message).toContain('edge.originHealth.timeoutSeconds: must be shorter than intervalSeconds (60) (found: 60)');
+  });
+
+  it('refuses a public asset pattern that is not a path', () => {
+    const message = configErrorOf('staging', { edge: { cache: { publicAssets: ['images/*'] } } });
+    expect(message).toContain('edge.cache.publicAssets.0: expected a path or path prefix such as "/images/" (found: "images/*")');
+  });
+
+  it('accepts Business features on Business: a 600 s period and a 15 s health interval', () => {
+    const env = environment('staging', {
+      edge: { plan: 'business', rateLimits: { transactions: { periodSeconds: 600 } }, originHealth: { intervalSeconds: 15, timeoutSeconds: 10 } },
+    });
+    expect(env.edge.plan).toBe('business');
+  });
+});
+
+describe('the Cloudflare zone of an environment', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  function zoneWith(patches: Record<string, Record<string, unknown>>): string {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-zone-'));
+    for (const name of ['staging', 'production']) {
+      fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(merge(rawEnvironment(name), patches[name] ?? {})));
+    }
+    return dir;
+  }
+
+  it('is staging and production for both, production owning it', () => {
+    for (const name of ['staging', 'production']) {
+      const zone = loadZone(loadEnvironment(name));
+      expect(zone.map((env) => [env.name, env.edge.zoneOwner])).toEqual([['production', true], ['staging', false]]);
+    }
+  });
+
+  it('leaves out environments of other zones', () => {
+    const configDir = zoneWith({ staging: { edge: { zone: 'getdrop.se', zoneOwner: true }, domains: { public: 'staging.getdrop.se', apiOrigin: 'staging-api.getdrop.se' } } });
+    expect(loadZone(loadEnvironment('staging', configDir), configDir).map((env) => env.name)).toEqual(['staging']);
+  });
+
+  it('refuses a zone with two owners', () => {
+    const configDir = zoneWith({ staging: { edge: { zoneOwner: true } } });
+    expect(() => loadZone(loadEnvironment('staging', configDir), configDir)).toThrow(
+      'edge.zoneOwner: exactly one environment of the zone must be true (found: production.json, staging.json)',
+    );
+  });
+
+  it('refuses a zone with no owner', () => {
+    const configDir = zoneWith({ production: { edge: { zoneOwner: false } } });
+    expect(() => loadZone(loadEnvironment('production', configDir), configDir)).toThrow(
+      /^Invalid Cloudflare zone "getdrop.no" \(environments production, staging; 1 problem\):\n {2}- edge.zoneOwner: exactly one environment of the zone must be true \(found: none\)$/,
+    );
+  });
+
+  it('refuses environments of one zone that disagree on a zone-wide field', () => {
+    const configDir = zoneWith({ staging: { edge: { waf: { paranoiaLevel: 3 } } } });
+    expect(() => loadZone(loadEnvironment('staging', configDir), configDir)).toThrow(
+      'staging.json edge.waf: is zone-wide and must equal the zone owner\'s (production.json: {"paranoiaLevel":2,"scoreThreshold":40}) (found: {"paranoiaLevel":3,"scoreThreshold":40})',
+    );
+  });
+
+  it('refuses a zone member in another AWS region than the owner', () => {
+    const configDir = zoneWith({ staging: { aws: { region: 'eu-central-1' } } });
+    expect(() => loadZone(loadEnvironment('staging', configDir), configDir)).toThrow(
+      'staging.json aws.region: must equal the zone owner\'s (production.json: "eu-west-1"), where the owner reads this environment\'s contract values (found: "eu-central-1")',
+    );
+  });
+
+  it('checkZone refuses a lone member, which would leave the zone-wide rules to no one', () => {
+    expect(() => checkZone([environment('staging')])).toThrow('exactly one environment of the zone must be true (found: none)');
   });
 });

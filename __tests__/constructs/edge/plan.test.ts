@@ -1,0 +1,70 @@
+import { TerraformStack, Testing } from 'cdktf';
+import { describe, expect, it } from 'vitest';
+import { CLOUDFLARE_PLANS, ISO_COUNTRY_CODES, PLAN_LIMITS, atLeast } from '../../../config/cloudflare';
+import { all, hostIn, pathPatterns } from '../../../constructs/edge/expressions';
+import { ManagedWaf } from '../../../constructs/edge/managed-waf';
+import { OriginHealth } from '../../../constructs/edge/origin-health';
+import { PlanError, checkRuleCount } from '../../../constructs/edge/plan';
+import { RateLimits } from '../../../constructs/edge/rate-limits';
+
+const stack = () => new TerraformStack(Testing.app(), 'test');
+const limit = { pathPrefix: '/v1/auth/', action: 'managed_challenge' as const, requestsPerPeriod: 20, periodSeconds: 10, mitigationTimeoutSeconds: 0 };
+
+describe('Cloudflare plan facts', () => {
+  it('orders the plans free < pro < business < enterprise', () => {
+    expect(CLOUDFLARE_PLANS).toEqual(['free', 'pro', 'business', 'enterprise']);
+    expect(atLeast('pro', 'business')).toBe(true);
+    expect(atLeast('enterprise', 'business')).toBe(false);
+  });
+
+  it('allows only Enterprise to override the Host header and resolved DNS record of an origin', () => {
+    expect(CLOUDFLARE_PLANS.filter((plan) => PLAN_LIMITS[plan].originHostOverride)).toEqual(['enterprise']);
+  });
+
+  it('offers a 10 s rate limit period on every plan', () => {
+    for (const plan of CLOUDFLARE_PLANS) expect(PLAN_LIMITS[plan].rateLimitPeriods).toContain(10);
+  });
+
+  it('knows the 249 ISO 3166-1 alpha-2 codes', () => {
+    expect(ISO_COUNTRY_CODES.size).toBe(249);
+    expect(ISO_COUNTRY_CODES.has('NO')).toBe(true);
+  });
+});
+
+describe('the edge constructs on a plan that cannot run them', () => {
+  it('refuses two rate limits on Free, naming Pro', () => {
+    expect(() => new RateLimits(stack(), 'rl', { zoneId: 'z', plan: 'free', limits: [limit, { ...limit, pathPrefix: '/v1/transactions/' }] })).toThrow(
+      new PlanError('edge.plan', '2 rate limiting rules exceed the free plan\'s 1; they need the pro plan'),
+    );
+  });
+
+  it('refuses a challenge with a mitigation timeout below Enterprise', () => {
+    expect(() => new RateLimits(stack(), 'rl', { zoneId: 'z', plan: 'business', limits: [{ ...limit, mitigationTimeoutSeconds: 60 }] })).toThrow(
+      'a challenge needs mitigation timeout 0 on the business plan (found 60)',
+    );
+  });
+
+  it('refuses the managed rulesets on Free, naming Pro', () => {
+    expect(() => new ManagedWaf(stack(), 'waf', { zoneId: 'z', plan: 'free', paranoiaLevel: 1, scoreThreshold: 40 })).toThrow('the WAF needs the pro plan or higher');
+  });
+
+  it('refuses health checks on Free, naming Pro', () => {
+    expect(() => new OriginHealth(stack(), 'h', { zoneId: 'z', plan: 'free', targets: {}, intervalSeconds: 60, timeoutSeconds: 10, retries: 2 })).toThrow(
+      'they need the pro plan or higher',
+    );
+  });
+
+  it('refuses more custom rules than the plan holds, naming the plan that holds them', () => {
+    expect(() => checkRuleCount('edge', 'custom rules', 21, 'customRules', 'pro')).toThrow('21 custom rules exceed the pro plan\'s 20; they need the business plan');
+  });
+});
+
+describe('rule expressions', () => {
+  it('quotes hostnames and joins terms with and', () => {
+    expect(all(hostIn(['a.example']), hostIn(['a.example', 'b.example']))).toBe('(http.host eq "a.example") and (http.host in {"a.example" "b.example"})');
+  });
+
+  it('treats a trailing "/" as a prefix and anything else as an exact path', () => {
+    expect(pathPatterns(['/favicon.ico', '/images/'])).toBe('(http.request.uri.path eq "/favicon.ico") or (starts_with(http.request.uri.path, "/images/"))');
+  });
+});

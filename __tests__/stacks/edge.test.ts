@@ -1,0 +1,361 @@
+import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { BotManagement } from '@cdktf/provider-cloudflare/lib/bot-management';
+import { DataCloudflareZone } from '@cdktf/provider-cloudflare/lib/data-cloudflare-zone';
+import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
+import { Healthcheck } from '@cdktf/provider-cloudflare/lib/healthcheck';
+import { WorkersRoute } from '@cdktf/provider-cloudflare/lib/workers-route';
+import { WorkersScript } from '@cdktf/provider-cloudflare/lib/workers-script';
+import { ZoneSetting } from '@cdktf/provider-cloudflare/lib/zone-setting';
+import { describe, expect, it } from 'vitest';
+import { type EnvironmentConfig, loadEnvironment } from '../../config';
+import { MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE } from '../../config/cloudflare';
+import { configErrorOf, environment, resourcesOf, rulesOf, synthManifest, synthPlatform, warningsOf } from '../helpers';
+
+const SECRET = (env: string) =>
+  `\${data.aws_secretsmanager_secret_version.origin-verify-${env}_secret_`;
+
+describe('the zone owner (production) edge stack', () => {
+  const synth = synthPlatform('production');
+  const json = synth.json('edge');
+  const parsed = synth.parsed('edge');
+
+  it('finds the zone by name, with no zone id or credentials in code', () => {
+    expect(json).toHaveDataSourceWithProperties(DataCloudflareZone, { filter: { name: 'getdrop.no' } });
+  });
+
+  it.each([
+    ['ssl', 'strict'],
+    ['always_use_https', 'on'],
+    ['min_tls_version', '1.2'],
+    ['tls_1_3', 'on'],
+    ['automatic_https_rewrites', 'on'],
+  ])('sets the zone setting %s to %s', (settingId, value) => {
+    expect(json).toHaveResourceWithProperties(ZoneSetting, { setting_id: settingId, value });
+  });
+
+  it('sends HSTS for a year with subdomains and nosniff, without committing to preload', () => {
+    expect(json).toHaveResourceWithProperties(ZoneSetting, {
+      setting_id: 'security_header',
+      value: { strict_transport_security: { enabled: true, max_age: 31536000, include_subdomains: true, preload: false, nosniff: true } },
+    });
+  });
+
+  it('holds exactly one entry-point ruleset per phase', () => {
+    const phases = Object.values(resourcesOf(parsed, 'cloudflare_ruleset')).map((r: any) => r.phase);
+    expect(phases.sort()).toEqual([
+      'http_ratelimit',
+      'http_request_cache_settings',
+      'http_request_firewall_custom',
+      'http_request_firewall_managed',
+      'http_request_late_transform',
+    ]);
+    for (const r of Object.values(resourcesOf(parsed, 'cloudflare_ruleset'))) expect(r.kind).toBe('zone');
+  });
+
+  it('deploys the Cloudflare Managed Ruleset by its real id', () => {
+    expect(rulesOf(parsed, 'http_request_firewall_managed')[0]).toMatchObject({
+      action: 'execute',
+      expression: 'true',
+      action_parameters: { id: 'efb7b8c949ac4650a09736fc376e9aee' },
+    });
+    expect(MANAGED_RULESETS.cloudflareManaged).toBe('efb7b8c949ac4650a09736fc376e9aee');
+  });
+
+  it('deploys the OWASP Core Ruleset at paranoia level 2 and score threshold 40', () => {
+    expect(rulesOf(parsed, 'http_request_firewall_managed')[1]).toEqual(
+      expect.objectContaining({
+        action: 'execute',
+        expression: 'true',
+        action_parameters: {
+          id: '4814384a9e5d4991b9815dcfc25d2f1f',
+          overrides: {
+            categories: [
+              { category: 'paranoia-level-3', enabled: false },
+              { category: 'paranoia-level-4', enabled: false },
+            ],
+            rules: [{ id: OWASP_ANOMALY_SCORE_RULE, action: 'block', score_threshold: 40 }],
+          },
+        },
+      }),
+    );
+  });
+
+  it('challenges /v1/auth/* at 20 requests per 10 s per client IP, with no mitigation timeout', () => {
+    expect(rulesOf(parsed, 'http_ratelimit')[0]).toEqual(
+      expect.objectContaining({
+        expression: 'starts_with(http.request.uri.path, "/v1/auth/")',
+        action: 'managed_challenge',
+        ratelimit: { characteristics: ['cf.colo.id', 'ip.src'], period: 10, requests_per_period: 20, mitigation_timeout: 0 },
+      }),
+    );
+  });
+
+  it('blocks /v1/transactions/* at 30 requests per 10 s per client IP with a JSON 429', () => {
+    const rule = rulesOf(parsed, 'http_ratelimit')[1];
+    expect(rule).toEqual(
+      expect.objectContaining({
+        expression: 'starts_with(http.request.uri.path, "/v1/transactions/")',
+        action: 'block',
+        ratelimit: { characteristics: ['cf.colo.id', 'ip.src'], period: 10, requests_per_period: 30, mitigation_timeout: 10 },
+      }),
+    );
+    expect(rule.action_parameters.response).toMatchObject({ status_code: 429, content_type: 'application/json' });
+    expect(JSON.parse(rule.action_parameters.response.content)).toMatchObject({ error: 'rate_limited' });
+  });
+
+  it.each([
+    ['production', '{"getdrop.no" "api.getdrop.no"}', '{"NO" "SE" "DK" "FI"}'],
+    ['staging', '{"staging.getdrop.no" "staging-api.getdrop.no"}', '{"NO" "SE" "DK" "FI" "IE" "US"}'],
+  ])('scopes the %s custom rules to its hostnames: sanctions blocked, allow list with health paths public', (env, hosts, allowed) => {
+    const rules = rulesOf(parsed, 'http_request_firewall_custom');
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        ref: `${env}_sanctions`,
+        action: 'block',
+        expression: `(http.host in ${hosts}) and (ip.src.country in {"CU" "IR" "KP"})`,
+      }),
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        ref: `${env}_country_allow_list`,
+        action: 'block',
+        expression: `(http.host in ${hosts}) and (not ip.src.country in ${allowed}) and (not http.request.uri.path in {"/api/health" "/v1/health"})`,
+      }),
+    );
+  });
+
+  it('blocks sanctioned countries before the allow list, so exceptions never pass sanctions', () => {
+    const refs = rulesOf(parsed, 'http_request_firewall_custom').map((r) => r.ref);
+    expect(refs.indexOf('production_sanctions')).toBeLessThan(refs.indexOf('production_country_allow_list'));
+  });
+
+  it.each([
+    ['production', 'getdrop.no', 'api.getdrop.no'],
+    ['staging', 'staging.getdrop.no', 'staging-api.getdrop.no'],
+  ])('caches %s /_next/static/* for a year and public assets at the site root, never /v1/*', (env, web, api) => {
+    const rules = rulesOf(parsed, 'http_request_cache_settings').filter((r) => r.ref.startsWith(`${env}_`));
+    expect(rules).toEqual([
+      expect.objectContaining({
+        expression: `(http.host eq "${web}") and (starts_with(http.request.uri.path, "/_next/static/"))`,
+        action: 'set_cache_settings',
+        action_parameters: {
+          cache: true,
+          edge_ttl: { mode: 'override_origin', default: 31536000 },
+          browser_ttl: { mode: 'override_origin', default: 31536000 },
+        },
+      }),
+      expect.objectContaining({
+        expression: `(http.host eq "${web}") and ((http.request.uri.path in {"/favicon.ico" "/robots.txt"}) or (starts_with(http.request.uri.path, "/images/")) or (starts_with(http.request.uri.path, "/fonts/")))`,
+        action: 'set_cache_settings',
+        action_parameters: { cache: true, edge_ttl: { mode: 'override_origin', default: 86400 }, browser_ttl: { mode: 'respect_origin' } },
+      }),
+      expect.objectContaining({
+        expression: `(http.host in {"${web}" "${api}"}) and (starts_with(http.request.uri.path, "/v1/"))`,
+        action: 'set_cache_settings',
+        action_parameters: { cache: false },
+      }),
+    ]);
+    expect(JSON.stringify(rules)).not.toContain('/public/');
+  });
+
+  it.each(['production', 'staging'])('adds the %s origin verification header from its secret, never a literal', (env) => {
+    const rule = rulesOf(parsed, 'http_request_late_transform').find((r) => r.ref === `${env}_origin_verify`);
+    expect(rule.action).toBe('rewrite');
+    expect(rule.action_parameters.headers['X-Origin-Verify'].operation).toBe('set');
+    const value: string = rule.action_parameters.headers['X-Origin-Verify'].value;
+    expect(value.startsWith(SECRET(env))).toBe(true);
+    expect(value.endsWith('.secret_string}')).toBe(true);
+  });
+
+  it('reads each environment\'s secret through the contract parameter that environment publishes', () => {
+    expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/staging/compute/origin-verify-secret-arn' });
+    expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/production/compute/origin-verify-secret-arn' });
+    expect(Object.keys(parsed.data?.[DataAwsSecretsmanagerSecretVersion.tfResourceType] ?? {})).toHaveLength(2);
+  });
+
+  it('uses Super Bot Fight Mode on Pro (no bot score) and says so', () => {
+    expect(json).toHaveResourceWithProperties(BotManagement, { sbfm_definitely_automated: 'managed_challenge', sbfm_verified_bots: 'allow' });
+    expect(rulesOf(parsed, 'http_request_firewall_custom').map((r) => r.expression).join()).not.toContain('cf.bot_management.score');
+    expect(warningsOf(synth.platform.edge)).toContainEqual(expect.stringContaining('Bot score below 30 is not challenged'));
+  });
+});
+
+describe.each(['staging', 'production'])('the %s edge stack', (name) => {
+  const config = loadEnvironment(name);
+  const synth = synthPlatform(config);
+  const json = synth.json('edge');
+  const parsed = synth.parsed('edge');
+
+  it('points its hostnames, proxied, at the compute services\' DNS targets', () => {
+    expect(json).toHaveResourceWithProperties(DnsRecord, {
+      name: config.domains.public,
+      type: 'CNAME',
+      content: '${data.aws_ssm_parameter.contract-compute-web-dns-target.value}',
+      proxied: true,
+      ttl: 1,
+    });
+    expect(json).toHaveResourceWithProperties(DnsRecord, {
+      name: config.domains.apiOrigin,
+      type: 'CNAME',
+      content: '${data.aws_ssm_parameter.contract-compute-api-dns-target.value}',
+      proxied: true,
+      ttl: 1,
+    });
+  });
+
+  it.each(['web', 'api'])('keeps the %s certificate validation records, unproxied and without the trailing dot', (service) => {
+    const record = Object.values(resourcesOf(parsed, 'cloudflare_dns_record')).find((r: any) => r.for_each?.includes(`${service}-certificate-validation-records`));
+    expect(record).toMatchObject({
+      for_each: `\${{ for key, val in jsondecode(data.aws_ssm_parameter.contract-compute-${service}-certificate-validation-records.value): val.name => val }}`,
+      name: '${trimsuffix(each.value.name, ".")}',
+      content: '${trimsuffix(each.value.value, ".")}',
+      type: '${each.value.type}',
+      proxied: false,
+    });
+    expect(record.lifecycle).toBeUndefined();
+  });
+
+  it.each([
+    ['web', '/api/health'],
+    ['api', '/v1/health'],
+  ])('checks %s origin health every 60 s, 10 s timeout, 2 retries on %s', (service, path) => {
+    expect(json).toHaveResourceWithProperties(Healthcheck, {
+      name: `drop-${name}-${service}`,
+      address: `\${data.aws_ssm_parameter.contract-compute-${service}-dns-target.value}`,
+      type: 'HTTPS',
+      interval: 60,
+      timeout: 10,
+      retries: 2,
+      http_config: expect.objectContaining({ path, expected_codes: ['200'], method: 'GET' }),
+    });
+  });
+
+  it('routes /v1/* of the public hostname to the api through a Worker on Pro, and warns why', () => {
+    expect(json).toHaveResourceWithProperties(WorkersRoute, {
+      pattern: `${config.domains.public}/v1/*`,
+      script: expect.stringMatching(/^\$\{cloudflare_workers_script\.api-path_script_[0-9A-F]{8}\.script_name\}$/),
+    });
+    const script = Object.values(resourcesOf(parsed, 'cloudflare_workers_script'))[0];
+    expect(script).toMatchObject({ script_name: `drop-${name}-api-path`, account_id: '${data.cloudflare_zone.zone.account.id}', main_module: 'worker.js' });
+    expect(script.bindings).toContainEqual({ name: 'API_HOST', type: 'plain_text', text: config.domains.apiOrigin });
+    expect(script.bindings).toContainEqual(expect.objectContaining({ name: 'ORIGIN_VERIFY', type: 'secret_text', text: expect.stringContaining('.secret_string}') }));
+    expect(script.content).toContain("forwarded.headers.set('X-Origin-Verify', env.ORIGIN_VERIFY)");
+    expect(warningsOf(synth.platform.edge)).toContainEqual(expect.stringContaining('need the enterprise plan (this zone: pro)'));
+  });
+
+  it('puts no secret value in the synthesized output', () => {
+    expect(json).not.toMatch(/secret_string"\s*:/);
+    expect(json).toHaveDataSourceWithProperties(DataAwsSecretsmanagerSecretVersion, {});
+  });
+
+  it('shows its warnings in the manifest', () => {
+    const manifest = synthManifest(config);
+    expect(manifest.stacks.edge.annotations?.map((a) => a.level)).toContain('@cdktf/warn');
+  });
+});
+
+describe('a zone member (staging) edge stack', () => {
+  const parsed = synthPlatform('staging').parsed('edge');
+
+  it('owns no zone-wide settings, rulesets or bot settings: the zone owner holds them', () => {
+    expect(resourcesOf(parsed, 'cloudflare_ruleset')).toEqual({});
+    expect(resourcesOf(parsed, 'cloudflare_zone_setting')).toEqual({});
+    expect(resourcesOf(parsed, 'cloudflare_bot_management')).toEqual({});
+  });
+
+  it('reads only its own origin verification secret (for its Worker)', () => {
+    const names = Object.values(parsed.data?.aws_ssm_parameter ?? {}).map((d: any) => d.name);
+    expect(names.filter((n) => n.endsWith('origin-verify-secret-arn'))).toEqual(['/drop/staging/compute/origin-verify-secret-arn']);
+  });
+});
+
+/** Production as sole environment of its zone, on another plan. */
+function onPlan(plan: EnvironmentConfig['edge']['plan'], botManagement = false): EnvironmentConfig {
+  return environment('production', { edge: { plan, addons: { botManagement, loadBalancing: false } } });
+}
+
+describe('plan awareness', () => {
+  it('refuses the free plan, naming the plan each refused feature needs', () => {
+    const message = configErrorOf('production', { edge: { plan: 'free' } });
+    expect(message).toContain('edge.plan: allows 1 rate limiting rule(s); the 2 rate limits (/v1/auth/*, /v1/transactions/*) need the pro plan or higher');
+    expect(message).toContain('edge.plan: has no Cloudflare Managed Ruleset or OWASP Core Ruleset; the WAF needs the pro plan or higher');
+    expect(message).toContain('edge.plan: has no origin health checks (cloudflare_healthcheck); they need the pro plan or higher');
+  });
+
+  it('adds "likely automated" to Super Bot Fight Mode on Business, still with a Worker for /v1/*', () => {
+    const config = onPlan('business');
+    const synth = synthPlatform(config, [config]);
+    expect(synth.json('edge')).toHaveResourceWithProperties(BotManagement, { sbfm_likely_automated: 'managed_challenge' });
+    expect(synth.json('edge')).toHaveResource(WorkersScript);
+    expect(warningsOf(synth.platform.edge)).toHaveLength(2);
+  });
+
+  it('routes /v1/* with an origin rule on Enterprise (Host header and DNS record override), with no Worker', () => {
+    const config = onPlan('enterprise');
+    const synth = synthPlatform(config, [config]);
+    const parsed = synth.parsed('edge');
+    expect(rulesOf(parsed, 'http_request_origin')).toEqual([
+      expect.objectContaining({
+        expression: '(http.host eq "getdrop.no") and (starts_with(http.request.uri.path, "/v1/"))',
+        action: 'route',
+        action_parameters: { host_header: 'api.getdrop.no', origin: { host: 'api.getdrop.no' } },
+      }),
+    ]);
+    expect(resourcesOf(parsed, 'cloudflare_workers_script')).toEqual({});
+    expect(resourcesOf(parsed, 'cloudflare_workers_route')).toEqual({});
+  });
+
+  it('still uses Super Bot Fight Mode on Enterprise without the Bot Management add-on, and warns', () => {
+    const config = onPlan('enterprise');
+    const synth = synthPlatform(config, [config]);
+    expect(warningsOf(synth.platform.edge)).toEqual([expect.stringContaining('(this zone: enterprise, no Bot Management)')]);
+  });
+
+  it('challenges bot score below 30 on Enterprise with Bot Management, with no warning', () => {
+    const config = onPlan('enterprise', true);
+    const synth = synthPlatform(config, [config]);
+    expect(rulesOf(synth.parsed('edge'), 'http_request_firewall_custom')).toContainEqual(
+      expect.objectContaining({
+        ref: 'bot_score_challenge',
+        action: 'managed_challenge',
+        expression: '(http.host in {"getdrop.no" "api.getdrop.no"}) and (cf.bot_management.score lt 30) and (not cf.bot_management.verified_bot)',
+      }),
+    );
+    expect(synth.json('edge')).not.toHaveResourceWithProperties(BotManagement, { sbfm_definitely_automated: 'managed_challenge' });
+    expect(warningsOf(synth.platform.edge)).toEqual([]);
+  });
+
+  it('allows a 60 s rate limit period on Pro', () => {
+    const config = environment('production', { edge: { rateLimits: { auth: { periodSeconds: 60 } } } });
+    const synth = synthPlatform(config, [config]);
+    expect(rulesOf(synth.parsed('edge'), 'http_ratelimit')[0].ratelimit.period).toBe(60);
+  });
+
+  it('adds verified partners and monitors to the allow list exceptions, never to the sanctions', () => {
+    const config = environment('production', { edge: { countries: { exceptions: { ipRanges: ['192.0.2.0/24'], asns: [64500] } } } });
+    const rules = rulesOf(synthPlatform(config, [config]).parsed('edge'), 'http_request_firewall_custom');
+    expect(rules[1].expression).toContain('and (not ip.src in {192.0.2.0/24}) and (not ip.src.asnum in {64500})');
+    expect(rules[0].expression).not.toContain('192.0.2.0/24');
+  });
+});
+
+describe('Terraform addresses of the zone-wide resources (renaming one replaces it)', () => {
+  it('keeps the ruleset, bot management and DNS record addresses', () => {
+    const parsed = synthPlatform('production').parsed('edge');
+    expect(Object.keys(resourcesOf(parsed, 'cloudflare_ruleset')).sort()).toEqual([
+      'cache_ruleset_D8200A89',
+      'firewall_ruleset_F6C3AEA9',
+      'managed-waf_ruleset_83F4C4E8',
+      'origin-rules_verify-header_D75A7910',
+      'rate-limits_ruleset_E4E730C9',
+    ]);
+    expect(Object.keys(resourcesOf(parsed, 'cloudflare_bot_management'))).toEqual(['firewall_bots_51AC8DA7']);
+    expect(Object.keys(resourcesOf(parsed, 'cloudflare_dns_record')).sort()).toEqual([
+      'dns_api-getdrop-no_F74D4C68',
+      'dns_api-validation_0256C141',
+      'dns_getdrop-no_6103D6AE',
+      'dns_web-validation_6FB72D89',
+    ]);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * The cache rules phase (http_request_cache_settings), per environment by hostname: the web
+ * app's build output `/_next/static/*` (content-hashed, immutable) cached for a year, its public
+ * assets (served at the site root, not under /public/) for the configured TTL, and `/v1/*` never.
+ * HTML is never matched, so pages that set cookies are never cached.
+ * Zone-wide: only the zone owner's edge stack creates it.
+ */
+import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
+import { Construct } from 'constructs';
+import type { CloudflarePlan } from '../../config/cloudflare';
+import { all, hostIn, pathPatterns, pathStartsWith, quoted } from './expressions';
+import { checkRuleCount } from './plan';
+import type { EdgeSite } from './site';
+
+export interface CacheRulesProps {
+  readonly zoneId: string;
+  readonly plan: CloudflarePlan;
+  readonly sites: readonly EdgeSite[];
+}
+
+/** One year: Next.js names these files by content hash and serves them `immutable`. */
+export const IMMUTABLE_TTL_SECONDS = 31536000;
+
+export class CacheRules extends Construct {
+  readonly ruleset: Ruleset;
+
+  constructor(scope: Construct, id: string, props: CacheRulesProps) {
+    super(scope, id);
+    const rules: RulesetRules[] = [];
+    for (const site of props.sites) {
+      const web = `http.host eq ${quoted(site.publicHost)}`;
+      rules.push({
+        ref: `${site.name}_next_static`,
+        description: `${site.name}: /_next/static/* is content-hashed and immutable`,
+        expression: all(web, pathStartsWith('/_next/static/')),
+        action: 'set_cache_settings',
+        actionParameters: {
+          cache: true,
+          edgeTtl: { mode: 'override_origin', default: IMMUTABLE_TTL_SECONDS },
+          browserTtl: { mode: 'override_origin', default: IMMUTABLE_TTL_SECONDS },
+        },
+      });
+      if (site.publicAssets.length > 0) {
+        rules.push({
+          ref: `${site.name}_public_assets`,
+          description: `${site.name}: public assets of the web app (served at the site root)`,
+          expression: all(web, pathPatterns(site.publicAssets)),
+          action: 'set_cache_settings',
+          actionParameters: {
+            cache: true,
+            edgeTtl: { mode: 'override_origin', default: site.publicAssetTtlSeconds },
+            browserTtl: { mode: 'respect_origin' },
+          },
+        });
+      }
+      // Last, so it wins over any rule above that a path could also match.
+      rules.push({
+        ref: `${site.name}_api_bypass`,
+        description: `${site.name}: never cache the api`,
+        expression: all(hostIn([site.publicHost, site.apiHost]), pathStartsWith('/v1/')),
+        action: 'set_cache_settings',
+        actionParameters: { cache: false },
+      });
+    }
+    checkRuleCount('edge', 'cache rules', rules.length, 'cacheRules', props.plan);
+    this.ruleset = new Ruleset(this, 'ruleset', {
+      zoneId: props.zoneId,
+      kind: 'zone',
+      phase: 'http_request_cache_settings',
+      name: 'Cache rules',
+      description: 'Static assets of the web app; never the api (managed by the drop edge stack)',
+      rules,
+    });
+  }
+}

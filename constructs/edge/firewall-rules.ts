@@ -1,0 +1,114 @@
+/**
+ * The custom rules phase (http_request_firewall_custom), per environment by hostname: sanctioned
+ * countries blocked, only the served countries allowed (verified partners and monitors excepted,
+ * health paths public), and clients with a bot score below the threshold challenged.
+ *
+ * The bot score (`cf.bot_management.score`) needs Enterprise with the Bot Management add-on. Below
+ * it, the nearest equivalent is Super Bot Fight Mode (Pro and Business) or Bot Fight Mode (Free),
+ * set on the zone's bot management settings, with a synth warning.
+ * Zone-wide: only the zone owner's edge stack creates it.
+ */
+import { BotManagement } from '@cdktf/provider-cloudflare/lib/bot-management';
+import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
+import { Annotations } from 'cdktf';
+import { Construct } from 'constructs';
+import { type CloudflarePlan, atLeast } from '../../config/cloudflare';
+import { all, hostIn, pathIn, stringSet } from './expressions';
+import { checkRuleCount } from './plan';
+import { type EdgeSite, siteHosts } from './site';
+
+export interface FirewallRulesProps {
+  readonly zoneId: string;
+  readonly plan: CloudflarePlan;
+  /** The zone has the Bot Management add-on (Enterprise only). */
+  readonly botManagement: boolean;
+  /** Every environment of the zone. */
+  readonly sites: readonly EdgeSite[];
+  /**
+   * Bot scores below this are challenged (1 = surely a bot, 99 = surely human).
+   * @default 30
+   */
+  readonly botScoreThreshold?: number;
+}
+
+export class FirewallRules extends Construct {
+  readonly ruleset: Ruleset;
+  readonly botManagement: BotManagement;
+
+  constructor(scope: Construct, id: string, props: FirewallRulesProps) {
+    super(scope, id);
+    const threshold = props.botScoreThreshold ?? 30;
+    const rules: RulesetRules[] = [];
+
+    for (const site of props.sites) {
+      const hosts = hostIn(siteHosts(site));
+      rules.push({
+        ref: `${site.name}_sanctions`,
+        description: `${site.name}: block sanctioned countries (OFAC/UN)`,
+        expression: all(hosts, `ip.src.country in ${stringSet(site.sanctionedCountries)}`),
+        action: 'block',
+      });
+      const exceptions = [
+        ...(site.exceptionIpRanges.length > 0 ? [`not ip.src in {${site.exceptionIpRanges.join(' ')}}`] : []),
+        ...(site.exceptionAsns.length > 0 ? [`not ip.src.asnum in {${site.exceptionAsns.join(' ')}}`] : []),
+      ];
+      rules.push({
+        ref: `${site.name}_country_allow_list`,
+        description: `${site.name}: only ${site.allowedCountries.join(', ')}; verified partners/monitors and health paths excepted`,
+        expression: all(
+          hosts,
+          `not ip.src.country in ${stringSet(site.allowedCountries)}`,
+          `not ${pathIn(site.healthPaths)}`,
+          ...exceptions,
+        ),
+        action: 'block',
+      });
+    }
+
+    const botScore = props.plan === 'enterprise' && props.botManagement;
+    if (botScore) {
+      rules.push({
+        ref: 'bot_score_challenge',
+        description: `Challenge bot score below ${threshold} (verified bots excepted)`,
+        expression: all(
+          hostIn(props.sites.flatMap(siteHosts)),
+          `cf.bot_management.score lt ${threshold}`,
+          'not cf.bot_management.verified_bot',
+        ),
+        action: 'managed_challenge',
+      });
+    }
+    checkRuleCount('edge', 'custom rules', rules.length, 'customRules', props.plan);
+
+    this.ruleset = new Ruleset(this, 'ruleset', {
+      zoneId: props.zoneId,
+      kind: 'zone',
+      phase: 'http_request_firewall_custom',
+      name: 'Custom rules',
+      description: 'Sanctions, country allow lists and bot challenge per environment (managed by the drop edge stack)',
+      rules,
+    });
+
+    this.botManagement = new BotManagement(this, 'bots', { zoneId: props.zoneId, ...botSettings(props.plan, botScore) });
+    if (!botScore) {
+      const nearest = atLeast('pro', props.plan) ? 'Super Bot Fight Mode (definitely automated traffic challenged)' : 'Bot Fight Mode';
+      Annotations.of(this).addWarning(
+        `Bot score below ${threshold} is not challenged: cf.bot_management.score needs the enterprise plan with the Bot Management add-on ` +
+          `(this zone: ${props.plan}${props.botManagement ? ' with Bot Management' : ', no Bot Management'}). Using the nearest equivalent: ${nearest}.`,
+      );
+    }
+  }
+}
+
+/** Bot management settings per plan: the score's own model on Enterprise + BM, else SBFM / BFM. */
+function botSettings(plan: CloudflarePlan, botScore: boolean) {
+  if (botScore) return { enableJs: true, autoUpdateModel: true, suppressSessionScore: false };
+  if (plan === 'free') return { fightMode: true, enableJs: true };
+  return {
+    sbfmDefinitelyAutomated: 'managed_challenge',
+    sbfmVerifiedBots: 'allow',
+    enableJs: true,
+    // "Likely automated" is a Business (and Enterprise) setting.
+    ...(atLeast('business', plan) ? { sbfmLikelyAutomated: 'managed_challenge' } : {}),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * The managed phase (http_request_firewall_managed): the Cloudflare Managed Ruleset and the
+ * Cloudflare OWASP Core Ruleset, the latter tuned by paranoia level and anomaly score threshold.
+ * Zone-wide: only the zone owner's edge stack creates it.
+ */
+import { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
+import { Construct } from 'constructs';
+import { type CloudflarePlan, MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE } from '../../config/cloudflare';
+import { PlanError, limitsOf } from './plan';
+
+export interface ManagedWafProps {
+  readonly zoneId: string;
+  readonly plan: CloudflarePlan;
+  /** OWASP paranoia level 1-4: rules tagged with higher levels are disabled. */
+  readonly paranoiaLevel: number;
+  /** OWASP anomaly score threshold: 25 (high), 40 (medium) or 60 (low sensitivity). */
+  readonly scoreThreshold: number;
+  /**
+   * What the OWASP ruleset does to a request over the threshold.
+   * @default "block"
+   */
+  readonly owaspAction?: 'block' | 'managed_challenge' | 'log';
+}
+
+export class ManagedWaf extends Construct {
+  readonly ruleset: Ruleset;
+
+  constructor(scope: Construct, id: string, props: ManagedWafProps) {
+    super(scope, id);
+    if (!limitsOf(props.plan).managedRulesets) {
+      throw new PlanError('edge.plan', `the ${props.plan} plan has no Cloudflare Managed or OWASP Core Ruleset; the WAF needs the pro plan or higher`);
+    }
+    const disabledLevels = [];
+    for (let level = props.paranoiaLevel + 1; level <= 4; level++) {
+      disabledLevels.push({ category: `paranoia-level-${level}`, enabled: false });
+    }
+    this.ruleset = new Ruleset(this, 'ruleset', {
+      zoneId: props.zoneId,
+      kind: 'zone',
+      phase: 'http_request_firewall_managed',
+      name: 'Managed WAF',
+      description: 'Cloudflare Managed Ruleset and OWASP Core Ruleset (managed by the drop edge stack)',
+      rules: [
+        {
+          ref: 'cloudflare_managed',
+          description: 'Cloudflare Managed Ruleset',
+          expression: 'true',
+          action: 'execute',
+          actionParameters: { id: MANAGED_RULESETS.cloudflareManaged },
+        },
+        {
+          ref: 'owasp_core',
+          description: `Cloudflare OWASP Core Ruleset: paranoia level ${props.paranoiaLevel}, score threshold ${props.scoreThreshold}`,
+          expression: 'true',
+          action: 'execute',
+          actionParameters: {
+            id: MANAGED_RULESETS.owaspCore,
+            overrides: {
+              ...(disabledLevels.length > 0 ? { categories: disabledLevels } : {}),
+              rules: [{ id: OWASP_ANOMALY_SCORE_RULE, action: props.owaspAction ?? 'block', scoreThreshold: props.scoreThreshold }],
+            },
+          },
+        },
+      ],
+    });
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Cloudflare health checks of the origin services (the spec's "Cloudflare origin health": 60 s
+ * interval, 10 s timeout, 2 retries), on each service's own health path. They probe the
+ * services' App Runner targets directly, so they need no origin verification header: the
+ * services accept their health paths without it.
+ */
+import { Healthcheck } from '@cdktf/provider-cloudflare/lib/healthcheck';
+import { Construct } from 'constructs';
+import { type CloudflarePlan, PLAN_LIMITS } from '../../config/cloudflare';
+import { PlanError } from './plan';
+
+export interface OriginHealthTarget {
+  /** Health check name, e.g. `drop-staging-api`. */
+  readonly name: string;
+  /** The origin's hostname (the App Runner target). */
+  readonly address: string;
+  /** The health path, e.g. `/v1/health`. */
+  readonly path: string;
+}
+
+export interface OriginHealthProps {
+  readonly zoneId: string;
+  readonly plan: CloudflarePlan;
+  readonly targets: Readonly<Record<string, OriginHealthTarget>>;
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly retries: number;
+  /**
+   * Regions the checks run from.
+   * @default ["WEU", "EEU"] (Western and Eastern Europe, near the origin)
+   */
+  readonly checkRegions?: readonly string[];
+}
+
+export class OriginHealth extends Construct {
+  readonly checks: Readonly<Record<string, Healthcheck>>;
+
+  constructor(scope: Construct, id: string, props: OriginHealthProps) {
+    super(scope, id);
+    const limits = PLAN_LIMITS[props.plan];
+    if (!limits.healthChecks) {
+      throw new PlanError('edge.plan', `the ${props.plan} plan has no health checks; they need the pro plan or higher`);
+    }
+    if (props.intervalSeconds < limits.healthCheckMinIntervalSeconds) {
+      throw new PlanError('edge.originHealth.intervalSeconds', `${props.intervalSeconds} s is below the ${props.plan} plan's minimum of ${limits.healthCheckMinIntervalSeconds} s`);
+    }
+    const checks: Record<string, Healthcheck> = {};
+    for (const [key, target] of Object.entries(props.targets)) {
+      checks[key] = new Healthcheck(this, key, {
+        zoneId: props.zoneId,
+        name: target.name,
+        description: `Origin health of ${target.name}`,
+        address: target.address,
+        type: 'HTTPS',
+        interval: props.intervalSeconds,
+        timeout: props.timeoutSeconds,
+        retries: props.retries,
+        checkRegions: [...(props.checkRegions ?? ['WEU', 'EEU'])],
+        httpConfig: { method: 'GET', path: target.path, port: 443, expectedCodes: ['200'], followRedirects: false, allowInsecure: false },
+      });
+    }
+    this.checks = checks;
+  }
+}

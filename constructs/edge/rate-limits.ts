@@ -1,0 +1,75 @@
+/**
+ * The rate limiting phase (http_ratelimit), per client IP: `/v1/auth/*` challenged and
+ * `/v1/transactions/*` blocked with a JSON 429. Zone-wide (the counters match the path on every
+ * host of the zone: Pro allows two rules in all, not two per environment).
+ */
+import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
+import { Construct } from 'constructs';
+import type { CloudflarePlan } from '../../config/cloudflare';
+import { pathStartsWith } from './expressions';
+import { PlanError, checkRuleCount, limitsOf } from './plan';
+
+export interface RateLimit {
+  /** Path prefix, e.g. `/v1/auth/`. */
+  readonly pathPrefix: string;
+  readonly action: 'managed_challenge' | 'block';
+  readonly requestsPerPeriod: number;
+  readonly periodSeconds: number;
+  /** Seconds the action lasts; 0 for challenges below Enterprise. */
+  readonly mitigationTimeoutSeconds: number;
+}
+
+export interface RateLimitsProps {
+  readonly zoneId: string;
+  readonly plan: CloudflarePlan;
+  readonly limits: readonly RateLimit[];
+}
+
+/** Counted per data centre and client IP: the characteristics every plan allows. */
+export const RATE_LIMIT_CHARACTERISTICS = ['cf.colo.id', 'ip.src'];
+
+export const RATE_LIMITED_BODY = JSON.stringify({
+  error: 'rate_limited',
+  message: 'Too many requests. Try again in a few seconds.',
+});
+
+export class RateLimits extends Construct {
+  readonly ruleset: Ruleset;
+
+  constructor(scope: Construct, id: string, props: RateLimitsProps) {
+    super(scope, id);
+    const plan = limitsOf(props.plan);
+    checkRuleCount('edge.plan', 'rate limiting rules', props.limits.length, 'rateLimitRules', props.plan);
+    const rules: RulesetRules[] = props.limits.map((limit) => {
+      if (!plan.rateLimitPeriods.includes(limit.periodSeconds)) {
+        throw new PlanError('edge.rateLimits', `a ${limit.periodSeconds} s period is not available on the ${props.plan} plan (allowed: ${plan.rateLimitPeriods.join(', ')})`);
+      }
+      if (limit.action !== 'block' && plan.challengeNeedsZeroTimeout && limit.mitigationTimeoutSeconds !== 0) {
+        throw new PlanError('edge.rateLimits', `a challenge needs mitigation timeout 0 on the ${props.plan} plan (found ${limit.mitigationTimeoutSeconds})`);
+      }
+      return {
+        ref: `ratelimit_${limit.pathPrefix.replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}`,
+        description: `${limit.pathPrefix}*: ${limit.action} above ${limit.requestsPerPeriod} requests per ${limit.periodSeconds} s per client IP`,
+        expression: pathStartsWith(limit.pathPrefix),
+        action: limit.action,
+        ...(limit.action === 'block'
+          ? { actionParameters: { response: { statusCode: 429, contentType: 'application/json', content: RATE_LIMITED_BODY } } }
+          : {}),
+        ratelimit: {
+          characteristics: RATE_LIMIT_CHARACTERISTICS,
+          period: limit.periodSeconds,
+          requestsPerPeriod: limit.requestsPerPeriod,
+          mitigationTimeout: limit.mitigationTimeoutSeconds,
+        },
+      };
+    });
+    this.ruleset = new Ruleset(this, 'ruleset', {
+      zoneId: props.zoneId,
+      kind: 'zone',
+      phase: 'http_ratelimit',
+      name: 'Rate limits',
+      description: 'API rate limits per client IP (managed by the drop edge stack)',
+      rules,
+    });
+  }
+}
