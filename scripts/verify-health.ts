@@ -1,0 +1,103 @@
+/**
+ * Health verification after a deploy: GET the URL `count` times, `interval` seconds apart; every
+ * answer must be HTTP 200 with `"status": "ok"` within `timeout` seconds. Exits non-zero with the
+ * reason of the first failure.
+ *
+ *   npm run verify-health -- --url https://getdrop.no/v1/health --count 3 --interval 10 --timeout 5
+ */
+import { parseArgs } from 'node:util';
+
+export interface VerifyOptions {
+  readonly url: string;
+  readonly count: number;
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+}
+
+export interface CheckResult {
+  readonly ok: boolean;
+  readonly reason: string;
+  readonly ms: number;
+}
+
+export class VerifyError extends Error {}
+
+/** One health check: 200 and a JSON body whose status is "ok". */
+export async function checkOnce(url: string, timeoutSeconds: number): Promise<CheckResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutSeconds * 1000), headers: { accept: 'application/json' } });
+    const text = await response.text();
+    let body: { status?: unknown; db?: unknown } | undefined;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (response.status !== 200) {
+      const detail = body?.db !== undefined ? ` (db: ${String(body.db)})` : '';
+      return { ok: false, reason: `HTTP ${response.status}${detail}`, ms: elapsed() };
+    }
+    if (body?.status !== 'ok') return { ok: false, reason: `HTTP 200 but status is ${JSON.stringify(body?.status)}, expected "ok"`, ms: elapsed() };
+    return { ok: true, reason: 'HTTP 200, status ok', ms: elapsed() };
+  } catch (error) {
+    const name = (error as Error).name;
+    const reason =
+      name === 'TimeoutError' ? `no answer within ${timeoutSeconds} s` : `request failed: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`;
+    return { ok: false, reason, ms: elapsed() };
+  }
+}
+
+/** Runs the checks; resolves with the results when all pass, rejects with the first failure. */
+export async function verifyHealth(options: VerifyOptions, log: (line: string) => void = console.log): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (let attempt = 1; attempt <= options.count; attempt++) {
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, options.intervalSeconds * 1000));
+    const result = await checkOnce(options.url, options.timeoutSeconds);
+    log(`check ${attempt}/${options.count}: ${result.reason} (${result.ms} ms)`);
+    if (!result.ok) throw new VerifyError(`${options.url} is unhealthy on check ${attempt}/${options.count}: ${result.reason}`);
+    results.push(result);
+  }
+  return results;
+}
+
+export function parseCommandLine(argv: string[]): VerifyOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: 'string' },
+      count: { type: 'string', default: '3' },
+      interval: { type: 'string', default: '10' },
+      timeout: { type: 'string', default: '5' },
+    },
+    strict: true,
+  });
+  if (!values.url || !/^https?:\/\/[^\s]+$/.test(values.url)) {
+    throw new VerifyError(`--url ${JSON.stringify(values.url ?? null)} is not an http(s) URL; expected e.g. https://getdrop.no/v1/health`);
+  }
+  const number = (name: string, value: string, min: number, max: number) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      throw new VerifyError(`--${name} ${JSON.stringify(value)} is not a number from ${min} to ${max}`);
+    }
+    return n;
+  };
+  return {
+    url: values.url,
+    count: number('count', values.count!, 1, 100),
+    intervalSeconds: number('interval', values.interval!, 0, 600),
+    timeoutSeconds: number('timeout', values.timeout!, 0.1, 60),
+  };
+}
+
+if (require.main === module) {
+  (async () => {
+    const options = parseCommandLine(process.argv.slice(2));
+    await verifyHealth(options);
+    console.log(`${options.url} healthy on ${options.count} of ${options.count} checks`);
+  })().catch((error: Error) => {
+    console.error(error instanceof VerifyError ? error.message : error);
+    process.exitCode = 1;
+  });
+}
