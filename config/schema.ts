@@ -121,7 +121,9 @@ export const environmentSchema = closed({
       .optional()
       .describe('The provider refuses to plan against any other account. @default - any account'),
   }),
-  backend,
+  backend: backend
+    .default({ type: 'local' })
+    .describe('Where Terraform state lives. @default - local files at the project root (no credentials needed)'),
   ci: closed({
     githubRepository: z
       .string()

@@ -28,7 +28,7 @@ describe('shipped environment files', () => {
     });
     expect(env.database.maxAllocatedStorageGb).toBeUndefined();
     expect(env.domains).toEqual({ public: 'staging.getdrop.no', apiOrigin: 'staging-api.getdrop.no' });
-    expect(env.backend.type).toBe('local');
+    expect(env.backend).toEqual({ type: 'cloud', organization: 'getdrop', hostname: 'app.terraform.io', project: 'drop-platform' });
   });
 
   it('hold the spec values for production', () => {
@@ -115,7 +115,7 @@ describe('validation rules', () => {
   });
 
   it('reports an unsupported backend type with the allowed ones', () => {
-    const message = configErrorOf('staging', { backend: { type: 'gcs' } });
+    const message = configErrorOf('staging', { backend: { type: 'gcs', organization: undefined, project: undefined } });
     expect(message).toContain(`backend.type: Invalid discriminator value. Expected 'local' | 's3' | 'cloud' (found: {"type":"gcs"})`);
   });
 
@@ -224,6 +224,12 @@ describe('validation rules', () => {
     expect(message).toContain('  - database.multiAz:');
     expect(message).toContain('  - database.backupWindow: overlaps');
     expect(message).toContain('  - compute.services.web.maxInstances:');
+  });
+});
+
+describe('defaults', () => {
+  it('keeps state in local files when a file names no backend', () => {
+    expect(environment('staging', { backend: undefined }).backend).toEqual({ type: 'local' });
   });
 });
 
