@@ -129,6 +129,10 @@ export const environmentSchema = closed({
       .string()
       .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'expected "owner/name"' }),
     deployBranch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { error: 'expected a branch name' }),
+    githubEnvironment: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, { error: 'expected a GitHub environment name' })
+      .describe('The GitHub environment whose deploy jobs (with their protection rules) may assume the CI role.'),
     oidcProvider: z
       .enum(['create', 'existing'])
       .describe('"create" the account-wide GitHub OIDC provider, or use the "existing" one.'),

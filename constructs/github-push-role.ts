@@ -1,6 +1,7 @@
 /**
  * The IAM role the CI pipeline assumes through GitHub's OIDC provider to push images: only from
- * the configured repository and branch, and only to the given repositories.
+ * the configured repository's deploy branch or its GitHub environment, only to the given
+ * repositories. It may also read which image each service runs, which a rollback needs.
  */
 import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
@@ -22,6 +23,15 @@ export interface GithubPushRoleProps {
   readonly githubRepository: string;
   /** The branch whose workflow runs may assume the role. */
   readonly branch: string;
+  /**
+   * The GitHub environment whose jobs may assume the role (a job that names an environment
+   * presents `environment:<name>` instead of the branch).
+   */
+  readonly githubEnvironment: string;
+  /** Services whose running image the role may read: App Runner service name prefix, e.g. `drop-staging-`. */
+  readonly servicePrefix: string;
+  readonly region: string;
+  readonly accountId: string;
   /**
    * The GitHub OIDC provider is one per AWS account: `create` it here, or use the `existing` one
    * (when another stack or environment in the same account created it).
@@ -51,7 +61,10 @@ export class GithubPushRole extends Construct {
             {
               test: 'StringEquals',
               variable: `${GITHUB_OIDC_HOST}:sub`,
-              values: [`repo:${props.githubRepository}:ref:refs/heads/${props.branch}`],
+              values: [
+                `repo:${props.githubRepository}:ref:refs/heads/${props.branch}`,
+                `repo:${props.githubRepository}:environment:${props.githubEnvironment}`,
+              ],
             },
           ],
         },
@@ -89,6 +102,19 @@ export class GithubPushRole extends Construct {
             'ecr:DescribeImageScanFindings',
           ],
           resources: props.repositories.map((repository) => repository.arn),
+        },
+        {
+          sid: 'FindServices',
+          effect: 'Allow',
+          // ListServices has no resource-level permissions.
+          actions: ['apprunner:ListServices'],
+          resources: ['*'],
+        },
+        {
+          sid: 'ReadRunningImage',
+          effect: 'Allow',
+          actions: ['apprunner:DescribeService'],
+          resources: [`arn:aws:apprunner:${props.region}:${props.accountId}:service/${props.servicePrefix}*`],
         },
       ],
     });

@@ -83,11 +83,22 @@ export async function previousImage(client: ECRClient, repositoryName: string, c
   return previous.imageTags![0];
 }
 
+/** `<service>_image=<reference>` per service: the Terraform variables of what runs now. */
+export async function currentVariables(apprunner: AppRunnerClient, naming: Naming): Promise<string[]> {
+  const lines: string[] = [];
+  for (const service of SERVICE_NAMES) {
+    lines.push(`${service}_image=${(await currentImage(apprunner, naming.resource(service))).reference}`);
+  }
+  return lines;
+}
+
 export interface RollbackOptions {
   readonly services: readonly ServiceName[];
   readonly to?: string;
   readonly via: 'terraform' | 'apprunner';
   readonly dryRun: boolean;
+  /** Only print the running images as Terraform variables (for plans and GITHUB_OUTPUT). */
+  readonly current?: boolean;
 }
 
 export interface RollbackDeps {
@@ -149,6 +160,7 @@ export function parseCommandLine(argv: string[]): RollbackOptions {
       to: { type: 'string' },
       via: { type: 'string', default: 'terraform' },
       'dry-run': { type: 'boolean', default: false },
+      current: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -158,16 +170,21 @@ export function parseCommandLine(argv: string[]): RollbackOptions {
   if (values.via !== 'terraform' && values.via !== 'apprunner') {
     throw new RollbackError(`--via ${values.via} is not a way to roll back; expected terraform or apprunner`);
   }
-  return { services: services as ServiceName[], to: values.to, via: values.via, dryRun: values['dry-run']! };
+  return { services: services as ServiceName[], to: values.to, via: values.via, dryRun: values['dry-run']!, current: values.current };
 }
 
 if (require.main === module) {
   (async () => {
     const options = parseCommandLine(process.argv.slice(2));
     const env = loadEnvironment(process.env.DROP_ENV || DEFAULT_ENVIRONMENT);
+    const apprunner = new AppRunnerClient({ region: env.aws.region });
+    if (options.current) {
+      for (const line of await currentVariables(apprunner, new Naming(env))) console.log(line);
+      return;
+    }
     await rollback(
       {
-        apprunner: new AppRunnerClient({ region: env.aws.region }),
+        apprunner,
         ecr: new ECRClient({ region: env.aws.region }),
         naming: new Naming(env),
         run: (command, args) => spawnSync(command, args, { stdio: 'inherit' }).status ?? 1,

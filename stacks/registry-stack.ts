@@ -17,9 +17,10 @@ export class RegistryStack extends DropStack {
     super(scope, 'registry', props);
     const { config, naming } = this;
 
+    const account = new DataAwsCallerIdentity(this, 'account');
     const key = new EncryptionKey(this, 'images-key', {
       naming,
-      account: new DataAwsCallerIdentity(this, 'account'),
+      account,
       purpose: 'ecr',
       description: `Encrypts the ${naming.resource()} container images`,
     });
@@ -37,6 +38,10 @@ export class RegistryStack extends DropStack {
       repositories: [api, web],
       githubRepository: config.ci.githubRepository,
       branch: config.ci.deployBranch,
+      githubEnvironment: config.ci.githubEnvironment,
+      servicePrefix: `${naming.resource()}-`,
+      region: config.aws.region,
+      accountId: account.accountId,
       oidcProvider: config.ci.oidcProvider,
     });
 

@@ -3,7 +3,7 @@ import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Naming } from '../../constructs/naming';
-import { RollbackError, parseCommandLine, parseImageIdentifier, rollback } from '../../scripts/rollback';
+import { RollbackError, currentVariables, parseCommandLine, parseImageIdentifier, rollback } from '../../scripts/rollback';
 
 const apprunner = mockClient(AppRunnerClient);
 const ecr = mockClient(ECRClient);
@@ -103,6 +103,11 @@ describe('rollback', () => {
       ServiceArn: 'arn:api',
       SourceConfiguration: { ImageRepository: { ImageIdentifier: `${REGISTRY}/drop-production/api:c1`, ImageRepositoryType: 'ECR' } },
     });
+  });
+
+  it('prints the running images as Terraform variables', async () => {
+    running({ api: 'c7', web: 'c6' });
+    expect(await currentVariables(new AppRunnerClient({ region: 'eu-west-1' }), naming)).toEqual(['web_image=c6', 'api_image=c7']);
   });
 
   it('fails when there is nothing older to go back to', async () => {

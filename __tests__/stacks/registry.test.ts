@@ -68,7 +68,7 @@ describe.each(['staging', 'production'])('the %s registry stack', (name) => {
     }
   });
 
-  it('lets only the configured repository and branch assume the push role through GitHub OIDC', () => {
+  it('lets only the configured repository\'s deploy branch and GitHub environment assume the CI role', () => {
     const trust = Object.values(parsed.data!.aws_iam_policy_document).find((doc) =>
       doc.statement.some((s: { actions: string[] }) => s.actions.includes('sts:AssumeRoleWithWebIdentity')),
     );
@@ -79,7 +79,11 @@ describe.each(['staging', 'production'])('the %s registry stack', (name) => {
         principals: [{ type: 'Federated', identifiers: ['${aws_iam_openid_connect_provider.ci_oidc-provider_11D0C016.arn}'] }],
         condition: [
           { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:aud', values: ['sts.amazonaws.com'] },
-          { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:sub', values: ['repo:getdrop/drop-platform:ref:refs/heads/main'] },
+          {
+            test: 'StringEquals',
+            variable: 'token.actions.githubusercontent.com:sub',
+            values: ['repo:getdrop/drop-platform:ref:refs/heads/main', `repo:getdrop/drop-platform:environment:${name}`],
+          },
         ],
       },
     ]);
@@ -90,7 +94,8 @@ describe.each(['staging', 'production'])('the %s registry stack', (name) => {
     const permissions = Object.values(parsed.data!.aws_iam_policy_document).find((doc) =>
       doc.statement.some((s: { actions: string[] }) => s.actions.includes('ecr:PutImage')),
     );
-    const [login, push] = permissions.statement;
+    const [login, push, find, read] = permissions.statement;
+    expect(permissions.statement).toHaveLength(4);
     expect(login).toEqual({ sid: 'EcrLogin', effect: 'Allow', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] });
     expect(push.resources).toEqual([
       '${aws_ecr_repository.images_api_BA5844F3.arn}',
@@ -100,6 +105,14 @@ describe.each(['staging', 'production'])('the %s registry stack', (name) => {
     expect(push.actions.every((action: string) => action.startsWith('ecr:'))).toBe(true);
     expect(push.actions).not.toContain('ecr:DeleteRepository');
     expect(push.actions).not.toContain('ecr:BatchDeleteImage');
+    // A rollback reads which image runs, and nothing else of the services.
+    expect(find).toEqual({ sid: 'FindServices', effect: 'Allow', actions: ['apprunner:ListServices'], resources: ['*'] });
+    expect(read).toEqual({
+      sid: 'ReadRunningImage',
+      effect: 'Allow',
+      actions: ['apprunner:DescribeService'],
+      resources: [`arn:aws:apprunner:eu-west-1:\${data.aws_caller_identity.account.account_id}:service/drop-${name}-*`],
+    });
   });
 
   it('creates the GitHub OIDC provider for sts.amazonaws.com', () => {
