@@ -81,8 +81,11 @@ export function renderReport(input: ReportInput): string {
     for (const f of gate.findings) lines.push(`| ${f.stack} | ${code(f.address)} | ${f.rule} (${f.mirrors.join(', ')}) | ${cell(f.message)} | ${cell(f.fix)} |`);
   }
   if (gate.waived.length > 0) {
-    lines.push('', 'Waived (recorded in `review/waivers.ts`):', '', '| stack | address | rule | reason |', '|---|---|---|---|');
-    for (const { finding, waiver } of gate.waived) lines.push(`| ${finding.stack} | ${code(finding.address)} | ${finding.rule} | ${cell(waiver.reason)} |`);
+    lines.push('', 'Waived (recorded in `review/waivers.ts`):', '', '| rule | stack | addresses | reason |', '|---|---|---|---|');
+    for (const waiver of [...new Set(gate.waived.map((w) => w.waiver))]) {
+      const addresses = gate.waived.filter((w) => w.waiver === waiver).map((w) => code(w.finding.address));
+      lines.push(`| ${waiver.rule} | ${waiver.stack} | ${addresses.join('<br>')} | ${cell(waiver.reason)} |`);
+    }
   }
   if (gate.unusedWaivers.length > 0) {
     lines.push('', 'Unused waivers (they match no finding: remove them):', '');

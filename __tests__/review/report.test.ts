@@ -86,7 +86,7 @@ describe('review report', () => {
     expect(report).toContain('| removed | data | `database-address` |');
     expect(report).toMatch(new RegExp(`\\| data \\| \`${rule.replace(/\./g, '\\.')}\` \\| sg-no-public-ingress \\(checkov CKV_AWS_24, [^|]*\\) \\| ingress from 0\\.0\\.0\\.0/0`));
     expect(report).toContain('Waived (recorded in `review/waivers.ts`)');
-    expect(report).toContain('| rds-multi-az | Staging runs single-AZ by decision');
+    expect(report).toContain(`| rds-multi-az | data | \`${db}\` | Staging runs single-AZ by decision`);
     expect(report).toMatch(/<summary>data: \d+ resources<\/summary>[^]*\| aws_db_instance \| 1 \|/);
   });
 
