@@ -225,6 +225,18 @@ describe('policy rules', () => {
     }
   });
 
+  it('allows "*" only for actions without resource-level permissions', () => {
+    const gate = (actions: string[]) => {
+      const synth = shipped('staging');
+      const statement = at(synth, 'registry', 'data.aws_iam_policy_document', 'ci/permissions').body.statement.find((x: any) => x.sid === 'EcrLogin');
+      statement.actions = actions;
+      return runGate(synth, contextOf('staging'), WAIVERS).findings.map((f) => f.rule);
+    };
+    expect(gate(['ecr:GetAuthorizationToken', 'apprunner:ListServices'])).toEqual([]);
+    expect(gate(['ecr:GetAuthorizationToken', 'apprunner:ListOperations'])).toEqual(['iam-no-wildcard-resource']);
+    expect(gate(['ecr:Get*'])).toEqual(['iam-no-wildcard-resource']);
+  });
+
   it.each(CASES.map((c) => [c.rule, c.name, c] as const))('%s catches: %s', (_rule, _name, testCase) => {
     // GIVEN a real synth, and the same synth with one thing broken
     const env = testCase.env ?? 'staging';

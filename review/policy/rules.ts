@@ -272,6 +272,9 @@ const storage: Rule[] = [
  */
 export const UNSCOPABLE_ACTIONS = [
   'ecr:GetAuthorizationToken',
+  // The pipeline finds a service's ARN by name (main's CI role); the list actions of App Runner
+  // have no resource type in the Service Authorization Reference (list_awsapprunner).
+  'apprunner:ListServices',
   'sts:GetCallerIdentity',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
