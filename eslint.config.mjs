@@ -35,7 +35,7 @@ export default tseslint.config(
     },
   },
   {
-    // Tests read synthesized Terraform JSON, which has no static type.
+    // Tests and the review tools read synthesized Terraform JSON, which has no static type.
     files: ['__tests__/**/*.ts', 'review/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
