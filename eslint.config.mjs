@@ -26,7 +26,7 @@ export default tseslint.config(
   {
     // Stacks and constructs get everything from the configuration; the output must not depend on
     // the machine. main.ts is the one place that reads the environment.
-    files: ['stacks/**/*.ts', 'constructs/**/*.ts', 'config/**/*.ts'],
+    files: ['stacks/**/*.ts', 'constructs/**/*.ts', 'config/**/*.ts', 'review/**/*.ts'],
     rules: {
       'no-restricted-properties': [
         'error',
@@ -35,8 +35,8 @@ export default tseslint.config(
     },
   },
   {
-    // Tests read synthesized Terraform JSON, which has no static type.
-    files: ['__tests__/**/*.ts'],
+    // Tests and the review tools read synthesized Terraform JSON, which has no static type.
+    files: ['__tests__/**/*.ts', 'review/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

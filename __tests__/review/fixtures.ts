@@ -1,0 +1,30 @@
+/** Synths of the shipped environments, made once per test file, and ways to find and break their resources. */
+import { loadEnvironment } from '../../config';
+import { synthEnvironment } from '../../review/synth';
+import type { Synth } from '../../review/terraform';
+
+const cache = new Map<string, Synth>();
+
+/** The synth of a shipped environment (cached per test file; callers get a deep copy to break). */
+export function shipped(name: 'staging' | 'production'): Synth {
+  if (!cache.has(name)) cache.set(name, synthEnvironment(loadEnvironment(name)));
+  return structuredClone(cache.get(name)!);
+}
+
+export function contextOf(name: 'staging' | 'production') {
+  return { environment: name, zoneOwner: loadEnvironment(name).edge.zoneOwner };
+}
+
+/**
+ * The one resource (or data source, `data.<type>`) of a stack whose construct path ends with
+ * `pathEnd`: its Terraform address and its body, to read or break. Tests name constructs, not hashes.
+ */
+export function at(synth: Synth, stack: string, type: string, pathEnd: string): { address: string; name: string; body: any } {
+  const data = type.startsWith('data.');
+  const bare = data ? type.slice(5) : type;
+  const section = (data ? synth[stack].data : synth[stack].resource)?.[bare] ?? {};
+  const matches = Object.entries(section).filter(([, body]) => String(body?.['//']?.metadata?.path ?? '').endsWith(`/${pathEnd}`));
+  if (matches.length !== 1) throw new Error(`expected one ${type} at */${pathEnd} in ${stack}, found ${matches.length}`);
+  const [name, body] = matches[0];
+  return { address: `${type}.${name}`, name, body };
+}
