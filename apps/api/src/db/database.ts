@@ -4,6 +4,7 @@
  * know which one they talk to.
  */
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Migration } from './migrate.js';
 import type { Schema } from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -17,8 +18,8 @@ export interface Database {
   run<T>(work: (db: Db) => Promise<T>): Promise<T>;
   /** `SELECT 1 as ok`; resolves with the latency in ms, rejects when the database does not answer. */
   ping(): Promise<number>;
-  /** Applies pending migrations; returns the names applied. */
-  migrate(): Promise<string[]>;
+  /** Applies pending migrations (@default - the files in `migrations/`); returns the names applied. */
+  migrate(migrations?: Migration[]): Promise<string[]>;
   close(): Promise<void>;
 }
 

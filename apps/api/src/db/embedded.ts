@@ -19,11 +19,13 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
       await db.execute(sql`SELECT 1 as ok`);
       return performance.now() - start;
     },
-    migrate: () =>
+    migrate: (migrations) =>
       migrate({
         exec: async (text) => void (await client.exec(text)),
         query: async <T>(text: string, params?: unknown[]) => (await client.query<T>(text, params)).rows,
-      }),
+        },
+        migrations,
+      ),
     close: () => client.close(),
   };
 }

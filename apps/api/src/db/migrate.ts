@@ -38,7 +38,7 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
 }
 
 /** Applies the pending migrations; returns the names it applied (empty when up to date). */
-export async function migrate(connection: MigrationConnection, migrations = readMigrations()): Promise<string[]> {
+export async function migrate(connection: MigrationConnection, migrations: Migration[] = readMigrations()): Promise<string[]> {
   await connection.exec('BEGIN');
   try {
     await connection.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);

@@ -129,14 +129,16 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
       await run((db) => db.execute(sql`SELECT 1 as ok`));
       return performance.now() - start;
     },
-    async migrate() {
+    async migrate(migrations) {
       // One client for the whole run: the advisory lock and the transaction belong to a session.
       const client = await run(() => current.pool.connect());
       try {
         return await migrate({
           exec: async (text) => void (await client.query(text)),
           query: async <T>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[],
-        });
+          },
+          migrations,
+        );
       } finally {
         client.release();
       }
