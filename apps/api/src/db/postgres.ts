@@ -68,6 +68,15 @@ export interface PostgresOptions {
 
 const AUTH_FAILED = '28P01';
 
+/** pg lets the connection string's user and password win over separate options, so they go into the URL. */
+function withCredentials(url: string, credentials?: DatabaseCredentials): string {
+  if (!credentials) return url;
+  const parsed = new URL(url);
+  parsed.username = encodeURIComponent(credentials.username);
+  parsed.password = encodeURIComponent(credentials.password);
+  return parsed.toString();
+}
+
 function isAuthFailure(error: unknown): boolean {
   for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
     if (e.code === AUTH_FAILED) return true;
@@ -79,8 +88,7 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
   const log = options.log ?? (() => undefined);
   const makePool = (credentials?: DatabaseCredentials) => {
     const pool = new pg.Pool({
-      connectionString: options.url,
-      ...(credentials ? { user: credentials.username, password: credentials.password } : {}),
+      connectionString: withCredentials(options.url, credentials),
       ssl: options.ssl,
       max: options.maxConnections ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
