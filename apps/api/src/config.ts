@@ -77,7 +77,7 @@ export function loadConfig(env: Env): ApiConfig {
 
   const portRaw = str('PORT') ?? '3001';
   const port = Number(portRaw);
-  if (!/^\d+$/.test(portRaw) || port < 1 || port > 65535) bad('PORT', JSON.stringify(portRaw), 'must be an integer from 1 to 65535');
+  if (!/^\d+$/.test(portRaw) || port > 65535) bad('PORT', JSON.stringify(portRaw), 'must be an integer from 0 (any free port) to 65535');
 
   const appUrl = url('APP_URL', ['http:', 'https:']) ?? 'http://localhost:3000';
   if (production && str('APP_URL') === undefined) bad('APP_URL', 'not set', 'is required in production (the web origin allowed by CORS)');

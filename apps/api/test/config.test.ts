@@ -77,7 +77,7 @@ describe('API configuration', () => {
   });
 
   it.each([
-    ['PORT', 'http', 'PORT: must be an integer from 1 to 65535 (found: "http")'],
+    ['PORT', 'http', 'PORT: must be an integer from 0 (any free port) to 65535 (found: "http")'],
     ['BANKID_MOCK', 'yes', 'BANKID_MOCK: must be "true" or "false" (found: "yes")'],
     ['DATABASE_URL', 'mysql://db/drop', 'DATABASE_URL: must be a URL with scheme postgres or postgresql (found: "mysql://db/drop")'],
     ['DATABASE_SECRET_ARN', 'drop-db', 'DATABASE_SECRET_ARN: must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) (found: "drop-db")'],
