@@ -1,10 +1,11 @@
 // @ts-check
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdktf.out/', 'coverage/', 'apps/*/.next/', 'apps/*/dist/'] },
+  { ignores: ['node_modules/', 'cdktf.out/', 'coverage/', 'apps/*/.next/', 'apps/*/dist/', 'apps/*/next-env.d.ts', 'data/', 'apps/*/data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -38,5 +39,12 @@ export default tseslint.config(
     // Tests and the review tools read synthesized Terraform JSON, which has no static type.
     files: ['__tests__/**/*.ts', 'review/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // The web app's client components run in the browser; the rules of hooks keep React honest.
+    files: ['apps/web/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
   },
 );

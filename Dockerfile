@@ -1,0 +1,85 @@
+# syntax=docker/dockerfile:1.7
+# The two services, built from one Dockerfile in the spec's four stages:
+#   deps -> test (the gate) -> builder -> runner, with one final target per service.
+#   docker build --target api -t drop-api .
+#   docker build --target web --build-arg NEXT_PUBLIC_SERVICE_MODE=live -t drop-web .
+# Only the apps' workspaces are installed: the infrastructure toolchain (cdktf, providers) never
+# enters an image. No stage needs python3, make or g++ (no native dependencies), so none installs them.
+
+ARG NODE_IMAGE=node:22-alpine
+
+# ---- Stage 1: deps: every dependency (production and development) of the two apps ----
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+ENV NEXT_TELEMETRY_DISABLED=1
+COPY package.json package-lock.json ./
+COPY apps/api/package.json apps/api/package.json
+COPY apps/web/package.json apps/web/package.json
+RUN npm ci --workspace apps/api --workspace apps/web --include-workspace-root=false --no-audit --no-fund
+
+# ---- Stage 2: test: the gate; the builder copies its marker, so a failing test stops every build ----
+FROM deps AS test
+COPY vitest.config.mts ./
+COPY apps/api apps/api
+COPY apps/web apps/web
+# No PostgreSQL server inside a build: the API's tests run on the embedded database here; CI runs
+# them against PostgreSQL too, and the web app's browser test, before it builds images.
+ENV DROP_TEST_EMBEDDED_ONLY=1
+RUN npx tsc -p apps/api --noEmit \
+ && npx tsc -p apps/web --noEmit \
+ && npx vitest run --project api \
+ && touch /app/.tests-passed
+
+# ---- Stage 3: builder: compiled API, Next.js standalone output, production-only API dependencies ----
+FROM deps AS builder
+COPY --from=test /app/.tests-passed /tmp/.tests-passed
+COPY apps/api apps/api
+COPY apps/web apps/web
+ARG NEXT_PUBLIC_SERVICE_MODE=live
+ENV NEXT_PUBLIC_SERVICE_MODE=${NEXT_PUBLIC_SERVICE_MODE}
+RUN npm run build --workspace apps/api \
+ && npm run build --workspace apps/web \
+ && rm -rf node_modules apps/api/node_modules apps/web/node_modules \
+ && npm ci --workspace apps/api --include-workspace-root=false --omit=dev --no-audit --no-fund
+
+# ---- Stage 4: runner: what both images share: non-root user, data directory, no toolchain ----
+FROM ${NODE_IMAGE} AS runner
+WORKDIR /app
+ENV NODE_ENV=production
+ENV NEXT_TELEMETRY_DISABLED=1
+# The package managers are not needed at run time; nothing that builds or installs code stays.
+RUN addgroup -S -g 1001 nodejs \
+ && adduser -S -u 1001 -G nodejs -H -D nextjs \
+ && mkdir -p /app/data \
+ && chown nextjs:nodejs /app/data \
+ && rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /opt/yarn* /usr/local/bin/yarn /usr/local/bin/yarnpkg
+
+# ---- Target api: the Hono API on port 3001 ----
+FROM runner AS api
+# The RDS CA bundle, for TLS with certificate verification (DATABASE_CA_FILE defaults to this path).
+ADD --chmod=444 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /app/certs/rds-global-bundle.pem
+COPY --from=builder /app/node_modules ./node_modules
+COPY --from=builder /app/apps/api/node_modules ./apps/api/node_modules
+COPY --from=builder /app/apps/api/package.json ./apps/api/package.json
+COPY --from=builder /app/apps/api/dist ./apps/api/dist
+COPY --from=builder /app/apps/api/migrations ./apps/api/migrations
+ENV PORT=3001
+ENV DATA_DIR=/app/data
+USER nextjs
+EXPOSE 3001
+HEALTHCHECK --interval=30s --timeout=10s --retries=3 --start-period=10s \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3001)+'/v1/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "apps/api/dist/server.js"]
+
+# ---- Target web: the Next.js standalone server on port 3000 ----
+FROM runner AS web
+COPY --from=builder --chown=nextjs:nodejs /app/apps/web/.next/standalone ./
+COPY --from=builder --chown=nextjs:nodejs /app/apps/web/.next/static ./apps/web/.next/static
+COPY --from=builder --chown=nextjs:nodejs /app/apps/web/public ./apps/web/public
+ENV PORT=3000
+ENV HOSTNAME=0.0.0.0
+USER nextjs
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=10s --retries=3 --start-period=10s \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "apps/web/server.js"]

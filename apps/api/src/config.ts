@@ -1,0 +1,161 @@
+/**
+ * The API's configuration, read from the environment once at start-up. Every problem is collected
+ * and reported together in one error naming the variable, what was found and what is allowed.
+ * Secret values are never echoed, only their length.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parseCredentials, type DatabaseCredentials } from './db/postgres.js';
+
+export const DEV_JWT_SECRET = 'dev-secret-change-in-production';
+/** Where the Dockerfile puts the RDS CA bundle (see the README, "Database TLS"). */
+export const DEFAULT_DATABASE_CA_FILE = '/app/certs/rds-global-bundle.pem';
+
+export interface ApiConfig {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly appUrl: string;
+  readonly jwtSecret: string;
+  readonly bankId: { readonly mock: boolean; readonly clientId?: string; readonly clientSecret?: string; readonly callbackUrl?: string };
+  readonly seedDemo: boolean;
+  readonly sentryDsn?: string;
+  readonly originVerifySecret?: string;
+  readonly database:
+    | { readonly kind: 'embedded'; readonly dataDir: string }
+    | {
+        readonly kind: 'postgres';
+        readonly url: string;
+        readonly credentials?: DatabaseCredentials;
+        readonly secretArn?: string;
+        /** PEM of the CA to verify the server against; set in production. */
+        readonly ca?: string;
+      };
+  readonly shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid API configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const secretShape = (value: string) => `a ${value.length}-character value`;
+
+export function loadConfig(env: Env): ApiConfig {
+  const problems: string[] = [];
+  const bad = (name: string, found: string, allowed: string) => problems.push(`${name}: ${allowed} (found: ${found})`);
+  const str = (name: string) => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const bool = (name: string, fallback: boolean) => {
+    const value = str(name);
+    if (value === undefined) return fallback;
+    if (value === 'true' || value === 'false') return value === 'true';
+    bad(name, JSON.stringify(value), 'must be "true" or "false"');
+    return fallback;
+  };
+  const url = (name: string, protocols: string[]) => {
+    const value = str(name);
+    if (value === undefined) return undefined;
+    try {
+      const parsed = new URL(value);
+      if (protocols.includes(parsed.protocol)) return value;
+    } catch {
+      // reported below
+    }
+    bad(name, JSON.stringify(value), `must be a URL with scheme ${protocols.map((p) => p.replace(':', '')).join(' or ')}`);
+    return undefined;
+  };
+
+  const nodeEnvRaw = str('NODE_ENV') ?? 'development';
+  const nodeEnv = (['development', 'production', 'test'] as const).find((v) => v === nodeEnvRaw) ?? 'development';
+  if (nodeEnv !== nodeEnvRaw) bad('NODE_ENV', JSON.stringify(nodeEnvRaw), 'must be one of development, production, test');
+  const production = nodeEnv === 'production';
+
+  const portRaw = str('PORT') ?? '3001';
+  const port = Number(portRaw);
+  if (!/^\d+$/.test(portRaw) || port > 65535) bad('PORT', JSON.stringify(portRaw), 'must be an integer from 0 (any free port) to 65535');
+
+  const appUrl = url('APP_URL', ['http:', 'https:']) ?? 'http://localhost:3000';
+  if (production && str('APP_URL') === undefined) bad('APP_URL', 'not set', 'is required in production (the web origin allowed by CORS)');
+
+  let jwtSecret = str('JWT_SECRET');
+  if (jwtSecret === undefined) {
+    if (production) bad('JWT_SECRET', 'not set', 'is required in production (from Secrets Manager)');
+    jwtSecret = DEV_JWT_SECRET;
+  } else if (production && jwtSecret === DEV_JWT_SECRET) {
+    bad('JWT_SECRET', 'the development secret', 'must not be the development secret in production');
+  } else if (production && jwtSecret.length < 32) {
+    bad('JWT_SECRET', secretShape(jwtSecret), 'must be at least 32 characters in production');
+  }
+
+  const bankIdMock = bool('BANKID_MOCK', !production);
+  const bankIdClientId = str('BANKID_CLIENT_ID');
+  const bankIdClientSecret = str('BANKID_CLIENT_SECRET');
+  if (!bankIdMock) {
+    if (!bankIdClientId) bad('BANKID_CLIENT_ID', 'not set', 'is required when BANKID_MOCK is "false"');
+    if (!bankIdClientSecret) bad('BANKID_CLIENT_SECRET', 'not set', 'is required when BANKID_MOCK is "false"');
+  }
+  const callbackUrl = url('BANKID_CALLBACK_URL', ['http:', 'https:']);
+
+  const seedDemo = bool('SEED_DEMO', !production);
+  const sentryDsn = url('SENTRY_DSN', ['https:', 'http:']);
+
+  const originVerifySecret = str('ORIGIN_VERIFY_SECRET');
+  if (originVerifySecret !== undefined && originVerifySecret.length < 16) {
+    bad('ORIGIN_VERIFY_SECRET', secretShape(originVerifySecret), 'must be at least 16 characters');
+  }
+
+  let database: ApiConfig['database'];
+  const databaseUrl = str('DATABASE_URL');
+  if (databaseUrl === undefined) {
+    if (production) bad('DATABASE_URL', 'not set', 'is required in production (the embedded database is for development only)');
+    database = { kind: 'embedded', dataDir: str('DATA_DIR') ?? './data' };
+  } else {
+    const valid = url('DATABASE_URL', ['postgres:', 'postgresql:']);
+    let credentials: DatabaseCredentials | undefined;
+    const credentialsJson = str('DATABASE_CREDENTIALS');
+    if (credentialsJson !== undefined) {
+      try {
+        credentials = parseCredentials(credentialsJson, 'DATABASE_CREDENTIALS');
+      } catch (error) {
+        bad('DATABASE_CREDENTIALS', secretShape(credentialsJson), (error as Error).message.replace('DATABASE_CREDENTIALS ', 'must be valid: '));
+      }
+    }
+    const secretArn = str('DATABASE_SECRET_ARN');
+    if (secretArn !== undefined && !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(secretArn)) {
+      bad('DATABASE_SECRET_ARN', JSON.stringify(secretArn), 'must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)');
+    }
+    if (production && credentials && !secretArn) {
+      bad('DATABASE_SECRET_ARN', 'not set', 'is required in production with DATABASE_CREDENTIALS (re-read when RDS rotates the password)');
+    }
+    let ca: string | undefined;
+    if (production) {
+      const caFile = str('DATABASE_CA_FILE') ?? DEFAULT_DATABASE_CA_FILE;
+      if (!existsSync(caFile)) bad('DATABASE_CA_FILE', JSON.stringify(caFile), 'must name a readable PEM file: production verifies the database certificate');
+      else ca = readFileSync(caFile, 'utf8');
+    }
+    database = { kind: 'postgres', url: valid ?? '', credentials, secretArn, ca };
+  }
+
+  const shutdownRaw = str('SHUTDOWN_TIMEOUT_MS') ?? '25000';
+  const shutdownTimeoutMs = Number(shutdownRaw);
+  if (!/^\d+$/.test(shutdownRaw) || shutdownTimeoutMs < 1) bad('SHUTDOWN_TIMEOUT_MS', JSON.stringify(shutdownRaw), 'must be a positive integer (milliseconds)');
+
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    nodeEnv,
+    port,
+    appUrl,
+    jwtSecret,
+    bankId: { mock: bankIdMock, clientId: bankIdClientId, clientSecret: bankIdClientSecret, callbackUrl },
+    seedDemo,
+    sentryDsn,
+    originVerifySecret,
+    database,
+    shutdownTimeoutMs,
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * The database behind the API: PostgreSQL through `pg` when DATABASE_URL is set, otherwise the
+ * embedded PGlite persisted in a directory. Both expose the same drizzle schema, so routes do not
+ * know which one they talk to.
+ */
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Migration } from './migrate.js';
+import type { Schema } from './schema.js';
+
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+  readonly kind: 'postgres' | 'embedded';
+  /**
+   * Runs `work` with the current drizzle instance. For PostgreSQL, an authentication failure
+   * (the password was rotated) re-reads the credentials, replaces the pool and runs `work` once more.
+   */
+  run<T>(work: (db: Db) => Promise<T>): Promise<T>;
+  /** `SELECT 1 as ok`; resolves with the latency in ms, rejects when the database does not answer. */
+  ping(): Promise<number>;
+  /** Applies pending migrations (@default - the files in `migrations/`); returns the names applied. */
+  migrate(migrations?: Migration[]): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Races `promise` against a timer so a hanging database cannot hang the caller. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,31 @@
+/** The embedded database (PGlite: PostgreSQL compiled to WebAssembly), persisted in `dataDir`. */
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/pglite';
+import type { Database, Db } from './database.js';
+import { migrate } from './migrate.js';
+import { schema } from './schema.js';
+
+export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
+  mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const db = drizzle({ client, schema }) as unknown as Db;
+  return {
+    kind: 'embedded',
+    run: (work) => work(db),
+    async ping() {
+      const start = performance.now();
+      await db.execute(sql`SELECT 1 as ok`);
+      return performance.now() - start;
+    },
+    migrate: (migrations) =>
+      migrate({
+        exec: async (text) => void (await client.exec(text)),
+        query: async <T>(text: string, params?: unknown[]) => (await client.query<T>(text, params)).rows,
+        },
+        migrations,
+      ),
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * `GET /v1/health`, as the deployment spec shows it: `SELECT 1 as ok` against the database, 200
+ * with its latency, or 503 with `db: "disconnected"`. It answers within `timeoutMs` even when the
+ * database hangs, well inside App Runner's 5 s health check timeout.
+ */
+import { Hono } from 'hono';
+import type { Database } from '../db/database.js';
+import { withTimeout } from '../db/database.js';
+
+export interface HealthOptions {
+  readonly database: Database;
+  readonly version: string;
+  readonly startedAt: number;
+  /** @default 2000 */
+  readonly timeoutMs?: number;
+  readonly log?: (message: string) => void;
+}
+
+export function healthRoutes(options: HealthOptions): Hono {
+  const app = new Hono();
+  app.get('/', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    try {
+      const latency = await withTimeout(options.database.ping(), options.timeoutMs ?? 2000, 'database');
+      return c.json({
+        status: 'ok',
+        version: options.version,
+        uptime: Math.floor((Date.now() - options.startedAt) / 1000),
+        db: 'connected',
+        dbLatencyMs: Math.round(latency),
+        timestamp: new Date().toISOString(),
+      });
+    } catch (error) {
+      options.log?.(`health: database check failed: ${(error as Error).message}`);
+      return c.json({ status: 'error', db: 'disconnected', timestamp: new Date().toISOString() }, 503);
+    }
+  });
+  return app;
+}

@@ -1,0 +1,88 @@
+/**
+ * `/v1/transactions`: list and create the signed-in user's transactions.
+ *
+ * Creation requires an `Idempotency-Key`. The key is unique per user in the database, and the
+ * insert is `ON CONFLICT DO NOTHING`, so concurrent retries of one request book exactly one
+ * transaction: the first gets 201, every retry gets 200 with the same transaction and
+ * `Idempotent-Replayed: true`. Reusing a key for a different request is refused with 422.
+ */
+import { createHash } from 'node:crypto';
+import { and, desc, eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { requireUser, type AuthEnv } from '../auth.js';
+import type { Database } from '../db/database.js';
+import { transactions } from '../db/schema.js';
+import { apiError, jsonBody, validate } from '../http.js';
+
+export const CURRENCIES = ['NOK', 'SEK', 'DKK', 'EUR'] as const;
+/** 10 billion in major units; far above any payment here, far below 2^53. */
+export const MAX_ABS_AMOUNT_MINOR = 1_000_000_000_000;
+
+const createBody = z.strictObject({
+  amountMinor: z
+    .number('must be a number')
+    .int('must be an integer number of minor units (øre, cents), not a decimal amount')
+    .refine((v) => v !== 0, 'must not be zero')
+    .refine((v) => Math.abs(v) <= MAX_ABS_AMOUNT_MINOR, `must be between -${MAX_ABS_AMOUNT_MINOR} and ${MAX_ABS_AMOUNT_MINOR}`),
+  currency: z.enum(CURRENCIES, `must be one of ${CURRENCIES.join(', ')}`),
+  description: z.string().trim().min(1, 'must not be empty').max(140, 'must be at most 140 characters'),
+});
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+const idempotencyKey = z
+  .string('is required: send a unique Idempotency-Key header per transaction, and the same one when retrying')
+  .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters');
+
+type Row = typeof transactions.$inferSelect;
+const view = (row: Row) => ({
+  id: row.id,
+  amountMinor: row.amountMinor,
+  currency: row.currency,
+  description: row.description,
+  createdAt: row.createdAt.toISOString(),
+});
+
+export function transactionRoutes(options: { database: Database; jwtSecret: string }): Hono<AuthEnv> {
+  const { database } = options;
+  const app = new Hono<AuthEnv>();
+  app.use('*', requireUser(options.jwtSecret));
+
+  app.get('/', async (c) => {
+    const { limit } = validate(listQuery, c.req.query(), 'query');
+    const user = c.get('user');
+    const rows = await database.run((db) =>
+      db.select().from(transactions).where(eq(transactions.userId, user.id)).orderBy(desc(transactions.createdAt), desc(transactions.id)).limit(limit),
+    );
+    return c.json({ transactions: rows.map(view) });
+  });
+
+  app.post('/', async (c) => {
+    const key = validate(idempotencyKey, c.req.header('idempotency-key'), 'Idempotency-Key header');
+    const body = validate(createBody, await jsonBody(c), 'transaction');
+    const user = c.get('user');
+    const requestHash = createHash('sha256').update(JSON.stringify([body.amountMinor, body.currency, body.description])).digest('hex');
+
+    const { row, created } = await database.run(async (db) => {
+      const [inserted] = await db
+        .insert(transactions)
+        .values({ userId: user.id, ...body, idempotencyKey: key, requestHash })
+        .onConflictDoNothing({ target: [transactions.userId, transactions.idempotencyKey] })
+        .returning();
+      if (inserted) return { row: inserted, created: true };
+      const [existing] = await db
+        .select()
+        .from(transactions)
+        .where(and(eq(transactions.userId, user.id), eq(transactions.idempotencyKey, key)));
+      return { row: existing, created: false };
+    });
+    if (!row) throw new Error('idempotent insert found neither a new nor an existing row');
+    if (!created && row.requestHash !== requestHash) {
+      throw apiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different transaction; use a new key for a new transaction');
+    }
+    if (!created) c.header('Idempotent-Replayed', 'true');
+    return c.json({ transaction: view(row) }, created ? 201 : 200);
+  });
+  return app;
+}

@@ -1,0 +1,116 @@
+/**
+ * The API process: configuration, database (migrated, optionally seeded), HTTP server and a
+ * graceful shutdown on SIGTERM/SIGINT (stop accepting, finish in-flight requests, close the pool).
+ */
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig, type ApiConfig } from './config.js';
+import type { Database } from './db/database.js';
+import { openEmbeddedDatabase } from './db/embedded.js';
+import { awsSecretSource, openPostgresDatabase, type SecretSource } from './db/postgres.js';
+import { seedDemo } from './seed.js';
+
+export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+const log = (message: string) => console.error(`[api] ${message}`);
+
+export async function openDatabase(config: ApiConfig, secrets?: SecretSource): Promise<Database> {
+  const db = config.database;
+  if (db.kind === 'embedded') return openEmbeddedDatabase(db.dataDir);
+  return openPostgresDatabase({
+    url: db.url,
+    credentials: db.credentials,
+    secretArn: db.secretArn,
+    secrets: db.secretArn ? (secrets ?? awsSecretSource()) : undefined,
+    // Production: TLS with the server certificate verified against the RDS CA bundle.
+    ssl: db.ca ? { ca: db.ca, rejectUnauthorized: true } : undefined,
+    log,
+  });
+}
+
+export interface RunningApi {
+  readonly port: number;
+  readonly server: Server;
+  readonly database: Database;
+  /** Stops accepting, waits for in-flight requests (up to the shutdown timeout), closes the database. */
+  shutdown(): Promise<void>;
+}
+
+export async function startApi(config: ApiConfig, deps: { secrets?: SecretSource; hostname?: string } = {}): Promise<RunningApi> {
+  const startedAt = Date.now();
+  const database = await openDatabase(config, deps.secrets);
+  const applied = await database.migrate();
+  if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
+  if (config.seedDemo) await seedDemo(database);
+
+  const app = createApp({
+    database,
+    jwtSecret: config.jwtSecret,
+    appUrl: config.appUrl,
+    bankIdMock: config.bankId.mock,
+    version: VERSION,
+    startedAt,
+    originVerifySecret: config.originVerifySecret,
+    log,
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: deps.hostname }, () => resolve(s as Server)) as Server;
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => {
+        log(`shutdown: in-flight requests still open after ${config.shutdownTimeoutMs} ms, closing them`);
+        server.closeAllConnections();
+      }, config.shutdownTimeoutMs);
+      await closed;
+      clearTimeout(timer);
+      await database.close();
+    })());
+  return { port, server, database, shutdown };
+}
+
+async function main(): Promise<void> {
+  let config: ApiConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const api = await startApi(config);
+  log(`listening on :${api.port} (${config.nodeEnv}, ${api.database.kind} database, version ${VERSION})`);
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: draining`);
+    api.shutdown().then(
+      () => {
+        log('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log(`shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error: unknown) => {
+    log(`failed to start: ${(error as Error).stack ?? error}`);
+    process.exit(1);
+  });
+}

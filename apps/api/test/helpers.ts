@@ -1,0 +1,114 @@
+/**
+ * Test databases: the embedded PGlite in a temporary directory, and a fresh database on the real
+ * PostgreSQL server that `scripts/postgres.sh start` runs (its URL in DROP_TEST_PG_URL; `.ci/run`
+ * starts it). Without that variable the PostgreSQL tests fail, unless DROP_TEST_EMBEDDED_ONLY=1
+ * says on purpose that this run has no server (the Dockerfile's test stage).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import pg from 'pg';
+import { createApp } from '../src/app.js';
+import type { Database } from '../src/db/database.js';
+import { openEmbeddedDatabase } from '../src/db/embedded.js';
+import { openPostgresDatabase } from '../src/db/postgres.js';
+
+export const JWT_SECRET = 'test-secret-of-at-least-32-characters!';
+export const embeddedOnly = process.env.DROP_TEST_EMBEDDED_ONLY === '1';
+
+export function adminUrl(): string {
+  const url = process.env.DROP_TEST_PG_URL;
+  if (!url) {
+    throw new Error(
+      'DROP_TEST_PG_URL is not set: start PostgreSQL with `eval "$(bash scripts/postgres.sh start)"` (as .ci/run does), or set DROP_TEST_EMBEDDED_ONLY=1 to run without it',
+    );
+  }
+  return url;
+}
+
+export async function adminQuery<T = Record<string, unknown>>(text: string, params: unknown[] = [], url = adminUrl()): Promise<T[]> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new, empty database on the test server; returns its URL (superuser credentials). */
+export async function createPgDatabase(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const name = `drop_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => undefined),
+  };
+}
+
+export interface Backend {
+  readonly name: 'embedded' | 'postgres';
+  open(): Promise<{ database: Database; cleanup(): Promise<void> }>;
+}
+
+export const embedded: Backend = {
+  name: 'embedded',
+  async open() {
+    const dir = mkdtempSync(path.join(tmpdir(), 'drop-api-test-'));
+    const database = await openEmbeddedDatabase(dir);
+    return {
+      database,
+      async cleanup() {
+        await database.close().catch(() => undefined);
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+export const postgres: Backend = {
+  name: 'postgres',
+  async open() {
+    const created = await createPgDatabase();
+    const database = await openPostgresDatabase({ url: created.url });
+    return {
+      database,
+      async cleanup() {
+        await database.close().catch(() => undefined);
+        await created.drop();
+      },
+    };
+  },
+};
+
+export const backends: Backend[] = embeddedOnly ? [embedded] : [embedded, postgres];
+
+export function testApp(database: Database, overrides: Partial<Parameters<typeof createApp>[0]> = {}) {
+  return createApp({
+    database,
+    jwtSecret: JWT_SECRET,
+    appUrl: 'http://localhost:3000',
+    bankIdMock: true,
+    version: '0.1.0',
+    log: () => undefined,
+    ...overrides,
+  });
+}
+
+/** Valid Norwegian national identity numbers (check digits computed), one per test user. */
+export const NATIONAL_IDS = ['31129945616', '12034567849', '15058534541'] as const;
+
+export async function signIn(app: ReturnType<typeof testApp>, nationalId: string): Promise<string> {
+  const start = await app.request('/v1/auth/bankid/start', json({ nationalId }));
+  const { orderRef } = (await start.json()) as { orderRef: string };
+  const collect = await app.request('/v1/auth/bankid/collect', json({ orderRef }));
+  return ((await collect.json()) as { token: string }).token;
+}
+
+export function json(body: unknown, headers: Record<string, string> = {}, method = 'POST'): RequestInit {
+  return { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}

@@ -1,0 +1,95 @@
+/**
+ * The API as a process, started as `npm run api` starts it: refusing bad configuration, and
+ * draining on SIGTERM (new connections refused, the request in flight answered, exit 0).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEV_JWT_SECRET } from '../src/config.js';
+import { backends, createPgDatabase, JWT_SECRET } from './helpers.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+const SERVER = path.join(ROOT, 'apps', 'api', 'src', 'server.ts');
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+
+afterEach(() => {
+  children.splice(0).forEach((c) => c.exitCode === null && c.kill('SIGKILL'));
+  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
+
+function startProcess(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const listening = new Promise<number>((resolve, reject) => {
+    const onData = () => {
+      const match = /listening on :(\d+)/.exec(output);
+      if (match) resolve(Number(match[1]));
+    };
+    child.stderr!.on('data', onData);
+    void exited.then((code) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
+  });
+  return { child, listening, exited, output: () => output };
+}
+
+async function environmentFor(name: string): Promise<Record<string, string>> {
+  if (name === 'embedded') {
+    const dir = mkdtempSync(path.join(tmpdir(), 'drop-api-proc-'));
+    dirs.push(dir);
+    return { DATA_DIR: dir };
+  }
+  const db = await createPgDatabase();
+  return { DATABASE_URL: db.url };
+}
+
+describe('API process', () => {
+  it('refuses to start in production with the development JWT secret, saying why', async () => {
+    const proc = startProcess({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET, DATABASE_URL: 'postgres://db:5432/drop', APP_URL: 'https://getdrop.no', BANKID_MOCK: 'true', DATABASE_CA_FILE: SERVER });
+    proc.listening.catch(() => undefined);
+    expect(await proc.exited).toBe(78);
+    expect(proc.output()).toContain('JWT_SECRET: must not be the development secret in production');
+  });
+
+  it.each(backends.map((b) => b.name))('drains on SIGTERM: finishes the request in flight, refuses new ones, exits 0 (%s)', async (name) => {
+    const proc = startProcess({ NODE_ENV: 'test', JWT_SECRET, SHUTDOWN_TIMEOUT_MS: '10000', ...(await environmentFor(name)) });
+    const port = await proc.listening;
+
+    // GIVEN a request in flight: headers sent, body still arriving
+    const body = JSON.stringify({ nationalId: '31129945616' });
+    const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ port, method: 'POST', path: '/v1/auth/bankid/start', headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      });
+      req.on('error', reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => req.end(body.slice(10)), 700);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    // WHEN SIGTERM arrives
+    proc.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    // THEN new connections are refused, the request in flight is answered, and the process exits 0
+    await expect(fetch(`http://127.0.0.1:${port}/v1/health`)).rejects.toThrow();
+    const answered = await inFlight;
+    expect(answered.status).toBe(201);
+    expect(JSON.parse(answered.body).status).toBe('pending');
+    expect(await proc.exited).toBe(0);
+    expect(proc.output()).toContain('SIGTERM: draining');
+    expect(proc.output()).toContain('stopped');
+  });
+});

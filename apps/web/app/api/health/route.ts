@@ -1,0 +1,12 @@
+/** The web service's health route (App Runner: every 10 s, 5 s timeout). */
+import pkg from '../../../package.json';
+
+export const dynamic = 'force-dynamic';
+const startedAt = Date.now();
+
+export function GET() {
+  return Response.json(
+    { status: 'ok', version: pkg.version, uptime: Math.floor((Date.now() - startedAt) / 1000), timestamp: new Date().toISOString() },
+    { headers: { 'cache-control': 'no-store' } },
+  );
+}

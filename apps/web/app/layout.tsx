@@ -1,0 +1,30 @@
+import type { Metadata } from 'next';
+import type { ReactNode } from 'react';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: 'Drop: money between friends, the Nordic way',
+  description: 'Send, split and track money in Norway, Sweden, Denmark and Finland. Sign in with BankID.',
+};
+
+const mode = process.env.NEXT_PUBLIC_SERVICE_MODE;
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        {mode !== 'live' && (
+          <p className="banner" role="status" data-mode={mode}>
+            {mode === 'demo' ? 'Demo mode: sample data, no real money moves.' : 'Test environment: BankID test users only.'}
+          </p>
+        )}
+        <header className="top">
+          <a href="/" className="logo">Drop</a>
+          <a href="/sign-in">Sign in</a>
+        </header>
+        <main>{children}</main>
+        <footer>Drop AS · Oslo</footer>
+      </body>
+    </html>
+  );
+}

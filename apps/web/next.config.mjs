@@ -1,0 +1,23 @@
+// @ts-check
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SERVICE_MODES = ['demo', 'mock', 'live'];
+// Baked into the client bundle at build time (spec: "Build-time env").
+const serviceMode = process.env.NEXT_PUBLIC_SERVICE_MODE || 'demo';
+if (!SERVICE_MODES.includes(serviceMode)) {
+  throw new Error(`NEXT_PUBLIC_SERVICE_MODE: must be one of ${SERVICE_MODES.join(', ')} (found: ${JSON.stringify(serviceMode)})`);
+}
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  output: 'standalone',
+  // The workspace root, so the standalone output traces the hoisted node_modules.
+  outputFileTracingRoot: path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..'),
+  env: { NEXT_PUBLIC_SERVICE_MODE: serviceMode },
+  poweredByHeader: false,
+  // `npm run typecheck` checks the app with tsc; the build does not repeat it on two cores.
+  typescript: { ignoreBuildErrors: true },
+};
+
+export default nextConfig;

@@ -1,0 +1,164 @@
+/**
+ * `npm run bench` (second part): the API's `GET /v1/health` throughput and p99 latency beside a bare
+ * Hono server measured the same way in the same run, and the API's cold start to its first healthy
+ * response. Servers run as separate processes (the compiled API, as the image runs it); the load
+ * generator is this process, with keep-alive connections. Loopback only, bounded in time.
+ *
+ * Options (env): BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default 32), BENCH_COLD_RUNS (default 5),
+ * DROP_TEST_PG_URL (also measure the API on that PostgreSQL server).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as http from 'node:http';
+import { createServer } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import pg from 'pg';
+
+const ROOT = path.join(__dirname, '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
+
+interface Subject {
+  name: string;
+  argv: string[];
+  env: Record<string, string>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function get(agent: http.Agent | false, port: number): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/v1/health', agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolve(0));
+  });
+}
+
+async function start(subject: Subject): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
+  const port = await freePort();
+  const startedAt = performance.now();
+  const child = spawn(process.execPath, subject.argv, { cwd: ROOT, env: { PATH: process.env.PATH!, PORT: String(port), ...subject.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr!.on('data', (d) => (log += d));
+  const deadline = startedAt + 30_000;
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${subject.name} exited with ${child.exitCode}:\n${log}`);
+    if ((await get(false, port)) === 200) return { child, port, readyMs: performance.now() - startedAt };
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${subject.name} was not healthy within 30 s:\n${log}`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function load(port: number, seconds: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const latencies: number[] = [];
+  let errors = 0;
+  const end = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const t = performance.now();
+      const status = await get(agent, port);
+      if (status === 200) latencies.push(performance.now() - t);
+      else errors++;
+    }
+  };
+  const began = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  const elapsed = (performance.now() - began) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function main(): Promise<void> {
+  const build = spawnSync('npm', ['run', 'build', '--workspace', 'apps/api'], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`building the API failed:\n${build.stdout}${build.stderr}`);
+
+  const dirs: string[] = [];
+  const dataDir = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'drop-bench-'));
+    dirs.push(dir);
+    return dir;
+  };
+  const api = (extra: Record<string, string>): Subject['env'] => ({ NODE_ENV: 'test', SEED_DEMO: 'false', ...extra });
+  const server = path.join('apps', 'api', 'dist', 'server.js');
+  const subjects: Subject[] = [
+    { name: 'bare Hono (no database)', argv: [path.join('bench', 'bare-hono.mjs')], env: {} },
+    { name: 'API, embedded database', argv: [server], env: api({ DATA_DIR: dataDir() }) },
+  ];
+
+  let dropDatabase: (() => Promise<void>) | undefined;
+  if (process.env.DROP_TEST_PG_URL) {
+    const admin = new pg.Client(process.env.DROP_TEST_PG_URL);
+    await admin.connect();
+    const name = `drop_bench_${process.pid}`;
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(process.env.DROP_TEST_PG_URL);
+    url.pathname = `/${name}`;
+    subjects.push({ name: 'API, PostgreSQL', argv: [server], env: api({ DATABASE_URL: url.toString() }) });
+    dropDatabase = async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    };
+  }
+
+  try {
+    console.log(`\nAPI benchmark: GET /v1/health, ${CONNECTIONS} keep-alive connections for ${SECONDS} s each after a 1 s warm-up (node ${process.version}, ${os.cpus().length} cores)`);
+    console.log(`${'subject'.padEnd(28)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)}`);
+    for (const subject of subjects) {
+      const { child, port } = await start(subject);
+      try {
+        await load(port, 1);
+        const r = await load(port, SECONDS);
+        console.log(`${subject.name.padEnd(28)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${String(r.errors).padStart(7)}`);
+      } finally {
+        await stop(child);
+      }
+    }
+
+    console.log(`\nCold start to first healthy GET /v1/health: median of ${COLD_RUNS} fresh processes (embedded: a new data directory each, so initdb and migrations included, unless noted)`);
+    // The embedded database once more, restarting on a data directory that already exists (a restart in development).
+    const reused = dataDir();
+    const coldSubjects = [...subjects, { ...subjects[1], name: 'API, embedded (existing dir)', env: { ...subjects[1].env, DATA_DIR: reused }, reuse: true }];
+    for (const subject of coldSubjects) {
+      const samples: number[] = [];
+      if ('reuse' in subject) await stop((await start(subject)).child);
+      for (let run = 0; run < COLD_RUNS; run++) {
+        const env = subject.env.DATA_DIR && !('reuse' in subject) ? { ...subject.env, DATA_DIR: dataDir() } : subject.env;
+        const { child, readyMs } = await start({ ...subject, env });
+        samples.push(readyMs);
+        await stop(child);
+      }
+      console.log(`${subject.name.padEnd(28)} ${median(samples).toFixed(0).padStart(6)} ms  (min ${Math.min(...samples).toFixed(0)}, max ${Math.max(...samples).toFixed(0)})`);
+    }
+  } finally {
+    await dropDatabase?.();
+    dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

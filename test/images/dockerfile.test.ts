@@ -1,0 +1,233 @@
+/**
+ * The Dockerfile and the Compose files. No Docker engine runs here, so: lint the Dockerfile
+ * (dockerfile-utils, the linter behind the VS Code Docker extension), check the rules the spec and
+ * the platform set, and run the commands the Dockerfile runs: its npm installs in a copy of the
+ * manifests, and the api target's layout, started with its CMD and probed with its HEALTHCHECK.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { validate } from 'dockerfile-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const ROOT = path.join(__dirname, '..', '..');
+const text = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+const dockerfile = DockerfileParser.parse(text);
+
+/** Instructions grouped by stage name, in order. */
+const stages = new Map<string, Instruction[]>();
+let current: Instruction[] | undefined;
+for (const instruction of dockerfile.getInstructions()) {
+  if (instruction.getKeyword() === 'FROM') {
+    const name = (instruction as unknown as { getBuildStage(): string }).getBuildStage();
+    current = [instruction];
+    stages.set(name, current);
+  } else current?.push(instruction);
+}
+const stage = (name: string) => stages.get(name) ?? [];
+const runs = (name: string) => stage(name).filter((i) => i.getKeyword() === 'RUN').map((i) => i.getArgumentsContent()!.replace(/\s+/g, ' '));
+const flag = (i: Instruction, name: string) => (i as unknown as { getFlags(): { getName(): string; getValue(): string }[] }).getFlags().find((f) => f.getName() === name)?.getValue();
+/** CMD/HEALTHCHECK exec form as argv. */
+const execForm = (i: Instruction) => JSON.parse(/(\[.*\])\s*$/s.exec(i.getArgumentsContent()!.replace(/\\\n/g, ''))![1]) as string[];
+const npmInstall = (name: string, needle: string) => {
+  const command = runs(name).flatMap((r) => r.split(' && ')).find((c) => c.trim().startsWith('npm ci') && c.includes(needle));
+  if (!command) throw new Error(`no "npm ci ... ${needle}" in stage ${name}`);
+  return command.trim().split(' ').slice(1);
+};
+
+describe('Dockerfile', () => {
+  it('passes the Dockerfile linter with no finding', () => {
+    expect(validate(text)).toEqual([]);
+  });
+
+  it('the linter does find problems (a broken Dockerfile is not silently accepted)', () => {
+    const findings = validate('from node:22-alpine\nCMD node a\nCMD node b\nHEALTHCHECK --interval=abc CMD true\n');
+    expect(findings.map((f) => f.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/uppercase/), expect.stringMatching(/only be one CMD/), expect.stringMatching(/invalid duration/)]),
+    );
+  });
+
+  it("has the spec's four stages and a target per service, all on node:22-alpine", () => {
+    expect([...stages.keys()]).toEqual(['deps', 'test', 'builder', 'runner', 'api', 'web']);
+    expect(text).toMatch(/^ARG NODE_IMAGE=node:22-alpine$/m);
+    expect(stage('deps')[0].getArgumentsContent()).toBe('${NODE_IMAGE} AS deps');
+    expect(stage('runner')[0].getArgumentsContent()).toBe('${NODE_IMAGE} AS runner');
+    expect(stage('api')[0].getArgumentsContent()).toBe('runner AS api');
+    expect(stage('web')[0].getArgumentsContent()).toBe('runner AS web');
+  });
+
+  it('makes the test stage a gate: the builder copies its marker, which only passing tests create', () => {
+    expect(runs('test').join(' ')).toMatch(/npx vitest run --project api && touch \/app\/\.tests-passed$/);
+    expect(stage('builder').some((i) => i.getKeyword() === 'COPY' && flag(i, 'from') === 'test')).toBe(true);
+  });
+
+  it('installs no compilers or Python in any stage', () => {
+    const commands = [...stages.keys()].flatMap(runs).join('\n');
+    expect(commands).toMatch(/npm ci/);
+    expect(commands).not.toMatch(/apk add|apt-get|python3|g\+\+|gcc|build-base|\bmake\b/);
+  });
+
+  it('runs both targets as the non-root user 1001, with a health check and an exec-form CMD, without source', () => {
+    expect(runs('runner').join(' ')).toMatch(/addgroup -S -g 1001 nodejs && adduser -S -u 1001 -G nodejs -H -D nextjs && mkdir -p \/app\/data && chown nextjs:nodejs \/app\/data/);
+    for (const [target, port, healthPath, main] of [
+      ['api', '3001', '/v1/health', 'apps/api/dist/server.js'],
+      ['web', '3000', '/api/health', 'apps/web/server.js'],
+    ]) {
+      const keyword = (k: string) => stage(target).filter((i) => i.getKeyword() === k);
+      expect(keyword('USER').map((i) => i.getArgumentsContent())).toEqual(['nextjs']);
+      expect(keyword('EXPOSE').map((i) => i.getArgumentsContent())).toEqual([port]);
+      expect(execForm(keyword('CMD')[0])).toEqual(['node', main]);
+      const health = keyword('HEALTHCHECK')[0];
+      expect(['interval', 'timeout', 'retries', 'start-period'].map((f) => flag(health, f))).toEqual(['30s', '10s', '3', '10s']);
+      expect(execForm(health).join(' ')).toContain(`process.env.PORT||${port})+'${healthPath}'`);
+      // Everything comes from the builder: no COPY or ADD from the build context (the source).
+      expect(keyword('COPY').every((i) => flag(i, 'from') === 'builder')).toBe(true);
+    }
+    expect(stage('web').filter((i) => i.getKeyword() === 'COPY').map((i) => i.getArgumentsContent())).toEqual([
+      '/app/apps/web/.next/standalone ./',
+      '/app/apps/web/.next/static ./apps/web/.next/static',
+      '/app/apps/web/public ./apps/web/public',
+    ]);
+  });
+
+  it('puts the RDS CA bundle where the API looks for it by default', () => {
+    const add = stage('api').find((i) => i.getKeyword() === 'ADD')!;
+    expect(add.getArgumentsContent()).toBe('https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /app/certs/rds-global-bundle.pem');
+    expect(readFileSync(path.join(ROOT, 'apps/api/src/config.ts'), 'utf8')).toContain("DEFAULT_DATABASE_CA_FILE = '/app/certs/rds-global-bundle.pem'");
+  });
+
+  it('keeps node_modules, builds, local data and git out of the build context', () => {
+    const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n');
+    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/.next', '**/dist', '**/data', '.git', 'cdktf.out', '.env*']));
+  });
+});
+
+describe('the commands the Dockerfile runs', () => {
+  // A copy of what the deps stage copies: the root and app manifests and the lockfile.
+  let context: string;
+  const npm = (args: string[], cwd: string) =>
+    execFileSync('npm', args, { cwd, env: { ...process.env, npm_config_prefer_offline: 'true', npm_config_loglevel: 'error' }, stdio: 'pipe' });
+  const installed = (dir: string) =>
+    readdirSync(path.join(dir, 'node_modules')).flatMap((name) => (name.startsWith('@') ? readdirSync(path.join(dir, 'node_modules', name)).map((n) => `${name}/${n}`) : [name]));
+
+  beforeAll(() => {
+    context = mkdtempSync(path.join(tmpdir(), 'drop-docker-context-'));
+    for (const file of ['package.json', 'package-lock.json', 'apps/api/package.json', 'apps/web/package.json']) {
+      mkdirSync(path.dirname(path.join(context, file)), { recursive: true });
+      cpSync(path.join(ROOT, file), path.join(context, file));
+    }
+  });
+  afterAll(() => rmSync(context, { recursive: true, force: true }));
+
+  it("deps installs the apps' dependencies and none of the infrastructure toolchain", { timeout: 180_000 }, () => {
+    npm(npmInstall('deps', '--workspace apps/web'), context);
+    const names = installed(context);
+    expect(names).toEqual(expect.arrayContaining(['hono', 'pg', '@electric-sql/pglite', 'vitest', 'typescript', 'playwright-core']));
+    expect(existsSync(path.join(context, 'apps/web/node_modules/next')) || names.includes('next')).toBe(true);
+    for (const infra of ['cdktf', 'cdktf-cli', '@cdktf/provider-aws', '@cdktf/provider-cloudflare', 'constructs', 'eslint', 'dockerfile-utils']) {
+      expect(names).not.toContain(infra);
+    }
+  });
+
+  describe('the api target, laid out as the image has it', () => {
+    let app: string;
+    beforeAll(() => {
+      // builder: compile the API, then the production-only install.
+      execFileSync('npm', ['run', 'build', '--workspace', 'apps/api'], { cwd: ROOT, stdio: 'pipe' });
+      rmSync(path.join(context, 'node_modules'), { recursive: true, force: true });
+      rmSync(path.join(context, 'apps/api/node_modules'), { recursive: true, force: true });
+      rmSync(path.join(context, 'apps/web/node_modules'), { recursive: true, force: true });
+      npm(npmInstall('builder', '--omit=dev'), context);
+      for (const dir of ['dist', 'migrations']) cpSync(path.join(ROOT, 'apps/api', dir), path.join(context, 'apps/api', dir), { recursive: true });
+
+      // runner + api: exactly the COPY lines of the api target, from the builder's /app to the image's /app.
+      app = mkdtempSync(path.join(tmpdir(), 'drop-api-image-'));
+      for (const copy of stage('api').filter((i) => i.getKeyword() === 'COPY')) {
+        const [from, to] = copy.getArgumentsContent()!.split(' ');
+        const source = path.join(context, path.relative('/app', from));
+        if (!existsSync(source)) throw new Error(`COPY --from=builder ${from}: not in the builder's output`);
+        cpSync(source, path.join(app, to), { recursive: true, verbatimSymlinks: true });
+      }
+      mkdirSync(path.join(app, 'data'));
+    }, 180_000);
+    afterAll(() => rmSync(app, { recursive: true, force: true }));
+
+    it('holds production dependencies only, and no source', () => {
+      const names = installed(app);
+      expect(names).toEqual(expect.arrayContaining(['hono', 'pg', '@electric-sql/pglite', '@aws-sdk/client-secrets-manager']));
+      for (const dev of ['typescript', 'vitest', 'tsx', 'next', 'playwright-core', 'cdktf']) expect(names).not.toContain(dev);
+      expect(existsSync(path.join(app, 'apps/api/src'))).toBe(false);
+    });
+
+    it('starts with its CMD, passes its HEALTHCHECK, and stops on SIGTERM', { timeout: 60_000 }, async () => {
+      const port = await new Promise<number>((resolve) => {
+        const s = createServer().listen(0, '127.0.0.1', () => {
+          const p = (s.address() as { port: number }).port;
+          s.close(() => resolve(p));
+        });
+      });
+      const cmd = execForm(stage('api').find((i) => i.getKeyword() === 'CMD')!);
+      const healthcheck = execForm(stage('api').find((i) => i.getKeyword() === 'HEALTHCHECK')!);
+      // As docker-compose.yml runs it: development mode on the embedded database in /app/data.
+      const env = { PATH: process.env.PATH, NODE_ENV: 'development', PORT: String(port), DATA_DIR: path.join(app, 'data') };
+      const probe = () => spawnSync(healthcheck[0] === 'CMD' ? healthcheck[1] : healthcheck[0], healthcheck.slice(healthcheck[0] === 'CMD' ? 2 : 1), { env, timeout: 10_000 }).status;
+
+      expect(probe()).toBe(1); // nothing listening yet
+      const child = spawn(cmd[0], cmd.slice(1), { cwd: app, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let log = '';
+      child.stderr.on('data', (d) => (log += d));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      try {
+        for (let i = 0; i < 100 && !log.includes('listening'); i++) await new Promise((r) => setTimeout(r, 100));
+        expect(log).toContain('embedded database');
+        expect(probe()).toBe(0);
+      } finally {
+        child.kill('SIGTERM');
+      }
+      expect(await exited).toBe(0);
+    });
+  });
+});
+
+interface Service {
+  build: { target: string };
+  environment: Record<string, string>;
+  healthcheck: Record<string, unknown>;
+  image?: string;
+  volumes?: string[];
+  depends_on?: unknown;
+}
+
+describe('Compose files', () => {
+  const load = (file: string) => parse(readFileSync(path.join(ROOT, file), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+  const specHealth = { interval: '30s', timeout: '10s', retries: 3, start_period: '10s' };
+
+  it('development runs both targets on the embedded database with mocked BankID', () => {
+    const { services } = load('docker-compose.yml');
+    expect(Object.keys(services)).toEqual(['api', 'web']);
+    expect(services.api.build.target).toBe('api');
+    expect(services.web.build.target).toBe('web');
+    expect(services.api.environment).toMatchObject({ NODE_ENV: 'development', BANKID_MOCK: 'true' });
+    expect(services.api.environment.DATABASE_URL).toBeUndefined();
+    expect(services.api.volumes).toEqual(['api-data:/app/data']);
+    for (const service of Object.values(services)) expect(service.healthcheck).toMatchObject(specHealth);
+  });
+
+  it('production runs PostgreSQL, health checks 30 s / 10 s / 3 / 10 s, and takes every secret from the environment', () => {
+    const raw = readFileSync(path.join(ROOT, 'docker-compose.production.yml'), 'utf8');
+    const { services } = load('docker-compose.production.yml');
+    expect(Object.keys(services)).toEqual(['postgres', 'api', 'web']);
+    expect(services.postgres.image).toMatch(/^postgres:16/);
+    for (const service of Object.values(services)) expect(service.healthcheck).toMatchObject(specHealth);
+    expect(services.api.environment).toMatchObject({ NODE_ENV: 'production', DATABASE_CA_FILE: '/certs/ca.pem' });
+    expect(services.api.environment.JWT_SECRET).toBe('${JWT_SECRET:?set JWT_SECRET}');
+    expect(services.api.environment.DATABASE_URL).toBe('postgres://drop:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}@postgres:5432/drop');
+    expect(services.api.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    // No literal secret: every secret-looking key is an interpolation.
+    for (const match of raw.matchAll(/(PASSWORD|SECRET|CLIENT_ID)[A-Z_]*: (.*)$/gm)) expect(match[2]).toMatch(/^\$\{[A-Z_]+:[?-]/);
+  });
+});
