@@ -92,6 +92,8 @@ export class ComputeStack extends DropStack {
 
     const egress = { subnetIds: consumeList(this, naming, 'data', 'privateSubnetIds'), securityGroupIds: [read('computeSecurityGroupId')] };
     const alarmTopicArn = read('alarmTopicArn');
+    // Only engines whose load balancer lives in the VPC read this (consume reuses the one data source).
+    const inputs = { publicSubnetIds: () => consumeList(this, naming, 'data', 'publicSubnetIds') };
 
     const build = (name: ServiceName): ComputeService => {
       const settings = config.compute.services[name];
@@ -124,7 +126,7 @@ export class ComputeStack extends DropStack {
         domainName: domains[name],
         alarmTopicArn,
         encryptionKeyArn: keyArn,
-      });
+      }, inputs);
     };
     this.services = { api: build('api'), web: build('web') };
 
