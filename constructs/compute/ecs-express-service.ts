@@ -18,7 +18,7 @@ import { EcsExpressGatewayService } from '@cdktf/provider-aws/lib/ecs-express-ga
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { Annotations, Fn, TerraformIterator, Token } from 'cdktf';
+import { Annotations, Fn, TerraformIterator, TerraformOutput, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ALARMS } from './alarms';
 import { type ComputeService, type ServiceProps, assumedBy, imageIdentifier, secretReadStatements } from './service';
@@ -153,6 +153,12 @@ export class EcsExpressService extends Construct implements ComputeService {
     const endpoints = TerraformIterator.fromList(this.service.ingressPaths).forExpressionForList('val.endpoint if val.access_type == "PUBLIC"');
     this.dnsTarget = Fn.element(Fn.regex('^(?:[a-z]+://)?([^/:]+)', Fn.element(Token.asList(endpoints), 0)), 0);
     this.serviceUrl = `https://${this.dnsTarget}`;
+
+    // What the custom-domain step of the README needs (ids fixed: they are the CLI's output names).
+    const output = (key: string, value: string, description: string) =>
+      new TerraformOutput(this, key, { value, description }).overrideLogicalId(`${name}-${key}`);
+    output('certificate-arn', this.certificate.arn, `ACM certificate of ${props.domainName}, to attach to the Express-managed HTTPS listener`);
+    output('service-revision-arn', this.service.serviceRevisionArn, 'aws ecs describe-service-revisions lists the managed load balancer, listener and rule of this revision');
 
     new CloudwatchMetricAlarm(this, 'cpu-alarm', {
       alarmActions: [props.alarmTopicArn],
