@@ -5,6 +5,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { describe, expect, it } from 'vitest';
 import { type EnvironmentConfig, loadEnvironment, loadZone } from '../../config';
+import { ENDPOINT_HOST_PATTERN } from '../../constructs/compute/ecs-express-service';
 import { STACK_IDS } from '../../constructs/naming';
 import { configErrorOf, environment, resourcesOf, synthManifest, synthPlatform, warningsOf, type TerraformJson } from '../helpers';
 
@@ -246,10 +247,11 @@ describe('the ecs-express engine', () => {
     expect(bySid.ReadOwnSecrets.resources).toHaveLength(6);
   });
 
-  it('sends container logs to its own log group, kept a year', () => {
+  it('sends container logs to its own log group, kept a year, encrypted with the compute key', () => {
     const [, s] = service('api');
     const groups = Object.values(resourcesOf(parsed, 'aws_cloudwatch_log_group'));
     expect(groups.map((g) => [g.name, g.retention_in_days])).toEqual([['/drop/production-stockholm/api', 365], ['/drop/production-stockholm/web', 365]]);
+    expect(groups.every((g) => g.kms_key_id === '${aws_kms_key.secrets-key_83928A38.arn}')).toBe(true);
     expect(s.primary_container[0].aws_logs_configuration).toEqual([{ log_group: expect.stringContaining('aws_cloudwatch_log_group.api_logs_'), log_stream_prefix: 'api' }]);
   });
 
@@ -257,7 +259,7 @@ describe('the ecs-express engine', () => {
     const values = Object.fromEntries(Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => [p.name.split('/').pop(), p.value]));
     const [apiId] = service('api');
     expect(values['api-dns-target']).toBe(
-      `\${element(regex("^(?:[a-z]+://)?([^/:]+)", element([ for key, val in toset(aws_ecs_express_gateway_service.${apiId}.ingress_paths): val.endpoint if val.access_type == "PUBLIC"], 0)), 0)}`,
+      `\${element(regex("${ENDPOINT_HOST_PATTERN}", element([ for key, val in toset(aws_ecs_express_gateway_service.${apiId}.ingress_paths): val.endpoint if val.access_type == "PUBLIC"], 0)), 0)}`,
     );
     const certificates = resourcesOf(parsed, 'aws_acm_certificate');
     const apiCert = Object.keys(certificates).find((id) => certificates[id].domain_name === 'api.getdrop.se')!;
@@ -274,6 +276,28 @@ describe('the ecs-express engine', () => {
     expect(warnings[0]).toContain('attaching it to the Express-managed HTTPS listener and routing its Host header to the service is a manual step');
     expect(warnings[0]).toContain('no p95 latency or 5xx-rate alarm');
     expect(warnings[0]).toContain('interval 10 s, timeout 5 s and thresholds are Express Mode defaults');
+  });
+
+  it('lets CloudWatch Logs use the compute key for this environment\'s log groups only', () => {
+    const policy = Object.values(parsed.data!.aws_iam_policy_document).find((doc: any) => doc.statement.some((st: { sid?: string }) => st.sid === 'ServiceLogs')) as any;
+    const logs = policy.statement.find((st: { sid?: string }) => st.sid === 'ServiceLogs');
+    expect(logs.principals).toEqual([{ type: 'Service', identifiers: ['logs.eu-north-1.amazonaws.com'] }]);
+    expect(logs.condition).toEqual([{
+      test: 'ArnLike',
+      variable: 'kms:EncryptionContext:aws:logs:arn',
+      values: ['arn:aws:logs:eu-north-1:${data.aws_caller_identity.account.account_id}:log-group:/drop/production-stockholm/*'],
+    }]);
+    // App Runner stores no logs with it: its key policy is unchanged.
+    const appRunner = synthPlatform('staging').parsed('compute');
+    expect(JSON.stringify(appRunner.data!.aws_iam_policy_document)).not.toContain('ServiceLogs');
+  });
+
+  it('takes the bare host name from an endpoint with or without scheme, port or path', () => {
+    // RE2 (Terraform) and JavaScript agree on this pattern: a non-capturing group and one capture.
+    const host = (endpoint: string) => new RegExp(ENDPOINT_HOST_PATTERN).exec(endpoint)![1];
+    expect(host('https://dr-abc123.ecs.eu-north-1.on.aws/')).toBe('dr-abc123.ecs.eu-north-1.on.aws');
+    expect(host('dr-abc123.ecs.eu-north-1.on.aws')).toBe('dr-abc123.ecs.eu-north-1.on.aws');
+    expect(host('https://dr-abc123.ecs.eu-north-1.on.aws:443/v1')).toBe('dr-abc123.ecs.eu-north-1.on.aws');
   });
 
   it('reads the public subnets only when the engine needs them', () => {

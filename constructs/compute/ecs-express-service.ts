@@ -20,6 +20,8 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Annotations, Fn, TerraformIterator, TerraformOutput, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import type { ServiceKeyGrant } from '../encryption-key';
+import type { Naming } from '../naming';
 import { ALARMS } from './alarms';
 import { type ComputeService, type ServiceProps, assumedBy, imageIdentifier, secretReadStatements } from './service';
 
@@ -38,6 +40,30 @@ export const ECS_EXPRESS_LOG_RETENTION_DAYS = 365;
 
 /** Express services run in the account's `default` cluster (Express Mode creates it with Fargate). */
 export const ECS_EXPRESS_CLUSTER = 'default';
+
+/** The log group of a service: `/<project>/<env>/<service>`. */
+export function ecsExpressLogGroupName(naming: Naming, service: string): string {
+  return `/${naming.project}/${naming.environment}/${service}`;
+}
+
+/**
+ * What the compute key (`ServiceProps.encryptionKeyArn`) must allow for this engine: CloudWatch
+ * Logs may use it for this environment's log groups only, which the engine encrypts with it.
+ */
+export function ecsExpressKeyGrants(naming: Naming, region: string, accountId: string): ServiceKeyGrant[] {
+  return [{
+    service: `logs.${region}.amazonaws.com`,
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    conditions: [{
+      test: 'ArnLike',
+      variable: 'kms:EncryptionContext:aws:logs:arn',
+      values: [`arn:aws:logs:${region}:${accountId}:log-group:/${naming.project}/${naming.environment}/*`],
+    }],
+  }];
+}
+
+/** The public endpoint's host name, without scheme, port or path (Terraform regex, RE2). */
+export const ENDPOINT_HOST_PATTERN = '^(?:[a-z]+://)?([^/:]+)';
 
 export interface EcsExpressServiceProps extends ServiceProps {
   /**
@@ -62,8 +88,10 @@ export class EcsExpressService extends Construct implements ComputeService {
     const serviceName = naming.resource(name);
 
     const logs = new CloudwatchLogGroup(this, 'logs', {
-      name: `/${naming.project}/${naming.environment}/${name}`,
+      name: ecsExpressLogGroupName(naming, name),
       retentionInDays: ECS_EXPRESS_LOG_RETENTION_DAYS,
+      // The compute key, whose policy lets CloudWatch Logs use it (ecsExpressKeyGrants).
+      kmsKeyId: props.encryptionKeyArn,
     });
 
     // Starts the task: pulls the image, writes the logs, injects the secrets.
@@ -151,7 +179,7 @@ export class EcsExpressService extends Construct implements ComputeService {
 
     // The public endpoint `<name>.ecs.<region>.on.aws` as a bare hostname (no scheme, no path).
     const endpoints = TerraformIterator.fromList(this.service.ingressPaths).forExpressionForList('val.endpoint if val.access_type == "PUBLIC"');
-    this.dnsTarget = Fn.element(Fn.regex('^(?:[a-z]+://)?([^/:]+)', Fn.element(Token.asList(endpoints), 0)), 0);
+    this.dnsTarget = Fn.element(Fn.regex(ENDPOINT_HOST_PATTERN, Fn.element(Token.asList(endpoints), 0)), 0);
     this.serviceUrl = `https://${this.dnsTarget}`;
 
     // What the custom-domain step of the README needs (ids fixed: they are the CLI's output names).

@@ -2,7 +2,9 @@
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../config';
 import { AppRunnerService } from './app-runner-service';
-import { EcsExpressService } from './ecs-express-service';
+import type { ServiceKeyGrant } from '../encryption-key';
+import type { Naming } from '../naming';
+import { EcsExpressService, ecsExpressKeyGrants } from './ecs-express-service';
 import type { ComputeService, ServiceProps } from './service';
 
 export type { ComputeService, ServiceProps, ServiceSecret } from './service';
@@ -25,5 +27,20 @@ export function createService(
       return new AppRunnerService(scope, id, props);
     case 'ecs-express':
       return new EcsExpressService(scope, id, { ...props, publicSubnetIds: inputs.publicSubnetIds() });
+  }
+}
+
+/** What an engine needs the compute key (`ServiceProps.encryptionKeyArn`) to allow AWS services. */
+export function engineKeyGrants(
+  engine: EnvironmentConfig['compute']['engine'],
+  naming: Naming,
+  region: string,
+  accountId: string,
+): ServiceKeyGrant[] {
+  switch (engine) {
+    case 'app-runner':
+      return [];
+    case 'ecs-express':
+      return ecsExpressKeyGrants(naming, region, accountId);
   }
 }

@@ -38,7 +38,10 @@ export interface ServiceProps {
   readonly domainName: string;
   /** Where the service's alarms go. */
   readonly alarmTopicArn: string;
-  /** Encrypts what the engine stores of the service. */
+  /**
+   * Encrypts what the engine stores of the service (App Runner's service data, ECS Express's log
+   * group); its policy must grant what `engineKeyGrants` returns for the engine.
+   */
   readonly encryptionKeyArn: string;
 }
 
