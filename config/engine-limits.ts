@@ -1,6 +1,8 @@
 /**
  * What each compute engine can run, checked with the configuration so an impossible service stops
- * synth before anything is written. Facts from the AWS App Runner documentation (November 2026).
+ * synth before anything is written. Facts from the AWS App Runner documentation and, for ECS
+ * Express Mode, the Fargate task sizes and the limits of `aws_ecs_express_gateway_service`
+ * (hashicorp/aws 6.25 documentation: cpu 256 to 4096 units, memory 512 to 8192 MiB), November 2026.
  */
 import type { EnvironmentConfig, Problem } from './schema';
 import { SERVICE_NAMES } from './schema';
@@ -54,6 +56,40 @@ export function appRunnerProblems(env: EnvironmentConfig): Problem[] {
         path: ['compute', 'services', name, 'concurrency'],
         input: service.concurrency,
         message: `is above App Runner's maximum; expected 1 to ${APP_RUNNER_MAX_CONCURRENCY}`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * The vCPU sizes an ECS Express service (Fargate) runs, each with the memory sizes (GB) it goes
+ * with: Fargate's task sizes, capped at the 8 GB Express Mode accepts.
+ */
+export const ECS_EXPRESS_SIZES: ReadonlyArray<{ readonly cpu: number; readonly memoryGb: readonly number[] }> = [
+  { cpu: 0.25, memoryGb: [0.5, 1, 2] },
+  { cpu: 0.5, memoryGb: [1, 2, 3, 4] },
+  { cpu: 1, memoryGb: [2, 3, 4, 5, 6, 7, 8] },
+  { cpu: 2, memoryGb: [4, 5, 6, 7, 8] },
+  { cpu: 4, memoryGb: [8] },
+];
+
+export function ecsExpressProblems(env: EnvironmentConfig): Problem[] {
+  const problems: Problem[] = [];
+  for (const name of SERVICE_NAMES) {
+    const service = env.compute.services[name];
+    const memories = ECS_EXPRESS_SIZES.find((size) => size.cpu === service.cpu)?.memoryGb;
+    if (!memories) {
+      problems.push({
+        path: ['compute', 'services', name, 'cpu'],
+        input: service.cpu,
+        message: `is not an ECS Express (Fargate) size; expected vCPU ${ECS_EXPRESS_SIZES.map((size) => size.cpu).join(', ')}`,
+      });
+    } else if (!memories.includes(service.memoryGb)) {
+      problems.push({
+        path: ['compute', 'services', name, 'memoryGb'],
+        input: service.memoryGb,
+        message: `cannot go with ${service.cpu} vCPU on ECS Express; expected ${memories.join(', ')} GB`,
       });
     }
   }

@@ -13,7 +13,7 @@ import {
   maintenanceWindowMinutes,
   overlappingDays,
 } from './windows';
-import { appRunnerProblems } from './engine-limits';
+import { appRunnerProblems, ecsExpressProblems } from './engine-limits';
 import { postgres16Class } from './rds-instance-classes';
 import {
   CLOUDFLARE_PLANS,
@@ -51,7 +51,7 @@ const logRetention = z.literal(LOG_RETENTION_DAYS);
 
 export const ENVIRONMENT_TIERS = ['staging', 'production'] as const;
 export { CLOUDFLARE_PLANS };
-export const COMPUTE_ENGINES = ['app-runner'] as const;
+export const COMPUTE_ENGINES = ['app-runner', 'ecs-express'] as const;
 export const SERVICE_NAMES = ['web', 'api'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -105,7 +105,7 @@ const service = closed({
   memoryGb: z.number().positive().describe('Memory per instance in GB, e.g. 2'),
   minInstances: int(1, 25),
   maxInstances: int(1, 25),
-  concurrency: int(1, 1000).describe('Concurrent requests per instance before scaling out.'),
+  concurrency: int(1, 1000).describe('Concurrent requests per instance before scaling out (App Runner; ECS Express scales on CPU).'),
   healthCheck,
 });
 
@@ -176,7 +176,12 @@ export const environmentSchema = closed({
     serviceMode: z.enum(['demo', 'mock', 'live']).describe('NEXT_PUBLIC_SERVICE_MODE, baked into the web image at build time.'),
   }),
   compute: closed({
-    engine: z.enum(COMPUTE_ENGINES),
+    engine: z
+      .enum(COMPUTE_ENGINES)
+      .describe(
+        '"app-runner" (AWS App Runner; not in every region, closed to new customers since 2026-04-30) or ' +
+          '"ecs-express" (Amazon ECS Express Mode on Fargate behind its own load balancer). See the README, "Compute engines".',
+      ),
     services: closed({ web: service, api: service }),
   }),
   domains: closed({
@@ -304,7 +309,7 @@ export const crossFieldRules: Record<string, (env: EnvironmentConfig) => Problem
           message: env.app.seedDemo ? 'must be false when tier is "production"' : 'must be "live" when tier is "production"',
         }]
       : [],
-  engineCanRunServices: (env) => (env.compute.engine === 'app-runner' ? appRunnerProblems(env) : []),
+  engineCanRunServices: (env) => (env.compute.engine === 'app-runner' ? appRunnerProblems(env) : ecsExpressProblems(env)),
   productionKeepsFinalSnapshot: (env) =>
     env.tier === 'production' && !env.database.finalSnapshot
       ? [{ path: ['database', 'finalSnapshot'], input: false, message: 'must be true when tier is "production"' }]

@@ -1,7 +1,12 @@
 /**
- * The origin's network: a VPC with private subnets in each availability zone (database and the
- * compute VPC connector), public subnets only for NAT egress, the default security group stripped
- * of all rules, and flow logs of all traffic to an encrypted log group.
+ * The origin's network: a VPC with a private and a public subnet in each availability zone, NAT
+ * gateways in the first `natGateways` public subnets, the default security group stripped of all
+ * rules, and flow logs of all traffic to an encrypted log group.
+ *
+ * Private subnets hold the database and the App Runner VPC connector. Public subnets hold the NAT
+ * gateways and, with the ECS Express engine, its internet-facing load balancer, which needs
+ * subnets in at least two zones. They exist in every zone whatever the engine, so switching engine
+ * changes nothing here.
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
@@ -28,7 +33,7 @@ export interface NetworkProps {
   readonly cidr: string;
   /** Number of availability zones (2 or 3). */
   readonly availabilityZones: number;
-  /** Number of NAT gateways, 1 to availabilityZones; private subnets share them round-robin. */
+  /** Number of NAT gateways, 1 to availabilityZones, in the first public subnets; private subnets share them round-robin. */
   readonly natGateways: number;
   readonly flowLogRetentionDays: number;
   /** Encrypts the flow log group. */
@@ -69,8 +74,10 @@ export class Network extends Construct {
       tags: { Name: naming.resource('public') },
     });
 
+    // Construct ids are Terraform addresses: public-<i>, nat-<i> keep the ids they had when public
+    // subnets existed only for NAT, so adding the other zones' public subnets moves nothing.
     const nats: NatGateway[] = [];
-    for (let i = 0; i < props.natGateways; i++) {
+    for (let i = 0; i < props.availabilityZones; i++) {
       const subnet = new Subnet(this, `public-${i}`, {
         vpcId: this.vpc.id,
         availabilityZone: zone(i),
@@ -79,6 +86,8 @@ export class Network extends Construct {
         tags: { Name: naming.resource('public', String(i)), tier: 'public' },
       });
       new RouteTableAssociation(this, `public-${i}-routes`, { subnetId: subnet.id, routeTableId: publicRoutes.id });
+      this.publicSubnets.push(subnet);
+      if (i >= props.natGateways) continue;
       const address = new Eip(this, `nat-${i}-address`, { domain: 'vpc', tags: { Name: naming.resource('nat', String(i)) } });
       nats.push(
         new NatGateway(this, `nat-${i}`, {
@@ -88,7 +97,6 @@ export class Network extends Construct {
           dependsOn: [internet],
         }),
       );
-      this.publicSubnets.push(subnet);
     }
 
     for (let i = 0; i < props.availabilityZones; i++) {

@@ -4,7 +4,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { Fn, TerraformOutput, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig, ServiceName } from '../config';
-import { type ComputeService, type ServiceSecret, createService } from '../constructs/compute';
+import { type ComputeService, type ServiceSecret, createService, engineKeyGrants } from '../constructs/compute';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { consume, consumeList, publish } from './contract';
 import { DropStack, type DropStackProps } from './drop-stack';
@@ -41,11 +41,14 @@ export class ComputeStack extends DropStack {
     const { config, naming } = this;
     const read = (key: Parameters<typeof consume<'data'>>[3]) => consume(this, naming, 'data', key);
 
+    const account = new DataAwsCallerIdentity(this, 'account');
+    const grants = engineKeyGrants(config.compute.engine, naming, config.aws.region, account.accountId);
     const key = new EncryptionKey(this, 'secrets-key', {
       naming,
-      account: new DataAwsCallerIdentity(this, 'account'),
+      account,
+      ...(grants.length > 0 ? { services: grants } : {}),
       purpose: 'compute',
-      description: `Encrypts the ${naming.resource()} service secrets and App Runner data`,
+      description: `Encrypts the ${naming.resource()} service secrets and ${config.compute.engine === 'app-runner' ? 'App Runner data' : 'container logs'}`,
     });
 
     const keyArn = key.arn;
@@ -92,6 +95,8 @@ export class ComputeStack extends DropStack {
 
     const egress = { subnetIds: consumeList(this, naming, 'data', 'privateSubnetIds'), securityGroupIds: [read('computeSecurityGroupId')] };
     const alarmTopicArn = read('alarmTopicArn');
+    // Only engines whose load balancer lives in the VPC read this (consume reuses the one data source).
+    const inputs = { publicSubnetIds: () => consumeList(this, naming, 'data', 'publicSubnetIds') };
 
     const build = (name: ServiceName): ComputeService => {
       const settings = config.compute.services[name];
@@ -124,7 +129,7 @@ export class ComputeStack extends DropStack {
         domainName: domains[name],
         alarmTopicArn,
         encryptionKeyArn: keyArn,
-      });
+      }, inputs);
     };
     this.services = { api: build('api'), web: build('web') };
 

@@ -22,6 +22,7 @@ export const CONTRACT = {
   },
   data: {
     privateSubnetIds: 'Comma-separated ids of the private subnets (one per availability zone)',
+    publicSubnetIds: 'Comma-separated ids of the public subnets (one per availability zone; route to the internet gateway)',
     computeSecurityGroupId: 'Security group of the compute services; the only one the database admits',
     databaseAddress: 'Host name of the PostgreSQL instance',
     databasePort: 'Port of the PostgreSQL instance',

@@ -7,11 +7,11 @@ import { JSON_SCHEMA_FILE, environmentJsonSchema } from '../../config/json-schem
 import { configErrorOf, environment, merge, rawEnvironment } from '../helpers';
 
 describe('shipped environment files', () => {
-  it('are exactly staging and production', () => {
-    expect(knownEnvironments()).toEqual(['production', 'staging']);
+  it('are staging, production and the ECS Express example production-stockholm', () => {
+    expect(knownEnvironments()).toEqual(['production', 'production-stockholm', 'staging']);
   });
 
-  it.each(['staging', 'production'])('%s validates and points at the committed JSON Schema', (name) => {
+  it.each(['staging', 'production', 'production-stockholm'])('%s validates and points at the committed JSON Schema', (name) => {
     expect(loadEnvironment(name).name).toBe(name);
     expect(rawEnvironment(name).$schema).toBe('../environment.schema.json');
   });
@@ -78,7 +78,7 @@ describe('loading by name', () => {
   it('refuses an unknown environment and lists the known ones', () => {
     expect(() => loadEnvironment('nope')).toThrow(ConfigError);
     expect(() => loadEnvironment('nope')).toThrow(
-      'Unknown environment "nope" (DROP_ENV). Known environments: production, staging.',
+      'Unknown environment "nope" (DROP_ENV). Known environments: production, production-stockholm, staging.',
     );
   });
 

@@ -16,6 +16,7 @@ describe('the stack contract', () => {
       '/drop/production/registry/web-repository-url',
       '/drop/production/registry/web-repository-arn',
       '/drop/production/data/private-subnet-ids',
+      '/drop/production/data/public-subnet-ids',
       '/drop/production/data/compute-security-group-id',
       '/drop/production/data/database-address',
       '/drop/production/data/database-port',

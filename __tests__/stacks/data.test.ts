@@ -47,13 +47,16 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
   const instance = Object.values(resourcesOf(parsed, 'aws_db_instance'))[0];
 
   describe('network', () => {
-    it('is a VPC with DNS, private subnets in every zone and public subnets only for NAT', () => {
+    it('is a VPC with DNS, and a private and a public subnet in every zone', () => {
       expect(json).toHaveResourceWithProperties(Vpc, { cidr_block: want.cidr, enable_dns_hostnames: true, enable_dns_support: true });
       const subnets = Object.values(resourcesOf(parsed, 'aws_subnet'));
       const privates = subnets.filter((s) => s.tags.tier === 'private');
       const publics = subnets.filter((s) => s.tags.tier === 'public');
       expect(privates).toHaveLength(want.zones);
-      expect(publics).toHaveLength(want.nats);
+      // Public subnets in every zone whatever the engine: an internet-facing load balancer (ECS
+      // Express) needs two zones, and switching engine must not change the data stack.
+      expect(publics).toHaveLength(want.zones);
+      expect(publics.map((s) => s.cidr_block)).toEqual([240, 241, 242].slice(0, want.zones).map((x) => `${want.cidr.split('.')[0]}.${want.cidr.split('.')[1]}.${x}.0/24`));
       expect(subnets.every((s) => s.map_public_ip_on_launch === false)).toBe(true);
       const [a, b] = want.cidr.split('.');
       expect(privates.map((s) => s.cidr_block)).toEqual([0, 16, 32].slice(0, want.zones).map((x) => `${a}.${b}.${x}.0/20`));
@@ -183,6 +186,18 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
       expect(Object.keys(resourcesOf(parsed, 'aws_db_subnet_group'))).toEqual(['database_subnets_53A37123']);
       expect(Object.keys(resourcesOf(parsed, 'aws_sns_topic'))).toEqual(['alarm-topic']);
     });
+
+    it('keeps the addresses subnets and NAT gateways had when public subnets existed only for NAT', () => {
+      const ids = (type: string) => Object.keys(resourcesOf(parsed, type)).sort();
+      expect(ids('aws_subnet')).toEqual(
+        [
+          ...['network_private-0_A0649C48', 'network_private-1_4188AF2B', 'network_private-2_96169D1F'].slice(0, want.zones),
+          ...['network_public-0_A4E682E0', 'network_public-1_8D79547B', 'network_public-2_7452BF82'].slice(0, want.zones),
+        ].sort(),
+      );
+      expect(ids('aws_nat_gateway')).toEqual(['network_nat-0_D2F55FEE', 'network_nat-1_A72B97BB', 'network_nat-2_1CA02788'].slice(0, want.nats));
+      expect(ids('aws_eip')).toEqual(['network_nat-0-address_AFC5980F', 'network_nat-1-address_2D2E6F19', 'network_nat-2-address_CA2BC00C'].slice(0, want.nats));
+    });
   });
 
   describe('keys', () => {
@@ -247,6 +262,7 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
     const values = Object.fromEntries(Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => [p.name, p.value]));
     expect(values).toEqual({
       [`/drop/${name}/data/private-subnet-ids`]: expect.stringMatching(/^\$\{join\(",", \[aws_subnet\.network_private-0_A0649C48\.id/),
+      [`/drop/${name}/data/public-subnet-ids`]: expect.stringMatching(/^\$\{join\(",", \[aws_subnet\.network_public-0_A4E682E0\.id, aws_subnet\.network_public-1_8D79547B\.id/),
       [`/drop/${name}/data/compute-security-group-id`]: '${aws_security_group.compute-security-group.id}',
       [`/drop/${name}/data/database-address`]: `\${${DB}.address}`,
       [`/drop/${name}/data/database-port`]: '5432',

@@ -88,7 +88,7 @@ describe('main.ts', () => {
       });
       expect(result.status).toBe(1);
       expect(result.stderr.trim()).toBe(
-        'Unknown environment "nope" (DROP_ENV). Known environments: production, staging. Add config/environments/nope.json to create it.',
+        'Unknown environment "nope" (DROP_ENV). Known environments: production, production-stockholm, staging. Add config/environments/nope.json to create it.',
       );
       expect(fs.existsSync(outdir)).toBe(false);
     } finally {

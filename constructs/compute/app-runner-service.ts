@@ -17,23 +17,8 @@ import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../config';
 import { appRunnerRegionProblem } from '../../config/engine-limits';
-import { type ComputeService, type ServiceProps, imageIdentifier, secretReadStatements } from './service';
-
-/** The spec's alarm thresholds (Scaling Triggers). */
-export const ALARMS = {
-  latencyP95Ms: 500,
-  latencyMinutes: 3,
-  errorRatePercent: 5,
-  errorRateMinutes: 2,
-  cpuPercent: 80,
-  cpuMinutes: 3,
-} as const;
-
-function assumedBy(scope: Construct, id: string, service: string): DataAwsIamPolicyDocument {
-  return new DataAwsIamPolicyDocument(scope, id, {
-    statement: [{ effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: [service] }] }],
-  });
-}
+import { ALARMS } from './alarms';
+import { type ComputeService, type ServiceProps, assumedBy, imageIdentifier, secretReadStatements } from './service';
 
 export class AppRunnerService extends Construct implements ComputeService {
   readonly service: ApprunnerService;

@@ -1,8 +1,8 @@
 /**
  * The engine-neutral description of a service: what to run and how it scales, is checked, is
- * configured and reaches the network. Engines (App Runner today) turn it into resources.
+ * configured and reaches the network. Engines (`app-runner`, `ecs-express`) turn it into resources.
  */
-import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { Fn } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig, ServiceName } from '../../config';
@@ -38,7 +38,10 @@ export interface ServiceProps {
   readonly domainName: string;
   /** Where the service's alarms go. */
   readonly alarmTopicArn: string;
-  /** Encrypts what the engine stores of the service. */
+  /**
+   * Encrypts what the engine stores of the service (App Runner's service data, ECS Express's log
+   * group); its policy must grant what `engineKeyGrants` returns for the engine.
+   */
   readonly encryptionKeyArn: string;
 }
 
@@ -80,4 +83,11 @@ export function secretReadStatements(secrets: Readonly<Record<string, ServiceSec
       condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`secretsmanager.${region}.amazonaws.com`] }],
     },
   ];
+}
+
+/** The trust policy of a role that only `service` (a service principal) may assume. */
+export function assumedBy(scope: Construct, id: string, service: string): DataAwsIamPolicyDocument {
+  return new DataAwsIamPolicyDocument(scope, id, {
+    statement: [{ effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: [service] }] }],
+  });
 }

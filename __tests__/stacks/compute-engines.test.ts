@@ -1,0 +1,329 @@
+/**
+ * What both compute engines must do the same way, as one table run against each engine, then what
+ * only ECS Express does. App Runner's own resources are tested in compute.test.ts.
+ */
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { describe, expect, it } from 'vitest';
+import { type EnvironmentConfig, loadEnvironment, loadZone } from '../../config';
+import { ENDPOINT_HOST_PATTERN } from '../../constructs/compute/ecs-express-service';
+import { STACK_IDS } from '../../constructs/naming';
+import { configErrorOf, environment, resourcesOf, synthManifest, synthPlatform, warningsOf, type TerraformJson } from '../helpers';
+
+type Engine = EnvironmentConfig['compute']['engine'];
+type Name = 'api' | 'web';
+
+/** An engine's service, seen through the properties the shared interface promises. */
+interface ServiceView {
+  readonly serviceName: string;
+  readonly image: string;
+  readonly port: number;
+  readonly cpuUnits: string;
+  readonly memoryMb: string;
+  readonly minInstances: number;
+  readonly maxInstances: number;
+  readonly healthPath: string;
+  readonly environment: Record<string, string>;
+  readonly secrets: Record<string, string>;
+  readonly subnets: unknown;
+  readonly securityGroups: unknown;
+  /** Terraform names of the roles whose policies let the running service read its secrets. */
+  readonly secretReaders: string[];
+}
+
+function roleNamed(json: TerraformJson, name: string): string {
+  const roles = resourcesOf(json, 'aws_iam_role');
+  const id = Object.keys(roles).find((key) => roles[key].name === name);
+  if (!id) throw new Error(`no role ${name}`);
+  return id;
+}
+
+const VIEWS: Record<Engine, (json: TerraformJson, env: string, name: Name) => ServiceView> = {
+  'app-runner': (json, env, name) => {
+    const s = Object.values(resourcesOf(json, 'aws_apprunner_service')).find((x) => x.service_name === `drop-${env}-${name}`);
+    const scaling = Object.values(resourcesOf(json, 'aws_apprunner_auto_scaling_configuration_version')).find(
+      (x) => x.auto_scaling_configuration_name === `drop-${env}-${name}`,
+    );
+    const connector = Object.values(resourcesOf(json, 'aws_apprunner_vpc_connector')).find((x) => x.vpc_connector_name === `drop-${env}-${name}`);
+    const image = s.source_configuration.image_repository;
+    return {
+      serviceName: s.service_name,
+      image: image.image_identifier,
+      port: Number(image.image_configuration.port),
+      cpuUnits: s.instance_configuration.cpu,
+      memoryMb: s.instance_configuration.memory,
+      minInstances: scaling.min_size,
+      maxInstances: scaling.max_size,
+      healthPath: s.health_check_configuration.path,
+      environment: image.image_configuration.runtime_environment_variables,
+      secrets: image.image_configuration.runtime_environment_secrets,
+      subnets: connector.subnets,
+      securityGroups: connector.security_groups,
+      secretReaders: [roleNamed(json, `drop-${env}-${name}-instance`)],
+    };
+  },
+  'ecs-express': (json, env, name) => {
+    const s = Object.values(resourcesOf(json, 'aws_ecs_express_gateway_service')).find((x) => x.service_name === `drop-${env}-${name}`);
+    const [container] = s.primary_container;
+    const [scaling] = s.scaling_target;
+    return {
+      serviceName: s.service_name,
+      image: container.image,
+      port: container.container_port,
+      cpuUnits: s.cpu,
+      memoryMb: s.memory,
+      minInstances: scaling.min_task_count,
+      maxInstances: scaling.max_task_count,
+      healthPath: s.health_check_path,
+      environment: Object.fromEntries(container.environment.map((e: { name: string; value: string }) => [e.name, e.value])),
+      secrets: Object.fromEntries(container.secret.map((e: { name: string; value_from: string }) => [e.name, e.value_from])),
+      subnets: s.network_configuration[0].subnets,
+      securityGroups: s.network_configuration[0].security_groups,
+      secretReaders: [roleNamed(json, `drop-${env}-${name}-execution`), roleNamed(json, `drop-${env}-${name}-task`)],
+    };
+  },
+};
+
+/** Where each engine runs the service: App Runner's connector in private subnets, Express's load balancer in public ones. */
+const SUBNETS: Record<Engine, string> = {
+  'app-runner': '${split(",", data.aws_ssm_parameter.contract-data-private-subnet-ids.value)}',
+  'ecs-express': '${split(",", data.aws_ssm_parameter.contract-data-public-subnet-ids.value)}',
+};
+
+const SPEC = {
+  web: { port: 3000, min: 1, max: 5, path: '/api/health' },
+  api: { port: 3001, min: 1, max: 10, path: '/v1/health' },
+} as const;
+
+const SECRET = (name: string) => `\${aws_secretsmanager_secret.secret-${name}.arn}`;
+const EXPECTED_SECRETS: Record<Name, Record<string, string>> = {
+  api: {
+    JWT_SECRET: SECRET('jwt-secret'),
+    BANKID_CLIENT_ID: SECRET('bankid-client-id'),
+    BANKID_CLIENT_SECRET: SECRET('bankid-client-secret'),
+    SENTRY_DSN: SECRET('sentry-dsn'),
+    ORIGIN_VERIFY_SECRET: SECRET('origin-verify'),
+    DATABASE_CREDENTIALS: '${data.aws_ssm_parameter.contract-data-database-secret-arn.value}',
+  },
+  web: { SENTRY_DSN: SECRET('sentry-dsn'), ORIGIN_VERIFY_SECRET: SECRET('origin-verify') },
+};
+
+/** Staging as shipped (App Runner) and staging switched to ECS Express: the same environment on each engine. */
+function stagingOn(engine: Engine): EnvironmentConfig {
+  return environment('staging', { compute: { engine } });
+}
+
+describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s', (engine) => {
+  const parsed = synthPlatform(stagingOn(engine)).parsed('compute');
+
+  describe.each(['web', 'api'] as const)('the %s service', (name) => {
+    const spec = SPEC[name];
+    const view = VIEWS[engine](parsed, 'staging', name);
+
+    it('is named drop-<env>-<service>', () => {
+      expect(view.serviceName).toBe(`drop-staging-${name}`);
+    });
+
+    it('runs the image chosen at deploy time: a tag or a digest of its own repository', () => {
+      const url = `\${data.aws_ssm_parameter.contract-registry-${name}-repository-url.value}`;
+      expect(view.image).toBe(`\${startswith(var.${name}_image, "sha256:") ? "${url}@\${var.${name}_image}" : "${url}:\${var.${name}_image}"}`);
+    });
+
+    it(`listens on ${spec.port} with 1 vCPU and 2 GB`, () => {
+      expect(view).toMatchObject({ port: spec.port, cpuUnits: '1024', memoryMb: '2048' });
+    });
+
+    it(`scales between ${spec.min} and ${spec.max} instances`, () => {
+      expect(view).toMatchObject({ minInstances: spec.min, maxInstances: spec.max });
+    });
+
+    it(`is health-checked on ${spec.path}`, () => {
+      expect(view.healthPath).toBe(spec.path);
+    });
+
+    it('gets its secrets from Secrets Manager by ARN, never as values', () => {
+      expect(view.secrets).toEqual(EXPECTED_SECRETS[name]);
+    });
+
+    it('joins the data stack\'s compute security group, in the subnets its engine needs', () => {
+      expect(view.securityGroups).toEqual(['${data.aws_ssm_parameter.contract-data-compute-security-group-id.value}']);
+      expect(view.subnets).toBe(SUBNETS[engine]);
+    });
+
+    it('lets its roles read exactly its own secrets, decrypting only through Secrets Manager', () => {
+      for (const role of view.secretReaders) {
+        const attached = Object.values(resourcesOf(parsed, 'aws_iam_role_policy')).find((p) => p.role === `\${aws_iam_role.${role}.id}`);
+        const document = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(attached.policy)![1];
+        const statements = parsed.data!.aws_iam_policy_document[document].statement;
+        const read = statements.find((s: { sid?: string }) => s.sid === 'ReadOwnSecrets');
+        const decrypt = statements.find((s: { sid?: string }) => s.sid === 'DecryptOwnSecrets');
+        expect(read.resources).toEqual([...new Set(Object.values(EXPECTED_SECRETS[name]))]);
+        expect(decrypt.condition).toEqual([{ test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.eu-west-1.amazonaws.com'] }]);
+        expect(statements.filter((s: { sid?: string }) => s.sid !== 'EcrLogin').flatMap((s: { resources: string[] }) => s.resources)).not.toContain('*');
+      }
+    });
+
+    it('alarms on CPU above 80 % for 3 minutes to the alarm topic', () => {
+      const alarm = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).find((a) => a.alarm_name === `drop-staging-${name}-cpu`);
+      expect(alarm).toMatchObject({
+        metric_name: 'CPUUtilization', statistic: 'Average', threshold: 80, period: 60, evaluation_periods: 3,
+        comparison_operator: 'GreaterThanThreshold',
+        alarm_actions: ['${data.aws_ssm_parameter.contract-data-alarm-topic-arn.value}'],
+      });
+    });
+  });
+
+  it('gives the api the spec\'s plain environment', () => {
+    expect(VIEWS[engine](parsed, 'staging', 'api').environment).toEqual({
+      NODE_ENV: 'production',
+      PORT: '3001',
+      APP_URL: 'https://staging.getdrop.no',
+      BANKID_MOCK: 'false',
+      BANKID_CALLBACK_URL: 'https://staging.getdrop.no/api/auth/bankid/callback',
+      SEED_DEMO: 'true',
+      DATABASE_URL: 'postgres://${data.aws_ssm_parameter.contract-data-database-address.value}:${data.aws_ssm_parameter.contract-data-database-port.value}/${data.aws_ssm_parameter.contract-data-database-name.value}',
+      DATABASE_SECRET_ARN: '${data.aws_ssm_parameter.contract-data-database-secret-arn.value}',
+    });
+  });
+
+  it('publishes the same contract keys for the edge', () => {
+    const names = Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => p.name).sort();
+    expect(names).toEqual(
+      ['api-certificate-validation-records', 'api-dns-target', 'origin-verify-secret-arn', 'web-certificate-validation-records', 'web-dns-target']
+        .map((key) => `/drop/staging/compute/${key}`),
+    );
+  });
+});
+
+describe('switching engine', () => {
+  const appRunner = synthPlatform(stagingOn('app-runner'));
+  const ecsExpress = synthPlatform(stagingOn('ecs-express'));
+
+  it.each(['registry', 'data', 'edge'] as const)('changes nothing in the %s stack', (stack) => {
+    expect(ecsExpress.json(stack)).toBe(appRunner.json(stack));
+  });
+
+  it('changes only the values of the compute contract, not its parameters', () => {
+    const params = (json: TerraformJson) => Object.keys(resourcesOf(json, 'aws_ssm_parameter')).sort();
+    expect(params(ecsExpress.parsed('compute'))).toEqual(params(appRunner.parsed('compute')));
+  });
+});
+
+describe('the ecs-express engine', () => {
+  const synth = synthPlatform('production-stockholm');
+  const parsed = synth.parsed('compute');
+  const service = (name: Name) =>
+    Object.entries(resourcesOf(parsed, 'aws_ecs_express_gateway_service')).find(([, s]) => s.service_name === `drop-production-stockholm-${name}`)!;
+
+  it('synthesizes all four stacks of production-stockholm in eu-north-1', () => {
+    const config = loadEnvironment('production-stockholm');
+    expect(Object.keys(synthManifest(config, loadZone(config)).stacks).sort()).toEqual([...STACK_IDS].sort());
+    for (const stack of STACK_IDS) expect(synth.json(stack)).toHaveProviderWithProperties(AwsProvider, { region: 'eu-north-1' });
+  });
+
+  it('scales on average CPU at 60 %, waiting for each canary deployment to finish', () => {
+    const [, s] = service('api');
+    expect(s.scaling_target).toEqual([{ auto_scaling_metric: 'AVERAGE_CPU', auto_scaling_target_value: 60, min_task_count: 1, max_task_count: 10 }]);
+    expect(s.wait_for_steady_state).toBe(true);
+    expect(s.cluster).toBe('default');
+  });
+
+  it('gives the infrastructure role only AWS\'s managed policy for Express services, before the service', () => {
+    const [, s] = service('web');
+    const attachments = Object.entries(resourcesOf(parsed, 'aws_iam_role_policy_attachment'));
+    const [id, attachment] = attachments.find(([, a]) => a.role.includes('web_infrastructure-role'))!;
+    expect(attachment.policy_arn).toBe('arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices');
+    expect(s.depends_on).toEqual([`aws_iam_role_policy_attachment.${id}`]);
+    const trust = parsed.data!.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(resourcesOf(parsed, 'aws_iam_role')[roleNamed(parsed, 'drop-production-stockholm-web-infrastructure')].assume_role_policy)![1]];
+    expect(trust.statement[0].principals).toEqual([{ type: 'Service', identifiers: ['ecs.amazonaws.com'] }]);
+  });
+
+  it('lets the execution role pull only its own repository and write only its own log group', () => {
+    const role = roleNamed(parsed, 'drop-production-stockholm-api-execution');
+    const attached = Object.values(resourcesOf(parsed, 'aws_iam_role_policy')).find((p) => p.role === `\${aws_iam_role.${role}.id}`);
+    const statements = parsed.data!.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(attached.policy)![1]].statement;
+    const bySid = Object.fromEntries(statements.map((s: { sid: string }) => [s.sid, s]));
+    expect(bySid.PullOwnImage.resources).toEqual(['${data.aws_ssm_parameter.contract-registry-api-repository-arn.value}']);
+    expect(bySid.WriteOwnLogs.resources).toEqual([expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.api_logs_[A-F0-9]+\.arn\}:\*$/)]);
+    expect(bySid.ReadOwnSecrets.resources).toHaveLength(6);
+  });
+
+  it('sends container logs to its own log group, kept a year, encrypted with the compute key', () => {
+    const [, s] = service('api');
+    const groups = Object.values(resourcesOf(parsed, 'aws_cloudwatch_log_group'));
+    expect(groups.map((g) => [g.name, g.retention_in_days])).toEqual([['/drop/production-stockholm/api', 365], ['/drop/production-stockholm/web', 365]]);
+    expect(groups.every((g) => g.kms_key_id === '${aws_kms_key.secrets-key_83928A38.arn}')).toBe(true);
+    expect(s.primary_container[0].aws_logs_configuration).toEqual([{ log_group: expect.stringContaining('aws_cloudwatch_log_group.api_logs_'), log_stream_prefix: 'api' }]);
+  });
+
+  it('publishes the public endpoint as a bare hostname and the custom domain certificate\'s validation records', () => {
+    const values = Object.fromEntries(Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => [p.name.split('/').pop(), p.value]));
+    const [apiId] = service('api');
+    expect(values['api-dns-target']).toBe(
+      `\${element(regex("${ENDPOINT_HOST_PATTERN}", element([ for key, val in toset(aws_ecs_express_gateway_service.${apiId}.ingress_paths): val.endpoint if val.access_type == "PUBLIC"], 0)), 0)}`,
+    );
+    const certificates = resourcesOf(parsed, 'aws_acm_certificate');
+    const apiCert = Object.keys(certificates).find((id) => certificates[id].domain_name === 'api.getdrop.se')!;
+    expect(certificates[apiCert]).toMatchObject({ validation_method: 'DNS', lifecycle: { create_before_destroy: true } });
+    expect(values['api-certificate-validation-records']).toBe(
+      `\${jsonencode([ for key, val in toset(tolist(aws_acm_certificate.${apiCert}.domain_validation_options)): { name = val.resource_record_name, type = val.resource_record_type, value = val.resource_record_value }])}`,
+    );
+    expect(Object.values(certificates).map((c) => c.domain_name).sort()).toEqual(['api.getdrop.se', 'getdrop.se']);
+  });
+
+  it('warns at synth about what Express Mode does not let Terraform do', () => {
+    const warnings = warningsOf(synth.platform.compute);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('attaching it to the Express-managed HTTPS listener and routing its Host header to the service is a manual step');
+    expect(warnings[0]).toContain('no p95 latency or 5xx-rate alarm');
+    expect(warnings[0]).toContain('interval 10 s, timeout 5 s and thresholds are Express Mode defaults');
+  });
+
+  it('lets CloudWatch Logs use the compute key for this environment\'s log groups only', () => {
+    const policy = Object.values(parsed.data!.aws_iam_policy_document).find((doc: any) => doc.statement.some((st: { sid?: string }) => st.sid === 'ServiceLogs')) as any;
+    const logs = policy.statement.find((st: { sid?: string }) => st.sid === 'ServiceLogs');
+    expect(logs.principals).toEqual([{ type: 'Service', identifiers: ['logs.eu-north-1.amazonaws.com'] }]);
+    expect(logs.condition).toEqual([{
+      test: 'ArnLike',
+      variable: 'kms:EncryptionContext:aws:logs:arn',
+      values: ['arn:aws:logs:eu-north-1:${data.aws_caller_identity.account.account_id}:log-group:/drop/production-stockholm/*'],
+    }]);
+    // App Runner stores no logs with it: its key policy is unchanged.
+    const appRunner = synthPlatform('staging').parsed('compute');
+    expect(JSON.stringify(appRunner.data!.aws_iam_policy_document)).not.toContain('ServiceLogs');
+  });
+
+  it('takes the bare host name from an endpoint with or without scheme, port or path', () => {
+    // RE2 (Terraform) and JavaScript agree on this pattern: a non-capturing group and one capture.
+    const host = (endpoint: string) => new RegExp(ENDPOINT_HOST_PATTERN).exec(endpoint)![1];
+    expect(host('https://dr-abc123.ecs.eu-north-1.on.aws/')).toBe('dr-abc123.ecs.eu-north-1.on.aws');
+    expect(host('dr-abc123.ecs.eu-north-1.on.aws')).toBe('dr-abc123.ecs.eu-north-1.on.aws');
+    expect(host('https://dr-abc123.ecs.eu-north-1.on.aws:443/v1')).toBe('dr-abc123.ecs.eu-north-1.on.aws');
+  });
+
+  it('reads the public subnets only when the engine needs them', () => {
+    const appRunner = synthPlatform('staging').parsed('compute');
+    expect(Object.keys(appRunner.data!.aws_ssm_parameter)).not.toContain('contract-data-public-subnet-ids');
+    expect(Object.keys(parsed.data!.aws_ssm_parameter)).toContain('contract-data-public-subnet-ids');
+  });
+});
+
+describe('compute configuration ECS Express cannot run', () => {
+  it('refuses a CPU size Fargate does not offer', () => {
+    expect(configErrorOf('production-stockholm', { compute: { services: { web: { cpu: 3 } } } })).toContain(
+      'compute.services.web.cpu: is not an ECS Express (Fargate) size; expected vCPU 0.25, 0.5, 1, 2, 4 (found: 3)',
+    );
+  });
+
+  it('refuses memory that does not go with the CPU, or is above Express Mode\'s 8 GB', () => {
+    expect(configErrorOf('production-stockholm', { compute: { services: { api: { cpu: 0.25, memoryGb: 4 } } } })).toContain(
+      'compute.services.api.memoryGb: cannot go with 0.25 vCPU on ECS Express; expected 0.5, 1, 2 GB (found: 4)',
+    );
+    expect(configErrorOf('production-stockholm', { compute: { services: { api: { cpu: 2, memoryGb: 16 } } } })).toContain(
+      'compute.services.api.memoryGb: cannot go with 2 vCPU on ECS Express; expected 4, 5, 6, 7, 8 GB (found: 16)',
+    );
+  });
+
+  it('accepts eu-north-1 and App Runner\'s concurrency limit does not apply', () => {
+    expect(() => environment('production-stockholm', { compute: { services: { api: { concurrency: 500 } } } })).not.toThrow();
+  });
+});

@@ -1,0 +1,9 @@
+/** The spec's alarm thresholds (Scaling Triggers), the same for every engine. */
+export const ALARMS = {
+  latencyP95Ms: 500,
+  latencyMinutes: 3,
+  errorRatePercent: 5,
+  errorRateMinutes: 2,
+  cpuPercent: 80,
+  cpuMinutes: 3,
+} as const;
