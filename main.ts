@@ -7,12 +7,21 @@ import { App } from 'cdktf';
 import { ConfigError, DEFAULT_ENVIRONMENT, loadEnvironment, loadZone } from './config';
 import { buildPlatform, synthWarnings } from './stacks';
 
+// cdktf records a full stack trace for every token it creates; with source maps on (tsx turns
+// them on) each trace would be mapped through every loaded file's inline source map, which costs
+// more than the rest of synth. Messages shown to users do not need mapped stacks.
+process.setSourceMapsEnabled(false);
+
 function main(): void {
   // Load (and validate) before the App exists: App creates the output directory.
   const config = loadEnvironment(process.env.DROP_ENV || DEFAULT_ENVIRONMENT);
   // The other environments of its Cloudflare zone: the zone owner's edge rules cover them too.
   const zone = loadZone(config);
-  const app = new App();
+  // skipValidation: the only validations in the tree are cdktf's checks of the local terraform
+  // binary (the cloud backend runs `terraform version` per stack), which would make synth need
+  // terraform; plan and deploy check it anyway. Our own checks run on the configuration above.
+  // stackTraces: no stack trace per construct in the output (and none to source-map).
+  const app = new App({ skipValidation: true, stackTraces: false });
   const fresh = fs.readdirSync(app.outdir).length === 0;
   try {
     buildPlatform(app, config, zone);

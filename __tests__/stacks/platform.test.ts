@@ -76,7 +76,28 @@ describe('main.ts', () => {
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
-  });
+  }, 30_000);
+
+  it('synthesizes a Terraform Cloud environment with no terraform binary on the PATH', () => {
+    // GIVEN a PATH with node and nothing else
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-path-'));
+    const outdir = path.join(bin, 'out');
+    fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+    try {
+      // WHEN
+      const result = spawnSync(process.execPath, [tsx, 'main.ts'], {
+        cwd: ROOT,
+        env: { PATH: bin, HOME: os.tmpdir(), DROP_ENV: 'production', CDKTF_OUTDIR: outdir },
+        encoding: 'utf8',
+      });
+      // THEN
+      expect(result.stderr).not.toContain('terraform');
+      expect(result.status).toBe(0);
+      expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['compute', 'data', 'edge', 'registry']);
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it('stops on an unknown environment with the known ones, and writes nothing', () => {
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'drop-main-')), 'cdktf.out');
@@ -94,5 +115,5 @@ describe('main.ts', () => {
     } finally {
       fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
     }
-  });
+  }, 30_000);
 });
