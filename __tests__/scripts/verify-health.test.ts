@@ -1,0 +1,151 @@
+/**
+ * verify-health against the real API, started as a process on a real PostgreSQL database (the
+ * server `scripts/postgres.sh start` runs, as .ci/run does).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { type Server, type Socket, connect, createServer } from 'node:net';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VerifyError, parseCommandLine, verifyHealth } from '../../scripts/verify-health';
+
+const ROOT = path.join(__dirname, '..', '..');
+const SERVER = path.join(ROOT, 'apps', 'api', 'src', 'server.ts');
+const quiet = () => undefined;
+
+function adminUrl(): string {
+  const url = process.env.DROP_TEST_PG_URL;
+  if (!url) throw new Error('DROP_TEST_PG_URL is not set: start PostgreSQL with `eval "$(bash scripts/postgres.sh start)"` (as .ci/run does)');
+  return url;
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client(adminUrl());
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Starts the API as `npm run api` would; resolves with its base URL once it listens. */
+function startApi(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', NODE_ENV: 'test', JWT_SECRET: 'verify-health-test-secret-of-32-chars!', DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (data: Buffer) => {
+      output += data;
+      const match = /listening on :(\d+)/.exec(output);
+      if (match) resolve({ url: `http://127.0.0.1:${match[1]}`, child });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`API exited with ${code} before listening:\n${output}`)));
+  });
+}
+
+/**
+ * A TCP proxy in front of PostgreSQL that can freeze: connections stay open, nothing is
+ * forwarded any more (a database that hangs rather than refuses).
+ */
+async function freezableProxy(target: URL): Promise<{ port: number; freeze(): void; server: Server }> {
+  const pairs: Array<[Socket, Socket]> = [];
+  let frozen = false;
+  const server = createServer((client) => {
+    if (frozen) return;
+    const upstream = connect(Number(target.port), target.hostname);
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => undefined);
+    upstream.on('error', () => undefined);
+    pairs.push([client, upstream]);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    server,
+    freeze() {
+      frozen = true;
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+      }
+    },
+  };
+}
+
+describe('verify-health against the real API', () => {
+  const database = `drop_verify_${randomBytes(4).toString('hex')}`;
+  let api: { url: string; child: ChildProcess };
+  let hanging: { api: { url: string; child: ChildProcess }; proxy: Awaited<ReturnType<typeof freezableProxy>> };
+
+  beforeAll(async () => {
+    await admin(`CREATE DATABASE ${database}`);
+    const url = new URL(adminUrl());
+    url.pathname = `/${database}`;
+    api = await startApi(url.toString());
+
+    // A second API whose database will hang: its health answers 503 only after its own 2 s limit.
+    const proxy = await freezableProxy(url);
+    const proxied = new URL(url);
+    proxied.port = String(proxy.port);
+    hanging = { proxy, api: await startApi(proxied.toString()) };
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const child of [api?.child, hanging?.api.child]) child?.kill('SIGKILL');
+    hanging?.proxy.server.close();
+    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  });
+
+  it('passes when the API and its database are healthy', async () => {
+    const results = await verifyHealth({ url: `${api.url}/v1/health`, count: 3, intervalSeconds: 0.2, timeoutSeconds: 5 }, quiet);
+    expect(results.map((r) => r.reason)).toEqual(['HTTP 200, status ok', 'HTTP 200, status ok', 'HTTP 200, status ok']);
+  });
+
+  it('fails with a timeout when the API does not answer in time', async () => {
+    hanging.proxy.freeze();
+    const lines: string[] = [];
+    await expect(
+      verifyHealth({ url: `${hanging.api.url}/v1/health`, count: 3, intervalSeconds: 0, timeoutSeconds: 0.5 }, (line) => lines.push(line)),
+    ).rejects.toThrow(`${hanging.api.url}/v1/health is unhealthy on check 1/3: no answer within 0.5 s`);
+    expect(lines).toHaveLength(1);
+  });
+
+  it('fails when nothing listens', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(verifyHealth({ url: `http://127.0.0.1:${port}/v1/health`, count: 1, intervalSeconds: 0, timeoutSeconds: 2 }, quiet)).rejects.toThrow(
+      /unhealthy on check 1\/1: request failed: .*ECONNREFUSED/,
+    );
+  });
+
+  // Last: it takes the database away from the running API.
+  it('fails when the database is down', async () => {
+    await admin(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
+    await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database}'`);
+    const error = await verifyHealth({ url: `${api.url}/v1/health`, count: 3, intervalSeconds: 0.2, timeoutSeconds: 5 }, quiet).catch((e) => e);
+    expect(error).toBeInstanceOf(VerifyError);
+    expect(error.message).toBe(`${api.url}/v1/health is unhealthy on check 1/3: HTTP 503 (db: disconnected)`);
+  });
+});
+
+describe('the verify-health command line', () => {
+  it('defaults to 3 checks, 10 s apart, 5 s timeout', () => {
+    expect(parseCommandLine(['--url', 'https://getdrop.no/v1/health'])).toEqual({
+      url: 'https://getdrop.no/v1/health', count: 3, intervalSeconds: 10, timeoutSeconds: 5,
+    });
+  });
+
+  it('refuses a missing URL and a bad count, saying what is allowed', () => {
+    expect(() => parseCommandLine([])).toThrow('--url null is not an http(s) URL; expected e.g. https://getdrop.no/v1/health');
+    expect(() => parseCommandLine(['--url', 'https://x/v1/health', '--count', '0'])).toThrow('--count "0" is not a number from 1 to 100');
+  });
+});
