@@ -85,6 +85,8 @@ export class ComputeStack extends DropStack {
         PORT: String(config.compute.services.web.port),
         HOSTNAME: '0.0.0.0',
         APP_URL: appUrl,
+        // The browser calls the API on the same host: the edge routes /v1/* to the api service.
+        API_URL: appUrl,
       },
     };
     const secretsOf: Record<ServiceName, Record<string, ServiceSecret>> = {

@@ -102,6 +102,12 @@ describe('the pull-request workflow', () => {
     expect(names).toEqual(expect.arrayContaining(['Install deps', 'TypeScript check', 'Lint', 'Unit tests', 'Synth every environment']));
   });
 
+  it('posts the review report (policy gate, diff against the base) and fails when the gate fails', () => {
+    const run = jobs.review.steps.map((s) => s.run ?? '').join('\n');
+    expect(run).toContain('npm run --silent review -- --base "origin/${GITHUB_BASE_REF}"');
+    expect(jobs.review.steps.at(-1)!.name).toBe('Fail when the policy gate fails');
+  });
+
   it('plans every stack of every environment and posts the plans', () => {
     const plan = parse(read('pull-request.yml')).jobs.plan;
     expect(plan.strategy.matrix).toEqual({ environment: ['staging', 'production'], stack: ['registry', 'data', 'compute', 'edge'] });

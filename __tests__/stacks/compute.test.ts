@@ -132,6 +132,12 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
     });
   });
 
+  it('gives the web app its environment: the browser reaches the API on the same host', () => {
+    const vars = service('web').source_configuration.image_repository.image_configuration.runtime_environment_variables;
+    const host = SPEC.web.domain[env];
+    expect(vars).toEqual({ NODE_ENV: 'production', PORT: '3000', HOSTNAME: '0.0.0.0', APP_URL: `https://${host}`, API_URL: `https://${host}` });
+  });
+
   it('injects the secrets from Secrets Manager, never as values', () => {
     const injected = (name: 'api' | 'web') => service(name).source_configuration.image_repository.image_configuration.runtime_environment_secrets;
     expect(injected('api')).toEqual({
