@@ -6,12 +6,12 @@ import type { Synth } from '../../review/terraform';
 const cache = new Map<string, Synth>();
 
 /** The synth of a shipped environment (cached per test file; callers get a deep copy to break). */
-export function shipped(name: 'staging' | 'production'): Synth {
+export function shipped(name: string): Synth {
   if (!cache.has(name)) cache.set(name, synthEnvironment(loadEnvironment(name)));
   return structuredClone(cache.get(name)!);
 }
 
-export function contextOf(name: 'staging' | 'production') {
+export function contextOf(name: string) {
   return { environment: name, zoneOwner: loadEnvironment(name).edge.zoneOwner };
 }
 

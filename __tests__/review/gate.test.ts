@@ -9,7 +9,7 @@ import { WAIVERS } from '../../review/waivers';
 import { at, contextOf, shipped } from './fixtures';
 
 describe('policy gate on the shipped environments', () => {
-  it.each(['staging', 'production'] as const)('passes every stack of %s (waived findings only)', (env) => {
+  it.each(['staging', 'production', 'production-stockholm'] as const)('passes every stack of %s (waived findings only)', (env) => {
     // GIVEN the real synth WHEN the gate runs with the recorded waivers
     const result = runGate(shipped(env), contextOf(env), WAIVERS);
     // THEN nothing fails and no waiver is stale
