@@ -25,6 +25,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { EncryptionKey } from './encryption-key';
+import { assumedBy } from './iam';
 import type { Naming } from './naming';
 
 export interface NetworkProps {
@@ -121,16 +122,9 @@ export class Network extends Construct {
       retentionInDays: props.flowLogRetentionDays,
       kmsKeyId: props.logKey.arn,
     });
-    const trust = new DataAwsIamPolicyDocument(this, 'flow-logs-trust', {
-      statement: [{
-        effect: 'Allow',
-        actions: ['sts:AssumeRole'],
-        principals: [{ type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] }],
-      }],
-    });
     const role = new IamRole(this, 'flow-logs-role', {
       name: naming.resource('vpc-flow-logs'),
-      assumeRolePolicy: trust.json,
+      assumeRolePolicy: assumedBy(this, 'flow-logs-trust', 'vpc-flow-logs.amazonaws.com').json,
     });
     const write = new DataAwsIamPolicyDocument(this, 'flow-logs-write', {
       statement: [{

@@ -5,7 +5,6 @@
  * groups, and only the given client security group may connect.
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
@@ -16,6 +15,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import type { EncryptionKey } from './encryption-key';
+import { assumedBy } from './iam';
 import type { Naming } from './naming';
 import type { Network } from './network';
 
@@ -89,16 +89,9 @@ export class PostgresDatabase extends Construct {
       parameter: PARAMETERS.map((p) => ({ name: p.name, value: p.value, applyMethod: p.applyMethod ?? 'immediate' })),
     });
 
-    const monitoringTrust = new DataAwsIamPolicyDocument(this, 'monitoring-trust', {
-      statement: [{
-        effect: 'Allow',
-        actions: ['sts:AssumeRole'],
-        principals: [{ type: 'Service', identifiers: ['monitoring.rds.amazonaws.com'] }],
-      }],
-    });
     const monitoring = new IamRole(this, 'monitoring-role', {
       name: naming.resource('rds-monitoring'),
-      assumeRolePolicy: monitoringTrust.json,
+      assumeRolePolicy: assumedBy(this, 'monitoring-trust', 'monitoring.rds.amazonaws.com').json,
     });
     new IamRolePolicyAttachment(this, 'monitoring-policy', {
       role: monitoring.name,

@@ -18,7 +18,8 @@ import { Construct } from 'constructs';
 import { ConfigError } from '../../config';
 import { appRunnerRegionProblem } from '../../config/engine-limits';
 import { ALARMS } from './alarms';
-import { type ComputeService, type ServiceProps, assumedBy, imageIdentifier, secretReadStatements } from './service';
+import { assumedBy } from '../iam';
+import { type ComputeService, type ServiceProps, imageIdentifier, pullImageStatements, secretReadStatements } from './service';
 
 export class AppRunnerService extends Construct implements ComputeService {
   readonly service: ApprunnerService;
@@ -40,15 +41,7 @@ export class AppRunnerService extends Construct implements ComputeService {
       assumeRolePolicy: assumedBy(this, 'access-trust', 'build.apprunner.amazonaws.com').json,
     });
     const pull = new DataAwsIamPolicyDocument(this, 'pull', {
-      statement: [
-        { sid: 'EcrLogin', effect: 'Allow', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
-        {
-          sid: 'PullOwnImage',
-          effect: 'Allow',
-          actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:DescribeImages'],
-          resources: [props.image.repositoryArn],
-        },
-      ],
+      statement: pullImageStatements(props.image.repositoryArn, ['ecr:DescribeImages']),
     });
     new IamRolePolicy(this, 'access-policy', { role: access.id, name: 'pull-image', policy: pull.json });
 

@@ -23,7 +23,8 @@ import { Construct } from 'constructs';
 import type { ServiceKeyGrant } from '../encryption-key';
 import type { Naming } from '../naming';
 import { ALARMS } from './alarms';
-import { type ComputeService, type ServiceProps, assumedBy, imageIdentifier, secretReadStatements } from './service';
+import { assumedBy } from '../iam';
+import { type ComputeService, type ServiceProps, imageIdentifier, pullImageStatements, secretReadStatements } from './service';
 
 /** The managed policy AWS provides for the infrastructure role of Express services. */
 export const EXPRESS_INFRASTRUCTURE_POLICY =
@@ -101,13 +102,7 @@ export class EcsExpressService extends Construct implements ComputeService {
     });
     const start = new DataAwsIamPolicyDocument(this, 'execution', {
       statement: [
-        { sid: 'EcrLogin', effect: 'Allow', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
-        {
-          sid: 'PullOwnImage',
-          effect: 'Allow',
-          actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
-          resources: [props.image.repositoryArn],
-        },
+        ...pullImageStatements(props.image.repositoryArn),
         { sid: 'WriteOwnLogs', effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logs.arn}:*`] },
         ...secretReadStatements(props.secrets, props.region),
       ],

@@ -2,7 +2,7 @@
  * The engine-neutral description of a service: what to run and how it scales, is checked, is
  * configured and reaches the network. Engines (`app-runner`, `ecs-express`) turn it into resources.
  */
-import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { Fn } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig, ServiceName } from '../../config';
@@ -85,9 +85,15 @@ export function secretReadStatements(secrets: Readonly<Record<string, ServiceSec
   ];
 }
 
-/** The trust policy of a role that only `service` (a service principal) may assume. */
-export function assumedBy(scope: Construct, id: string, service: string): DataAwsIamPolicyDocument {
-  return new DataAwsIamPolicyDocument(scope, id, {
-    statement: [{ effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: [service] }] }],
-  });
+/** Pulling one repository's images: the login (no resource-level permission) and the layers. */
+export function pullImageStatements(repositoryArn: string, extraActions: readonly string[] = []): DataAwsIamPolicyDocumentStatement[] {
+  return [
+    { sid: 'EcrLogin', effect: 'Allow', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
+    {
+      sid: 'PullOwnImage',
+      effect: 'Allow',
+      actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', ...extraActions],
+      resources: [repositoryArn],
+    },
+  ];
 }
