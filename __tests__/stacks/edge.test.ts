@@ -84,7 +84,7 @@ describe('the zone owner (production) edge stack', () => {
   it('challenges /v1/auth/* at 20 requests per 10 s per client IP, with no mitigation timeout', () => {
     expect(rulesOf(parsed, 'http_ratelimit')[0]).toEqual(
       expect.objectContaining({
-        expression: 'starts_with(http.request.uri.path, "/v1/auth/")',
+        expression: '(http.request.uri.path eq "/v1/auth") or (starts_with(http.request.uri.path, "/v1/auth/"))',
         action: 'managed_challenge',
         ratelimit: { characteristics: ['cf.colo.id', 'ip.src'], period: 10, requests_per_period: 20, mitigation_timeout: 0 },
       }),
@@ -95,7 +95,8 @@ describe('the zone owner (production) edge stack', () => {
     const rule = rulesOf(parsed, 'http_ratelimit')[1];
     expect(rule).toEqual(
       expect.objectContaining({
-        expression: 'starts_with(http.request.uri.path, "/v1/transactions/")',
+        // POST /v1/transactions (no trailing slash) is where bookings are created: it must count.
+        expression: '(http.request.uri.path eq "/v1/transactions") or (starts_with(http.request.uri.path, "/v1/transactions/"))',
         action: 'block',
         ratelimit: { characteristics: ['cf.colo.id', 'ip.src'], period: 10, requests_per_period: 30, mitigation_timeout: 10 },
       }),

@@ -20,6 +20,15 @@ export function pathStartsWith(prefix: string): string {
   return `starts_with(http.request.uri.path, ${quoted(prefix)})`;
 }
 
+/**
+ * The path is the collection `prefix` names or anything below it: `/v1/transactions/` matches
+ * `/v1/transactions` (where the API lists and creates) as well as `/v1/transactions/123`.
+ */
+export function pathUnder(prefix: string): string {
+  const collection = prefix.replace(/\/+$/, '');
+  return any(pathIn([collection]), pathStartsWith(`${collection}/`));
+}
+
 /** The path is one of `paths` (exact). */
 export function pathIn(paths: readonly string[]): string {
   return paths.length === 1 ? `http.request.uri.path eq ${quoted(paths[0])}` : `http.request.uri.path in ${stringSet(paths)}`;

@@ -6,7 +6,7 @@
 import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Construct } from 'constructs';
 import type { CloudflarePlan } from '../../config/cloudflare';
-import { pathStartsWith } from './expressions';
+import { pathUnder } from './expressions';
 import { PlanError, checkRuleCount, limitsOf } from './plan';
 
 export interface RateLimit {
@@ -50,7 +50,7 @@ export class RateLimits extends Construct {
       return {
         ref: `ratelimit_${limit.pathPrefix.replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}`,
         description: `${limit.pathPrefix}*: ${limit.action} above ${limit.requestsPerPeriod} requests per ${limit.periodSeconds} s per client IP`,
-        expression: pathStartsWith(limit.pathPrefix),
+        expression: pathUnder(limit.pathPrefix),
         action: limit.action,
         ...(limit.action === 'block'
           ? { actionParameters: { response: { statusCode: 429, contentType: 'application/json', content: RATE_LIMITED_BODY } } }
