@@ -7,6 +7,9 @@
 import type { EnvironmentConfig, Problem } from './schema';
 import { SERVICE_NAMES } from './schema';
 
+/** vCPU sizes, each with the memory sizes (GB) that go with it. */
+export type Sizes = ReadonlyArray<{ readonly cpu: number; readonly memoryGb: readonly number[] }>;
+
 /** Regions where AWS App Runner is offered (not eu-north-1). */
 export const APP_RUNNER_REGIONS = [
   'us-east-1', 'us-east-2', 'us-west-2', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1',
@@ -14,7 +17,7 @@ export const APP_RUNNER_REGIONS = [
 ] as const;
 
 /** The vCPU sizes App Runner offers, each with the memory sizes (GB) it goes with. */
-export const APP_RUNNER_SIZES: ReadonlyArray<{ readonly cpu: number; readonly memoryGb: readonly number[] }> = [
+export const APP_RUNNER_SIZES: Sizes = [
   { cpu: 0.25, memoryGb: [0.5, 1] },
   { cpu: 0.5, memoryGb: [1] },
   { cpu: 1, memoryGb: [2, 3, 4] },
@@ -37,20 +40,7 @@ export function appRunnerProblems(env: EnvironmentConfig): Problem[] {
   if (regionProblem) problems.push({ path: ['aws', 'region'], input: env.aws.region, message: regionProblem });
   for (const name of SERVICE_NAMES) {
     const service = env.compute.services[name];
-    const memories = APP_RUNNER_SIZES.find((size) => size.cpu === service.cpu)?.memoryGb;
-    if (!memories) {
-      problems.push({
-        path: ['compute', 'services', name, 'cpu'],
-        input: service.cpu,
-        message: `is not an App Runner size; expected vCPU ${APP_RUNNER_SIZES.map((size) => size.cpu).join(', ')}`,
-      });
-    } else if (!memories.includes(service.memoryGb)) {
-      problems.push({
-        path: ['compute', 'services', name, 'memoryGb'],
-        input: service.memoryGb,
-        message: `cannot go with ${service.cpu} vCPU on App Runner; expected ${memories.join(', ')} GB`,
-      });
-    }
+    problems.push(...sizeProblems(env, name, APP_RUNNER_SIZES, 'an App Runner size', 'App Runner'));
     if (service.concurrency > APP_RUNNER_MAX_CONCURRENCY) {
       problems.push({
         path: ['compute', 'services', name, 'concurrency'],
@@ -66,7 +56,7 @@ export function appRunnerProblems(env: EnvironmentConfig): Problem[] {
  * The vCPU sizes an ECS Express service (Fargate) runs, each with the memory sizes (GB) it goes
  * with: Fargate's task sizes, capped at the 8 GB Express Mode accepts.
  */
-export const ECS_EXPRESS_SIZES: ReadonlyArray<{ readonly cpu: number; readonly memoryGb: readonly number[] }> = [
+export const ECS_EXPRESS_SIZES: Sizes = [
   { cpu: 0.25, memoryGb: [0.5, 1, 2] },
   { cpu: 0.5, memoryGb: [1, 2, 3, 4] },
   { cpu: 1, memoryGb: [2, 3, 4, 5, 6, 7, 8] },
@@ -75,23 +65,26 @@ export const ECS_EXPRESS_SIZES: ReadonlyArray<{ readonly cpu: number; readonly m
 ];
 
 export function ecsExpressProblems(env: EnvironmentConfig): Problem[] {
-  const problems: Problem[] = [];
-  for (const name of SERVICE_NAMES) {
-    const service = env.compute.services[name];
-    const memories = ECS_EXPRESS_SIZES.find((size) => size.cpu === service.cpu)?.memoryGb;
-    if (!memories) {
-      problems.push({
-        path: ['compute', 'services', name, 'cpu'],
-        input: service.cpu,
-        message: `is not an ECS Express (Fargate) size; expected vCPU ${ECS_EXPRESS_SIZES.map((size) => size.cpu).join(', ')}`,
-      });
-    } else if (!memories.includes(service.memoryGb)) {
-      problems.push({
-        path: ['compute', 'services', name, 'memoryGb'],
-        input: service.memoryGb,
-        message: `cannot go with ${service.cpu} vCPU on ECS Express; expected ${memories.join(', ')} GB`,
-      });
-    }
+  return SERVICE_NAMES.flatMap((name) => sizeProblems(env, name, ECS_EXPRESS_SIZES, 'an ECS Express (Fargate) size', 'ECS Express'));
+}
+
+/** A service's vCPU must be one of the engine's sizes, and its memory one that goes with it. */
+function sizeProblems(env: EnvironmentConfig, name: (typeof SERVICE_NAMES)[number], sizes: Sizes, sizeName: string, engine: string): Problem[] {
+  const service = env.compute.services[name];
+  const memories = sizes.find((size) => size.cpu === service.cpu)?.memoryGb;
+  if (!memories) {
+    return [{
+      path: ['compute', 'services', name, 'cpu'],
+      input: service.cpu,
+      message: `is not ${sizeName}; expected vCPU ${sizes.map((size) => size.cpu).join(', ')}`,
+    }];
   }
-  return problems;
+  if (!memories.includes(service.memoryGb)) {
+    return [{
+      path: ['compute', 'services', name, 'memoryGb'],
+      input: service.memoryGb,
+      message: `cannot go with ${service.cpu} vCPU on ${engine}; expected ${memories.join(', ')} GB`,
+    }];
+  }
+  return [];
 }

@@ -19,7 +19,7 @@ import { ConfigError } from '../../config';
 import { appRunnerRegionProblem } from '../../config/engine-limits';
 import { ALARMS } from './alarms';
 import { assumedBy } from '../iam';
-import { type ComputeService, type ServiceProps, imageIdentifier, pullImageStatements, secretReadStatements } from './service';
+import { type ComputeService, type ServiceProps, grantSecretReads, imageIdentifier, pullImageStatements } from './service';
 
 export class AppRunnerService extends Construct implements ComputeService {
   readonly service: ApprunnerService;
@@ -50,11 +50,7 @@ export class AppRunnerService extends Construct implements ComputeService {
       name: naming.resource(name, 'instance'),
       assumeRolePolicy: assumedBy(this, 'instance-trust', 'tasks.apprunner.amazonaws.com').json,
     });
-    const statements = secretReadStatements(props.secrets, props.region);
-    if (statements.length > 0) {
-      const secrets = new DataAwsIamPolicyDocument(this, 'secrets', { statement: statements });
-      new IamRolePolicy(this, 'instance-policy', { role: this.instanceRole.id, name: 'read-own-secrets', policy: secrets.json });
-    }
+    grantSecretReads(this, this.instanceRole, 'instance-policy', props);
     new IamRolePolicyAttachment(this, 'tracing', {
       role: this.instanceRole.name,
       policyArn: 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess',

@@ -24,7 +24,7 @@ import type { ServiceKeyGrant } from '../encryption-key';
 import type { Naming } from '../naming';
 import { ALARMS } from './alarms';
 import { assumedBy } from '../iam';
-import { type ComputeService, type ServiceProps, imageIdentifier, pullImageStatements, secretReadStatements } from './service';
+import { type ComputeService, type ServiceProps, grantSecretReads, imageIdentifier, pullImageStatements, secretReadStatements } from './service';
 
 /** The managed policy AWS provides for the infrastructure role of Express services. */
 export const EXPRESS_INFRASTRUCTURE_POLICY =
@@ -115,11 +115,7 @@ export class EcsExpressService extends Construct implements ComputeService {
       name: naming.resource(name, 'task'),
       assumeRolePolicy: assumedBy(this, 'task-trust', 'ecs-tasks.amazonaws.com').json,
     });
-    const statements = secretReadStatements(props.secrets, props.region);
-    if (statements.length > 0) {
-      const secrets = new DataAwsIamPolicyDocument(this, 'secrets', { statement: statements });
-      new IamRolePolicy(this, 'task-policy', { role: this.taskRole.id, name: 'read-own-secrets', policy: secrets.json });
-    }
+    grantSecretReads(this, this.taskRole, 'task-policy', props);
 
     // Lets ECS create and manage the load balancer, security groups, certificate and scaling.
     const infrastructure = new IamRole(this, 'infrastructure-role', {

@@ -2,7 +2,9 @@
  * The engine-neutral description of a service: what to run and how it scales, is checked, is
  * configured and reaches the network. Engines (`app-runner`, `ecs-express`) turn it into resources.
  */
-import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Fn } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig, ServiceName } from '../../config';
@@ -83,6 +85,14 @@ export function secretReadStatements(secrets: Readonly<Record<string, ServiceSec
       condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`secretsmanager.${region}.amazonaws.com`] }],
     },
   ];
+}
+
+/** Lets `role` read the service's own secrets (nothing when it has none), as policy `policyId`. */
+export function grantSecretReads(scope: Construct, role: IamRole, policyId: string, props: Pick<ServiceProps, 'secrets' | 'region'>): void {
+  const statements = secretReadStatements(props.secrets, props.region);
+  if (statements.length === 0) return;
+  const secrets = new DataAwsIamPolicyDocument(scope, 'secrets', { statement: statements });
+  new IamRolePolicy(scope, policyId, { role: role.id, name: 'read-own-secrets', policy: secrets.json });
 }
 
 /** Pulling one repository's images: the login (no resource-level permission) and the layers. */
