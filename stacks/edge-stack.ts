@@ -144,7 +144,7 @@ function originVerifySecret(stack: EdgeStack, env: EnvironmentConfig): string {
   const version =
     found ??
     new DataAwsSecretsmanagerSecretVersion(scope, 'secret', {
-      secretId: consume(scope, new Naming(env), 'compute', 'originVerifySecretArn'),
+      secretId: consume(scope, new Naming(env), 'data', 'originVerifySecretArn'),
     });
   return version.secretString;
 }

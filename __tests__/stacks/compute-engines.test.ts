@@ -85,8 +85,8 @@ const VIEWS: Record<Engine, (json: TerraformJson, env: string, name: Name) => Se
 
 /** Where each engine runs the service: App Runner's connector in private subnets, Express's load balancer in public ones. */
 const SUBNETS: Record<Engine, string> = {
-  'app-runner': '${split(",", data.aws_ssm_parameter.contract-data-private-subnet-ids.value)}',
-  'ecs-express': '${split(",", data.aws_ssm_parameter.contract-data-public-subnet-ids.value)}',
+  'app-runner': '${split(",", data.aws_ssm_parameter.contract-data-private-subnet-ids.insecure_value)}',
+  'ecs-express': '${split(",", data.aws_ssm_parameter.contract-data-public-subnet-ids.insecure_value)}',
 };
 
 const SPEC = {
@@ -102,7 +102,7 @@ const EXPECTED_SECRETS: Record<Name, Record<string, string>> = {
     BANKID_CLIENT_SECRET: SECRET('bankid-client-secret'),
     SENTRY_DSN: SECRET('sentry-dsn'),
     ORIGIN_VERIFY_SECRET: SECRET('origin-verify'),
-    DATABASE_CREDENTIALS: '${data.aws_ssm_parameter.contract-data-database-secret-arn.value}',
+    DATABASE_CREDENTIALS: '${data.aws_ssm_parameter.contract-data-database-secret-arn.insecure_value}',
   },
   web: { SENTRY_DSN: SECRET('sentry-dsn'), ORIGIN_VERIFY_SECRET: SECRET('origin-verify') },
 };
@@ -145,7 +145,7 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
     });
 
     it('joins the data stack\'s compute security group, in the subnets its engine needs', () => {
-      expect(view.securityGroups).toEqual(['${data.aws_ssm_parameter.contract-data-compute-security-group-id.value}']);
+      expect(view.securityGroups).toEqual(['${data.aws_ssm_parameter.contract-data-compute-security-group-id.insecure_value}']);
       expect(view.subnets).toBe(SUBNETS[engine]);
     });
 
@@ -167,7 +167,7 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
       expect(alarm).toMatchObject({
         metric_name: 'CPUUtilization', statistic: 'Average', threshold: 80, period: 60, evaluation_periods: 3,
         comparison_operator: 'GreaterThanThreshold',
-        alarm_actions: ['${data.aws_ssm_parameter.contract-data-alarm-topic-arn.value}'],
+        alarm_actions: ['${data.aws_ssm_parameter.contract-data-alarm-topic-arn.insecure_value}'],
       });
     });
   });
@@ -180,8 +180,8 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
       BANKID_MOCK: 'false',
       BANKID_CALLBACK_URL: 'https://staging.getdrop.no/api/auth/bankid/callback',
       SEED_DEMO: 'true',
-      DATABASE_URL: 'postgres://${data.aws_ssm_parameter.contract-data-database-address.value}:${data.aws_ssm_parameter.contract-data-database-port.value}/${data.aws_ssm_parameter.contract-data-database-name.value}',
-      DATABASE_SECRET_ARN: '${data.aws_ssm_parameter.contract-data-database-secret-arn.value}',
+      DATABASE_URL: 'postgres://${data.aws_ssm_parameter.contract-data-database-address.insecure_value}:${data.aws_ssm_parameter.contract-data-database-port.insecure_value}/${data.aws_ssm_parameter.contract-data-database-name.insecure_value}',
+      DATABASE_SECRET_ARN: '${data.aws_ssm_parameter.contract-data-database-secret-arn.insecure_value}',
     });
   });
 
@@ -242,7 +242,7 @@ describe('the ecs-express engine', () => {
     const attached = Object.values(resourcesOf(parsed, 'aws_iam_role_policy')).find((p) => p.role === `\${aws_iam_role.${role}.id}`);
     const statements = parsed.data!.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(attached.policy)![1]].statement;
     const bySid = Object.fromEntries(statements.map((s: { sid: string }) => [s.sid, s]));
-    expect(bySid.PullOwnImage.resources).toEqual(['${data.aws_ssm_parameter.contract-registry-api-repository-arn.value}']);
+    expect(bySid.PullOwnImage.resources).toEqual(['${data.aws_ssm_parameter.contract-registry-api-repository-arn.insecure_value}']);
     expect(bySid.WriteOwnLogs.resources).toEqual([expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.api_logs_[A-F0-9]+\.arn\}:\*$/)]);
     expect(bySid.ReadOwnSecrets.resources).toHaveLength(6);
   });

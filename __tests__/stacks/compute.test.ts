@@ -70,8 +70,8 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
       expect(s.network_configuration.egress_configuration.egress_type).toBe('VPC');
       expect(json).toHaveResourceWithProperties(ApprunnerVpcConnector, {
         vpc_connector_name: `drop-${env}-${name}`,
-        subnets: '${split(",", data.aws_ssm_parameter.contract-data-private-subnet-ids.value)}',
-        security_groups: ['${data.aws_ssm_parameter.contract-data-compute-security-group-id.value}'],
+        subnets: '${split(",", data.aws_ssm_parameter.contract-data-private-subnet-ids.insecure_value)}',
+        security_groups: ['${data.aws_ssm_parameter.contract-data-compute-security-group-id.insecure_value}'],
       });
     });
 
@@ -111,7 +111,7 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
         '5xxStatusResponses', 'Requests', 'IF(requests > 0, 100 * errors / requests, 0)',
       ]);
       for (const alarm of alarms) {
-        expect(alarm.alarm_actions).toEqual(['${data.aws_ssm_parameter.contract-data-alarm-topic-arn.value}']);
+        expect(alarm.alarm_actions).toEqual(['${data.aws_ssm_parameter.contract-data-alarm-topic-arn.insecure_value}']);
       }
       expect(byName.cpu.dimensions).toEqual({ ServiceName: `drop-${env}-${name}`, ServiceID: expect.stringContaining('.service_id}') });
     });
@@ -127,8 +127,8 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
       BANKID_MOCK: 'false',
       BANKID_CALLBACK_URL: `https://${host}/api/auth/bankid/callback`,
       ...(env === 'staging' ? { SEED_DEMO: 'true' } : {}),
-      DATABASE_URL: 'postgres://${data.aws_ssm_parameter.contract-data-database-address.value}:${data.aws_ssm_parameter.contract-data-database-port.value}/${data.aws_ssm_parameter.contract-data-database-name.value}',
-      DATABASE_SECRET_ARN: '${data.aws_ssm_parameter.contract-data-database-secret-arn.value}',
+      DATABASE_URL: 'postgres://${data.aws_ssm_parameter.contract-data-database-address.insecure_value}:${data.aws_ssm_parameter.contract-data-database-port.insecure_value}/${data.aws_ssm_parameter.contract-data-database-name.insecure_value}',
+      DATABASE_SECRET_ARN: '${data.aws_ssm_parameter.contract-data-database-secret-arn.insecure_value}',
     });
   });
 
@@ -146,7 +146,7 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
       BANKID_CLIENT_SECRET: '${aws_secretsmanager_secret.secret-bankid-client-secret.arn}',
       SENTRY_DSN: '${aws_secretsmanager_secret.secret-sentry-dsn.arn}',
       ORIGIN_VERIFY_SECRET: '${aws_secretsmanager_secret.secret-origin-verify.arn}',
-      DATABASE_CREDENTIALS: '${data.aws_ssm_parameter.contract-data-database-secret-arn.value}',
+      DATABASE_CREDENTIALS: '${data.aws_ssm_parameter.contract-data-database-secret-arn.insecure_value}',
     });
     expect(injected('web')).toEqual({
       SENTRY_DSN: '${aws_secretsmanager_secret.secret-sentry-dsn.arn}',
@@ -180,7 +180,7 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
         '${aws_secretsmanager_secret.secret-bankid-client-secret.arn}',
         '${aws_secretsmanager_secret.secret-sentry-dsn.arn}',
         '${aws_secretsmanager_secret.secret-origin-verify.arn}',
-        '${data.aws_ssm_parameter.contract-data-database-secret-arn.value}',
+        '${data.aws_ssm_parameter.contract-data-database-secret-arn.insecure_value}',
       ],
     });
     expect(web[0].resources).toEqual([
@@ -192,7 +192,7 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
       resources: ['${aws_kms_key.secrets-key_83928A38.arn}'],
       condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.eu-west-1.amazonaws.com'] }],
     });
-    expect(api[1].resources).toEqual(['${aws_kms_key.secrets-key_83928A38.arn}', '${data.aws_ssm_parameter.contract-data-database-key-arn.value}']);
+    expect(api[1].resources).toEqual(['${aws_kms_key.secrets-key_83928A38.arn}', '${data.aws_ssm_parameter.contract-data-database-key-arn.insecure_value}']);
     expect([...api, ...web].flatMap((statement) => statement.resources)).not.toContain('*');
   });
 

@@ -44,6 +44,6 @@ describe('the stack contract', () => {
     const json = Testing.synth(stack);
     expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/staging/registry/api-repository-url' });
     expect(Object.keys(JSON.parse(json).data.aws_ssm_parameter)).toHaveLength(1);
-    expect(JSON.parse(json).output.value.value).toBe('${data.aws_ssm_parameter.contract-registry-api-repository-url.value}');
+    expect(JSON.parse(json).output.value.value).toBe('${data.aws_ssm_parameter.contract-registry-api-repository-url.insecure_value}');
   });
 });

@@ -192,14 +192,14 @@ describe.each(['staging', 'production'])('the %s edge stack', (name) => {
     expect(json).toHaveResourceWithProperties(DnsRecord, {
       name: config.domains.public,
       type: 'CNAME',
-      content: '${data.aws_ssm_parameter.contract-compute-web-dns-target.value}',
+      content: '${data.aws_ssm_parameter.contract-compute-web-dns-target.insecure_value}',
       proxied: true,
       ttl: 1,
     });
     expect(json).toHaveResourceWithProperties(DnsRecord, {
       name: config.domains.apiOrigin,
       type: 'CNAME',
-      content: '${data.aws_ssm_parameter.contract-compute-api-dns-target.value}',
+      content: '${data.aws_ssm_parameter.contract-compute-api-dns-target.insecure_value}',
       proxied: true,
       ttl: 1,
     });
