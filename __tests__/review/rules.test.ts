@@ -81,12 +81,12 @@ const CASES: Case[] = [
   },
   { rule: 'kms-rotation', name: 'rotation off', broken: onResource('registry', 'aws_kms_key', 'images-key/key', (b) => (b.enable_key_rotation = false)) },
   { rule: 'kms-explicit-policy', name: 'default key policy', broken: onResource('data', 'aws_kms_key', 'database-key/key', (b) => delete b.policy) },
-  { rule: 'secret-kms', name: 'aws/secretsmanager key', broken: onResource('compute', 'aws_secretsmanager_secret', 'secret-jwt-secret', (b) => delete b.kms_key_id) },
+  { rule: 'secret-kms', name: 'aws/secretsmanager key', broken: onResource('data', 'aws_secretsmanager_secret', 'app-secrets/jwt-secret', (b) => delete b.kms_key_id) },
   {
     rule: 'secret-rotation', name: 'a new secret the waiver does not cover',
     broken: (s) => {
-      s.compute.resource!.aws_secretsmanager_secret['stripe-key'] = { name: 'drop/staging/stripe', kms_key_id: '${aws_kms_key.k.arn}' };
-      return { stack: 'compute', address: 'aws_secretsmanager_secret.stripe-key' };
+      s.data.resource!.aws_secretsmanager_secret['stripe-key'] = { name: 'drop/staging/stripe', kms_key_id: '${aws_kms_key.k.arn}' };
+      return { stack: 'data', address: 'aws_secretsmanager_secret.stripe-key' };
     },
   },
   { rule: 'log-group-kms', name: 'unencrypted log group', broken: onResource('data', 'aws_cloudwatch_log_group', 'network/flow-logs', (b) => delete b.kms_key_id) },

@@ -170,8 +170,8 @@ describe('the zone owner (production) edge stack', () => {
   });
 
   it('reads each environment\'s secret through the contract parameter that environment publishes', () => {
-    expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/staging/compute/origin-verify-secret-arn' });
-    expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/production/compute/origin-verify-secret-arn' });
+    expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/staging/data/origin-verify-secret-arn' });
+    expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/production/data/origin-verify-secret-arn' });
     expect(Object.keys(parsed.data?.[DataAwsSecretsmanagerSecretVersion.tfResourceType] ?? {})).toHaveLength(2);
   });
 
@@ -208,7 +208,7 @@ describe.each(['staging', 'production'])('the %s edge stack', (name) => {
   it.each(['web', 'api'])('keeps the %s certificate validation records, unproxied and without the trailing dot', (service) => {
     const record = Object.values(resourcesOf(parsed, 'cloudflare_dns_record')).find((r: any) => r.for_each?.includes(`${service}-certificate-validation-records`));
     expect(record).toMatchObject({
-      for_each: `\${{ for key, val in jsondecode(data.aws_ssm_parameter.contract-compute-${service}-certificate-validation-records.value): val.name => val }}`,
+      for_each: `\${{ for key, val in jsondecode(data.aws_ssm_parameter.contract-compute-${service}-certificate-validation-records.insecure_value): val.name => val }}`,
       name: '${trimsuffix(each.value.name, ".")}',
       content: '${trimsuffix(each.value.value, ".")}',
       type: '${each.value.type}',
@@ -223,7 +223,7 @@ describe.each(['staging', 'production'])('the %s edge stack', (name) => {
   ])('checks %s origin health every 60 s, 10 s timeout, 2 retries on %s', (service, path) => {
     expect(json).toHaveResourceWithProperties(Healthcheck, {
       name: `drop-${name}-${service}`,
-      address: `\${data.aws_ssm_parameter.contract-compute-${service}-dns-target.value}`,
+      address: `\${data.aws_ssm_parameter.contract-compute-${service}-dns-target.insecure_value}`,
       type: 'HTTPS',
       interval: 60,
       timeout: 10,
@@ -267,7 +267,7 @@ describe('a zone member (staging) edge stack', () => {
 
   it('reads only its own origin verification secret (for its Worker)', () => {
     const names = Object.values(parsed.data?.aws_ssm_parameter ?? {}).map((d: any) => d.name);
-    expect(names.filter((n) => n.endsWith('origin-verify-secret-arn'))).toEqual(['/drop/staging/compute/origin-verify-secret-arn']);
+    expect(names.filter((n) => n.endsWith('origin-verify-secret-arn'))).toEqual(['/drop/staging/data/origin-verify-secret-arn']);
   });
 });
 

@@ -22,7 +22,7 @@ export interface ServiceProps {
   readonly naming: Naming;
   readonly name: ServiceName;
   readonly region: string;
-  /** The image: repository plus a tag, or a digest `sha256:...`, chosen at deploy time. */
+  /** The image: repository plus the digest `sha256:...` of the recorded release (compute/releases.ts). */
   readonly image: { readonly repositoryUrl: string; readonly repositoryArn: string; readonly reference: string };
   readonly port: number;
   /** vCPU per instance. */
@@ -57,9 +57,9 @@ export interface ComputeService extends Construct {
   readonly serviceUrl: string;
 }
 
-/** `repo:tag`, or `repo@sha256:...` when the reference is a digest. */
-export function imageIdentifier(repositoryUrl: string, reference: string): string {
-  return Fn.conditional(Fn.startswith(reference, 'sha256:'), `${repositoryUrl}@${reference}`, `${repositoryUrl}:${reference}`);
+/** `repo@sha256:...`: pinned by digest, so a pushed tag can never change what runs. */
+export function imageIdentifier(repositoryUrl: string, digest: string): string {
+  return `${repositoryUrl}@${digest}`;
 }
 
 /**
