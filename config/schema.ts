@@ -116,10 +116,14 @@ export const environmentSchema = closed({
   project: z.string().regex(/^[a-z][a-z0-9]{1,15}$/, { error: 'expected lower-case letters and digits' }),
   aws: closed({
     region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: 'expected an AWS region such as "eu-west-1"' }),
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id such as "123456789012"' })
+      .describe('The AWS account of this environment. The provider refuses any other (unless allowedAccountIds says otherwise), and one account holds one GitHub OIDC provider.'),
     allowedAccountIds: z
       .array(z.string().regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' }))
       .optional()
-      .describe('The provider refuses to plan against any other account. @default - any account'),
+      .describe('The provider refuses to plan against any other account. @default - [accountId]'),
   }),
   backend: backend
     .default({ type: 'local' })
@@ -136,6 +140,19 @@ export const environmentSchema = closed({
     oidcProvider: z
       .enum(['create', 'existing'])
       .describe('"create" the account-wide GitHub OIDC provider, or use the "existing" one.'),
+  }),
+  alarms: closed({
+    subscribers: z
+      .array(
+        z.discriminatedUnion('protocol', [
+          closed({ protocol: z.literal('email'), endpoint: z.email({ error: 'expected an email address such as "oncall@getdrop.no"' }) }),
+          closed({
+            protocol: z.literal('https'),
+            endpoint: z.url({ protocol: /^https$/, error: 'expected an https:// URL (an incident tool\'s SNS webhook)' }),
+          }),
+        ], { error: 'expected a subscriber with protocol "email" or "https"' }),
+      )
+      .describe('Who the alarm topic notifies: {"protocol": "email" | "https", "endpoint": ...}. Production needs at least one; email subscriptions must be confirmed once.'),
   }),
   registry: closed({
     keepReleases: int(2, 1000).describe('Images kept per repository; 2 or more so rollback has a previous image.'),
@@ -454,6 +471,10 @@ export const crossFieldRules: Record<string, (env: EnvironmentConfig) => Problem
       ),
     );
   },
+  alarmsReachSomeone: (env) =>
+    env.tier === 'production' && env.alarms.subscribers.length === 0
+      ? [{ path: ['alarms', 'subscribers'], input: env.alarms.subscribers, message: 'must name at least one subscriber when tier is "production": otherwise alarms reach nobody' }]
+      : [],
   distinctHostnames: (env) =>
     env.domains.public === env.domains.apiOrigin
       ? [{ path: ['domains', 'apiOrigin'], input: env.domains.apiOrigin, message: 'is the same as domains.public; the api needs a hostname of its own' }]

@@ -3,7 +3,6 @@ import { ApprunnerCustomDomainAssociation } from '@cdktf/provider-aws/lib/apprun
 import { ApprunnerObservabilityConfiguration } from '@cdktf/provider-aws/lib/apprunner-observability-configuration';
 import { ApprunnerService } from '@cdktf/provider-aws/lib/apprunner-service';
 import { ApprunnerVpcConnector } from '@cdktf/provider-aws/lib/apprunner-vpc-connector';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { TerraformStack, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
@@ -282,5 +281,21 @@ describe('compute configuration App Runner cannot run', () => {
           encryptionKeyArn: 'arn',
         }),
     ).toThrow('direct/api: AWS App Runner is not offered in eu-north-1');
+  });
+});
+
+describe('App Runner creation order', () => {
+  it('creates each service only after its roles\' policies exist', () => {
+    // GIVEN / WHEN
+    const parsed = synthPlatform('staging').parsed('compute');
+    // THEN: access policy (pull), instance policy (secrets) and the tracing attachment
+    for (const service of Object.values(resourcesOf(parsed, 'aws_apprunner_service'))) {
+      const name = service.service_name.replace('drop-staging-', '');
+      expect([...service.depends_on].sort()).toEqual([
+        expect.stringMatching(new RegExp(`^aws_iam_role_policy\\.${name}_access-policy_`)),
+        expect.stringMatching(new RegExp(`^aws_iam_role_policy\\.${name}_instance-policy_`)),
+        expect.stringMatching(new RegExp(`^aws_iam_role_policy_attachment\\.${name}_tracing_`)),
+      ]);
+    }
   });
 });

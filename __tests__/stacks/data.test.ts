@@ -9,6 +9,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
 import { defaultMaxConnections, postgres16Class } from '../../config/rds-instance-classes';
+import { synthWarnings } from '../../stacks';
 import { environment, resourcesOf, synthPlatform, type TerraformJson } from '../helpers';
 
 const DB = 'aws_db_instance.database_instance_D7FC2283';
@@ -313,5 +314,45 @@ describe('a production database on a larger class', () => {
     const parsed = synthPlatform(environment('production', { database: { instanceClass: 'db.r6g.large' } })).parsed('data');
     const alarm = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).find((a) => a.metric_name === 'DatabaseConnections');
     expect(alarm.threshold).toBe(Math.floor(defaultMaxConnections(16) * 0.8));
+  });
+});
+
+describe('alarm subscribers', () => {
+  it('subscribes each configured endpoint to the alarm topic', () => {
+    // GIVEN production with an email and an https subscriber
+    const config = environment('production', {
+      alarms: { subscribers: [{ protocol: 'email', endpoint: 'oncall@getdrop.no' }, { protocol: 'https', endpoint: 'https://events.pagerduty.com/x' }] },
+    });
+    // WHEN
+    const parsed = synthPlatform(config).parsed('data');
+    // THEN
+    expect(Object.values(resourcesOf(parsed, 'aws_sns_topic_subscription'))).toEqual([
+      { topic_arn: '${aws_sns_topic.alarm-topic.arn}', protocol: 'email', endpoint: 'oncall@getdrop.no' },
+      { topic_arn: '${aws_sns_topic.alarm-topic.arn}', protocol: 'https', endpoint: 'https://events.pagerduty.com/x' },
+    ]);
+  });
+
+  it('warns at synth when a non-production environment has none', () => {
+    const { platform } = synthPlatform('staging');
+    expect(synthWarnings(platform.data)).toEqual([
+      'data/alarm-topic: alarms.subscribers is empty: the drop-staging-alarms alarms reach nobody (allowed outside production; add an email or https endpoint)',
+    ]);
+    expect(synthWarnings(synthPlatform('production').platform.data)).toEqual([]);
+  });
+});
+
+describe('the VPC flow log', () => {
+  const parsed = synthPlatform('staging').parsed('data');
+
+  it('is created after its role may write, and may look up its log group', () => {
+    const [flowLog] = Object.values(resourcesOf(parsed, 'aws_flow_log'));
+    expect(flowLog.depends_on).toEqual(['aws_iam_role_policy.network_flow-logs-policy_C5B6AD10']);
+    const document = parsed.data.aws_iam_policy_document;
+    const write = Object.entries<any>(document).find(([name]) => name.startsWith('network_flow-logs-write'))![1];
+    expect(write.statement[1]).toEqual({
+      effect: 'Allow',
+      actions: ['logs:DescribeLogGroups'],
+      resources: ['${replace(aws_cloudwatch_log_group.network_flow-logs_D7C94307.arn, "/log-group:.*$/", "log-group:*")}'],
+    });
   });
 });

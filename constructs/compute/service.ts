@@ -5,7 +5,6 @@
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Fn } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig, ServiceName } from '../../config';
 import type { Naming } from '../naming';
@@ -87,12 +86,20 @@ export function secretReadStatements(secrets: Readonly<Record<string, ServiceSec
   ];
 }
 
-/** Lets `role` read the service's own secrets (nothing when it has none), as policy `policyId`. */
-export function grantSecretReads(scope: Construct, role: IamRole, policyId: string, props: Pick<ServiceProps, 'secrets' | 'region'>): void {
+/**
+ * Lets `role` read the service's own secrets (nothing when it has none), as policy `policyId`.
+ * Returns the policy, for the service to depend on: a service created before it cannot start.
+ */
+export function grantSecretReads(
+  scope: Construct,
+  role: IamRole,
+  policyId: string,
+  props: Pick<ServiceProps, 'secrets' | 'region'>,
+): IamRolePolicy | undefined {
   const statements = secretReadStatements(props.secrets, props.region);
-  if (statements.length === 0) return;
+  if (statements.length === 0) return undefined;
   const secrets = new DataAwsIamPolicyDocument(scope, 'secrets', { statement: statements });
-  new IamRolePolicy(scope, policyId, { role: role.id, name: 'read-own-secrets', policy: secrets.json });
+  return new IamRolePolicy(scope, policyId, { role: role.id, name: 'read-own-secrets', policy: secrets.json });
 }
 
 /** Pulling one repository's images: the login (no resource-level permission) and the layers. */
