@@ -184,20 +184,27 @@ export function testFile(
   return `${lines.join('\n')}\n`;
 }
 
-/** Plans one stack. `workdir` is created and kept (for inspection) when given. */
+export interface PlanOptions {
+  /** Created and kept (for inspection) when given; a temporary directory otherwise. */
+  readonly workdir?: string;
+  /** The services whose release pointers exist. @default - api and web */
+  readonly releases?: readonly string[];
+}
+
+/** Plans one stack against mocked providers and realistic fixtures. */
 export async function planStack(
   toolchain: Toolchain,
   name: string,
   stack: TerraformJson,
   ctx: FixtureContext,
-  workdir?: string,
+  { workdir, releases }: PlanOptions = {},
 ): Promise<PlanResult> {
   const transformed = transformForOfflinePlan(stack, { available: toolchain.available, knownTypes: toolchain.knownTypes });
   const dir = workdir ?? fs.mkdtempSync(path.join(os.tmpdir(), `drop-plan-${name}-`));
   try {
     fs.mkdirSync(path.join(dir, 'tests'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(transformed.json, null, 2));
-    fs.writeFileSync(path.join(dir, 'tests', 'plan.tftest.hcl'), testFile(transformed.json, ctx));
+    fs.writeFileSync(path.join(dir, 'tests', 'plan.tftest.hcl'), testFile(transformed.json, ctx, 'plan', releases));
     let output = '';
     try {
       const init = await terraform(toolchain, dir, ['init', '-input=false', '-backend=false', '-no-color']);
