@@ -19,7 +19,8 @@ const synths = new Map<string, { config: EnvironmentConfig; synth: Synth }>(
   }),
 );
 const pinned = Object.assign({}, ...[...synths.values()].map(({ synth }) => pinnedProviders(synth))) as Record<string, string>;
-const prepared = await prepareToolchain(pinned);
+// Top-level await is unavailable in this CommonJS project; vitest collects this file once.
+const prepared = await (async () => prepareToolchain(pinned, { env: process.env }))();
 const toolchain = 'missing' in prepared ? undefined : (prepared as Toolchain);
 if (!toolchain) console.warn(`Offline plan tier SKIPPED: ${(prepared as { missing: string }).missing}`);
 

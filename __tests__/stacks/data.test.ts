@@ -347,7 +347,7 @@ describe('the VPC flow log', () => {
   it('is created after its role may write, and may look up its log group', () => {
     const [flowLog] = Object.values(resourcesOf(parsed, 'aws_flow_log'));
     expect(flowLog.depends_on).toEqual(['aws_iam_role_policy.network_flow-logs-policy_C5B6AD10']);
-    const document = parsed.data.aws_iam_policy_document;
+    const document = parsed.data!.aws_iam_policy_document;
     const write = Object.entries<any>(document).find(([name]) => name.startsWith('network_flow-logs-write'))![1];
     expect(write.statement[1]).toEqual({
       effect: 'Allow',
