@@ -170,5 +170,5 @@ function originVerifySecret(stack: EdgeStack, env: EnvironmentConfig): string {
     new DataAwsSecretsmanagerSecretVersion(scope, 'secret', {
       secretId: consume(scope, new Naming(env), 'data', 'originVerifySecretArn'),
     });
-  return Fn.element(Fn.split(',', version.secretString), 0);
+  return Fn.trimspace(Fn.element(Fn.split(',', version.secretString), 0));
 }

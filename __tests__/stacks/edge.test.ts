@@ -13,7 +13,7 @@ import { MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE } from '../../config/cloudfl
 import { configErrorOf, environment, resourcesOf, rulesOf, synthManifest, synthPlatform, warningsOf } from '../helpers';
 
 const SECRET = (env: string) =>
-  `\${element(split(",", data.aws_secretsmanager_secret_version.origin-verify-${env}_secret_`;
+  `\${trimspace(element(split(",", data.aws_secretsmanager_secret_version.origin-verify-${env}_secret_`;
 
 describe('the zone owner (production) edge stack', () => {
   const synth = synthPlatform('production');
@@ -167,7 +167,7 @@ describe('the zone owner (production) edge stack', () => {
     const value: string = rule.action_parameters.headers['X-Origin-Verify'].value;
     // During a rotation the secret is "new,old": the edge sends the first value.
     expect(value.startsWith(SECRET(env))).toBe(true);
-    expect(value.endsWith('.secret_string), 0)}')).toBe(true);
+    expect(value.endsWith('.secret_string), 0))}')).toBe(true);
   });
 
   it('reads each environment\'s secret through the contract parameter that environment publishes', () => {
