@@ -205,7 +205,10 @@ const CASES: Case[] = [
   },
   {
     rule: 'no-plaintext-secrets', name: 'Worker secret as plain_text', env: 'production',
-    broken: onResource('edge', 'cloudflare_workers_script', 'api-path/script', (b) => (b.bindings.find((x: any) => x.name === 'ORIGIN_VERIFY').type = 'plain_text')),
+    // The Worker has no secret binding (the zone's transform rule sets the header): break it by adding one in plain text.
+    broken: onResource('edge', 'cloudflare_workers_script', 'api-path/script', (b) =>
+      b.bindings.push({ name: 'ORIGIN_VERIFY', type: 'plain_text', text: '${data.aws_secretsmanager_secret_version.origin-verify_secret.secret_string}' }),
+    ),
   },
 ];
 
