@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
-import { type EnvironmentConfig, validatedEnvironmentSchema } from './schema';
+import { validatedEnvironmentSchema } from './rules';
+import type { EnvironmentConfig } from './schema';
 
 export type { EnvironmentConfig, ServiceName } from './schema';
 export { SERVICE_NAMES } from './schema';

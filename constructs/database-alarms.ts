@@ -6,7 +6,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { DbEventSubscription } from '@cdktf/provider-aws/lib/db-event-subscription';
 import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Construct } from 'constructs';
-import { defaultMaxConnections } from '../config/rds-instance-classes';
+import { defaultMaxConnections } from './rds-instance-classes';
 import type { Naming } from './naming';
 import type { PostgresDatabase } from './postgres-database';
 

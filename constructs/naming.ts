@@ -2,7 +2,6 @@
  * The one place where names of cloud resources, state keys and workspaces are made.
  * Every name carries the project and the environment, so environments never collide.
  */
-import type { EnvironmentConfig } from '../config';
 
 /** The four stacks of an environment, in first-deployment order. */
 export const STACK_IDS = ['registry', 'data', 'compute', 'edge'] as const;
@@ -14,7 +13,7 @@ export class Naming {
   readonly project: string;
   readonly environment: string;
 
-  constructor(config: Pick<EnvironmentConfig, 'project' | 'name'>) {
+  constructor(config: { readonly project: string; readonly name: string }) {
     this.project = config.project;
     this.environment = config.name;
   }

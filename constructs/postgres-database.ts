@@ -13,7 +13,6 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
-import type { EnvironmentConfig } from '../config';
 import type { EncryptionKey } from './encryption-key';
 import { assumedBy } from './iam';
 import type { Naming } from './naming';
@@ -27,10 +26,32 @@ export const MASTER_USERNAME = 'drop_admin';
 export const CA_CERTIFICATE = 'rds-ca-rsa2048-g1';
 const EXPORTED_LOGS = ['postgresql', 'upgrade'];
 
+/** The instance's size, resilience, backups and monitoring (the environment's `database`). */
+export interface DatabaseSettings {
+  readonly engineVersion: string;
+  /** An RDS class that runs PostgreSQL 16 (`rds-instance-classes.ts`), e.g. `db.t3.micro`. */
+  readonly instanceClass: string;
+  readonly allocatedStorageGb: number;
+  /** @default - no storage autoscaling */
+  readonly maxAllocatedStorageGb?: number;
+  readonly multiAz: boolean;
+  readonly backupRetentionDays: number;
+  /** Daily, `hh24:mi-hh24:mi` UTC. */
+  readonly backupWindow: string;
+  /** Weekly, `ddd:hh24:mi-ddd:hh24:mi` UTC. */
+  readonly maintenanceWindow: string;
+  readonly deletionProtection: boolean;
+  /** Take a final snapshot when the instance is deleted. */
+  readonly finalSnapshot: boolean;
+  readonly monitoringIntervalSeconds: number;
+  readonly performanceInsightsRetentionDays: number;
+  readonly logRetentionDays: number;
+}
+
 export interface PostgresDatabaseProps {
   readonly naming: Naming;
   readonly network: Network;
-  readonly settings: EnvironmentConfig['database'];
+  readonly settings: DatabaseSettings;
   /** Encrypts storage, Performance Insights and the master user secret. */
   readonly key: EncryptionKey;
   /** Encrypts the exported PostgreSQL logs. */

@@ -11,7 +11,7 @@
  * on the zone. Writes nothing. `CLOUDFLARE_API_BASE_URL` (or --api) overrides the API address.
  */
 import { parseArgs } from 'node:util';
-import { RULESET_PHASES, type RulesetPhase } from '../config/cloudflare';
+import { RULESET_PHASES, type RulesetPhase } from '../constructs/edge/cloudflare';
 
 export const DEFAULT_API_BASE_URL = 'https://api.cloudflare.com/client/v4';
 

@@ -7,7 +7,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { Annotations, Fn, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
-import { postgres16Class } from '../config/rds-instance-classes';
+import { postgres16Class } from '../constructs/rds-instance-classes';
 import { AppSecrets } from '../constructs/app-secrets';
 import { DatabaseAlarms } from '../constructs/database-alarms';
 import { EncryptionKey } from '../constructs/encryption-key';

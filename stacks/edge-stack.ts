@@ -16,9 +16,9 @@ import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { Annotations, Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
-import { PLAN_LIMITS, type RulesetPhase } from '../config/cloudflare';
+import { PLAN_LIMITS, type RulesetPhase } from '../constructs/edge/cloudflare';
 import { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
-import { RATE_LIMIT_ACTIONS, RATE_LIMIT_NAMES } from '../config/schema';
+import { rateLimitsOf } from '../config/names';
 import { ApiPathWorker } from '../constructs/edge/api-path-worker';
 import { CacheRules } from '../constructs/edge/cache-rules';
 import { FirewallRules } from '../constructs/edge/firewall-rules';
@@ -41,9 +41,6 @@ export interface EdgeStackProps extends DropStackProps {
    */
   readonly zone?: readonly EnvironmentConfig[];
 }
-
-/** Path prefixes of the spec's rate limits. */
-const RATE_LIMIT_PATHS = { auth: '/v1/auth/', transactions: '/v1/transactions/' } as const;
 
 export class EdgeStack extends DropStack {
   readonly zoneId: string;
@@ -106,11 +103,7 @@ export class EdgeStack extends DropStack {
       zoneId,
       plan: edge.plan,
       advancedRateLimiting: edge.addons.advancedRateLimiting,
-      limits: RATE_LIMIT_NAMES.map((name) => ({
-        pathPrefix: RATE_LIMIT_PATHS[name],
-        action: RATE_LIMIT_ACTIONS[name],
-        ...edge.rateLimits[name],
-      })),
+      limits: rateLimitsOf(edge.rateLimits),
     });
     new FirewallRules(this, 'firewall', { zoneId, plan: edge.plan, botManagement: edge.addons.botManagement, sites });
     new CacheRules(this, 'cache', { zoneId, plan: edge.plan, sites });

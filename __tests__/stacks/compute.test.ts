@@ -280,7 +280,7 @@ describe('compute configuration App Runner cannot run', () => {
           alarmTopicArn: 'arn',
           encryptionKeyArn: 'arn',
         }),
-    ).toThrow('direct/api: AWS App Runner is not offered in eu-north-1');
+    ).toThrow('direct/api: region: AWS App Runner is not offered in eu-north-1');
   });
 });
 

@@ -8,7 +8,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
-import { defaultMaxConnections, postgres16Class } from '../../config/rds-instance-classes';
+import { defaultMaxConnections, postgres16Class } from '../../constructs/rds-instance-classes';
 import { synthWarnings } from '../../stacks';
 import { environment, resourcesOf, synthPlatform, type TerraformJson } from '../helpers';
 

@@ -1,13 +1,13 @@
 /**
  * Issue 16, edge hardening: Super Bot Fight Mode skipped for the api only, EU region sanctions,
  * imports of existing entry-point rulesets, and the plan table of the README kept equal to
- * `config/cloudflare.ts`.
+ * `constructs/edge/cloudflare.ts`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { CLOUDFLARE_PLANS, type CloudflarePlan, PLAN_LIMITS, rateLimitRulesOf } from '../../config/cloudflare';
+import { CLOUDFLARE_PLANS, type CloudflarePlan, PLAN_LIMITS, rateLimitRulesOf } from '../../constructs/edge/cloudflare';
 import { FirewallRules } from '../../constructs/edge/firewall-rules';
 import { RateLimits } from '../../constructs/edge/rate-limits';
 import type { EdgeSite } from '../../constructs/edge/site';
@@ -201,7 +201,7 @@ describe('rate limiting rules on Enterprise', () => {
 
   it('holds 5 without the Advanced Rate Limiting add-on, and says which add-on holds more', () => {
     expect(() => new RateLimits(new TerraformStack(Testing.app(), 't'), 'rl', { zoneId: 'z', plan: 'enterprise', limits: six })).toThrow(
-      "edge.plan: 6 rate limiting rules exceed the enterprise plan's 5; they need the Advanced Rate Limiting add-on (edge.addons.advancedRateLimiting)",
+      't/rl: plan: allows 5 rate limiting rule(s); the 6 rate limits (/v1/x0/*, /v1/x1/*, /v1/x2/*, /v1/x3/*, /v1/x4/*, /v1/x5/*) need the Advanced Rate Limiting add-on (advancedRateLimiting) (found: "enterprise")',
     );
   });
 
@@ -246,7 +246,7 @@ describe('the README plan table', () => {
     'region match (`ip.src.subdivision_1_iso_code`)': (plan) => (PLAN_LIMITS[plan].subdivisionField ? 'yes' : 'no: synth warning'),
   };
 
-  it.each(Object.keys(expected))('states "%s" per plan exactly as config/cloudflare.ts does', (feature) => {
+  it.each(Object.keys(expected))('states "%s" per plan exactly as constructs/edge/cloudflare.ts does', (feature) => {
     const row = planTable().get(feature);
     expect(row, `README plan table row "${feature}"`).toBeDefined();
     expect(row).toEqual(CLOUDFLARE_PLANS.map(expected[feature]));

@@ -9,7 +9,7 @@ import { WorkersScript } from '@cdktf/provider-cloudflare/lib/workers-script';
 import { ZoneSetting } from '@cdktf/provider-cloudflare/lib/zone-setting';
 import { describe, expect, it } from 'vitest';
 import { type EnvironmentConfig, loadEnvironment } from '../../config';
-import { MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE } from '../../config/cloudflare';
+import { MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE } from '../../constructs/edge/cloudflare';
 import { configErrorOf, environment, resourcesOf, rulesOf, synthManifest, synthPlatform, warningsOf } from '../helpers';
 
 const SECRET = (env: string) =>

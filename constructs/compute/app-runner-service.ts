@@ -15,8 +15,8 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { ConfigError } from '../../config';
-import { appRunnerRegionProblem } from '../../config/engine-limits';
+import { throwIfProblems } from '../validation';
+import { appRunnerProblems } from './engines';
 import { ALARMS } from './alarms';
 import { assumedBy } from '../iam';
 import { type ComputeService, type ServiceProps, grantSecretReads, imageIdentifier, pullImageStatements } from './service';
@@ -30,8 +30,7 @@ export class AppRunnerService extends Construct implements ComputeService {
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, id);
-    const regionProblem = appRunnerRegionProblem(props.region);
-    if (regionProblem) throw new ConfigError(`${this.node.path}: ${regionProblem}`);
+    throwIfProblems(this, appRunnerProblems(props));
     const { naming, name } = props;
     const serviceName = naming.resource(name);
 

@@ -1,7 +1,7 @@
 /** The compute engines behind the one service interface (`service.ts`). */
 import type { Construct } from 'constructs';
-import type { EnvironmentConfig } from '../../config';
 import { AppRunnerService } from './app-runner-service';
+import type { ComputeEngine } from './engines';
 import type { ServiceKeyGrant } from '../encryption-key';
 import type { Naming } from '../naming';
 import { EcsExpressService, ecsExpressKeyGrants } from './ecs-express-service';
@@ -16,7 +16,7 @@ export interface EngineInputs {
 }
 
 export function createService(
-  engine: EnvironmentConfig['compute']['engine'],
+  engine: ComputeEngine,
   scope: Construct,
   id: string,
   props: ServiceProps,
@@ -32,7 +32,7 @@ export function createService(
 
 /** What an engine needs the compute key (`ServiceProps.encryptionKeyArn`) to allow AWS services. */
 export function engineKeyGrants(
-  engine: EnvironmentConfig['compute']['engine'],
+  engine: ComputeEngine,
   naming: Naming,
   region: string,
   accountId: string,

@@ -6,7 +6,6 @@ import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { Construct } from 'constructs';
-import type { EnvironmentConfig, ServiceName } from '../../config';
 import type { Naming } from '../naming';
 
 /** A Secrets Manager secret injected as an environment variable, with the key that encrypts it. */
@@ -15,7 +14,19 @@ export interface ServiceSecret {
   readonly kmsKeyArn: string;
 }
 
-export type HealthCheck = EnvironmentConfig['compute']['services'][ServiceName]['healthCheck'];
+/** The two services of the platform. */
+export const SERVICE_NAMES = ['web', 'api'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** How the engine checks an instance: an HTTP GET of `path`. */
+export interface HealthCheck {
+  /** Absolute path, e.g. `/v1/health`. */
+  readonly path: string;
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly healthyThreshold: number;
+  readonly unhealthyThreshold: number;
+}
 
 export interface ServiceProps {
   readonly naming: Naming;

@@ -7,9 +7,10 @@
  */
 import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Construct } from 'constructs';
-import type { CloudflarePlan } from '../../config/cloudflare';
+import type { CloudflarePlan } from './cloudflare';
 import { all, hostIn, pathPatterns, pathStartsWith, quoted } from './expressions';
-import { checkRuleCount } from './plan';
+import { ruleCountProblems } from './plan';
+import { throwIfProblems } from '../validation';
 import type { EdgeSite } from './site';
 
 export interface CacheRulesProps {
@@ -62,7 +63,7 @@ export class CacheRules extends Construct {
         actionParameters: { cache: false },
       });
     }
-    checkRuleCount('edge', 'cache rules', rules.length, 'cacheRules', props.plan);
+    throwIfProblems(this, ruleCountProblems('cache rules', rules.length, 'cacheRules', props.plan));
     this.ruleset = new Ruleset(this, 'ruleset', {
       zoneId: props.zoneId,
       kind: 'zone',

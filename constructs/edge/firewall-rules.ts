@@ -17,9 +17,10 @@ import { BotManagement } from '@cdktf/provider-cloudflare/lib/bot-management';
 import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
-import { type CloudflarePlan, PLAN_LIMITS, atLeast } from '../../config/cloudflare';
+import { type CloudflarePlan, PLAN_LIMITS, atLeast } from './cloudflare';
 import { all, any, hostIn, pathIn, pathUnder, stringSet } from './expressions';
-import { checkRuleCount } from './plan';
+import { ruleCountProblems } from './plan';
+import { throwIfProblems } from '../validation';
 import { type EdgeSite, siteHosts } from './site';
 
 export interface FirewallRulesProps {
@@ -111,7 +112,7 @@ export class FirewallRules extends Construct {
         });
       }
     }
-    checkRuleCount('edge', 'custom rules', rules.length, 'customRules', props.plan);
+    throwIfProblems(this, ruleCountProblems('custom rules', rules.length, 'customRules', props.plan));
 
     this.ruleset = new Ruleset(this, 'ruleset', {
       zoneId: props.zoneId,

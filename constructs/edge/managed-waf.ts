@@ -5,8 +5,9 @@
  */
 import { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Construct } from 'constructs';
-import { type CloudflarePlan, MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE } from '../../config/cloudflare';
-import { PlanError, limitsOf } from './plan';
+import { type Problem, throwIfProblems } from '../validation';
+import { type CloudflarePlan, MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE } from './cloudflare';
+import { limitsOf } from './plan';
 
 export interface ManagedWafProps {
   readonly zoneId: string;
@@ -22,14 +23,19 @@ export interface ManagedWafProps {
   readonly owaspAction?: 'block' | 'managed_challenge' | 'log';
 }
 
+/** What the zone plan cannot run of `props`; paths are props paths. */
+export function managedWafProblems(props: Pick<ManagedWafProps, 'plan'>): Problem[] {
+  return limitsOf(props.plan).managedRulesets
+    ? []
+    : [{ path: ['plan'], input: props.plan, message: 'has no Cloudflare Managed Ruleset or OWASP Core Ruleset; the WAF needs the pro plan or higher' }];
+}
+
 export class ManagedWaf extends Construct {
   readonly ruleset: Ruleset;
 
   constructor(scope: Construct, id: string, props: ManagedWafProps) {
     super(scope, id);
-    if (!limitsOf(props.plan).managedRulesets) {
-      throw new PlanError('edge.plan', `the ${props.plan} plan has no Cloudflare Managed or OWASP Core Ruleset; the WAF needs the pro plan or higher`);
-    }
+    throwIfProblems(this, managedWafProblems(props));
     const disabledLevels = [];
     for (let level = props.paranoiaLevel + 1; level <= 4; level++) {
       disabledLevels.push({ category: `paranoia-level-${level}`, enabled: false });

@@ -6,8 +6,8 @@
  */
 import { Healthcheck } from '@cdktf/provider-cloudflare/lib/healthcheck';
 import { Construct } from 'constructs';
-import { type CloudflarePlan, PLAN_LIMITS } from '../../config/cloudflare';
-import { PlanError } from './plan';
+import { type Problem, throwIfProblems } from '../validation';
+import { type CloudflarePlan, PLAN_LIMITS, lowestPlanWhere } from './cloudflare';
 
 export interface OriginHealthTarget {
   /** Health check name, e.g. `drop-staging-api`. */
@@ -32,18 +32,33 @@ export interface OriginHealthProps {
   readonly checkRegions?: readonly string[];
 }
 
+/** What the zone plan cannot run of `props`, and a timeout that outlasts the interval; paths are props paths. */
+export function originHealthProblems(props: Pick<OriginHealthProps, 'plan' | 'intervalSeconds' | 'timeoutSeconds'>): Problem[] {
+  const limits = PLAN_LIMITS[props.plan];
+  const { intervalSeconds, timeoutSeconds } = props;
+  const problems: Problem[] = [];
+  if (!limits.healthChecks) {
+    problems.push({ path: ['plan'], input: props.plan, message: 'has no origin health checks (cloudflare_healthcheck); they need the pro plan or higher' });
+  } else if (intervalSeconds < limits.healthCheckMinIntervalSeconds) {
+    const needed = lowestPlanWhere((plan) => PLAN_LIMITS[plan].healthChecks && PLAN_LIMITS[plan].healthCheckMinIntervalSeconds <= intervalSeconds);
+    problems.push({
+      path: ['intervalSeconds'],
+      input: intervalSeconds,
+      message: `is below the ${props.plan} plan's minimum of ${limits.healthCheckMinIntervalSeconds} seconds${needed ? `; ${intervalSeconds} s needs the ${needed} plan` : ''}`,
+    });
+  }
+  if (timeoutSeconds >= intervalSeconds) {
+    problems.push({ path: ['timeoutSeconds'], input: timeoutSeconds, message: `must be shorter than intervalSeconds (${intervalSeconds})` });
+  }
+  return problems;
+}
+
 export class OriginHealth extends Construct {
   readonly checks: Readonly<Record<string, Healthcheck>>;
 
   constructor(scope: Construct, id: string, props: OriginHealthProps) {
     super(scope, id);
-    const limits = PLAN_LIMITS[props.plan];
-    if (!limits.healthChecks) {
-      throw new PlanError('edge.plan', `the ${props.plan} plan has no health checks; they need the pro plan or higher`);
-    }
-    if (props.intervalSeconds < limits.healthCheckMinIntervalSeconds) {
-      throw new PlanError('edge.originHealth.intervalSeconds', `${props.intervalSeconds} s is below the ${props.plan} plan's minimum of ${limits.healthCheckMinIntervalSeconds} s`);
-    }
+    throwIfProblems(this, originHealthProblems(props));
     const checks: Record<string, Healthcheck> = {};
     for (const [key, target] of Object.entries(props.targets)) {
       checks[key] = new Healthcheck(this, key, {

@@ -11,9 +11,10 @@
  */
 import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Construct } from 'constructs';
-import type { CloudflarePlan } from '../../config/cloudflare';
+import type { CloudflarePlan } from './cloudflare';
 import { all, hostIn, pathStartsWith, quoted } from './expressions';
-import { checkRuleCount, limitsOf } from './plan';
+import { ruleCountProblems, limitsOf } from './plan';
+import { throwIfProblems } from '../validation';
 import { type EdgeSite, ORIGIN_VERIFY_HEADER, siteHosts } from './site';
 
 export interface OriginRulesProps {
@@ -29,7 +30,7 @@ export class OriginRules extends Construct {
 
   constructor(scope: Construct, id: string, props: OriginRulesProps) {
     super(scope, id);
-    checkRuleCount('edge', 'request header transform rules', props.sites.length, 'transformRules', props.plan);
+    throwIfProblems(this, ruleCountProblems('request header transform rules', props.sites.length, 'transformRules', props.plan));
     this.verifyHeader = new Ruleset(this, 'verify-header', {
       zoneId: props.zoneId,
       kind: 'zone',

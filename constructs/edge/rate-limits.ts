@@ -5,9 +5,9 @@
  */
 import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Construct } from 'constructs';
-import { type CloudflarePlan, ADVANCED_RATE_LIMITING_RULES, rateLimitRulesOf } from '../../config/cloudflare';
+import { type Problem, throwIfProblems } from '../validation';
+import { type CloudflarePlan, ADVANCED_RATE_LIMITING_RULES, PLAN_LIMITS, lowestPlanWhere, rateLimitRulesOf } from './cloudflare';
 import { pathUnder } from './expressions';
-import { PlanError, checkRuleCount, limitsOf } from './plan';
 
 export interface RateLimit {
   /** Path prefix, e.g. `/v1/auth/`. */
@@ -38,29 +38,65 @@ export const RATE_LIMITED_BODY = JSON.stringify({
   message: 'Too many requests. Try again in a few seconds.',
 });
 
+/**
+ * What the zone plan cannot run of `props`: the add-on, the number of rules, each limit's period
+ * and mitigation timeout. Paths are props paths (`limits.<index>.periodSeconds`).
+ */
+export function rateLimitProblems(props: Pick<RateLimitsProps, 'plan' | 'advancedRateLimiting' | 'limits'>): Problem[] {
+  const { plan, limits } = props;
+  const problems: Problem[] = [];
+  if (props.advancedRateLimiting && plan !== 'enterprise') {
+    problems.push({
+      path: ['advancedRateLimiting'],
+      input: true,
+      message: `is an Enterprise add-on; the ${plan} plan cannot have it (expected false, or plan "enterprise")`,
+    });
+  }
+  const advanced = plan === 'enterprise' && (props.advancedRateLimiting ?? false);
+  const allowed = rateLimitRulesOf(plan, advanced);
+  if (limits.length > allowed) {
+    const what = `the ${limits.length} rate limits (${limits.map((limit) => `${limit.pathPrefix}*`).join(', ')})`;
+    const needed = lowestPlanWhere((p) => PLAN_LIMITS[p].rateLimitRules >= limits.length);
+    const addOn = 'the Advanced Rate Limiting add-on (advancedRateLimiting)';
+    const remedy = needed
+      ? `need the ${needed} plan or higher`
+      : limits.length > ADVANCED_RATE_LIMITING_RULES
+        ? 'are more than any plan allows'
+        : plan === 'enterprise' ? `need ${addOn}` : `need the enterprise plan with ${addOn}`;
+    problems.push({ path: ['plan'], input: plan, message: `allows ${allowed} rate limiting rule(s); ${what} ${remedy}` });
+  }
+  const limitsOfPlan = PLAN_LIMITS[plan];
+  limits.forEach((limit, index) => {
+    const { periodSeconds, mitigationTimeoutSeconds } = limit;
+    if (!limitsOfPlan.rateLimitPeriods.includes(periodSeconds)) {
+      const neededPlan = lowestPlanWhere((p) => PLAN_LIMITS[p].rateLimitPeriods.includes(periodSeconds));
+      problems.push({
+        path: ['limits', index, 'periodSeconds'],
+        input: periodSeconds,
+        message: `is not available on the ${plan} plan (allowed: ${limitsOfPlan.rateLimitPeriods.join(', ')} seconds); ` +
+          (neededPlan ? `a ${periodSeconds} s period needs the ${neededPlan} plan` : `no plan has a ${periodSeconds} s period`),
+      });
+    }
+    const path = ['limits', index, 'mitigationTimeoutSeconds'];
+    // A challenge below Enterprise must have no mitigation timeout.
+    if (limit.action !== 'block' && limitsOfPlan.challengeNeedsZeroTimeout) {
+      if (mitigationTimeoutSeconds !== 0) {
+        problems.push({ path, input: mitigationTimeoutSeconds, message: `must be 0 on the ${plan} plan: a challenge action has no mitigation timeout below Enterprise` });
+      }
+    } else if (!(limit.action !== 'block' && mitigationTimeoutSeconds === 0) && !limitsOfPlan.rateLimitTimeouts.includes(mitigationTimeoutSeconds)) {
+      problems.push({ path, input: mitigationTimeoutSeconds, message: `is not available on the ${plan} plan; expected one of ${limitsOfPlan.rateLimitTimeouts.join(', ')} seconds` });
+    }
+  });
+  return problems;
+}
+
 export class RateLimits extends Construct {
   readonly ruleset: Ruleset;
 
   constructor(scope: Construct, id: string, props: RateLimitsProps) {
     super(scope, id);
-    const plan = limitsOf(props.plan);
-    const advanced = props.plan === 'enterprise' && (props.advancedRateLimiting ?? false);
-    if (props.limits.length > rateLimitRulesOf(props.plan, advanced)) {
-      if (props.plan === 'enterprise' && !advanced && props.limits.length <= ADVANCED_RATE_LIMITING_RULES) {
-        throw new PlanError(
-          'edge.plan',
-          `${props.limits.length} rate limiting rules exceed the enterprise plan's ${rateLimitRulesOf('enterprise', false)}; they need the Advanced Rate Limiting add-on (edge.addons.advancedRateLimiting)`,
-        );
-      }
-      checkRuleCount('edge.plan', 'rate limiting rules', props.limits.length, 'rateLimitRules', props.plan);
-    }
+    throwIfProblems(this, rateLimitProblems(props));
     const rules: RulesetRules[] = props.limits.map((limit) => {
-      if (!plan.rateLimitPeriods.includes(limit.periodSeconds)) {
-        throw new PlanError('edge.rateLimits', `a ${limit.periodSeconds} s period is not available on the ${props.plan} plan (allowed: ${plan.rateLimitPeriods.join(', ')})`);
-      }
-      if (limit.action !== 'block' && plan.challengeNeedsZeroTimeout && limit.mitigationTimeoutSeconds !== 0) {
-        throw new PlanError('edge.rateLimits', `a challenge needs mitigation timeout 0 on the ${props.plan} plan (found ${limit.mitigationTimeoutSeconds})`);
-      }
       return {
         ref: `ratelimit_${limit.pathPrefix.replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}`,
         description: `${limit.pathPrefix}*: ${limit.action} above ${limit.requestsPerPeriod} requests per ${limit.periodSeconds} s per client IP`,

@@ -1,10 +1,11 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { CLOUDFLARE_PLANS, ISO_COUNTRY_CODES, PLAN_LIMITS, atLeast } from '../../../config/cloudflare';
+import { ISO_COUNTRY_CODES } from '../../../config/countries';
+import { CLOUDFLARE_PLANS, PLAN_LIMITS, atLeast } from '../../../constructs/edge/cloudflare';
 import { all, hostIn, pathPatterns } from '../../../constructs/edge/expressions';
 import { ManagedWaf } from '../../../constructs/edge/managed-waf';
 import { OriginHealth } from '../../../constructs/edge/origin-health';
-import { PlanError, checkRuleCount } from '../../../constructs/edge/plan';
+import { ruleCountProblems } from '../../../constructs/edge/plan';
 import { RateLimits } from '../../../constructs/edge/rate-limits';
 
 const stack = () => new TerraformStack(Testing.app(), 'test');
@@ -34,13 +35,13 @@ describe('Cloudflare plan facts', () => {
 describe('the edge constructs on a plan that cannot run them', () => {
   it('refuses two rate limits on Free, naming Pro', () => {
     expect(() => new RateLimits(stack(), 'rl', { zoneId: 'z', plan: 'free', limits: [limit, { ...limit, pathPrefix: '/v1/transactions/' }] })).toThrow(
-      new PlanError('edge.plan', '2 rate limiting rules exceed the free plan\'s 1; they need the pro plan'),
+      'test/rl: plan: allows 1 rate limiting rule(s); the 2 rate limits (/v1/auth/*, /v1/transactions/*) need the pro plan or higher (found: "free")',
     );
   });
 
   it('refuses a challenge with a mitigation timeout below Enterprise', () => {
     expect(() => new RateLimits(stack(), 'rl', { zoneId: 'z', plan: 'business', limits: [{ ...limit, mitigationTimeoutSeconds: 60 }] })).toThrow(
-      'a challenge needs mitigation timeout 0 on the business plan (found 60)',
+      'test/rl: limits.0.mitigationTimeoutSeconds: must be 0 on the business plan: a challenge action has no mitigation timeout below Enterprise (found: 60)',
     );
   });
 
@@ -55,7 +56,9 @@ describe('the edge constructs on a plan that cannot run them', () => {
   });
 
   it('refuses more custom rules than the plan holds, naming the plan that holds them', () => {
-    expect(() => checkRuleCount('edge', 'custom rules', 21, 'customRules', 'pro')).toThrow('21 custom rules exceed the pro plan\'s 20; they need the business plan');
+    expect(ruleCountProblems('custom rules', 21, 'customRules', 'pro')).toEqual([
+      { path: ['plan'], input: 'pro', message: '21 custom rules exceed the pro plan\'s 20; they need the business plan' },
+    ]);
   });
 });
 

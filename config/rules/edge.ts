@@ -1,0 +1,108 @@
+/**
+ * Cross-field rules of `domains` and `edge`. What the zone plan allows is checked by the edge
+ * constructs' own `problems` functions, called here with the environment's values, so the
+ * configuration and the constructs say the same thing.
+ */
+import { PLAN_LIMITS, RATE_LIMIT_PERIODS, lowestPlanWhere } from '../../constructs/edge/cloudflare';
+import { managedWafProblems } from '../../constructs/edge/managed-waf';
+import { originHealthProblems } from '../../constructs/edge/origin-health';
+import { rateLimitProblems } from '../../constructs/edge/rate-limits';
+import { mapPaths } from '../../constructs/validation';
+import { RATE_LIMIT_NAMES, rateLimitsOf } from '../names';
+import type { Rules } from './rule';
+
+export const edgeRules: Rules = {
+  hostnamesInZone: (env) => {
+    const zone = env.edge.zone;
+    return Object.entries(env.domains).flatMap(([key, host]) => {
+      const path = ['domains', key];
+      if (host !== zone && !host.endsWith(`.${zone}`)) {
+        return [{ path, input: host, message: `is not in zone "${zone}"; expected "${zone}" or a name ending in ".${zone}"` }];
+      }
+      // Cloudflare's Universal SSL certificate covers the apex and one level below it only.
+      if (host.slice(0, -zone.length - 1).includes('.')) {
+        return [{ path, input: host, message: `is more than one level below "${zone}", which the zone's Universal SSL certificate does not cover; expected a name such as "staging-api.${zone}"` }];
+      }
+      return [];
+    });
+  },
+  rateLimitsOnPlan: (env) =>
+    mapPaths(
+      rateLimitProblems({ plan: env.edge.plan, advancedRateLimiting: env.edge.addons.advancedRateLimiting, limits: rateLimitsOf(env.edge.rateLimits) }),
+      (path) =>
+        path[0] === 'limits'
+          ? ['edge', 'rateLimits', RATE_LIMIT_NAMES[path[1] as number], ...path.slice(2)]
+          : path[0] === 'advancedRateLimiting' ? ['edge', 'addons', 'advancedRateLimiting'] : ['edge', ...path],
+    // A period no plan has is the schema's error already.
+    ).filter((problem) => problem.path.at(-1) !== 'periodSeconds' || RATE_LIMIT_PERIODS.includes(problem.input as number)),
+  publicAssetTtlOnPlan: (env) => {
+    const minimum = PLAN_LIMITS[env.edge.plan].edgeCacheTtlMinSeconds;
+    const ttl = env.edge.cache.publicAssetTtlSeconds;
+    if (ttl >= minimum) return [];
+    const needed = lowestPlanWhere((plan) => PLAN_LIMITS[plan].edgeCacheTtlMinSeconds <= ttl);
+    return [{
+      path: ['edge', 'cache', 'publicAssetTtlSeconds'],
+      input: ttl,
+      message: `is below the ${env.edge.plan} plan's minimum edge cache TTL of ${minimum} seconds (${humanSeconds(minimum)})` +
+        (needed ? `; ${ttl} s needs the ${needed} plan` : ''),
+    }];
+  },
+  sanctionedRegionsEnforceable: (env) => {
+    if (PLAN_LIMITS[env.edge.plan].subdivisionField) return [];
+    const regionCountries = new Set(env.edge.countries.sanctionedRegions.map((code) => code.slice(0, 2)));
+    return (['allowed', 'testRegions'] as const).flatMap((key) =>
+      env.edge.countries[key].flatMap((code, index) =>
+        regionCountries.has(code)
+          ? [{
+              path: ['edge', 'countries', key, index],
+              input: code,
+              message: `holds sanctioned regions (edge.countries.sanctionedRegions) that the ${env.edge.plan} plan cannot match ` +
+                '(ip.src.subdivision_1_iso_code needs the business plan or higher); expected the country left out of the allow list, or plan "business"',
+            }]
+          : [],
+      ),
+    );
+  },
+  existingRulesetsOfTheOwner: (env) => {
+    const named = Object.entries(env.edge.existingRulesets).filter(([, id]) => id !== undefined);
+    if (named.length === 0) return [];
+    if (!env.edge.zoneOwner) {
+      return [{
+        path: ['edge', 'existingRulesets'],
+        input: env.edge.existingRulesets,
+        message: 'is only for the zone owner (edge.zoneOwner true): only its edge stack holds the entry-point rulesets',
+      }];
+    }
+    return named
+      .filter(([phase]) => phase === 'http_request_origin' && !PLAN_LIMITS[env.edge.plan].originHostOverride)
+      .map(([phase, id]) => ({
+        path: ['edge', 'existingRulesets', phase],
+        input: id,
+        message: `names a ruleset the ${env.edge.plan} plan's edge stack does not manage (the api origin rule is Enterprise-only; below it a Worker routes /v1/*); expected no http_request_origin entry`,
+      }));
+  },
+  managedRulesetsOnPlan: (env) => mapPaths(managedWafProblems({ plan: env.edge.plan }), (path) => ['edge', ...path]),
+  originHealthOnPlan: (env) =>
+    mapPaths(originHealthProblems({ plan: env.edge.plan, ...env.edge.originHealth }), (path) =>
+      path[0] === 'plan' ? ['edge', 'plan'] : ['edge', 'originHealth', ...path],
+    ),
+  sanctionedCountriesNeverAllowed: (env) => {
+    const sanctioned = new Set(env.edge.countries.sanctioned);
+    return (['allowed', 'testRegions'] as const).flatMap((key) =>
+      env.edge.countries[key].flatMap((code, index) =>
+        sanctioned.has(code)
+          ? [{ path: ['edge', 'countries', key, index], input: code, message: 'is in edge.countries.sanctioned; a sanctioned country cannot be allowed' }]
+          : [],
+      ),
+    );
+  },
+  distinctHostnames: (env) =>
+    env.domains.public === env.domains.apiOrigin
+      ? [{ path: ['domains', 'apiOrigin'], input: env.domains.apiOrigin, message: 'is the same as domains.public; the api needs a hostname of its own' }]
+      : [],
+};
+
+/** "2 h", "1 h", "1 s": for messages. */
+function humanSeconds(seconds: number): string {
+  return seconds % 3600 === 0 ? `${seconds / 3600} h` : seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+}
