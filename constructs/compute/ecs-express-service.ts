@@ -332,7 +332,8 @@ export class EcsExpressService extends Construct implements ComputeService {
    */
   private alarms(props: ServiceProps, serviceName: string, loadBalancerArn: string, targetGroupArns: string[]): void {
     const common = { alarmActions: [props.alarmTopicArn], okActions: [props.alarmTopicArn] };
-    const loadBalancer = Fn.element(Fn.regex('app/.+$', loadBalancerArn), 0);
+    // regex with no capture group returns the match itself.
+    const loadBalancer = Fn.regex('app/.+$', loadBalancerArn);
     const targetGroup = (index: number) => Token.asString(Fn.regex('targetgroup/.+$', Fn.element(targetGroupArns, index)));
     const perTargetGroup = (prefix: string, metricName: string, stat: string): CloudwatchMetricAlarmMetricQuery[] =>
       [0, 1].map((index) => ({
