@@ -218,6 +218,23 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
     });
   });
 
+  it('lets the CI role read this engine\'s services and nothing of the other engine', () => {
+    const registry = synthPlatform(stagingOn(engine)).parsed('registry');
+    const document = Object.values(registry.data!.aws_iam_policy_document).find((d: any) => d.statement.some((st: { sid?: string }) => st.sid === 'PushAndScanResults')) as any;
+    const actions: string[] = document.statement.flatMap((st: { actions: string[] }) => st.actions);
+    const own = engine === 'app-runner' ? /^apprunner:/ : /^(ecs|elasticloadbalancing|acm):/;
+    const other = engine === 'app-runner' ? /^(ecs|elasticloadbalancing|acm):/ : /^apprunner:/;
+    expect(actions.some((a) => own.test(a))).toBe(true);
+    expect(actions.filter((a) => other.test(a))).toEqual([]);
+    // Only what has no resource-level permission is granted on '*'.
+    const starred = document.statement.filter((st: { resources: string[] }) => st.resources.includes('*')).flatMap((st: { actions: string[] }) => st.actions).sort();
+    expect(starred).toEqual(
+      engine === 'app-runner'
+        ? ['apprunner:ListServices', 'ecr:GetAuthorizationToken']
+        : ['acm:ListCertificates', 'ecr:GetAuthorizationToken', 'elasticloadbalancing:DescribeListenerCertificates', 'elasticloadbalancing:DescribeRules'],
+    );
+  });
+
   it('publishes the same contract keys for the edge', () => {
     const names = Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => p.name).sort();
     expect(names).toEqual(
@@ -231,8 +248,20 @@ describe('switching engine', () => {
   const appRunner = synthPlatform(stagingOn('app-runner'));
   const ecsExpress = synthPlatform(stagingOn('ecs-express'));
 
-  it.each(['registry', 'data', 'edge'] as const)('changes nothing in the %s stack', (stack) => {
+  it.each(['data', 'edge'] as const)('changes nothing in the %s stack', (stack) => {
     expect(ecsExpress.json(stack)).toBe(appRunner.json(stack));
+  });
+
+  it('changes only the CI role\'s engine permissions in the registry stack', () => {
+    const strip = (json: TerraformJson) => {
+      const copy = structuredClone(json) as any;
+      for (const doc of Object.values(copy.data.aws_iam_policy_document) as any[]) {
+        if (doc.statement.some((st: { sid?: string }) => st.sid === 'PushAndScanResults')) doc.statement = doc.statement.filter((st: { sid?: string }) => st.sid === 'EcrLogin' || st.sid === 'PushAndScanResults');
+      }
+      return copy;
+    };
+    expect(strip(ecsExpress.parsed('registry'))).toEqual(strip(appRunner.parsed('registry')));
+    expect(ecsExpress.json('registry')).not.toBe(appRunner.json('registry'));
   });
 
   it('changes only the values of the compute contract, not its parameters', () => {
