@@ -458,6 +458,12 @@ describe('compute configuration ECS Express cannot run', () => {
     );
   });
 
+  it('refuses an environment name that makes the load balancer names longer than 32 characters', () => {
+    expect(configErrorOf('production-stockholm', { name: 'production-stockholm-eu1' })).toContain(
+      'name: makes the ecs-express load balancer name "drop-production-stockholm-eu1-web" 33 characters long; expected <project>-<name>-<service> within 32 (Elastic Load Balancing\'s limit): shorten name (or project)',
+    );
+  });
+
   it('accepts eu-north-1 and App Runner\'s concurrency limit does not apply', () => {
     expect(() => environment('production-stockholm', { compute: { services: { api: { concurrency: 500 } } } })).not.toThrow();
   });
