@@ -28,6 +28,8 @@ export interface Toolchain {
   readonly cliConfig: string;
   /** Provider local name → version at hand. */
   readonly available: Readonly<Record<string, string>>;
+  /** The environment terraform runs with (the caller's, with the CLI configuration set). */
+  readonly env: NodeJS.ProcessEnv;
   /** Types the available providers know (`resource:aws_x`, `data:aws_y`), when read. */
   readonly knownTypes?: ReadonlySet<string>;
 }
@@ -43,7 +45,7 @@ export interface PlanResult {
 }
 
 /** Where a terraform binary is: `TERRAFORM_BINARY` or `terraform` on the PATH. */
-export function findTerraform(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function findTerraform(env: NodeJS.ProcessEnv): string | undefined {
   if (env.TERRAFORM_BINARY) return fs.existsSync(env.TERRAFORM_BINARY) ? env.TERRAFORM_BINARY : undefined;
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     const candidate = path.join(dir, 'terraform');
@@ -53,7 +55,7 @@ export function findTerraform(env: NodeJS.ProcessEnv = process.env): string | un
 }
 
 /** The plugin directories searched for provider binaries, first match wins. */
-export function pluginDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+export function pluginDirs(env: NodeJS.ProcessEnv): string[] {
   if (env.DROP_TF_PLUGIN_DIR) return [env.DROP_TF_PLUGIN_DIR];
   return ['/opt/tf-plugins', path.join(os.homedir(), '.terraform.d', 'plugins')].filter((dir) => fs.existsSync(dir));
 }
@@ -74,9 +76,9 @@ const CACHE = path.join(os.tmpdir(), 'drop-offline-plan-cache');
  */
 export async function prepareToolchain(
   pinned: Readonly<Record<string, string>>,
-  options: { env?: NodeJS.ProcessEnv; download?: boolean } = {},
+  options: { env: NodeJS.ProcessEnv; download?: boolean },
 ): Promise<Toolchain | { missing: string }> {
-  const env = options.env ?? process.env;
+  const env = options.env;
   const terraform = findTerraform(env);
   if (!terraform) return { missing: 'no terraform binary (set TERRAFORM_BINARY or put terraform on the PATH)' };
   const available: Record<string, string> = {};
@@ -105,7 +107,7 @@ export async function prepareToolchain(
       : '  direct {\n    exclude = ["*/*/*"]\n  }',
   );
   fs.writeFileSync(cliConfig, `plugin_cache_dir = ${JSON.stringify(path.join(CACHE, 'plugins'))}\nprovider_installation {\n${blocks.join('\n')}\n}\n`);
-  const toolchain: Toolchain = { terraform, cliConfig, available };
+  const toolchain: Toolchain = { terraform, cliConfig, available, env };
   return { ...toolchain, knownTypes: await knownTypes(toolchain) };
 }
 
@@ -138,7 +140,7 @@ function terraform(toolchain: Toolchain, cwd: string, args: string[], maxBuffer 
     cwd,
     maxBuffer,
     env: {
-      ...process.env,
+      ...toolchain.env,
       TF_CLI_CONFIG_FILE: toolchain.cliConfig,
       TF_IN_AUTOMATION: '1',
       CHECKPOINT_DISABLE: '1',
@@ -184,20 +186,27 @@ export function testFile(
   return `${lines.join('\n')}\n`;
 }
 
-/** Plans one stack. `workdir` is created and kept (for inspection) when given. */
+export interface PlanOptions {
+  /** Created and kept (for inspection) when given; a temporary directory otherwise. */
+  readonly workdir?: string;
+  /** The services whose release pointers exist. @default - api and web */
+  readonly releases?: readonly string[];
+}
+
+/** Plans one stack against mocked providers and realistic fixtures. */
 export async function planStack(
   toolchain: Toolchain,
   name: string,
   stack: TerraformJson,
   ctx: FixtureContext,
-  workdir?: string,
+  { workdir, releases }: PlanOptions = {},
 ): Promise<PlanResult> {
   const transformed = transformForOfflinePlan(stack, { available: toolchain.available, knownTypes: toolchain.knownTypes });
   const dir = workdir ?? fs.mkdtempSync(path.join(os.tmpdir(), `drop-plan-${name}-`));
   try {
     fs.mkdirSync(path.join(dir, 'tests'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(transformed.json, null, 2));
-    fs.writeFileSync(path.join(dir, 'tests', 'plan.tftest.hcl'), testFile(transformed.json, ctx));
+    fs.writeFileSync(path.join(dir, 'tests', 'plan.tftest.hcl'), testFile(transformed.json, ctx, 'plan', releases));
     let output = '';
     try {
       const init = await terraform(toolchain, dir, ['init', '-input=false', '-backend=false', '-no-color']);
