@@ -5,7 +5,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { describe, expect, it } from 'vitest';
 import { type EnvironmentConfig, loadEnvironment, loadZone } from '../../config';
-import { ECS_EXPRESS_AWS_PROVIDER_VERSION, ENDPOINT_HOST_PATTERN, SCALING_VARIABLE } from '../../constructs/compute/ecs-express-service';
+import { CLOUDFLARE_IPV4_RANGES, ECS_EXPRESS_AWS_PROVIDER_VERSION, ENDPOINT_HOST_PATTERN, SCALING_VARIABLE } from '../../constructs/compute/ecs-express-service';
 import { STACK_IDS } from '../../constructs/naming';
 import { configErrorOf, environment, resourcesOf, synthManifest, synthPlatform, warningsOf, type TerraformJson } from '../helpers';
 
@@ -346,6 +346,18 @@ describe('the ecs-express engine', () => {
     const [apiId] = service('api');
     const managed = Object.entries(parsed.data!.aws_cloudcontrolapi_resource).find(([id]) => id.startsWith('api_'))![1] as Record<string, unknown>;
     expect(managed).toEqual({ type_name: 'AWS::ECS::ExpressGatewayService', identifier: `\${aws_ecs_express_gateway_service.${apiId}.service_arn}` });
+  });
+
+  it('admits only Cloudflare\'s ranges to the Network Load Balancer, on 443', () => {
+    const groups = resourcesOf(parsed, 'aws_security_group');
+    const ingressGroup = Object.keys(groups).find((id) => groups[id].name === 'drop-production-stockholm-api-ingress')!;
+    const rules = Object.values(resourcesOf(parsed, 'aws_vpc_security_group_ingress_rule')).filter((r) => r.security_group_id === `\${aws_security_group.${ingressGroup}.id}`);
+    expect(rules).toHaveLength(1);
+    const [listId, list] = Object.entries(resourcesOf(parsed, 'aws_ec2_managed_prefix_list')).find(([, l]) => l.name === 'drop-production-stockholm-api-cloudflare')!;
+    expect(rules[0]).toMatchObject({ ip_protocol: 'tcp', from_port: 443, to_port: 443, prefix_list_id: `\${aws_ec2_managed_prefix_list.${listId}.id}` });
+    expect(rules[0].cidr_ipv4).toBeUndefined();
+    expect(list.entry.map((e: { cidr: string }) => e.cidr)).toEqual([...CLOUDFLARE_IPV4_RANGES]);
+    expect(list.entry).toHaveLength(15);
   });
 
   it('admits only the Network Load Balancer\'s group to the Express load balancer, on 443', () => {

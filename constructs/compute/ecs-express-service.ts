@@ -22,6 +22,7 @@ import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmMetricQuery } from '@c
 import { DataAwsCloudcontrolapiResource } from '@cdktf/provider-aws/lib/data-aws-cloudcontrolapi-resource';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsSubnet } from '@cdktf/provider-aws/lib/data-aws-subnet';
+import { Ec2ManagedPrefixList } from '@cdktf/provider-aws/lib/ec2-managed-prefix-list';
 import { EcsExpressGatewayService } from '@cdktf/provider-aws/lib/ecs-express-gateway-service';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -104,6 +105,16 @@ export const EXPRESS_LISTENER_PORT = 443;
  * whole configuration, scaling target included (at the cost of one deployment).
  */
 export const SCALING_VARIABLE = 'DROP_SCALING_TARGET';
+
+/**
+ * Cloudflare's IPv4 ranges (https://www.cloudflare.com/ips-v4; the list changes rarely): the only
+ * sources the internet-facing Network Load Balancer admits, as a managed prefix list.
+ */
+export const CLOUDFLARE_IPV4_RANGES = [
+  '173.245.48.0/20', '103.21.244.0/22', '103.22.200.0/22', '103.31.4.0/22', '141.101.64.0/18',
+  '108.162.192.0/18', '190.93.240.0/20', '188.114.96.0/20', '197.234.240.0/22', '198.41.128.0/17',
+  '162.158.0.0/15', '104.16.0.0/13', '104.24.0.0/14', '172.64.0.0/13', '131.0.72.0/22',
+] as const;
 
 export interface EcsExpressServiceProps extends ServiceProps {
   /**
@@ -266,14 +277,21 @@ export class EcsExpressService extends Construct implements ComputeService {
       description: `Internet-facing entry of ${serviceName}: HTTPS in from Cloudflare, out to the Express load balancer`,
       vpcId,
     });
-    // Cloudflare's ranges change; the services refuse requests without the edge's X-Origin-Verify header.
-    new VpcSecurityGroupIngressRule(this, 'ingress-from-internet', {
+    // Only Cloudflare reaches the origin (the services also refuse requests without the edge's X-Origin-Verify).
+    const cloudflare = new Ec2ManagedPrefixList(this, 'cloudflare-ranges', {
+      name: props.naming.resource(props.name, 'cloudflare'),
+      addressFamily: 'IPv4',
+      // Room for Cloudflare to add ranges; a reference counts max_entries rules against the group's quota.
+      maxEntries: 20,
+      entry: CLOUDFLARE_IPV4_RANGES.map((cidr) => ({ cidr, description: 'Cloudflare' })),
+    });
+    new VpcSecurityGroupIngressRule(this, 'ingress-from-cloudflare', {
       securityGroupId: group.id,
-      description: 'HTTPS from the edge',
+      description: 'HTTPS from Cloudflare',
       ipProtocol: 'tcp',
       fromPort: EXPRESS_LISTENER_PORT,
       toPort: EXPRESS_LISTENER_PORT,
-      cidrIpv4: '0.0.0.0/0',
+      prefixListId: cloudflare.id,
     });
     new VpcSecurityGroupEgressRule(this, 'ingress-to-express', {
       securityGroupId: group.id,
