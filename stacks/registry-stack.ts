@@ -40,6 +40,7 @@ export class RegistryStack extends DropStack {
       branch: config.ci.deployBranch,
       githubEnvironment: config.ci.githubEnvironment,
       servicePrefix: `${naming.resource()}-`,
+      engine: config.compute.engine,
       region: config.aws.region,
       accountId: account.accountId,
       oidcProvider: config.ci.oidcProvider,

@@ -27,6 +27,19 @@ export const computeRules: Rules = {
           }]
         : [];
     }),
+  // ECS Express's Network Load Balancer and its target group are named <project>-<name>-<service>;
+  // Elastic Load Balancing allows 32 characters.
+  ecsExpressLoadBalancerNames: (env) => {
+    if (env.compute.engine !== 'ecs-express') return [];
+    const longest = `${env.project}-${env.name}-${[...SERVICE_NAMES].sort((a, b) => b.length - a.length)[0]}`;
+    return longest.length > 32
+      ? [{
+          path: ['name'],
+          input: env.name,
+          message: `makes the ecs-express load balancer name "${longest}" ${longest.length} characters long; expected <project>-<name>-<service> within 32 (Elastic Load Balancing's limit): shorten name (or project)`,
+        }]
+      : [];
+  },
   // The engine construct's own checks, on each service; a region problem is reported once.
   engineCanRunServices: (env) => {
     const seen = new Set<string>();
