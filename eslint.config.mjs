@@ -36,6 +36,29 @@ export default tseslint.config(
     },
   },
   {
+    // Constructs own the facts and rules of their resources and take everything through props:
+    // the configuration depends on them, never the other way round (the import graph has no
+    // cycles: __tests__/imports.test.ts).
+    files: ['constructs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@cdktf/provider-aws', message: 'Deep-import the resource: @cdktf/provider-aws/lib/<resource>' },
+            { name: '@cdktf/provider-cloudflare', message: 'Deep-import the resource: @cdktf/provider-cloudflare/lib/<resource>' },
+          ],
+          patterns: [
+            {
+              group: ['**/config', '**/config/**', '**/stacks', '**/stacks/**'],
+              message: 'Constructs do not import config/ or stacks/: take the values as props, and export problems(props) for the configuration to call.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests and the review tools read synthesized Terraform JSON, which has no static type.
     files: ['__tests__/**/*.ts', 'review/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
