@@ -1,22 +1,17 @@
 /**
  * A customer-managed KMS key with yearly rotation, a 30-day deletion window, an alias, and an
- * explicit key policy: the account administers it through IAM, and each AWS service named in
- * `services` may use it for exactly the actions given.
+ * explicit key policy: the account administers it through IAM, and each AWS service granted use
+ * (`allowCloudWatchLogs`, `grant`) may use it for exactly the actions given. The policy is
+ * collected from the grants and rendered at synth, so a construct that encrypts with the key
+ * grants what it needs itself (aws-cdk's `Key.grant*` are the model).
  */
 import type { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
+import { PolicyStatements } from './iam';
 import type { Naming } from './naming';
-
-export interface ServiceKeyGrant {
-  /** The service principal, e.g. `logs.eu-west-1.amazonaws.com`. */
-  readonly service: string;
-  readonly actions: readonly string[];
-  /** Conditions that narrow the grant, e.g. to the account's log groups. @default - none */
-  readonly conditions?: DataAwsIamPolicyDocumentStatement['condition'];
-}
 
 export interface EncryptionKeyProps {
   readonly naming: Naming;
@@ -25,44 +20,73 @@ export interface EncryptionKeyProps {
   readonly description: string;
   /** Whose IAM policies may use the key: the account of this identity. */
   readonly account: DataAwsCallerIdentity;
-  /** AWS services that use the key on their own behalf. @default - none (services that use grants need none) */
-  readonly services?: readonly ServiceKeyGrant[];
+  /** The key's region: CloudWatch Logs grants name the region's service principal and log groups. */
+  readonly region: string;
 }
+
+/** What CloudWatch Logs needs of a key that encrypts log groups. */
+const CLOUDWATCH_LOGS_ACTIONS = ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'];
 
 export class EncryptionKey extends Construct {
   readonly key: KmsKey;
+  private readonly policy: PolicyStatements;
+  private readonly props: EncryptionKeyProps;
+  private readonly logGroupPatterns = new Set<string>();
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
-    const policy = new DataAwsIamPolicyDocument(this, 'policy', {
-      statement: [
-        {
-          sid: 'AccountAdministersThroughIam',
-          effect: 'Allow',
-          principals: [{ type: 'AWS', identifiers: [`arn:aws:iam::${props.account.accountId}:root`] }],
-          actions: ['kms:*'],
-          resources: ['*'],
-        },
-        ...(props.services ?? []).map((grant) => ({
-          sid: `Service${grant.service.split('.')[0].replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`,
-          effect: 'Allow',
-          principals: [{ type: 'Service', identifiers: [grant.service] }],
-          actions: [...grant.actions],
-          resources: ['*'],
-          condition: grant.conditions,
-        })),
-      ],
-    });
+    this.props = props;
+    this.policy = new PolicyStatements(this, 'policy', [
+      {
+        sid: 'AccountAdministersThroughIam',
+        effect: 'Allow',
+        principals: [{ type: 'AWS', identifiers: [`arn:aws:iam::${props.account.accountId}:root`] }],
+        actions: ['kms:*'],
+        resources: ['*'],
+      },
+    ]);
     this.key = new KmsKey(this, 'key', {
       description: props.description,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: policy.json,
+      policy: this.policy.json,
     });
     new KmsAlias(this, 'alias', { name: `alias/${props.naming.resource(props.purpose)}`, targetKeyId: this.key.keyId });
   }
 
   get arn(): string {
     return this.key.arn;
+  }
+
+  /**
+   * Lets CloudWatch Logs encrypt and decrypt the log groups of this key's account and region whose
+   * names match `logGroupNames` (a wildcard pattern such as `/drop/staging/*`). Asked again with
+   * another pattern, the one statement matches both.
+   */
+  allowCloudWatchLogs(logGroupNames = '*'): void {
+    // Asked again for the same log groups (two services, two log-group owners): nothing to add.
+    if (this.logGroupPatterns.has(logGroupNames)) return;
+    this.logGroupPatterns.add(logGroupNames);
+    const { region, account } = this.props;
+    this.grant(`logs.${region}.amazonaws.com`, CLOUDWATCH_LOGS_ACTIONS, [{
+      test: 'ArnLike',
+      variable: 'kms:EncryptionContext:aws:logs:arn',
+      values: [`arn:aws:logs:${region}:${account.accountId}:log-group:${logGroupNames}`],
+    }]);
+  }
+
+  /**
+   * Lets the AWS service `service` (a service principal such as `cloudwatch.amazonaws.com`) use
+   * the key on its own behalf for `actions`, narrowed by `conditions`.
+   */
+  grant(service: string, actions: readonly string[], conditions?: DataAwsIamPolicyDocumentStatement['condition']): void {
+    this.policy.addToPolicy({
+      sid: `Service${service.split('.')[0].replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`,
+      effect: 'Allow',
+      principals: [{ type: 'Service', identifiers: [service] }],
+      actions: [...actions],
+      resources: ['*'],
+      condition: conditions,
+    });
   }
 }

@@ -117,6 +117,7 @@ export class Network extends Construct {
       this.privateSubnets.push(subnet);
     }
 
+    props.logKey.allowCloudWatchLogs();
     const flowLogs = new CloudwatchLogGroup(this, 'flow-logs', {
       name: `/${naming.project}/${naming.environment}/vpc-flow-logs`,
       retentionInDays: props.flowLogRetentionDays,

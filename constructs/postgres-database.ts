@@ -54,7 +54,7 @@ export interface PostgresDatabaseProps {
   readonly settings: DatabaseSettings;
   /** Encrypts storage, Performance Insights and the master user secret. */
   readonly key: EncryptionKey;
-  /** Encrypts the exported PostgreSQL logs. */
+  /** Encrypts the exported PostgreSQL logs; CloudWatch Logs is allowed to use it. */
   readonly logKey: EncryptionKey;
   /** The only security group allowed to connect (the compute VPC connector's). */
   readonly clientSecurityGroup: SecurityGroup;
@@ -120,6 +120,7 @@ export class PostgresDatabase extends Construct {
     });
 
     // Created before RDS would create them itself, unencrypted and kept forever.
+    props.logKey.allowCloudWatchLogs();
     const logGroups = EXPORTED_LOGS.map(
       (log) =>
         new CloudwatchLogGroup(this, `${log}-logs`, {

@@ -5,7 +5,7 @@ import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ServiceName } from '../config';
 import { APP_SECRETS, type AppSecret, putSecretCommand } from '../constructs/app-secrets';
-import { type ComputeService, type ServiceSecret, createService, engineKeyGrants } from '../constructs/compute';
+import { type ComputeService, type ServiceSecret, createService } from '../constructs/compute';
 import { Releases } from '../constructs/compute/releases';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { type ContractKey, consume, consumeList, publish } from './contract';
@@ -35,15 +35,14 @@ export class ComputeStack extends DropStack {
     const read = (key: ContractKey<'data'>) => consume(this, naming, 'data', key);
 
     const account = new DataAwsCallerIdentity(this, 'account');
-    const grants = engineKeyGrants(config.compute.engine, naming, config.aws.region, account.accountId);
+    // The engine grants what it needs of the key itself (ECS Express: CloudWatch Logs).
     const key = new EncryptionKey(this, 'compute-key', {
       naming,
       account,
-      ...(grants.length > 0 ? { services: grants } : {}),
+      region: config.aws.region,
       purpose: 'compute',
       description: `Encrypts the ${naming.resource()} ${config.compute.engine === 'app-runner' ? 'App Runner service data' : 'container logs'}`,
     });
-    const keyArn = key.arn;
 
     // The secrets live in the data stack, with values before any service exists. A secret the
     // operator fills (BankID, Sentry) that is still empty stops the plan here, with the command
@@ -128,7 +127,7 @@ export class ComputeStack extends DropStack {
         egress,
         domainName: domains[name],
         alarmTopicArn,
-        encryptionKeyArn: keyArn,
+        encryptionKey: key,
       }, inputs);
     };
     this.services = { api: build('api'), web: build('web') };

@@ -36,6 +36,7 @@ export class DataStack extends DropStack {
       naming,
       account,
       purpose: 'database',
+      region,
       description: `Encrypts the ${naming.resource()} database, its snapshots, Performance Insights and master secret`,
     });
     const observabilityKey = new EncryptionKey(this, 'observability-key', {
@@ -43,20 +44,7 @@ export class DataStack extends DropStack {
       account,
       purpose: 'observability',
       description: `Encrypts the ${naming.resource()} log groups and alarm topic`,
-      services: [
-        {
-          service: `logs.${region}.amazonaws.com`,
-          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-          conditions: [{
-            test: 'ArnLike',
-            variable: 'kms:EncryptionContext:aws:logs:arn',
-            values: [`arn:aws:logs:${region}:${account.accountId}:log-group:*`],
-          }],
-        },
-        // Alarms and RDS events publish to the encrypted topic.
-        { service: 'cloudwatch.amazonaws.com', actions: ['kms:Decrypt', 'kms:GenerateDataKey*'] },
-        { service: 'events.rds.amazonaws.com', actions: ['kms:Decrypt', 'kms:GenerateDataKey*'] },
-      ],
+      region,
     });
 
     this.network = new Network(this, 'network', {
@@ -106,6 +94,10 @@ export class DataStack extends DropStack {
       name: naming.resource('alarms'),
       kmsMasterKeyId: observabilityKey.arn,
     });
+    // Alarms and RDS events publish to the encrypted topic.
+    for (const publisher of ['cloudwatch.amazonaws.com', 'events.rds.amazonaws.com']) {
+      observabilityKey.grant(publisher, ['kms:Decrypt', 'kms:GenerateDataKey*']);
+    }
     // People, or an incident tool, behind the topic: without a subscriber every alarm is lost.
     config.alarms.subscribers.forEach((subscriber, index) => {
       new SnsTopicSubscription(this, `alarm-subscriber-${index}`, {
@@ -125,6 +117,7 @@ export class DataStack extends DropStack {
       naming,
       account,
       purpose: 'secrets',
+      region,
       description: `Encrypts the ${naming.resource()} service secrets`,
     });
     const appSecrets = new AppSecrets(this, 'app-secrets', {

@@ -22,6 +22,7 @@ export class RegistryStack extends DropStack {
       naming,
       account,
       purpose: 'ecr',
+      region: config.aws.region,
       description: `Encrypts the ${naming.resource()} container images`,
     });
     this.registry = new ContainerRegistry(this, 'images', {

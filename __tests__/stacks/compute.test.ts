@@ -3,10 +3,12 @@ import { ApprunnerCustomDomainAssociation } from '@cdktf/provider-aws/lib/apprun
 import { ApprunnerObservabilityConfiguration } from '@cdktf/provider-aws/lib/apprunner-observability-configuration';
 import { ApprunnerService } from '@cdktf/provider-aws/lib/apprunner-service';
 import { ApprunnerVpcConnector } from '@cdktf/provider-aws/lib/apprunner-vpc-connector';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { TerraformStack, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
 import { AppRunnerService } from '../../constructs/compute/app-runner-service';
+import { EncryptionKey } from '../../constructs/encryption-key';
 import { Naming } from '../../constructs/naming';
 import { configErrorOf, resourcesOf, synthPlatform, type TerraformJson } from '../helpers';
 
@@ -260,11 +262,14 @@ describe('compute configuration App Runner cannot run', () => {
     // GIVEN a stack outside the environment files' validation
     const stack = new TerraformStack(Testing.app(), 'direct');
     const api = loadEnvironment('staging').compute.services.api;
+    const naming = new Naming({ project: 'drop', name: 'staging' });
+    const account = new DataAwsCallerIdentity(stack, 'account');
+    const encryptionKey = new EncryptionKey(stack, 'key', { naming, account, region: 'eu-north-1', purpose: 'compute', description: 'test' });
     // WHEN / THEN
     expect(
       () =>
         new AppRunnerService(stack, 'api', {
-          naming: new Naming({ project: 'drop', name: 'staging' }),
+          naming,
           name: 'api',
           region: 'eu-north-1',
           image: { repositoryUrl: 'repo', repositoryArn: 'arn', reference: 'v1' },
@@ -278,7 +283,7 @@ describe('compute configuration App Runner cannot run', () => {
           egress: { subnetIds: [], securityGroupIds: [] },
           domainName: 'staging-api.getdrop.no',
           alarmTopicArn: 'arn',
-          encryptionKeyArn: 'arn',
+          encryptionKey,
         }),
     ).toThrow('direct/api: region: AWS App Runner is not offered in eu-north-1');
   });

@@ -113,7 +113,7 @@ export class AppRunnerService extends Construct implements ComputeService {
         ingressConfiguration: { isPubliclyAccessible: true },
       },
       observabilityConfiguration: { observabilityEnabled: true, observabilityConfigurationArn: tracing.arn },
-      encryptionConfiguration: { kmsKey: props.encryptionKeyArn },
+      encryptionConfiguration: { kmsKey: props.encryptionKey.arn },
     });
     this.serviceUrl = this.service.serviceUrl;
 

@@ -36,7 +36,6 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Annotations, Fn, TerraformIterator, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import type { ServiceKeyGrant } from '../encryption-key';
 import type { Naming } from '../naming';
 import { ALARMS } from './alarms';
 import { assumedBy } from '../iam';
@@ -61,22 +60,6 @@ export const ECS_EXPRESS_CLUSTER = 'default';
 /** The log group of a service: `/<project>/<env>/<service>`. */
 export function ecsExpressLogGroupName(naming: Naming, service: string): string {
   return `/${naming.project}/${naming.environment}/${service}`;
-}
-
-/**
- * What the compute key (`ServiceProps.encryptionKeyArn`) must allow for this engine: CloudWatch
- * Logs may use it for this environment's log groups only, which the engine encrypts with it.
- */
-export function ecsExpressKeyGrants(naming: Naming, region: string, accountId: string): ServiceKeyGrant[] {
-  return [{
-    service: `logs.${region}.amazonaws.com`,
-    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-    conditions: [{
-      test: 'ArnLike',
-      variable: 'kms:EncryptionContext:aws:logs:arn',
-      values: [`arn:aws:logs:${region}:${accountId}:log-group:/${naming.project}/${naming.environment}/*`],
-    }],
-  }];
 }
 
 /** The Express endpoint's host name, without scheme, port or path (Terraform regex, RE2). */
@@ -142,11 +125,12 @@ export class EcsExpressService extends Construct implements ComputeService {
     const serviceName = naming.resource(name);
     TerraformStack.of(this).addOverride('terraform.required_providers.aws.version', ECS_EXPRESS_AWS_PROVIDER_VERSION);
 
+    // The compute key: CloudWatch Logs may use it for this environment's log groups only.
+    props.encryptionKey.allowCloudWatchLogs(`/${naming.project}/${naming.environment}/*`);
     const logs = new CloudwatchLogGroup(this, 'logs', {
       name: ecsExpressLogGroupName(naming, name),
       retentionInDays: ECS_EXPRESS_LOG_RETENTION_DAYS,
-      // The compute key, whose policy lets CloudWatch Logs use it (ecsExpressKeyGrants).
-      kmsKeyId: props.encryptionKeyArn,
+      kmsKeyId: props.encryptionKey.arn,
     });
 
     // Starts the task: pulls the image, writes the logs, injects the secrets.

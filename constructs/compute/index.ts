@@ -2,9 +2,7 @@
 import type { Construct } from 'constructs';
 import { AppRunnerService } from './app-runner-service';
 import type { ComputeEngine } from './engines';
-import type { ServiceKeyGrant } from '../encryption-key';
-import type { Naming } from '../naming';
-import { EcsExpressService, ecsExpressKeyGrants } from './ecs-express-service';
+import { EcsExpressService } from './ecs-express-service';
 import type { ComputeService, ServiceProps } from './service';
 
 export type { ComputeService, ServiceProps, ServiceSecret } from './service';
@@ -27,20 +25,5 @@ export function createService(
       return new AppRunnerService(scope, id, props);
     case 'ecs-express':
       return new EcsExpressService(scope, id, { ...props, publicSubnetIds: inputs.publicSubnetIds() });
-  }
-}
-
-/** What an engine needs the compute key (`ServiceProps.encryptionKeyArn`) to allow AWS services. */
-export function engineKeyGrants(
-  engine: ComputeEngine,
-  naming: Naming,
-  region: string,
-  accountId: string,
-): ServiceKeyGrant[] {
-  switch (engine) {
-    case 'app-runner':
-      return [];
-    case 'ecs-express':
-      return ecsExpressKeyGrants(naming, region, accountId);
   }
 }

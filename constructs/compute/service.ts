@@ -6,6 +6,7 @@ import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { Construct } from 'constructs';
+import type { EncryptionKey } from '../encryption-key';
 import type { Naming } from '../naming';
 
 /** A Secrets Manager secret injected as an environment variable, with the key that encrypts it. */
@@ -52,9 +53,9 @@ export interface ServiceProps {
   readonly alarmTopicArn: string;
   /**
    * Encrypts what the engine stores of the service (App Runner's service data, ECS Express's log
-   * group); its policy must grant what `engineKeyGrants` returns for the engine.
+   * group). The engine grants the AWS services it uses what they need of it.
    */
-  readonly encryptionKeyArn: string;
+  readonly encryptionKey: EncryptionKey;
 }
 
 /** What a deployed service offers to the edge. */
