@@ -1,13 +1,53 @@
 /**
  * ECR repositories for the service images: immutable tags, scan on push, encrypted with a
  * customer-managed KMS key, and a lifecycle policy that expires untagged images
- * and keeps the last releases.
+ * and keeps the last releases. `grantPush` and `grantPull` (aws-cdk's `Repository.grantPush` /
+ * `grantPull` are the model) are the one place that knows which ECR actions each needs; a
+ * principal in another stack, which knows a repository by ARN only, gets the same statements
+ * from `pullImageStatements`.
  */
+import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { Construct } from 'constructs';
 import type { EncryptionKey } from './encryption-key';
+import type { Grantable } from './iam';
 import type { Naming } from './naming';
+
+/** Reading an image: its manifest and layers. */
+const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] as const;
+/** Writing an image: its layers, then its manifest. */
+const UPLOAD_ACTIONS = ['ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage'] as const;
+// Pushing checks which layers exist before uploading and reads back what it pushed (this order is
+// the one the push role has always had).
+const [CHECK_LAYERS, ...DOWNLOAD] = PULL_ACTIONS;
+const PUSH_ACTIONS = [CHECK_LAYERS, ...UPLOAD_ACTIONS, ...DOWNLOAD];
+
+/** The registry login: GetAuthorizationToken has no resource-level permissions. */
+const LOGIN: DataAwsIamPolicyDocumentStatement = { sid: 'EcrLogin', effect: 'Allow', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] };
+
+export interface ImageGrantOptions {
+  /** The statement's sid. @default "PullOwnImage" / "PushImages" */
+  readonly sid?: string;
+  /** Further ECR actions on the same repositories, e.g. `ecr:DescribeImages`. @default - none */
+  readonly extraActions?: readonly string[];
+}
+
+/** Pulling the images of the repositories with these ARNs: the login and the layers. */
+export function pullImageStatements(repositoryArns: readonly string[], options: ImageGrantOptions = {}): DataAwsIamPolicyDocumentStatement[] {
+  return [
+    LOGIN,
+    { sid: options.sid ?? 'PullOwnImage', effect: 'Allow', actions: [...PULL_ACTIONS, ...(options.extraActions ?? [])], resources: [...repositoryArns] },
+  ];
+}
+
+/** Pushing images to the repositories with these ARNs (and reading back what was pushed). */
+function pushImageStatements(repositoryArns: readonly string[], options: ImageGrantOptions = {}): DataAwsIamPolicyDocumentStatement[] {
+  return [
+    LOGIN,
+    { sid: options.sid ?? 'PushImages', effect: 'Allow', actions: [...PUSH_ACTIONS, ...(options.extraActions ?? [])], resources: [...repositoryArns] },
+  ];
+}
 
 export interface ContainerRegistryProps {
   readonly naming: Naming;
@@ -57,5 +97,23 @@ export class ContainerRegistry extends Construct {
       repositories[name] = repository;
     }
     this.repositories = repositories;
+  }
+
+  /** Lets `grantee` push images to the named repositories (all, in the registry's order, by default). */
+  grantPush(grantee: Grantable, names: readonly string[] = Object.keys(this.repositories), options: ImageGrantOptions = {}): void {
+    grantee.addToPolicy(...pushImageStatements(this.arnsOf(names), options));
+  }
+
+  /** Lets `grantee` pull images from the named repositories (all, in the registry's order, by default). */
+  grantPull(grantee: Grantable, names: readonly string[] = Object.keys(this.repositories), options: ImageGrantOptions = {}): void {
+    grantee.addToPolicy(...pullImageStatements(this.arnsOf(names), options));
+  }
+
+  private arnsOf(names: readonly string[]): string[] {
+    return names.map((name) => {
+      const repository = this.repositories[name];
+      if (!repository) throw new Error(`${this.node.path}: no repository "${name}"; expected one of ${Object.keys(this.repositories).join(', ')}`);
+      return repository.arn;
+    });
   }
 }

@@ -8,12 +8,13 @@
  */
 import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import type { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import type { ComputeEngine } from './compute/engines';
+import type { ContainerRegistry } from './container-registry';
+import { PolicyStatements } from './iam';
 import type { Naming } from './naming';
 
 export const GITHUB_OIDC_URL = 'https://token.actions.githubusercontent.com';
@@ -21,8 +22,10 @@ const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 
 export interface GithubPushRoleProps {
   readonly naming: Naming;
-  /** The repositories the role may push to. */
-  readonly repositories: readonly EcrRepository[];
+  /** The registry whose repositories the role may push to. */
+  readonly registry: ContainerRegistry;
+  /** The repositories of `registry` the role may push to, in this order. */
+  readonly repositories: readonly string[];
   /** `owner/name` of the GitHub repository whose workflows may assume the role. */
   readonly githubRepository: string;
   /** The branch whose workflow runs may assume the role. */
@@ -84,34 +87,13 @@ export class GithubPushRole extends Construct {
       maxSessionDuration: 3600,
     });
 
-    const permissions = new DataAwsIamPolicyDocument(this, 'permissions', {
-      statement: [
-        {
-          sid: 'EcrLogin',
-          effect: 'Allow',
-          // GetAuthorizationToken has no resource-level permissions.
-          actions: ['ecr:GetAuthorizationToken'],
-          resources: ['*'],
-        },
-        {
-          sid: 'PushAndScanResults',
-          effect: 'Allow',
-          actions: [
-            'ecr:BatchCheckLayerAvailability',
-            'ecr:InitiateLayerUpload',
-            'ecr:UploadLayerPart',
-            'ecr:CompleteLayerUpload',
-            'ecr:PutImage',
-            'ecr:BatchGetImage',
-            'ecr:GetDownloadUrlForLayer',
-            'ecr:DescribeImages',
-            'ecr:DescribeImageScanFindings',
-          ],
-          resources: props.repositories.map((repository) => repository.arn),
-        },
-        ...engineStatements(props),
-      ],
+    const permissions = new PolicyStatements(this, 'permissions');
+    // Push, and read the scan results of what was pushed (the scan gate).
+    props.registry.grantPush(permissions, props.repositories, {
+      sid: 'PushAndScanResults',
+      extraActions: ['ecr:DescribeImages', 'ecr:DescribeImageScanFindings'],
     });
+    permissions.addToPolicy(...engineStatements(props));
     new IamRolePolicy(this, 'push', { name: 'push-images', role: this.role.id, policy: permissions.json });
   }
 }

@@ -36,7 +36,8 @@ export class RegistryStack extends DropStack {
 
     this.pushRole = new GithubPushRole(this, 'ci', {
       naming,
-      repositories: [api, web],
+      registry: this.registry,
+      repositories: ['api', 'web'],
       githubRepository: config.ci.githubRepository,
       branch: config.ci.deployBranch,
       githubEnvironment: config.ci.githubEnvironment,

@@ -19,7 +19,7 @@ import { throwIfProblems } from '../validation';
 import { appRunnerProblems } from './engines';
 import { ALARMS } from './alarms';
 import { assumedBy } from '../iam';
-import { type ComputeService, type ServiceProps, grantSecretReads, imageIdentifier, pullImageStatements } from './service';
+import { type ComputeService, type ServiceProps, grantSecretReads, imageIdentifier, pullOwnImageStatements } from './service';
 
 export class AppRunnerService extends Construct implements ComputeService {
   readonly service: ApprunnerService;
@@ -40,7 +40,7 @@ export class AppRunnerService extends Construct implements ComputeService {
       assumeRolePolicy: assumedBy(this, 'access-trust', 'build.apprunner.amazonaws.com').json,
     });
     const pull = new DataAwsIamPolicyDocument(this, 'pull', {
-      statement: pullImageStatements(props.image.repositoryArn, ['ecr:DescribeImages']),
+      statement: pullOwnImageStatements(props.image.repositoryArn, ['ecr:DescribeImages']),
     });
     const accessPolicy = new IamRolePolicy(this, 'access-policy', { role: access.id, name: 'pull-image', policy: pull.json });
 

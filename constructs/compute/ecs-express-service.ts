@@ -39,7 +39,7 @@ import { Construct } from 'constructs';
 import type { Naming } from '../naming';
 import { ALARMS } from './alarms';
 import { assumedBy } from '../iam';
-import { type ComputeService, type ServiceProps, grantSecretReads, imageIdentifier, pullImageStatements, secretReadStatements } from './service';
+import { type ComputeService, type ServiceProps, grantSecretReads, imageIdentifier, pullOwnImageStatements, secretReadStatements } from './service';
 
 /** The managed policy AWS provides for the infrastructure role of Express services. */
 export const EXPRESS_INFRASTRUCTURE_POLICY =
@@ -140,7 +140,7 @@ export class EcsExpressService extends Construct implements ComputeService {
     });
     const start = new DataAwsIamPolicyDocument(this, 'execution', {
       statement: [
-        ...pullImageStatements(props.image.repositoryArn),
+        ...pullOwnImageStatements(props.image.repositoryArn),
         { sid: 'WriteOwnLogs', effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logs.arn}:*`] },
         ...secretReadStatements(props.secrets, props.region),
       ],

@@ -6,6 +6,7 @@ import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { Construct } from 'constructs';
+import { pullImageStatements } from '../container-registry';
 import type { EncryptionKey } from '../encryption-key';
 import type { Naming } from '../naming';
 
@@ -114,15 +115,7 @@ export function grantSecretReads(
   return new IamRolePolicy(scope, policyId, { role: role.id, name: 'read-own-secrets', policy: secrets.json });
 }
 
-/** Pulling one repository's images: the login (no resource-level permission) and the layers. */
-export function pullImageStatements(repositoryArn: string, extraActions: readonly string[] = []): DataAwsIamPolicyDocumentStatement[] {
-  return [
-    { sid: 'EcrLogin', effect: 'Allow', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
-    {
-      sid: 'PullOwnImage',
-      effect: 'Allow',
-      actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', ...extraActions],
-      resources: [repositoryArn],
-    },
-  ];
+/** Pulling one repository's images (another stack's, known by ARN): the login and the layers. */
+export function pullOwnImageStatements(repositoryArn: string, extraActions: readonly string[] = []): DataAwsIamPolicyDocumentStatement[] {
+  return pullImageStatements([repositoryArn], { extraActions });
 }
