@@ -5,6 +5,7 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { authRoutes } from './auth.js';
+import type { BankIdOidc } from './bankid-oidc.js';
 import type { Database } from './db/database.js';
 import { originVerify } from './origin-verify.js';
 import { healthRoutes } from './routes/health.js';
@@ -17,6 +18,8 @@ export interface AppOptions {
   readonly jwtSecret: string;
   readonly appUrl: string;
   readonly bankIdMock: boolean;
+  /** The OpenID Connect client for live BankID; required when bankIdMock is false. */
+  readonly bankId?: BankIdOidc;
   readonly version: string;
   readonly startedAt?: number;
   /** When set, every request but the health check needs `X-Origin-Verify: <secret>`. @default - not enforced */
