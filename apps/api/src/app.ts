@@ -7,6 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { authRoutes } from './auth.js';
 import type { BankIdOidc } from './bankid-oidc.js';
 import type { Database } from './db/database.js';
+import type { ErrorReporter } from './sentry.js';
 import { originVerify } from './origin-verify.js';
 import { healthRoutes } from './routes/health.js';
 import { transactionRoutes } from './routes/transactions.js';
@@ -27,6 +28,8 @@ export interface AppOptions {
   /** @default 2000 */
   readonly healthTimeoutMs?: number;
   readonly log?: (message: string) => void;
+  /** Unexpected errors (500s) are reported here (Sentry when SENTRY_DSN is set). @default - not reported */
+  readonly reportError?: ErrorReporter;
 }
 
 export function createApp(options: AppOptions): Hono {
@@ -59,6 +62,7 @@ export function createApp(options: AppOptions): Hono {
     // The client gets an opaque error; the details (and the stack) go to the log only.
     const id = crypto.randomUUID();
     log(`error ${id} on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
+    options.reportError?.(error, c.req.raw);
     return c.json({ error: { code: 'internal_error', message: `Something went wrong (reference ${id})` } }, 500);
   });
   return app;
