@@ -75,6 +75,10 @@ export class ComputeStack extends DropStack {
         APP_URL: appUrl,
         BANKID_MOCK: String(config.app.bankidMock),
         BANKID_CALLBACK_URL: `${appUrl}/api/auth/bankid/callback`,
+        BANKID_ISSUER: config.app.bankidIssuer,
+        BANKID_ID_CLAIM: config.app.bankidIdClaim,
+        DROP_ENV: config.name,
+        DROP_TIER: config.tier,
         ...(config.app.seedDemo ? { SEED_DEMO: 'true' } : {}),
         // No credentials here: they come from DATABASE_CREDENTIALS, re-read from this ARN after a rotation.
         DATABASE_URL: `postgres://${read('databaseAddress')}:${read('databasePort')}/${read('databaseName')}`,
@@ -85,8 +89,9 @@ export class ComputeStack extends DropStack {
         PORT: String(config.compute.services.web.port),
         HOSTNAME: '0.0.0.0',
         APP_URL: appUrl,
-        // The browser calls the API on the same host: the edge routes /v1/* to the api service.
+        // The web server calls the API on the same host: the edge routes /v1/* to the api service.
         API_URL: appUrl,
+        DROP_ENV: config.name,
       },
     };
     const secretsOf: Record<ServiceName, Record<string, ServiceSecret>> = {
