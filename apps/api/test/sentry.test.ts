@@ -3,6 +3,8 @@
  * in for the DSN; the envelope carries release, environment and the exception, and nothing of the
  * national id, the token, the cookie or the Authorization header.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.js';
 import { scrub } from '../src/scrub.js';
@@ -60,6 +62,11 @@ describe('error reports (Sentry)', () => {
     for (const secret of [nationalId, NATIONAL_IDS[0], token, token.split('.')[1], csrf, edgeSecret, code]) {
       expect(envelope.raw).not.toContain(secret);
     }
+  });
+
+  it('scrubs with the same rules in the web app (its copy of scrub.ts)', () => {
+    const code = (file: string) => readFileSync(path.join(import.meta.dirname, '..', '..', file), 'utf8').split('*/').slice(1).join('*/');
+    expect(code('web/lib/scrub.ts')).toBe(code('api/src/scrub.ts'));
   });
 
   it('scrubs breadcrumbs and header pairs as well', () => {

@@ -4,10 +4,11 @@
  * header and puts it on its own scripts), no framing, no MIME sniffing, no referrer sent to other
  * origins (the callback URL carries the code and state), and no powerful browser features.
  */
-export function contentSecurityPolicy(nonce: string): string {
+export function contentSecurityPolicy(nonce: string, development = process.env.NODE_ENV === 'development'): string {
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    // `next dev` (React refresh) evaluates code; the production build never does.
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ''}`,
     `style-src 'self' 'nonce-${nonce}'`,
     "img-src 'self' data:",
     "font-src 'self'",
