@@ -14,7 +14,6 @@ import type { Database } from './db/database.js';
 import { openEmbeddedDatabase } from './db/embedded.js';
 import { awsSecretSource, openPostgresDatabase, type SecretSource } from './db/postgres.js';
 import { seedDemo } from './seed.js';
-import { initSentry } from './sentry.js';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -66,7 +65,8 @@ export async function startApi(config: ApiConfig, deps: { secrets?: SecretSource
     startedAt,
     originVerifySecret: config.originVerifySecret,
     log,
-    reportError: config.sentry ? initSentry(config.sentry) : undefined,
+    // Loaded only when used: @sentry/node brings OpenTelemetry, a second of start-up for nothing otherwise.
+    reportError: config.sentry ? (await import('./sentry.js')).initSentry(config.sentry) : undefined,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: deps.hostname }, () => resolve(s as Server)) as Server;
