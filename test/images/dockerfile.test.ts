@@ -121,7 +121,8 @@ describe('the commands the Dockerfile runs', () => {
       cpSync(path.join(ROOT, file), path.join(context, file));
     }
   });
-  afterAll(() => rmSync(context, { recursive: true, force: true }));
+  // Deleting two full installs takes longer than the default hook timeout on a busy machine.
+  afterAll(() => rmSync(context, { recursive: true, force: true }), 60_000);
 
   it("deps installs the apps' dependencies and none of the infrastructure toolchain", { timeout: 180_000 }, () => {
     npm(npmInstall('deps', '--workspace apps/web'), context);
@@ -154,7 +155,7 @@ describe('the commands the Dockerfile runs', () => {
       }
       mkdirSync(path.join(app, 'data'));
     }, 180_000);
-    afterAll(() => rmSync(app, { recursive: true, force: true }));
+    afterAll(() => rmSync(app, { recursive: true, force: true }), 60_000);
 
     it('holds production dependencies only, and no source', () => {
       const names = installed(app);
