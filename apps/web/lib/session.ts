@@ -33,6 +33,10 @@ export interface ApiAnswer<T> {
 export async function callApi<T>(path: string, init: { method?: string; token?: string; json?: unknown } = {}): Promise<ApiAnswer<T>> {
   const headers: Record<string, string> = {};
   if (init.token) headers.authorization = `Bearer ${init.token}`;
+  // Like the edge, the first value: so API_URL may name the api service itself, past the edge
+  // (whose per-IP rate limits would count every user of this server as one client).
+  const originSecret = process.env.ORIGIN_VERIFY_SECRET?.split(',')[0]?.trim();
+  if (originSecret) headers['x-origin-verify'] = originSecret;
   if (init.json !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${apiUrl()}${path}`, {
     method: init.method ?? 'GET',

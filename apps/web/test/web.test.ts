@@ -152,6 +152,26 @@ describe('web (standalone build, headless Chromium)', () => {
       guarded.child.kill('SIGTERM');
     }
   });
+  it('calls an API that requires the edge header with its ORIGIN_VERIFY_SECRET (API_URL may skip the edge)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'drop-web-guarded-'));
+    const guardedApi = await startApi(
+      loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dir, SEED_DEMO: 'false', ORIGIN_VERIFY_SECRET: ORIGIN_SECRET }),
+      { hostname: '127.0.0.1' },
+    );
+    const guardedWeb = await startWeb({ PORT: String(await freePort()), API_URL: `http://127.0.0.1:${guardedApi.port}`, ORIGIN_VERIFY_SECRET: ORIGIN_SECRET });
+    try {
+      const page = await browser.newPage({ extraHTTPHeaders: { 'x-origin-verify': ORIGIN_SECRET } });
+      await page.goto(`${guardedWeb.url}/sign-in`);
+      // The mock form shows only when the API answered GET /v1/auth/bankid.
+      await page.getByLabel('National identity number (11 digits)').waitFor({ timeout: 10_000 });
+      await page.close();
+    } finally {
+      guardedWeb.child.kill('SIGTERM');
+      await guardedApi.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('sends the security headers, with a fresh CSP nonce per response that its scripts carry', async () => {
     const [a, b] = await Promise.all([fetch(`${web.url}/`), fetch(`${web.url}/sign-in`)]);
     for (const res of [a, b]) {
