@@ -16,6 +16,12 @@ export const LOG_RETENTION_DAYS = [
 
 export const ENVIRONMENT_TIERS = ['staging', 'production'] as const;
 
+/** BankID Norway's OpenID Connect issuers (developer.bankid.no, "OpenID Configuration"). */
+export const BANKID_PRODUCTION_ISSUER = 'https://auth.bankid.no/auth/realms/prod';
+export const BANKID_TEST_ISSUER = 'https://auth.current.bankid.no/auth/realms/current';
+/** Hosts of BankID test environments, refused in production. */
+export const BANKID_TEST_ISSUERS = [new URL(BANKID_TEST_ISSUER).host];
+
 /** The two rate limits of the spec and the action each takes when triggered. */
 export const RATE_LIMIT_NAMES = ['auth', 'transactions'] as const;
 export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];

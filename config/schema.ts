@@ -173,6 +173,14 @@ export const environmentSchema = closed({
   }),
   app: closed({
     bankidMock: z.boolean().describe('BANKID_MOCK: sign in without BankID (never in production).'),
+    bankidIssuer: z
+      .url({ protocol: /^https$/, error: 'expected the https URL of the BankID OpenID Connect issuer, e.g. "https://auth.current.bankid.no/auth/realms/current"' })
+      .describe('BANKID_ISSUER: the OpenID Connect issuer the api signs in against (found by discovery): BankID\'s test environment in staging, production BankID in production.'),
+    bankidIdClaim: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/, { error: 'expected an ID token claim name such as "nnin_altsub"' })
+      .default('nnin_altsub')
+      .describe('BANKID_ID_CLAIM: the ID token claim holding the national identity number (BankID Norway: nnin_altsub).'),
     seedDemo: z.boolean().describe('SEED_DEMO: load demo data (never in production).'),
     serviceMode: z.enum(['demo', 'mock', 'live']).describe('NEXT_PUBLIC_SERVICE_MODE, baked into the web image at build time.'),
   }),

@@ -1,10 +1,19 @@
 /** Cross-field rules of `app` and `alarms`: what production must not run without. */
+import { BANKID_PRODUCTION_ISSUER, BANKID_TEST_ISSUERS } from '../names';
 import type { Rules } from './rule';
 
 export const appRules: Rules = {
   productionRunsRealBankId: (env) =>
     env.tier === 'production' && env.app.bankidMock
       ? [{ path: ['app', 'bankidMock'], input: true, message: 'must be false when tier is "production"' }]
+      : [],
+  productionSignsInWithProductionBankId: (env) =>
+    env.tier === 'production' && BANKID_TEST_ISSUERS.includes(new URL(env.app.bankidIssuer).host)
+      ? [{
+          path: ['app', 'bankidIssuer'],
+          input: env.app.bankidIssuer,
+          message: `is a BankID test environment; expected the production issuer (${BANKID_PRODUCTION_ISSUER}) when tier is "production"`,
+        }]
       : [],
   productionHasNoDemoData: (env) =>
     env.tier === 'production' && (env.app.seedDemo || env.app.serviceMode !== 'live')

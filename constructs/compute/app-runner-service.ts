@@ -115,7 +115,8 @@ export class AppRunnerService extends Construct implements ComputeService {
       observabilityConfiguration: { observabilityEnabled: true, observabilityConfigurationArn: tracing.arn },
       encryptionConfiguration: { kmsKey: props.encryptionKey.arn },
     });
-    this.serviceUrl = this.service.serviceUrl;
+    // service_url is a bare host name; the interface promises a URL.
+    this.serviceUrl = `https://${this.service.serviceUrl}`;
 
     const domain = new ApprunnerCustomDomainAssociation(this, 'domain', {
       domainName: props.domainName,

@@ -5,7 +5,9 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { authRoutes } from './auth.js';
+import type { BankIdOidc } from './bankid-oidc.js';
 import type { Database } from './db/database.js';
+import type { ErrorReporter } from './sentry.js';
 import { originVerify } from './origin-verify.js';
 import { healthRoutes } from './routes/health.js';
 import { transactionRoutes } from './routes/transactions.js';
@@ -17,6 +19,8 @@ export interface AppOptions {
   readonly jwtSecret: string;
   readonly appUrl: string;
   readonly bankIdMock: boolean;
+  /** The OpenID Connect client for live BankID; required when bankIdMock is false. */
+  readonly bankId?: BankIdOidc;
   readonly version: string;
   readonly startedAt?: number;
   /** When set, every request but the health check needs `X-Origin-Verify: <secret>`. @default - not enforced */
@@ -24,6 +28,8 @@ export interface AppOptions {
   /** @default 2000 */
   readonly healthTimeoutMs?: number;
   readonly log?: (message: string) => void;
+  /** Unexpected errors (500s) are reported here (Sentry when SENTRY_DSN is set). @default - not reported */
+  readonly reportError?: ErrorReporter;
 }
 
 export function createApp(options: AppOptions): Hono {
@@ -56,6 +62,7 @@ export function createApp(options: AppOptions): Hono {
     // The client gets an opaque error; the details (and the stack) go to the log only.
     const id = crypto.randomUUID();
     log(`error ${id} on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
+    options.reportError?.(error, c.req.raw);
     return c.json({ error: { code: 'internal_error', message: `Something went wrong (reference ${id})` } }, 500);
   });
   return app;

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
+import { BankIdOidc } from './bankid-oidc.js';
 import { ConfigError, loadConfig, type ApiConfig } from './config.js';
 import type { Database } from './db/database.js';
 import { openEmbeddedDatabase } from './db/embedded.js';
@@ -32,6 +33,13 @@ export async function openDatabase(config: ApiConfig, secrets?: SecretSource): P
   });
 }
 
+/** The OpenID Connect client for live BankID, or undefined in mock mode (config.ts checked the settings). */
+export function liveBankId(config: ApiConfig): BankIdOidc | undefined {
+  const { mock, issuer, clientId, clientSecret, callbackUrl, idClaim, scope } = config.bankId;
+  if (mock || !issuer || !clientId || !clientSecret || !callbackUrl) return undefined;
+  return new BankIdOidc({ issuer, clientId, clientSecret, redirectUri: callbackUrl, idClaim, scope });
+}
+
 export interface RunningApi {
   readonly port: number;
   readonly server: Server;
@@ -52,10 +60,13 @@ export async function startApi(config: ApiConfig, deps: { secrets?: SecretSource
     jwtSecret: config.jwtSecret,
     appUrl: config.appUrl,
     bankIdMock: config.bankId.mock,
+    bankId: liveBankId(config),
     version: VERSION,
     startedAt,
     originVerifySecret: config.originVerifySecret,
     log,
+    // Loaded only when used: @sentry/node brings OpenTelemetry, a second of start-up for nothing otherwise.
+    reportError: config.sentry ? (await import('./sentry.js')).initSentry(config.sentry) : undefined,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: deps.hostname }, () => resolve(s as Server)) as Server;

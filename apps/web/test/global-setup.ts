@@ -11,7 +11,7 @@ import * as path from 'node:path';
 export const WEB = path.resolve(import.meta.dirname, '..');
 export const SERVICE_MODE = 'demo';
 const STAMP = path.join(WEB, '.next', 'drop-test-build.json');
-const SOURCES = ['app', 'lib', 'public', 'proxy.ts', 'next.config.mjs', 'package.json'];
+const SOURCES = ['app', 'lib', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.mjs', 'package.json'];
 
 function newestSourceMtime(): number {
   let newest = 0;
