@@ -19,7 +19,7 @@ RUN npm ci --workspace apps/api --workspace apps/web --include-workspace-root=fa
 
 # ---- Stage 2: test: the gate; the builder copies its marker, so a failing test stops every build ----
 FROM deps AS test
-COPY vitest.config.mts ./
+COPY tsconfig.base.json vitest.config.mts ./
 COPY apps/api apps/api
 COPY apps/web apps/web
 # No PostgreSQL server inside a build: the API's tests run on the embedded database here; CI runs
@@ -33,6 +33,8 @@ RUN npx tsc -p apps/api --noEmit \
 # ---- Stage 3: builder: compiled API, Next.js standalone output, production-only API dependencies ----
 FROM deps AS builder
 COPY --from=test /app/.tests-passed /tmp/.tests-passed
+# The apps' tsconfig.json extend it.
+COPY tsconfig.base.json ./
 COPY apps/api apps/api
 COPY apps/web apps/web
 ARG NEXT_PUBLIC_SERVICE_MODE=live

@@ -65,6 +65,13 @@ describe('Dockerfile', () => {
     expect(stage('builder').some((i) => i.getKeyword() === 'COPY' && flag(i, 'from') === 'test')).toBe(true);
   });
 
+  it("copies tsconfig.base.json, which the apps' tsconfig.json extend, into the stages that compile them", () => {
+    const copied = (name: string) =>
+      stage(name).some((i) => i.getKeyword() === 'COPY' && !flag(i, 'from') && i.getArgumentsContent()!.split(/\s+/).slice(0, -1).includes('tsconfig.base.json'));
+    expect(copied('test')).toBe(true);
+    expect(copied('builder')).toBe(true);
+  });
+
   it('installs no compilers or Python in any stage', () => {
     const commands = [...stages.keys()].flatMap(runs).join('\n');
     expect(commands).toMatch(/npm ci/);
