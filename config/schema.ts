@@ -5,6 +5,9 @@
  * It validates the files at synth, is the TypeScript type of the configuration, and is exported as
  * JSON Schema (`config/environment.schema.json`, written by `npm run schema`) for editors.
  * Rules that involve several fields live in `config/rules/<area>.ts`, checked together.
+ *
+ * Over 300 lines on purpose: it is one declaration that mirrors the file's shape, every field with
+ * its check and description; split up, the shape of the file could no longer be read in one place.
  */
 import { z } from 'zod';
 import { OWASP_SCORE_THRESHOLDS, RATE_LIMIT_PERIODS, RULESET_PHASES } from '../constructs/edge/cloudflare';
@@ -46,7 +49,7 @@ const countryCode = z.string().refine((code) => ISO_COUNTRY_CODES.has(code) || (
 const CIDR = /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9a-fA-F:]+:[0-9a-fA-F:]*(\/\d{1,3})?)$/;
 
 const rateLimit = closed({
-  requestsPerPeriod: int(1, 1000000),
+  requestsPerPeriod: int(1, 1000000).describe('Requests per client IP (and data centre) allowed in one period before the action triggers.'),
   periodSeconds: z
     .union(RATE_LIMIT_PERIODS.map((n) => z.literal(n)), { error: `expected one of ${RATE_LIMIT_PERIODS.join(', ')} seconds` })
     .describe('Counting period; which ones the zone plan allows is checked with the plan.'),
@@ -58,9 +61,9 @@ const backend = z.discriminatedUnion('type', [
     type: z.literal('local').describe('State files at the project root, one per environment and stack.'),
   }),
   closed({
-    type: z.literal('s3'),
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'expected an S3 bucket name' }),
-    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: 'expected an AWS region such as "eu-west-1"' }),
+    type: z.literal('s3').describe('State in an S3 bucket (encrypted), one key per environment and stack.'),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'expected an S3 bucket name' }).describe('The state bucket.'),
+    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: 'expected an AWS region such as "eu-west-1"' }).describe('The region of the state bucket.'),
     dynamodbTable: z
       .string()
       .min(3)
@@ -68,38 +71,50 @@ const backend = z.discriminatedUnion('type', [
       .describe('Lock table. @default - S3 native locking (use_lockfile)'),
   }),
   closed({
-    type: z.literal('cloud'),
-    organization: z.string().min(1),
-    hostname: hostname.default('app.terraform.io'),
+    type: z.literal('cloud').describe('Terraform Cloud (or Enterprise): one workspace per environment and stack.'),
+    organization: z.string().min(1).describe('The Terraform Cloud organization.'),
+    hostname: hostname.default('app.terraform.io').describe('The Terraform Cloud host. @default app.terraform.io'),
     project: z.string().min(1).optional().describe('Terraform Cloud project of the workspaces.'),
   }),
 ]);
 
 const healthCheck = closed({
-  path: z.string().regex(/^\/[A-Za-z0-9/._-]*$/, { error: 'expected an absolute path such as "/v1/health"' }),
-  intervalSeconds: int(1, 20),
-  timeoutSeconds: int(1, 20),
-  healthyThreshold: int(1, 20),
-  unhealthyThreshold: int(1, 20),
+  path: z
+    .string()
+    .regex(/^\/[A-Za-z0-9/._-]*$/, { error: 'expected an absolute path such as "/v1/health"' })
+    .describe('The path the engine GETs; the service answers it without the origin verification header.'),
+  intervalSeconds: int(1, 20).describe('Seconds between checks.'),
+  timeoutSeconds: int(1, 20).describe('Seconds a check may take; at most intervalSeconds.'),
+  healthyThreshold: int(1, 20).describe('Consecutive passes before an instance counts as healthy.'),
+  unhealthyThreshold: int(1, 20).describe('Consecutive failures before an instance counts as unhealthy and is replaced.'),
 });
 
 const service = closed({
-  port: int(1, 65535),
+  port: int(1, 65535).describe('The port the container listens on (PORT).'),
   cpu: z.number().positive().describe('vCPU per instance, e.g. 1'),
   memoryGb: z.number().positive().describe('Memory per instance in GB, e.g. 2'),
-  minInstances: int(1, 25),
-  maxInstances: int(1, 25),
+  minInstances: int(1, 25).describe('Instances always running.'),
+  maxInstances: int(1, 25).describe('Most instances scaling may start; at least minInstances.'),
   concurrency: int(1, 1000).describe('Concurrent requests per instance before scaling out (App Runner; ECS Express scales on CPU).'),
-  healthCheck,
+  healthCheck: healthCheck.describe('How the engine checks an instance.'),
 });
 
 export const environmentSchema = closed({
-  $schema: z.string().optional(),
-  name: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, { error: 'expected lower-case letters, digits and "-"' }),
+  $schema: z.string().optional().describe('The JSON Schema of this file, for editors: "../environment.schema.json".'),
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,30}$/, { error: 'expected lower-case letters, digits and "-"' })
+    .describe('The environment name, the same as the file name (DROP_ENV); part of every resource name.'),
   tier: z.enum(ENVIRONMENT_TIERS).describe('production turns on the production-only rules.'),
-  project: z.string().regex(/^[a-z][a-z0-9]{1,15}$/, { error: 'expected lower-case letters and digits' }),
+  project: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{1,15}$/, { error: 'expected lower-case letters and digits' })
+    .describe('The project name, the first part of every resource name ("drop").'),
   aws: closed({
-    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: 'expected an AWS region such as "eu-west-1"' }),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: 'expected an AWS region such as "eu-west-1"' })
+      .describe('The region of every stack (data and compute must share it: the VPC connector cannot cross regions).'),
     accountId: z
       .string()
       .regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id such as "123456789012"' })
@@ -108,15 +123,19 @@ export const environmentSchema = closed({
       .array(z.string().regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' }))
       .optional()
       .describe('The provider refuses to plan against any other account. @default - [accountId]'),
-  }),
+  }).describe('The AWS account and region of the environment.'),
   backend: backend
     .default({ type: 'local' })
     .describe('Where Terraform state lives. @default - local files at the project root (no credentials needed)'),
   ci: closed({
     githubRepository: z
       .string()
-      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'expected "owner/name"' }),
-    deployBranch: z.string().regex(/^[A-Za-z0-9._/-]+$/, { error: 'expected a branch name' }),
+      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'expected "owner/name"' })
+      .describe('The GitHub repository whose workflows may assume the CI role.'),
+    deployBranch: z
+      .string()
+      .regex(/^[A-Za-z0-9._/-]+$/, { error: 'expected a branch name' })
+      .describe('The branch whose workflows may assume the CI role.'),
     githubEnvironment: z
       .string()
       .regex(/^[A-Za-z0-9._-]+$/, { error: 'expected a GitHub environment name' })
@@ -124,53 +143,65 @@ export const environmentSchema = closed({
     oidcProvider: z
       .enum(['create', 'existing'])
       .describe('"create" the account-wide GitHub OIDC provider, or use the "existing" one.'),
-  }),
+  }).describe('The delivery pipeline (GitHub Actions) and the role it assumes.'),
   alarms: closed({
     subscribers: z
       .array(
         z.discriminatedUnion('protocol', [
-          closed({ protocol: z.literal('email'), endpoint: z.email({ error: 'expected an email address such as "oncall@getdrop.no"' }) }),
           closed({
-            protocol: z.literal('https'),
-            endpoint: z.url({ protocol: /^https$/, error: 'expected an https:// URL (an incident tool\'s SNS webhook)' }),
+            protocol: z.literal('email').describe('An email address (confirmed once from the email SNS sends).'),
+            endpoint: z.email({ error: 'expected an email address such as "oncall@getdrop.no"' }).describe('The address.'),
+          }),
+          closed({
+            protocol: z.literal('https').describe('An https webhook, e.g. an incident tool\'s SNS integration.'),
+            endpoint: z.url({ protocol: /^https$/, error: 'expected an https:// URL (an incident tool\'s SNS webhook)' }).describe('The URL.'),
           }),
         ], { error: 'expected a subscriber with protocol "email" or "https"' }),
       )
       .describe('Who the alarm topic notifies: {"protocol": "email" | "https", "endpoint": ...}. Production needs at least one; email subscriptions must be confirmed once.'),
-  }),
+  }).describe('Where the alarms of every stack go.'),
   registry: closed({
     keepReleases: int(2, 1000).describe('Images kept per repository; 2 or more so rollback has a previous image.'),
-    untaggedExpiryDays: int(1, 365),
-  }),
+    untaggedExpiryDays: int(1, 365).describe('Untagged images (failed pushes, superseded manifests) expire after this many days.'),
+  }).describe('The ECR repositories of the service images.'),
   network: closed({
     cidr: z
       .string()
-      .regex(/^(\d{1,3})\.(\d{1,3})\.0\.0\/16$/, { error: 'expected a /16 IPv4 block such as "10.20.0.0/16"' }),
+      .regex(/^(\d{1,3})\.(\d{1,3})\.0\.0\/16$/, { error: 'expected a /16 IPv4 block such as "10.20.0.0/16"' })
+      .describe('The VPC block, a /16; the subnets are carved from it.'),
     availabilityZones: int(2, 3).describe('Private (and public) subnets are spread over this many zones.'),
     natGateways: int(1, 3).describe('1 saves cost; one per availability zone survives a zone outage.'),
-    flowLogRetentionDays: logRetention,
-  }),
+    flowLogRetentionDays: logRetention.describe('Days the VPC flow logs are kept.'),
+  }).describe('The VPC the database and the services\' egress live in.'),
   database: closed({
-    engineVersion: z.literal('16'),
-    instanceClass: z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, { error: 'expected an RDS instance class such as "db.t3.micro"' }),
-    allocatedStorageGb: int(20, 65536),
+    engineVersion: z.literal('16').describe('The PostgreSQL major version.'),
+    instanceClass: z
+      .string()
+      .regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, { error: 'expected an RDS instance class such as "db.t3.micro"' })
+      .describe('An RDS instance class that runs PostgreSQL 16, e.g. "db.t3.micro".'),
+    allocatedStorageGb: int(20, 65536).describe('Storage allocated at creation, in GB.'),
     maxAllocatedStorageGb: int(20, 65536).optional().describe('@default - no storage autoscaling'),
-    multiAz: z.boolean(),
+    multiAz: z.boolean().describe('A standby in a second availability zone (production must).'),
     backupRetentionDays: z
       .number()
       .int()
       .min(1, { error: 'expected 1 to 35 days (0 would turn off backups and point-in-time recovery)' })
-      .max(35, { error: 'expected 1 to 35 days (the RDS maximum)' }),
-    backupWindow: z.string().regex(BACKUP_WINDOW_PATTERN, { error: 'expected "hh24:mi-hh24:mi" in UTC, e.g. "01:00-01:30"' }),
+      .max(35, { error: 'expected 1 to 35 days (the RDS maximum)' })
+      .describe('Days of automated backups (and of point-in-time recovery).'),
+    backupWindow: z
+      .string()
+      .regex(BACKUP_WINDOW_PATTERN, { error: 'expected "hh24:mi-hh24:mi" in UTC, e.g. "01:00-01:30"' })
+      .describe('The daily backup window in UTC, at least 30 minutes, outside the maintenance window.'),
     maintenanceWindow: z
       .string()
-      .regex(MAINTENANCE_WINDOW_PATTERN, { error: 'expected "ddd:hh24:mi-ddd:hh24:mi" in UTC, e.g. "sun:03:00-sun:04:00"' }),
-    deletionProtection: z.boolean(),
+      .regex(MAINTENANCE_WINDOW_PATTERN, { error: 'expected "ddd:hh24:mi-ddd:hh24:mi" in UTC, e.g. "sun:03:00-sun:04:00"' })
+      .describe('The weekly maintenance window in UTC, at least 30 minutes.'),
+    deletionProtection: z.boolean().describe('RDS refuses to delete the instance (production must).'),
     finalSnapshot: z.boolean().describe('Take a final snapshot when the instance is deleted.'),
     monitoringIntervalSeconds: z.literal([1, 5, 10, 15, 30, 60]).describe('Enhanced monitoring granularity.'),
-    performanceInsightsRetentionDays: z.literal([7, 31, 93, 186, 372, 731]),
+    performanceInsightsRetentionDays: z.literal([7, 31, 93, 186, 372, 731]).describe('Days of Performance Insights history.'),
     logRetentionDays: logRetention.describe('Retention of the exported PostgreSQL logs.'),
-  }),
+  }).describe('The RDS PostgreSQL instance.'),
   app: closed({
     bankidMock: z.boolean().describe('BANKID_MOCK: sign in without BankID (never in production).'),
     bankidIssuer: z
@@ -183,7 +214,7 @@ export const environmentSchema = closed({
       .describe('BANKID_ID_CLAIM: the ID token claim holding the national identity number (BankID Norway: nnin_altsub).'),
     seedDemo: z.boolean().describe('SEED_DEMO: load demo data (never in production).'),
     serviceMode: z.enum(['demo', 'mock', 'live']).describe('NEXT_PUBLIC_SERVICE_MODE, baked into the web image at build time.'),
-  }),
+  }).describe('What the services are told about the environment (their environment variables).'),
   compute: closed({
     engine: z
       .enum(COMPUTE_ENGINES)
@@ -191,23 +222,26 @@ export const environmentSchema = closed({
         '"app-runner" (AWS App Runner; not in every region, closed to new customers since 2026-04-30) or ' +
           '"ecs-express" (Amazon ECS Express Mode on Fargate behind its own load balancer). See the README, "Compute engines".',
       ),
-    services: closed({ web: service, api: service }),
-  }),
+    services: closed({
+      web: service.describe('The Next.js web app.'),
+      api: service.describe('The Hono api.'),
+    }).describe('Size, scaling and health checks of each service.'),
+  }).describe('Where and how the two services run.'),
   domains: closed({
     public: hostname.describe('The public hostname of the environment (the web app; /v1/* reaches the api).'),
     apiOrigin: hostname.describe('The hostname of the api service behind the edge (its custom domain).'),
-  }),
+  }).describe('The hostnames of the environment.'),
   edge: closed({
     zone: hostname.describe('The Cloudflare zone, e.g. "getdrop.no".'),
     plan: z.enum(CLOUDFLARE_PLANS).describe('The zone plan; every environment of the zone must say the same.'),
     addons: closed({
-      botManagement: z.boolean(),
-      loadBalancing: z.boolean(),
+      botManagement: z.boolean().describe('The Enterprise Bot Management add-on (bot score rules); without it Super Bot Fight Mode stands in.'),
+      loadBalancing: z.boolean().describe('The Load Balancing add-on (paid).'),
       advancedRateLimiting: z
         .boolean()
         .default(false)
         .describe('The Enterprise Advanced Rate Limiting add-on: 100 rate limiting rules instead of the 5 an Enterprise contract guarantees. @default false'),
-    }),
+    }).describe('Paid Cloudflare add-ons the zone has.'),
     zoneOwner: z
       .boolean()
       .describe(
@@ -222,7 +256,7 @@ export const environmentSchema = closed({
       scoreThreshold: z
         .union(OWASP_SCORE_THRESHOLDS.map((n) => z.literal(n)), { error: 'expected 25 (high), 40 (medium) or 60 (low sensitivity)' })
         .describe('OWASP anomaly score at or above which a request is blocked: 25 high, 40 medium, 60 low sensitivity.'),
-    }),
+    }).describe('The managed WAF rulesets (zone owner).'),
     countries: closed({
       allowed: z
         .array(countryCode)
@@ -251,16 +285,17 @@ export const environmentSchema = closed({
       exceptions: closed({
         ipRanges: z
           .array(z.string().regex(CIDR, { error: 'expected an IPv4 or IPv6 address or CIDR range such as "192.0.2.0/24"' }))
-          .default([]),
-        asns: z.array(int(1, 4294967295)).default([]),
+          .default([])
+          .describe('Client addresses or CIDR ranges that pass. @default - none'),
+        asns: z.array(int(1, 4294967295)).default([]).describe('Client autonomous system numbers that pass. @default - none'),
       })
         .default({ ipRanges: [], asns: [] })
         .describe('Verified partners and monitors that pass the country allow list (never the sanctions).'),
-    }),
+    }).describe('Who may reach the environment, by the country (and region) of the client IP.'),
     rateLimits: closed({
       auth: rateLimit.describe('/v1/auth/*: managed challenge per client IP.'),
       transactions: rateLimit.describe('/v1/transactions/*: blocked per client IP with a JSON 429 body.'),
-    }),
+    }).describe('The api rate limits (zone owner; zone-wide).'),
     cache: closed({
       publicAssets: z
         .array(z.string().regex(/^\/[A-Za-z0-9._/-]*$/, { error: 'expected a path or path prefix such as "/images/"' }))
@@ -268,14 +303,14 @@ export const environmentSchema = closed({
       publicAssetTtlSeconds: int(1, 31536000).describe(
         "Edge cache TTL of the public assets; at least the zone plan's minimum edge cache TTL (free 2 h, pro 1 h, business and enterprise 1 s).",
       ),
-    }),
+    }).describe('What Cloudflare caches at the edge.'),
     originHealth: closed({
-      intervalSeconds: int(10, 3600),
-      timeoutSeconds: int(1, 60),
-      retries: int(0, 5),
-    }),
+      intervalSeconds: int(10, 3600).describe("Seconds between checks; at least the zone plan's minimum (pro 60, business 15, enterprise 10)."),
+      timeoutSeconds: int(1, 60).describe('Seconds a check may take; shorter than intervalSeconds.'),
+      retries: int(0, 5).describe('Retries before a check counts as failed.'),
+    }).describe('Cloudflare health checks of the two origins.'),
     existingRulesets: closed(
-      Object.fromEntries(RULESET_PHASES.map((phase) => [phase, rulesetId.optional()])) as Record<(typeof RULESET_PHASES)[number], z.ZodOptional<typeof rulesetId>>,
+      Object.fromEntries(RULESET_PHASES.map((phase) => [phase, rulesetId.optional().describe(`The id of the zone's existing ${phase} entry-point ruleset.`)])) as Record<(typeof RULESET_PHASES)[number], z.ZodOptional<typeof rulesetId>>,
     )
       .default({})
       .describe(
@@ -283,7 +318,7 @@ export const environmentSchema = closed({
           'imported on the next apply instead of created (a second POST is refused: "A similar configuration with rules already exists"). ' +
           'Their rules are then replaced by this stack\'s: review the plan. `npm run edge:existing -- --zone <zone>` prints these lines. @default - none',
       ),
-  }),
+  }).describe('The Cloudflare zone in front of the environment.'),
 });
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;

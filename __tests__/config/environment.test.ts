@@ -60,6 +60,24 @@ describe('the JSON Schema', () => {
   it('is up to date with the zod schema (run `npm run schema` when this fails)', () => {
     expect(fs.readFileSync(JSON_SCHEMA_FILE, 'utf8')).toBe(environmentJsonSchema());
   });
+
+  it('describes every field, so an editor explains each one', () => {
+    // GIVEN the committed schema, walked through objects, arrays and the variants of unions
+    const undescribed: string[] = [];
+    const walk = (node: any, at: string): void => {
+      if (!node || typeof node !== 'object') return;
+      for (const variants of [node.anyOf, node.oneOf, node.allOf]) (variants ?? []).forEach((variant: any) => walk(variant, at));
+      for (const [key, field] of Object.entries<any>(node.properties ?? {})) {
+        const path = at ? `${at}.${key}` : key;
+        if (typeof field.description !== 'string' || field.description.length < 5) undescribed.push(path);
+        walk(field, path);
+      }
+      if (node.items) walk(node.items, `${at}[]`);
+    };
+    walk(JSON.parse(fs.readFileSync(JSON_SCHEMA_FILE, 'utf8')), '');
+    // THEN none lacks a description
+    expect([...new Set(undescribed)]).toEqual([]);
+  });
 });
 
 describe('loading by name', () => {
