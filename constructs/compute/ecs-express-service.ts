@@ -18,26 +18,20 @@
  */
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DataAwsCloudcontrolapiResource } from '@cdktf/provider-aws/lib/data-aws-cloudcontrolapi-resource';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { DataAwsSubnet } from '@cdktf/provider-aws/lib/data-aws-subnet';
-import { Ec2ManagedPrefixList } from '@cdktf/provider-aws/lib/ec2-managed-prefix-list';
 import { EcsExpressGatewayService } from '@cdktf/provider-aws/lib/ecs-express-gateway-service';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
-import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
-import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
-import { LbTargetGroupAttachment } from '@cdktf/provider-aws/lib/lb-target-group-attachment';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Annotations, Fn, TerraformIterator, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Naming } from '../naming';
-import { ALARMS } from './alarms';
+import { throwIfProblems } from '../validation';
+import { expressAlarms } from './ecs-express-alarms';
+import { ecsExpressProblems } from './engines';
+import { expressPublicIngress } from './ecs-express-ingress';
 import { assumedBy } from '../iam';
 import { type ComputeService, type ServiceProps, grantSecretReads, imageIdentifier, pullOwnImageStatements, secretReadStatements } from './service';
 
@@ -77,9 +71,6 @@ export const ECS_EXPRESS_AWS_PROVIDER_VERSION = '6.60.0';
 /** The Cloud Control type whose read-only `ECSManagedResourceArns` lists what Express created. */
 export const EXPRESS_CLOUD_CONTROL_TYPE = 'AWS::ECS::ExpressGatewayService';
 
-/** The port of the Express-managed HTTPS listener, which the Network Load Balancer forwards to. */
-export const EXPRESS_LISTENER_PORT = 443;
-
 /**
  * The environment variable that carries the scaling target into the task definition. The provider
  * leaves `scaling_target` out of the change it compares before calling UpdateExpressGatewayService
@@ -89,15 +80,8 @@ export const EXPRESS_LISTENER_PORT = 443;
  */
 export const SCALING_VARIABLE = 'DROP_SCALING_TARGET';
 
-/**
- * Cloudflare's IPv4 ranges (https://www.cloudflare.com/ips-v4; the list changes rarely): the only
- * sources the internet-facing Network Load Balancer admits, as a managed prefix list.
- */
-export const CLOUDFLARE_IPV4_RANGES = [
-  '173.245.48.0/20', '103.21.244.0/22', '103.22.200.0/22', '103.31.4.0/22', '141.101.64.0/18',
-  '108.162.192.0/18', '190.93.240.0/20', '188.114.96.0/20', '197.234.240.0/22', '198.41.128.0/17',
-  '162.158.0.0/15', '104.16.0.0/13', '104.24.0.0/14', '172.64.0.0/13', '131.0.72.0/22',
-] as const;
+
+export { CLOUDFLARE_IPV4_RANGES, EXPRESS_LISTENER_PORT } from './ecs-express-ingress';
 
 export interface EcsExpressServiceProps extends ServiceProps {
   /**
@@ -121,6 +105,7 @@ export class EcsExpressService extends Construct implements ComputeService {
 
   constructor(scope: Construct, id: string, props: EcsExpressServiceProps) {
     super(scope, id);
+    throwIfProblems(this, ecsExpressProblems(props));
     const { naming, name } = props;
     const serviceName = naming.resource(name);
     TerraformStack.of(this).addOverride('terraform.required_providers.aws.version', ECS_EXPRESS_AWS_PROVIDER_VERSION);
@@ -229,7 +214,7 @@ export class EcsExpressService extends Construct implements ComputeService {
     const targetGroupArns = Token.asList(ingressPath('TargetGroupArns'));
     const loadBalancerGroup = Fn.element(Token.asList(ingressPath('LoadBalancerSecurityGroups')), 0);
 
-    this.ingress = this.publicIngress(props, serviceName, loadBalancerArn, Token.asString(Fn.regex('sg-[0-9a-f]+', loadBalancerGroup)));
+    this.ingress = expressPublicIngress(this, props, serviceName, loadBalancerArn, Token.asString(Fn.regex('sg-[0-9a-f]+', loadBalancerGroup)));
     this.dnsTarget = this.ingress.dnsName;
 
     const output = (key: string, value: string, description: string) =>
@@ -237,7 +222,7 @@ export class EcsExpressService extends Construct implements ComputeService {
     output('certificate-arn', this.certificate.arn, `ACM certificate of ${props.domainName} (npm run ecs-domains attaches it to the Express listener)`);
     output('service-arn', this.service.serviceArn, 'The Express service (npm run ecs-domains, rollback and release read it)');
 
-    this.alarms(props, serviceName, loadBalancerArn, targetGroupArns);
+    expressAlarms(this, props, serviceName, ECS_EXPRESS_CLUSTER, loadBalancerArn, targetGroupArns);
 
     const h = props.healthCheck;
     Annotations.of(this).addWarning(
@@ -247,157 +232,6 @@ export class EcsExpressService extends Construct implements ComputeService {
         `(2) scaling is target tracking on average CPU at ${ECS_EXPRESS_SCALING.targetPercent} %, not ${props.scaling.concurrency} concurrent requests ` +
         '(Express scales on CPU, memory or requests per target, not on concurrency).',
     );
-  }
-
-  /**
-   * The internet-facing entry: a Network Load Balancer in the public subnets whose one target is
-   * the Express-managed internal Application Load Balancer (target type `alb`), TCP 443 passed
-   * through, so TLS and Host routing stay on the Express listener.
-   */
-  private publicIngress(props: EcsExpressServiceProps, serviceName: string, loadBalancerArn: string, loadBalancerGroupId: string): Lb {
-    const vpcId = new DataAwsSubnet(this, 'public-subnet', { id: Fn.element(props.publicSubnetIds, 0) }).vpcId;
-    const group = new SecurityGroup(this, 'ingress-security-group', {
-      name: props.naming.resource(props.name, 'ingress'),
-      description: `Internet-facing entry of ${serviceName}: HTTPS in from Cloudflare, out to the Express load balancer`,
-      vpcId,
-    });
-    // Only Cloudflare reaches the origin (the services also refuse requests without the edge's X-Origin-Verify).
-    const cloudflare = new Ec2ManagedPrefixList(this, 'cloudflare-ranges', {
-      name: props.naming.resource(props.name, 'cloudflare'),
-      addressFamily: 'IPv4',
-      // Room for Cloudflare to add ranges; a reference counts max_entries rules against the group's quota.
-      maxEntries: 20,
-      entry: CLOUDFLARE_IPV4_RANGES.map((cidr) => ({ cidr, description: 'Cloudflare' })),
-    });
-    new VpcSecurityGroupIngressRule(this, 'ingress-from-cloudflare', {
-      securityGroupId: group.id,
-      description: 'HTTPS from Cloudflare',
-      ipProtocol: 'tcp',
-      fromPort: EXPRESS_LISTENER_PORT,
-      toPort: EXPRESS_LISTENER_PORT,
-      prefixListId: cloudflare.id,
-    });
-    new VpcSecurityGroupEgressRule(this, 'ingress-to-express', {
-      securityGroupId: group.id,
-      description: 'HTTPS to the Express load balancer',
-      ipProtocol: 'tcp',
-      fromPort: EXPRESS_LISTENER_PORT,
-      toPort: EXPRESS_LISTENER_PORT,
-      referencedSecurityGroupId: loadBalancerGroupId,
-    });
-    // Express creates the load balancer's group with the ingress it needs for itself; this admits
-    // the Network Load Balancer explicitly (Express keeps changes made outside it).
-    new VpcSecurityGroupIngressRule(this, 'express-from-ingress', {
-      securityGroupId: loadBalancerGroupId,
-      description: `HTTPS from the ${serviceName} Network Load Balancer`,
-      ipProtocol: 'tcp',
-      fromPort: EXPRESS_LISTENER_PORT,
-      toPort: EXPRESS_LISTENER_PORT,
-      referencedSecurityGroupId: group.id,
-    });
-
-    const nlb = new Lb(this, 'ingress', {
-      name: serviceName,
-      loadBalancerType: 'network',
-      internal: false,
-      subnets: props.publicSubnetIds,
-      securityGroups: [group.id],
-      enableCrossZoneLoadBalancing: true,
-    });
-    const target = new LbTargetGroup(this, 'ingress-target', {
-      name: serviceName,
-      targetType: 'alb',
-      protocol: 'TCP',
-      port: EXPRESS_LISTENER_PORT,
-      vpcId,
-      // The load balancer answers (any status below 500): service health is Express's own check.
-      healthCheck: { protocol: 'HTTPS', path: '/', matcher: '200-499' },
-    });
-    new LbTargetGroupAttachment(this, 'ingress-target-express', {
-      targetGroupArn: target.arn,
-      targetId: loadBalancerArn,
-      port: EXPRESS_LISTENER_PORT,
-    });
-    new LbListener(this, 'ingress-listener', {
-      loadBalancerArn: nlb.arn,
-      port: EXPRESS_LISTENER_PORT,
-      protocol: 'TCP',
-      defaultAction: [{ type: 'forward', targetGroupArn: target.arn }],
-    });
-    return nlb;
-  }
-
-  /**
-   * The spec's alarms on the service's own traffic: its target groups on the shared Express load
-   * balancer (two of them, as canary deployments move traffic from one to the other, so each
-   * alarm reads both) and its ECS service's CPU.
-   */
-  private alarms(props: ServiceProps, serviceName: string, loadBalancerArn: string, targetGroupArns: string[]): void {
-    const common = { alarmActions: [props.alarmTopicArn], okActions: [props.alarmTopicArn] };
-    // regex with no capture group returns the match itself.
-    const loadBalancer = Fn.regex('app/.+$', loadBalancerArn);
-    const targetGroup = (index: number) => Token.asString(Fn.regex('targetgroup/.+$', Fn.element(targetGroupArns, index)));
-    const perTargetGroup = (prefix: string, metricName: string, stat: string): CloudwatchMetricAlarmMetricQuery[] =>
-      [0, 1].map((index) => ({
-        id: `${prefix}${index}`,
-        returnData: false,
-        metric: {
-          namespace: 'AWS/ApplicationELB',
-          metricName,
-          dimensions: { LoadBalancer: Token.asString(loadBalancer), TargetGroup: targetGroup(index) },
-          period: 60,
-          stat,
-        },
-      }));
-
-    new CloudwatchMetricAlarm(this, 'latency-alarm', {
-      ...common,
-      alarmName: `${serviceName}-latency-p95`,
-      alarmDescription: `p95 latency above ${ALARMS.latencyP95Ms} ms for ${ALARMS.latencyMinutes} minutes`,
-      comparisonOperator: 'GreaterThanThreshold',
-      // TargetResponseTime is in seconds.
-      threshold: ALARMS.latencyP95Ms / 1000,
-      evaluationPeriods: ALARMS.latencyMinutes,
-      treatMissingData: 'notBreaching',
-      metricQuery: [
-        ...perTargetGroup('latency', 'TargetResponseTime', 'p95'),
-        { id: 'p95', expression: 'MAX([latency0, latency1])', label: 'p95 target response time (s)', returnData: true },
-      ],
-    });
-    new CloudwatchMetricAlarm(this, 'error-rate-alarm', {
-      ...common,
-      alarmName: `${serviceName}-5xx-rate`,
-      alarmDescription: `5xx responses above ${ALARMS.errorRatePercent} % of requests for ${ALARMS.errorRateMinutes} minutes`,
-      comparisonOperator: 'GreaterThanThreshold',
-      threshold: ALARMS.errorRatePercent,
-      evaluationPeriods: ALARMS.errorRateMinutes,
-      treatMissingData: 'notBreaching',
-      metricQuery: [
-        ...perTargetGroup('errors', 'HTTPCode_Target_5XX_Count', 'Sum'),
-        ...perTargetGroup('requests', 'RequestCount', 'Sum'),
-        {
-          id: 'rate',
-          expression:
-            'IF(FILL(requests0, 0) + FILL(requests1, 0) > 0, 100 * (FILL(errors0, 0) + FILL(errors1, 0)) / (FILL(requests0, 0) + FILL(requests1, 0)), 0)',
-          label: '5xx % of requests',
-          returnData: true,
-        },
-      ],
-    });
-    new CloudwatchMetricAlarm(this, 'cpu-alarm', {
-      ...common,
-      alarmName: `${serviceName}-cpu`,
-      alarmDescription: `CPU above ${ALARMS.cpuPercent} % for ${ALARMS.cpuMinutes} minutes`,
-      namespace: 'AWS/ECS',
-      metricName: 'CPUUtilization',
-      dimensions: { ClusterName: ECS_EXPRESS_CLUSTER, ServiceName: serviceName },
-      statistic: 'Average',
-      period: 60,
-      comparisonOperator: 'GreaterThanThreshold',
-      threshold: ALARMS.cpuPercent,
-      evaluationPeriods: ALARMS.cpuMinutes,
-      treatMissingData: 'missing',
-    });
   }
 }
 
