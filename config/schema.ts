@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { OWASP_SCORE_THRESHOLDS, RATE_LIMIT_PERIODS, RULESET_PHASES } from '../constructs/edge/cloudflare';
 import { CLOUDFLARE_SPECIAL_COUNTRIES, DEFAULT_SANCTIONED_COUNTRIES, DEFAULT_SANCTIONED_REGIONS, ISO_COUNTRY_CODES, SUBDIVISION_CODE } from './countries';
 import { CLOUDFLARE_PLANS, COMPUTE_ENGINES, ENVIRONMENT_TIERS, LOG_RETENTION_DAYS } from './names';
-import { BACKUP_WINDOW_PATTERN, MAINTENANCE_WINDOW_PATTERN } from './windows';
+import { BACKUP_WINDOW_PATTERN, MAINTENANCE_WINDOW_PATTERN } from '../constructs/rds-windows';
 
 export { SERVICE_NAMES, type ServiceName } from './names';
 

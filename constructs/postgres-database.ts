@@ -15,6 +15,9 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from 'constructs';
 import type { EncryptionKey } from './encryption-key';
 import { assumedBy } from './iam';
+import { postgres16Class } from './rds-instance-classes';
+import { BACKUP_WINDOW_PATTERN, MAINTENANCE_WINDOW_PATTERN, backupWindowMinutes, maintenanceWindowMinutes, overlappingDays } from './rds-windows';
+import { type Problem, throwIfProblems } from './validation';
 import type { Naming } from './naming';
 import type { Network } from './network';
 
@@ -74,14 +77,56 @@ export const PARAMETERS: ReadonlyArray<{ name: string; value: string; applyMetho
   { name: 'shared_preload_libraries', value: 'pg_stat_statements', applyMethod: 'pending-reboot' },
 ];
 
+/**
+ * What RDS cannot run of `settings`: a class without PostgreSQL 16, storage autoscaling at or below
+ * the allocation, windows under RDS's 30 minutes or overlapping. Paths are settings paths. A window
+ * that does not match its pattern is skipped: the configuration reports it field by field.
+ */
+export function postgresDatabaseProblems(
+  settings: Pick<DatabaseSettings, 'instanceClass' | 'allocatedStorageGb' | 'maxAllocatedStorageGb' | 'backupWindow' | 'maintenanceWindow'>,
+): Problem[] {
+  const problems: Problem[] = [];
+  const found = postgres16Class(settings.instanceClass);
+  if ('problem' in found) problems.push({ path: ['instanceClass'], input: settings.instanceClass, message: found.problem });
+  const { allocatedStorageGb, maxAllocatedStorageGb, backupWindow, maintenanceWindow } = settings;
+  if (maxAllocatedStorageGb !== undefined && maxAllocatedStorageGb <= allocatedStorageGb) {
+    problems.push({
+      path: ['maxAllocatedStorageGb'],
+      input: maxAllocatedStorageGb,
+      message: `must be above allocatedStorageGb (${allocatedStorageGb}) to autoscale; omit it to turn autoscaling off`,
+    });
+  }
+  const backupValid = BACKUP_WINDOW_PATTERN.test(backupWindow);
+  const maintenanceValid = MAINTENANCE_WINDOW_PATTERN.test(maintenanceWindow);
+  if (backupValid && backupWindowMinutes(backupWindow) < 30) {
+    problems.push({ path: ['backupWindow'], input: backupWindow, message: 'is shorter than 30 minutes, the RDS minimum' });
+  }
+  if (maintenanceValid && maintenanceWindowMinutes(maintenanceWindow) < 30) {
+    problems.push({ path: ['maintenanceWindow'], input: maintenanceWindow, message: 'is shorter than 30 minutes, the RDS minimum' });
+  }
+  const days = backupValid && maintenanceValid ? overlappingDays(backupWindow, maintenanceWindow) : [];
+  if (days.length > 0) {
+    problems.push({
+      path: ['backupWindow'],
+      input: backupWindow,
+      message: `overlaps maintenanceWindow "${maintenanceWindow}" (on ${days.join(', ')}); expected a daily window outside it`,
+    });
+  }
+  return problems;
+}
+
 export class PostgresDatabase extends Construct {
   readonly instance: DbInstance;
   readonly securityGroup: SecurityGroup;
   readonly identifier: string;
+  /** Memory of the instance class, GiB (for the connection alarm's threshold). */
+  readonly memoryGib: number;
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
+    throwIfProblems(this, postgresDatabaseProblems(props.settings));
     const { naming, settings } = props;
+    this.memoryGib = (postgres16Class(settings.instanceClass) as { memoryGib: number }).memoryGib;
     this.identifier = naming.resource('postgres');
 
     const subnets = new DbSubnetGroup(this, 'subnets', {

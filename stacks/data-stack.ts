@@ -7,7 +7,6 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { Annotations, Fn, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
-import { postgres16Class } from '../constructs/rds-instance-classes';
 import { AppSecrets } from '../constructs/app-secrets';
 import { DatabaseAlarms } from '../constructs/database-alarms';
 import { EncryptionKey } from '../constructs/encryption-key';
@@ -126,13 +125,11 @@ export class DataStack extends DropStack {
       recoveryWindowInDays: defaultRecoveryWindowDays(config.tier),
     }).secrets;
 
-    const instanceClass = postgres16Class(config.database.instanceClass);
-    if ('problem' in instanceClass) throw new Error(`database.instanceClass ${instanceClass.problem}`);
     new DatabaseAlarms(this, 'database-alarms', {
       naming,
       database: this.database,
       topic: this.alarmTopic,
-      memoryGib: instanceClass.memoryGib,
+      memoryGib: this.database.memoryGib,
       allocatedStorageGb: config.database.allocatedStorageGb,
     });
 

@@ -1,6 +1,6 @@
 /** Cross-field rules of `database`: production safety, the instance class, storage, windows. */
-import { postgres16Class } from '../../constructs/rds-instance-classes';
-import { BACKUP_WINDOW_PATTERN, MAINTENANCE_WINDOW_PATTERN, backupWindowMinutes, maintenanceWindowMinutes, overlappingDays } from '../windows';
+import { postgresDatabaseProblems } from '../../constructs/postgres-database';
+import { mapPaths } from '../../constructs/validation';
 import type { Rules } from './rule';
 
 export const databaseRules: Rules = {
@@ -16,43 +16,7 @@ export const databaseRules: Rules = {
     env.tier === 'production' && !env.database.finalSnapshot
       ? [{ path: ['database', 'finalSnapshot'], input: false, message: 'must be true when tier is "production"' }]
       : [],
-  instanceClassRunsPostgres16: (env) => {
-    const found = postgres16Class(env.database.instanceClass);
-    return 'problem' in found
-      ? [{ path: ['database', 'instanceClass'], input: env.database.instanceClass, message: found.problem }]
-      : [];
-  },
-  storageAutoscalingAboveAllocated: (env) => {
-    const { allocatedStorageGb, maxAllocatedStorageGb } = env.database;
-    return maxAllocatedStorageGb !== undefined && maxAllocatedStorageGb <= allocatedStorageGb
-      ? [{
-          path: ['database', 'maxAllocatedStorageGb'],
-          input: maxAllocatedStorageGb,
-          message: `must be above allocatedStorageGb (${allocatedStorageGb}) to autoscale; omit it to turn autoscaling off`,
-        }]
-      : [];
-  },
-  // Field checks do not stop these rules, so rules that parse a window skip a malformed one
-  // (its own error is already reported).
-  backupWindowLength: (env) =>
-    BACKUP_WINDOW_PATTERN.test(env.database.backupWindow) && backupWindowMinutes(env.database.backupWindow) < 30
-      ? [{ path: ['database', 'backupWindow'], input: env.database.backupWindow, message: 'is shorter than 30 minutes, the RDS minimum' }]
-      : [],
-  maintenanceWindowLength: (env) =>
-    MAINTENANCE_WINDOW_PATTERN.test(env.database.maintenanceWindow) &&
-    maintenanceWindowMinutes(env.database.maintenanceWindow) < 30
-      ? [{ path: ['database', 'maintenanceWindow'], input: env.database.maintenanceWindow, message: 'is shorter than 30 minutes, the RDS minimum' }]
-      : [],
-  windowsDoNotOverlap: (env) => {
-    const { backupWindow, maintenanceWindow } = env.database;
-    if (!BACKUP_WINDOW_PATTERN.test(backupWindow) || !MAINTENANCE_WINDOW_PATTERN.test(maintenanceWindow)) return [];
-    const days = overlappingDays(backupWindow, maintenanceWindow);
-    return days.length > 0
-      ? [{
-          path: ['database', 'backupWindow'],
-          input: backupWindow,
-          message: `overlaps maintenanceWindow "${maintenanceWindow}" (on ${days.join(', ')}); expected a daily window outside it`,
-        }]
-      : [];
-  },
+  // The database construct's own checks: a class that runs PostgreSQL 16, storage autoscaling,
+  // the RDS windows.
+  databaseCanRun: (env) => mapPaths(postgresDatabaseProblems(env.database), (path) => ['database', ...path]),
 };

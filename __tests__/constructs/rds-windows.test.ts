@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backupWindowMinutes, maintenanceWindowMinutes, overlappingDays } from '../../config/windows';
+import { backupWindowMinutes, maintenanceWindowMinutes, overlappingDays } from '../../constructs/rds-windows';
 
 describe('RDS windows', () => {
   it('measures windows that wrap around midnight and the week', () => {
