@@ -7,6 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { authRoutes } from './auth.js';
 import type { Database } from './db/database.js';
 import { originVerify } from './origin-verify.js';
+import { describeError, safeLine } from './log.js';
 import { healthRoutes } from './routes/health.js';
 import { transactionRoutes } from './routes/transactions.js';
 
@@ -19,7 +20,7 @@ export interface AppOptions {
   readonly bankIdMock: boolean;
   readonly version: string;
   readonly startedAt?: number;
-  /** When set, every request but the health check needs `X-Origin-Verify: <secret>`. @default - not enforced */
+  /** `current` or `current,previous`: every request but the health check needs `X-Origin-Verify` equal to one. @default - not enforced */
   readonly originVerifySecret?: string;
   /** @default 2000 */
   readonly healthTimeoutMs?: number;
@@ -27,11 +28,22 @@ export interface AppOptions {
 }
 
 export function createApp(options: AppOptions): Hono {
-  const log = options.log ?? ((message: string) => console.error(message));
+  // Every line passes through safeLine: one line, no control characters, no secrets.
+  const sink = options.log ?? ((message: string) => console.error(message));
+  const log = (message: string) => sink(safeLine(message));
   const app = new Hono();
 
   if (options.originVerifySecret) {
-    app.use('*', originVerify({ secret: options.originVerifySecret, exempt: [{ method: 'GET', path: HEALTH_PATH }] }));
+    app.use(
+      '*',
+      originVerify({
+        secret: options.originVerifySecret,
+        exempt: [
+          { method: 'GET', path: HEALTH_PATH },
+          { method: 'HEAD', path: HEALTH_PATH },
+        ],
+      }),
+    );
   }
   app.use('*', secureHeaders());
   app.use(
@@ -55,7 +67,7 @@ export function createApp(options: AppOptions): Hono {
     if (error instanceof HTTPException) return error.getResponse();
     // The client gets an opaque error; the details (and the stack) go to the log only.
     const id = crypto.randomUUID();
-    log(`error ${id} on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
+    log(`error ${id} on ${c.req.method} ${c.req.path}: ${describeError(error)}`);
     return c.json({ error: { code: 'internal_error', message: `Something went wrong (reference ${id})` } }, 500);
   });
   return app;
