@@ -63,10 +63,17 @@ export interface PostgresOptions {
   readonly maxConnections?: number;
   /** How long to wait for a connection; the health check has its own, shorter, budget. @default 5000 */
   readonly connectTimeoutMs?: number;
+  /**
+   * The server cancels a statement running longer than this (`statement_timeout`), and the client
+   * gives up one second later (`query_timeout`): a frozen server or a silent network then fails
+   * the request instead of hanging it. Migrations run without either. @default 5000
+   */
+  readonly queryTimeoutMs?: number;
   readonly log?: (message: string) => void;
 }
 
 const AUTH_FAILED = '28P01';
+const MIGRATION_TIMEOUT_MS = 30 * 60_000;
 
 /** pg lets the connection string's user and password win over separate options, so they go into the URL. */
 function withCredentials(url: string, credentials?: DatabaseCredentials): string {
@@ -86,6 +93,7 @@ function isAuthFailure(error: unknown): boolean {
 
 export async function openPostgresDatabase(options: PostgresOptions): Promise<Database> {
   const log = options.log ?? (() => undefined);
+  const queryTimeoutMs = options.queryTimeoutMs ?? 5000;
   const makePool = (credentials?: DatabaseCredentials) => {
     const pool = new pg.Pool({
       connectionString: withCredentials(options.url, credentials),
@@ -93,6 +101,8 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
       max: options.maxConnections ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
       idleTimeoutMillis: 30_000,
+      statement_timeout: queryTimeoutMs,
+      query_timeout: queryTimeoutMs + 1000,
     });
     // An idle client losing its connection (database restart, failover) must not crash the process.
     pool.on('error', (error) => log(`idle database connection lost: ${error.message}`));
@@ -140,15 +150,21 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     async migrate(migrations) {
       // One client for the whole run: the advisory lock and the transaction belong to a session.
       const client = await run(() => current.pool.connect());
+      // Waiting for another instance's migration lock, or a long migration, is not a hung query.
+      const noTimeout = { query_timeout: MIGRATION_TIMEOUT_MS };
+      await client.query({ text: 'SET statement_timeout = 0', ...noTimeout });
       try {
         return await migrate({
-          exec: async (text) => void (await client.query(text)),
-          query: async <T>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[],
+          exec: async (text) => void (await client.query({ text, ...noTimeout })),
+          query: async <T>(text: string, params?: unknown[]) => (await client.query({ text, values: params, ...noTimeout })).rows as T[],
           },
           migrations,
         );
       } finally {
-        client.release();
+        await client.query('RESET statement_timeout').then(
+          () => client.release(),
+          (error: Error) => client.release(error),
+        );
       }
     },
     close: () => current.pool.end(),
