@@ -15,6 +15,7 @@ import { openEmbeddedDatabase } from './db/embedded.js';
 import { awsSecretSource, openPostgresDatabase, type SecretSource } from './db/postgres.js';
 import { describeError, safeLine } from './log.js';
 import { seedDemo } from './seed.js';
+import { scheduleCleanup } from './cleanup.js';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -43,12 +44,20 @@ export interface RunningApi {
   shutdown(): Promise<void>;
 }
 
-export async function startApi(config: ApiConfig, deps: { secrets?: SecretSource; hostname?: string } = {}): Promise<RunningApi> {
+export interface StartDeps {
+  readonly secrets?: SecretSource;
+  readonly hostname?: string;
+  /** How often expired BankID orders are deleted. @default 300000 (5 minutes) */
+  readonly cleanupIntervalMs?: number;
+}
+
+export async function startApi(config: ApiConfig, deps: StartDeps = {}): Promise<RunningApi> {
   const startedAt = Date.now();
   const database = await openDatabase(config, deps.secrets);
   const applied = await database.migrate();
   if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
   if (config.seedDemo) await seedDemo(database);
+  const stopCleanup = scheduleCleanup(database, deps.cleanupIntervalMs ?? 5 * 60_000, log);
 
   const app = createApp({
     database,
@@ -74,6 +83,7 @@ export async function startApi(config: ApiConfig, deps: { secrets?: SecretSource
   const shutdown = () =>
     (stopping ??= (async () => {
       const began = Date.now();
+      stopCleanup();
       const closeBudget = Math.min(1000, Math.floor(config.shutdownTimeoutMs / 2));
       const { forced } = await drainer.drain(config.shutdownTimeoutMs - closeBudget);
       if (forced) log(`shutdown: ${forced} connection(s) still open after ${config.shutdownTimeoutMs - closeBudget} ms, closed them`);

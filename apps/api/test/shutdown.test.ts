@@ -82,7 +82,8 @@ describe('API process shutdown', () => {
           // another instance). Reset or hang-up: a request lost on a connection the server had.
           if (error.code === 'ECONNREFUSED') {
             outcomes.refused++;
-            return setTimeout(resolve, 5);
+            setTimeout(resolve, 5);
+            return;
           }
           if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || /socket hang up/.test(error.message)) outcomes.resets++;
           else outcomes.other.push(error.code ?? error.message);

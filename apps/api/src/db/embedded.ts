@@ -4,12 +4,20 @@ import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import type { Database, Db } from './database.js';
+import { lockDataDir } from './lock.js';
 import { migrate } from './migrate.js';
 import { schema } from './schema.js';
 
 export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
   mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
+  const unlock = lockDataDir(dataDir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dataDir);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const db = drizzle({ client, schema }) as unknown as Db;
   return {
     kind: 'embedded',
@@ -26,6 +34,12 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
         },
         migrations,
       ),
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
+    },
   };
 }
