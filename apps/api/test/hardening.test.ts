@@ -9,9 +9,10 @@ import { sql } from 'drizzle-orm';
 import { sign } from 'hono/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
-import type { Database } from '../src/db/database.js';
+import { perLoopTurn, type Database } from '../src/db/database.js';
+import { openPostgresDatabase } from '../src/db/postgres.js';
 import { describeError, redact, safeLine } from '../src/log.js';
-import { JWT_SECRET, NATIONAL_IDS, backends, json, signIn, testApp } from './helpers.js';
+import { JWT_SECRET, NATIONAL_IDS, adminQuery, backends, createPgDatabase, embeddedOnly, json, signIn, testApp } from './helpers.js';
 
 const caFile = path.join(mkdtempSync(path.join(tmpdir(), 'drop-ca-')), 'ca.pem');
 writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
@@ -192,5 +193,58 @@ describe.each(backends)('API hardening on the $name database', (backend) => {
         await database.run((db) => db.execute(sql.raw('ALTER TABLE auth_orders DROP CONSTRAINT refuse_all')));
       }
     });
+  });
+});
+
+describe('the health check stays honest while fast', () => {
+  it('shares one query between calls of one loop turn, and never answers a call with a query started before it', async () => {
+    let runs = 0;
+    const started: number[] = [];
+    const ping = perLoopTurn(async () => {
+      started.push(performance.now());
+      runs++;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+    const calledAt = performance.now();
+    await Promise.all([ping(), ping(), ping()]);
+    expect(runs).toBe(1);
+    expect(started[0]).toBeGreaterThanOrEqual(calledAt);
+    // a call while a run is in flight starts a new run: it does not join the one already sent
+    const first = ping();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const lateAt = performance.now();
+    await Promise.all([first, ping()]);
+    expect(runs).toBe(3);
+    expect(started[2]).toBeGreaterThanOrEqual(lateAt);
+  });
+
+  it.skipIf(embeddedOnly)('answers 503 within its budget when the server behind the health connection freezes, 200 again when it thaws', async () => {
+    const db = await createPgDatabase();
+    const database = await openPostgresDatabase({ url: db.url });
+    const app = testApp(database);
+    const pids: number[] = [];
+    try {
+      expect((await app.request('/v1/health')).status).toBe(200);
+      // GIVEN every backend of this database frozen (the health connection's among them)
+      pids.push(...(await adminQuery<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db.name])).map((r) => r.pid));
+      pids.forEach((pid) => process.kill(pid, 'SIGSTOP'));
+      // WHEN health is asked, THEN 503 within the 2 s budget: the answer is not cached
+      const began = performance.now();
+      const frozen = await app.request('/v1/health');
+      expect(frozen.status).toBe(503);
+      expect(performance.now() - began).toBeLessThan(2500);
+      // WHEN the server thaws, THEN health answers 200 again
+      pids.splice(0).forEach((pid) => process.kill(pid, 'SIGCONT'));
+      let status = 0;
+      for (let i = 0; i < 20 && status !== 200; i++) {
+        status = (await app.request('/v1/health')).status;
+        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(status).toBe(200);
+    } finally {
+      pids.forEach((pid) => process.kill(pid, 'SIGCONT'));
+      await database.close();
+      await db.drop();
+    }
   });
 });
