@@ -81,10 +81,12 @@ FROM runner AS web
 COPY --from=builder --chown=nextjs:nodejs /app/apps/web/.next/standalone ./
 COPY --from=builder --chown=nextjs:nodejs /app/apps/web/.next/static ./apps/web/.next/static
 COPY --from=builder --chown=nextjs:nodejs /app/apps/web/public ./apps/web/public
+# The process wrapper: refuses bad configuration, drains on SIGTERM (see apps/web/serve.mjs).
+COPY --from=builder --chown=nextjs:nodejs /app/apps/web/serve.mjs ./apps/web/serve.mjs
 ENV PORT=3000
 ENV HOSTNAME=0.0.0.0
 USER nextjs
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=10s --retries=3 --start-period=10s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "apps/web/server.js"]
+CMD ["node", "apps/web/serve.mjs"]

@@ -76,7 +76,7 @@ describe('Dockerfile', () => {
     expect(runs('runner').join(' ')).toMatch(/addgroup -S -g 1001 nodejs && adduser -S -u 1001 -G nodejs -H -D nextjs && mkdir -p \/app\/data && chown nextjs:nodejs \/app\/data/);
     for (const [target, port, healthPath, main] of [
       ['api', '3001', '/v1/health', 'apps/api/dist/server.js'],
-      ['web', '3000', '/api/health', 'apps/web/server.js'],
+      ['web', '3000', '/api/health', 'apps/web/serve.mjs'],
     ]) {
       const keyword = (k: string) => stage(target).filter((i) => i.getKeyword() === k);
       expect(keyword('USER').map((i) => i.getArgumentsContent())).toEqual(['nextjs']);

@@ -61,7 +61,7 @@ describe('API process shutdown', () => {
 
     // GIVEN 32 clients sending back-to-back requests on keep-alive connections
     const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-    const outcomes = { ok: 0, refused: 0, resets: 0, other: [] as string[] };
+    const outcomes = { ok: 0, refused: 0, resets: 0, newConnectionResets: 0, other: [] as string[] };
     let stop = false;
     const once = () =>
       new Promise<void>((resolve) => {
@@ -85,7 +85,13 @@ describe('API process shutdown', () => {
             setTimeout(resolve, 5);
             return;
           }
-          if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || /socket hang up/.test(error.message)) outcomes.resets++;
+          // A reset of a reused keep-alive connection is the race: the client cannot tell whether
+          // the request was processed. A new connection reset as the listener closes never
+          // reached the server (the kernel's accept queue), like a refusal.
+          if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || /socket hang up/.test(error.message)) {
+            if (req.reusedSocket) outcomes.resets++;
+            else outcomes.newConnectionResets++;
+          }
           else outcomes.other.push(error.code ?? error.message);
           resolve();
         });
