@@ -138,6 +138,8 @@ async function main(): Promise<void> {
     { name: 'bare Hono (no database)', argv: [path.join('bench', 'bare-hono.mjs')], env: {} },
     { name: 'API, embedded database', argv: [server], env: api({ DATA_DIR: dataDir() }) },
   ];
+  // Not a baseline: bare Hono with the API's security headers, to show what those alone cost.
+  const bareSecure: Subject = { name: 'bare Hono + secureHeaders', argv: [path.join('bench', 'bare-hono.mjs')], env: { BARE_SECURE_HEADERS: '1' } };
 
   let dropDatabase: (() => Promise<void>) | undefined;
   if (process.env.DROP_TEST_PG_URL) {
@@ -159,11 +161,12 @@ async function main(): Promise<void> {
     console.log(
       `\nAPI benchmark: ${CONNECTIONS} keep-alive connections, ${ROUNDS} interleaved rounds of ${SECONDS} s per line after a 1 s warm-up, medians (node ${process.version}, ${os.cpus().length} cores)`,
     );
-    const running = await Promise.all(subjects.map(async (subject) => ({ subject, ...(await start(subject)) })));
+    const running = await Promise.all([...subjects, bareSecure].map(async (subject) => ({ subject, ...(await start(subject)) })));
     try {
       const api = running.find((r) => r.subject.name === 'API, PostgreSQL') ?? running[1];
       const lines = [
-        ...running.map((r) => ({ name: r.subject.name, route: HEALTH, port: r.port })),
+        ...running.filter((r) => r.subject !== bareSecure).map((r) => ({ name: r.subject.name, route: HEALTH, port: r.port })),
+        ...running.filter((r) => r.subject === bareSecure).map((r) => ({ name: r.subject.name, route: HEALTH, port: r.port })),
         { name: api.subject.name, route: NOT_FOUND, port: api.port },
         { name: api.subject.name, route: PREFLIGHT, port: api.port },
       ];
