@@ -248,6 +248,8 @@ describe('Compose files', () => {
     for (const service of Object.values(services)) expect(service.healthcheck).toMatchObject(specHealth);
     expect(services.api.environment).toMatchObject({ NODE_ENV: 'production', DATABASE_CA_FILE: '/certs/ca.pem' });
     expect(services.api.environment.JWT_SECRET).toBe('${JWT_SECRET:?set JWT_SECRET}');
+    // Both services refuse to start in production without it.
+    for (const name of ['api', 'web']) expect(services[name].environment.ORIGIN_VERIFY_SECRET).toBe('${ORIGIN_VERIFY_SECRET:?set ORIGIN_VERIFY_SECRET}');
     expect(services.api.environment.DATABASE_URL).toBe('postgres://drop:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}@postgres:5432/drop');
     expect(services.api.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
     // No literal secret: every secret-looking key is an interpolation.
