@@ -92,6 +92,7 @@ describe('Dockerfile', () => {
       '/app/apps/web/.next/standalone ./',
       '/app/apps/web/.next/static ./apps/web/.next/static',
       '/app/apps/web/public ./apps/web/public',
+      '/app/apps/web/serve.mjs ./apps/web/serve.mjs',
     ]);
   });
 
@@ -203,7 +204,8 @@ describe('the commands the Dockerfile runs', () => {
       child.stderr.on('data', (d) => (log += d));
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       try {
-        for (let i = 0; i < 100 && !log.includes('listening'); i++) await new Promise((r) => setTimeout(r, 100));
+        // Up to 30 s: the embedded database's first start (initdb, migrations) is slow on a loaded machine.
+        for (let i = 0; i < 300 && !log.includes('listening'); i++) await new Promise((r) => setTimeout(r, 100));
         expect(log).toContain('embedded database');
         expect(probe()).toBe(0);
         // The release the image runs, not the package version.

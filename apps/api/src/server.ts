@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const api = await startApi(config);
-  log(`listening on :${api.port} (${config.nodeEnv}, ${api.database.kind} database, version ${VERSION})`);
+  log(`listening on :${api.port} (${config.nodeEnv}, ${api.database.kind} database, version ${config.appVersion ?? VERSION})`);
   const onSignal = (signal: NodeJS.Signals) => {
     log(`${signal}: draining`);
     // A backstop: shutdown() is bounded, but nothing may keep the process past its deadline.
