@@ -1,21 +1,22 @@
 /**
  * Runs before every request:
  * - origin protection: with ORIGIN_VERIFY_SECRET set, every request must carry the edge's
- *   `X-Origin-Verify` header, except the health route that App Runner calls directly;
+ *   `X-Origin-Verify` header (the current or the previous secret), except the health route that
+ *   App Runner calls directly (GET and HEAD);
  * - security headers, with a fresh CSP nonce per request (lib/security-headers.ts);
  * - the CSRF cookie, created on first visit and handed to the page in a request header.
  */
 import { NextResponse, type NextRequest } from 'next/server';
-import { HEALTH_PATH, secretsMatch } from './lib/origin-verify';
+import { HEALTH_METHODS, HEALTH_PATH, matchesAnySecret } from './lib/origin-verify';
 import { contentSecurityPolicy, newCsrfToken, newNonce, STATIC_SECURITY_HEADERS } from './lib/security-headers';
 import { CSRF_COOKIE, CSRF_HEADER, NONCE_HEADER } from './lib/session';
 
 export async function proxy(request: NextRequest) {
   const secret = process.env.ORIGIN_VERIFY_SECRET;
-  const exempt = request.method === 'GET' && request.nextUrl.pathname === HEALTH_PATH;
+  const exempt = HEALTH_METHODS.includes(request.method) && request.nextUrl.pathname === HEALTH_PATH;
   if (secret && !exempt) {
     const received = request.headers.get('x-origin-verify');
-    if (received === null || !(await secretsMatch(received, secret))) {
+    if (received === null || !(await matchesAnySecret(received, secret))) {
       return new NextResponse('Forbidden: requests must come through the edge', { status: 403, headers: { 'content-type': 'text/plain', ...STATIC_SECURITY_HEADERS } });
     }
   }

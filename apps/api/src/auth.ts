@@ -176,6 +176,8 @@ function bankIdFailure(log: (message: string) => void) {
   };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function requireUser(jwtSecret: string): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
@@ -187,7 +189,12 @@ export function requireUser(jwtSecret: string): MiddlewareHandler<AuthEnv> {
     } catch {
       throw apiError(401, 'unauthorized', 'The token is invalid or expired; sign in again');
     }
-    if (typeof payload.sub !== 'string' || typeof payload.name !== 'string') throw apiError(401, 'unauthorized', 'The token lacks a user');
+    // hono's verify checks `exp` only when present: a token without one would never expire.
+    if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) throw apiError(401, 'unauthorized', 'The token has no expiry; sign in again');
+    // `sub` goes into queries on uuid columns: anything but a UUID would fail there as a 500.
+    if (typeof payload.sub !== 'string' || !UUID.test(payload.sub) || typeof payload.name !== 'string') {
+      throw apiError(401, 'unauthorized', 'The token lacks a valid user; sign in again');
+    }
     c.set('user', { id: payload.sub, name: payload.name });
     return next();
   };

@@ -5,6 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseCredentials, type DatabaseCredentials } from './db/postgres.js';
+import { redactUrl } from './log.js';
+import { originSecrets } from './origin-verify.js';
 
 export const DEV_JWT_SECRET = 'dev-secret-change-in-production';
 /** BankID Norway's OpenID provider puts the national identity number (fødselsnummer) in `nnin_altsub`, asked for with the scope of the same name. */
@@ -50,6 +52,10 @@ export interface ApiConfig {
         readonly ca?: string;
       };
   readonly shutdownTimeoutMs: number;
+  /** PostgreSQL statement_timeout; the client gives up a second later (a frozen server or network). */
+  readonly queryTimeoutMs: number;
+  /** The release (image tag) reported as health `version`. @default - the package version */
+  readonly appVersion?: string;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +68,9 @@ export class ConfigError extends Error {
 type Env = Readonly<Record<string, string | undefined>>;
 
 const secretShape = (value: string) => `a ${value.length}-character value`;
+
+/** URL parameters through which pg would take TLS settings from DATABASE_URL. */
+const TLS_URL_PARAMS = ['sslmode', 'ssl', 'sslrootcert', 'sslcert', 'sslkey', 'sslnegotiation', 'uselibpqcompat'];
 
 export function loadConfig(env: Env): ApiConfig {
   const problems: string[] = [];
@@ -86,7 +95,7 @@ export function loadConfig(env: Env): ApiConfig {
     } catch {
       // reported below
     }
-    bad(name, JSON.stringify(value), `must be a URL with scheme ${protocols.map((p) => p.replace(':', '')).join(' or ')}`);
+    bad(name, JSON.stringify(redactUrl(value)), `must be a URL with scheme ${protocols.map((p) => p.replace(':', '')).join(' or ')}`);
     return undefined;
   };
 
@@ -151,8 +160,13 @@ export function loadConfig(env: Env): ApiConfig {
   const sentryDsn = url('SENTRY_DSN', ['https:', 'http:']);
 
   const originVerifySecret = str('ORIGIN_VERIFY_SECRET');
-  if (originVerifySecret !== undefined && originVerifySecret.length < 16) {
-    bad('ORIGIN_VERIFY_SECRET', secretShape(originVerifySecret), 'must be at least 16 characters');
+  if (originVerifySecret === undefined) {
+    if (production) bad('ORIGIN_VERIFY_SECRET', 'not set', 'is required in production (only the edge may reach the service)');
+  } else {
+    const values = originSecrets(originVerifySecret);
+    if (values.length > 2 || values.some((v) => v.length < 16)) {
+      bad('ORIGIN_VERIFY_SECRET', values.map(secretShape).join(', '), 'must be "current" or "current,previous", each value at least 16 characters');
+    }
   }
 
   let database: ApiConfig['database'];
@@ -184,12 +198,35 @@ export function loadConfig(env: Env): ApiConfig {
       if (!existsSync(caFile)) bad('DATABASE_CA_FILE', JSON.stringify(caFile), 'must name a readable PEM file: production verifies the database certificate');
       else ca = readFileSync(caFile, 'utf8');
     }
+    if (production && valid) {
+      // pg lets the URL's TLS parameters replace the verified TLS options built from the CA file, and
+      // sslmode=disable (or allow, prefer, no-verify) would send the password without (verified) TLS.
+      const tlsParams = [...new URL(valid).searchParams].filter(([key]) => TLS_URL_PARAMS.includes(key));
+      if (tlsParams.length) {
+        bad(
+          'DATABASE_URL',
+          tlsParams.map(([key, value]) => `${key}=${value}`).join('&'),
+          `must not carry ${TLS_URL_PARAMS.join(', ')} in production: TLS with certificate verification against DATABASE_CA_FILE is always on`,
+        );
+      }
+    }
     database = { kind: 'postgres', url: valid ?? '', credentials, secretArn, ca };
   }
 
   const shutdownRaw = str('SHUTDOWN_TIMEOUT_MS') ?? '25000';
   const shutdownTimeoutMs = Number(shutdownRaw);
   if (!/^\d+$/.test(shutdownRaw) || shutdownTimeoutMs < 1) bad('SHUTDOWN_TIMEOUT_MS', JSON.stringify(shutdownRaw), 'must be a positive integer (milliseconds)');
+
+  const queryTimeoutRaw = str('DATABASE_QUERY_TIMEOUT_MS') ?? '5000';
+  const queryTimeoutMs = Number(queryTimeoutRaw);
+  if (!/^\d+$/.test(queryTimeoutRaw) || queryTimeoutMs < 100 || queryTimeoutMs > 600_000) {
+    bad('DATABASE_QUERY_TIMEOUT_MS', JSON.stringify(queryTimeoutRaw), 'must be an integer from 100 to 600000 (milliseconds)');
+  }
+
+  const appVersion = str('APP_VERSION');
+  if (appVersion !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(appVersion)) {
+    bad('APP_VERSION', JSON.stringify(appVersion), 'must be an image tag: 1 to 128 letters, digits, "_", "." or "-", not starting with "." or "-"');
+  }
 
   if (problems.length) throw new ConfigError(problems);
   return {
@@ -206,5 +243,7 @@ export function loadConfig(env: Env): ApiConfig {
     originVerifySecret,
     database,
     shutdownTimeoutMs,
+    queryTimeoutMs,
+    appVersion,
   };
 }

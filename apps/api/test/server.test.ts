@@ -106,5 +106,6 @@ describe('API process', () => {
     expect(await proc.exited).toBe(0);
     expect(proc.output()).toContain('SIGTERM: draining');
     expect(proc.output()).toContain('stopped');
-  });
+    // The embedded database's first start (initdb, migrations) alone can take 20 s on a loaded machine.
+  }, 60_000);
 });
