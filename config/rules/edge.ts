@@ -3,7 +3,8 @@
  * constructs' own `problems` functions, called here with the environment's values, so the
  * configuration and the constructs say the same thing.
  */
-import { PLAN_LIMITS, RATE_LIMIT_PERIODS, lowestPlanWhere } from '../../constructs/edge/cloudflare';
+import { PLAN_LIMITS, RATE_LIMIT_PERIODS } from '../../constructs/edge/cloudflare';
+import { publicAssetTtlProblems } from '../../constructs/edge/cache-rules';
 import { managedWafProblems } from '../../constructs/edge/managed-waf';
 import { originHealthProblems } from '../../constructs/edge/origin-health';
 import { rateLimitProblems } from '../../constructs/edge/rate-limits';
@@ -35,18 +36,8 @@ export const edgeRules: Rules = {
           : path[0] === 'advancedRateLimiting' ? ['edge', 'addons', 'advancedRateLimiting'] : ['edge', ...path],
     // A period no plan has is the schema's error already.
     ).filter((problem) => problem.path.at(-1) !== 'periodSeconds' || RATE_LIMIT_PERIODS.includes(problem.input as number)),
-  publicAssetTtlOnPlan: (env) => {
-    const minimum = PLAN_LIMITS[env.edge.plan].edgeCacheTtlMinSeconds;
-    const ttl = env.edge.cache.publicAssetTtlSeconds;
-    if (ttl >= minimum) return [];
-    const needed = lowestPlanWhere((plan) => PLAN_LIMITS[plan].edgeCacheTtlMinSeconds <= ttl);
-    return [{
-      path: ['edge', 'cache', 'publicAssetTtlSeconds'],
-      input: ttl,
-      message: `is below the ${env.edge.plan} plan's minimum edge cache TTL of ${minimum} seconds (${humanSeconds(minimum)})` +
-        (needed ? `; ${ttl} s needs the ${needed} plan` : ''),
-    }];
-  },
+  publicAssetTtlOnPlan: (env) =>
+    mapPaths(publicAssetTtlProblems({ plan: env.edge.plan, ...env.edge.cache }), (path) => ['edge', 'cache', ...path]),
   sanctionedRegionsEnforceable: (env) => {
     if (PLAN_LIMITS[env.edge.plan].subdivisionField) return [];
     const regionCountries = new Set(env.edge.countries.sanctionedRegions.map((code) => code.slice(0, 2)));
@@ -101,8 +92,3 @@ export const edgeRules: Rules = {
       ? [{ path: ['domains', 'apiOrigin'], input: env.domains.apiOrigin, message: 'is the same as domains.public; the api needs a hostname of its own' }]
       : [],
 };
-
-/** "2 h", "1 h", "1 s": for messages. */
-function humanSeconds(seconds: number): string {
-  return seconds % 3600 === 0 ? `${seconds / 3600} h` : seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
-}

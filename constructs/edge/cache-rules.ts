@@ -7,10 +7,10 @@
  */
 import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Construct } from 'constructs';
-import type { CloudflarePlan } from './cloudflare';
+import { type CloudflarePlan, PLAN_LIMITS, lowestPlanWhere } from './cloudflare';
 import { all, hostIn, pathPatterns, pathStartsWith, quoted } from './expressions';
 import { ruleCountProblems } from './plan';
-import { throwIfProblems } from '../validation';
+import { type Problem, mapPaths, throwIfProblems } from '../validation';
 import type { EdgeSite } from './site';
 
 export interface CacheRulesProps {
@@ -22,11 +22,39 @@ export interface CacheRulesProps {
 /** One year: Next.js names these files by content hash and serves them `immutable`. */
 export const IMMUTABLE_TTL_SECONDS = 31536000;
 
+/**
+ * A public asset TTL below the plan's minimum edge cache TTL (`publicAssetTtlSeconds` is the
+ * props path), naming the plan that allows it.
+ */
+export function publicAssetTtlProblems(props: { readonly plan: CloudflarePlan; readonly publicAssetTtlSeconds: number }): Problem[] {
+  const minimum = PLAN_LIMITS[props.plan].edgeCacheTtlMinSeconds;
+  const ttl = props.publicAssetTtlSeconds;
+  if (ttl >= minimum) return [];
+  const needed = lowestPlanWhere((plan) => PLAN_LIMITS[plan].edgeCacheTtlMinSeconds <= ttl);
+  return [{
+    path: ['publicAssetTtlSeconds'],
+    input: ttl,
+    message: `is below the ${props.plan} plan's minimum edge cache TTL of ${minimum} seconds (${humanSeconds(minimum)})` +
+      (needed ? `; ${ttl} s needs the ${needed} plan` : ''),
+  }];
+}
+
+/** "2 h", "1 h", "1 s": for messages. */
+function humanSeconds(seconds: number): string {
+  return seconds % 3600 === 0 ? `${seconds / 3600} h` : seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+}
+
 export class CacheRules extends Construct {
   readonly ruleset: Ruleset;
 
   constructor(scope: Construct, id: string, props: CacheRulesProps) {
     super(scope, id);
+    throwIfProblems(
+      this,
+      props.sites.flatMap((site, index) =>
+        mapPaths(publicAssetTtlProblems({ plan: props.plan, publicAssetTtlSeconds: site.publicAssetTtlSeconds }), (path) => ['sites', index, ...path]),
+      ),
+    );
     const rules: RulesetRules[] = [];
     for (const site of props.sites) {
       const web = `http.host eq ${quoted(site.publicHost)}`;

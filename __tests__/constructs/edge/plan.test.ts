@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ISO_COUNTRY_CODES } from '../../../config/countries';
 import { CLOUDFLARE_PLANS, PLAN_LIMITS, atLeast } from '../../../constructs/edge/cloudflare';
 import { all, hostIn, pathPatterns } from '../../../constructs/edge/expressions';
+import { CacheRules } from '../../../constructs/edge/cache-rules';
 import { ManagedWaf } from '../../../constructs/edge/managed-waf';
 import { OriginHealth } from '../../../constructs/edge/origin-health';
 import { ruleCountProblems } from '../../../constructs/edge/plan';
@@ -52,6 +53,17 @@ describe('the edge constructs on a plan that cannot run them', () => {
   it('refuses health checks on Free, naming Pro', () => {
     expect(() => new OriginHealth(stack(), 'h', { zoneId: 'z', plan: 'free', targets: {}, intervalSeconds: 60, timeoutSeconds: 10, retries: 2 })).toThrow(
       'they need the pro plan or higher',
+    );
+  });
+
+  it('refuses a public asset TTL below the plan\'s minimum edge cache TTL, naming the plan that allows it', () => {
+    const site = {
+      name: 'staging', publicHost: 'staging.getdrop.no', apiHost: 'staging-api.getdrop.no', allowedCountries: ['NO'], sanctionedCountries: [],
+      sanctionedRegions: [], exceptionIpRanges: [], exceptionAsns: [], healthPaths: [], publicAssets: ['/favicon.ico'], publicAssetTtlSeconds: 1800,
+      originVerifySecret: 's',
+    };
+    expect(() => new CacheRules(stack(), 'cache', { zoneId: 'z', plan: 'pro', sites: [site] })).toThrow(
+      "test/cache: sites.0.publicAssetTtlSeconds: is below the pro plan's minimum edge cache TTL of 3600 seconds (1 h); 1800 s needs the business plan (found: 1800)",
     );
   });
 
