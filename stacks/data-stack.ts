@@ -121,7 +121,7 @@ export class DataStack extends DropStack {
     });
     const appSecrets = new AppSecrets(this, 'app-secrets', {
       naming,
-      kmsKeyArn: secretsKey.arn,
+      key: secretsKey,
       recoveryWindowInDays: defaultRecoveryWindowDays(config.tier),
     }).secrets;
 
