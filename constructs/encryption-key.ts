@@ -10,7 +10,7 @@ import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
-import { PolicyStatements } from './iam';
+import { type Grantable, PolicyStatements } from './iam';
 import type { Naming } from './naming';
 
 export interface EncryptionKeyProps {
@@ -26,6 +26,27 @@ export interface EncryptionKeyProps {
 
 /** What CloudWatch Logs needs of a key that encrypts log groups. */
 const CLOUDWATCH_LOGS_ACTIONS = ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'];
+
+export interface DecryptOptions {
+  /** The statement's sid. @default "Decrypt" */
+  readonly sid?: string;
+  /** Only through this AWS service (`kms:ViaService`), e.g. `secretsmanager.eu-west-1.amazonaws.com`. @default - any */
+  readonly viaService?: string;
+}
+
+/**
+ * Decrypting with the keys of these ARNs: what `EncryptionKey.grantDecrypt` grants, for a
+ * principal in another stack, which knows the keys by ARN only.
+ */
+export function decryptStatement(keyArns: readonly string[], options: DecryptOptions = {}): DataAwsIamPolicyDocumentStatement {
+  return {
+    sid: options.sid ?? 'Decrypt',
+    effect: 'Allow',
+    actions: ['kms:Decrypt'],
+    resources: [...keyArns],
+    ...(options.viaService ? { condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [options.viaService] }] } : {}),
+  };
+}
 
 export class EncryptionKey extends Construct {
   readonly key: KmsKey;
@@ -73,6 +94,11 @@ export class EncryptionKey extends Construct {
       variable: 'kms:EncryptionContext:aws:logs:arn',
       values: [`arn:aws:logs:${region}:${account.accountId}:log-group:${logGroupNames}`],
     }]);
+  }
+
+  /** Lets `grantee` (a principal's policy) decrypt with this key (aws-cdk's `Key.grantDecrypt`). */
+  grantDecrypt(grantee: Grantable, options: DecryptOptions = {}): void {
+    grantee.addToPolicy(decryptStatement([this.arn], options));
   }
 
   /**

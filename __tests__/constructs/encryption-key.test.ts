@@ -2,6 +2,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { TerraformStack, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { EncryptionKey } from '../../constructs/encryption-key';
+import { PolicyStatements } from '../../constructs/iam';
 import { Naming } from '../../constructs/naming';
 
 function keyInStack() {
@@ -81,5 +82,25 @@ describe('EncryptionKey', () => {
     // THEN
     expect(statements()).toHaveLength(2);
     expect(statements()[1].condition[0].values.map((v: string) => v.split(':log-group:')[1])).toEqual(['/drop/staging/*', '/aws/rds/*']);
+  });
+});
+
+describe('EncryptionKey.grantDecrypt', () => {
+  it('lets the grantee decrypt with this key only, through the named service only', () => {
+    // GIVEN
+    const { key } = keyInStack();
+    const grantee = new PolicyStatements(key, 'grantee');
+    // WHEN
+    key.grantDecrypt(grantee, { sid: 'DecryptOwnSecrets', viaService: 'secretsmanager.eu-west-1.amazonaws.com' });
+    // THEN
+    const synthesized = JSON.parse(Testing.synth(TerraformStack.of(key))).data.aws_iam_policy_document;
+    const document = Object.entries<any>(synthesized).find(([name]) => name.includes('grantee'))![1];
+    expect(document.statement).toEqual([{
+      sid: 'DecryptOwnSecrets',
+      effect: 'Allow',
+      actions: ['kms:Decrypt'],
+      resources: [expect.stringMatching(/^\$\{aws_kms_key\.key_.+\.arn\}$/)],
+      condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.eu-west-1.amazonaws.com'] }],
+    }]);
   });
 });

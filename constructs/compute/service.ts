@@ -7,7 +7,7 @@ import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { Construct } from 'constructs';
 import { pullImageStatements } from '../container-registry';
-import type { EncryptionKey } from '../encryption-key';
+import { type EncryptionKey, decryptStatement } from '../encryption-key';
 import type { Naming } from '../naming';
 
 /** A Secrets Manager secret injected as an environment variable, with the key that encrypts it. */
@@ -89,13 +89,7 @@ export function secretReadStatements(secrets: Readonly<Record<string, ServiceSec
       actions: ['secretsmanager:GetSecretValue'],
       resources: unique(values.map((secret) => secret.arn)),
     },
-    {
-      sid: 'DecryptOwnSecrets',
-      effect: 'Allow',
-      actions: ['kms:Decrypt'],
-      resources: unique(values.map((secret) => secret.kmsKeyArn)),
-      condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`secretsmanager.${region}.amazonaws.com`] }],
-    },
+    decryptStatement(unique(values.map((secret) => secret.kmsKeyArn)), { sid: 'DecryptOwnSecrets', viaService: `secretsmanager.${region}.amazonaws.com` }),
   ];
 }
 
