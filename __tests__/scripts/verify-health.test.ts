@@ -1,6 +1,6 @@
 /**
  * verify-health against the real API, started as a process on a real PostgreSQL database (the
- * server `scripts/postgres.sh start` runs, as .ci/run does).
+ * test run's server: apps/api/test/global-setup.ts starts it, or DROP_TEST_PG_URL names one).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,7 +16,7 @@ const quiet = () => undefined;
 
 function adminUrl(): string {
   const url = process.env.DROP_TEST_PG_URL;
-  if (!url) throw new Error('DROP_TEST_PG_URL is not set: start PostgreSQL with `eval "$(bash scripts/postgres.sh start)"` (as .ci/run does)');
+  if (!url) throw new Error('DROP_TEST_PG_URL is not set: run the tests with vitest from the repository root (its global setup starts PostgreSQL), or set it to a server of your own');
   return url;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Test databases: the embedded PGlite in a temporary directory, and a fresh database on the real
- * PostgreSQL server that `scripts/postgres.sh start` runs (its URL in DROP_TEST_PG_URL; `.ci/run`
- * starts it). Without that variable the PostgreSQL tests fail, unless DROP_TEST_EMBEDDED_ONLY=1
+ * PostgreSQL server of the test run (its URL in DROP_TEST_PG_URL: the one `global-setup.ts`
+ * starts from npm, or a server of your own when you set the variable). DROP_TEST_EMBEDDED_ONLY=1
  * says on purpose that this run has no server (the Dockerfile's test stage).
  */
 import { randomBytes } from 'node:crypto';
@@ -21,7 +21,7 @@ export function adminUrl(): string {
   const url = process.env.DROP_TEST_PG_URL;
   if (!url) {
     throw new Error(
-      'DROP_TEST_PG_URL is not set: start PostgreSQL with `eval "$(bash scripts/postgres.sh start)"` (as .ci/run does), or set DROP_TEST_EMBEDDED_ONLY=1 to run without it',
+      'DROP_TEST_PG_URL is not set: run the tests with vitest from the repository root (its global setup starts PostgreSQL), set it to a server of your own, or set DROP_TEST_EMBEDDED_ONLY=1 to run without PostgreSQL',
     );
   }
   return url;

