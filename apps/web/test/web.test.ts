@@ -1,19 +1,19 @@
 /**
- * The built standalone server (as the image runs it) in headless Chromium from Debian, driven by
- * playwright-core, against a real API on the embedded database.
+ * The built standalone server (as the image runs it) in headless Chromium (@sparticuz/chromium from
+ * npm, or CHROMIUM_PATH), driven by playwright-core, against a real API on the embedded database.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../api/src/config.js';
 import { startApi, type RunningApi } from '../../api/src/server.js';
+import { launchChromium, type LaunchedChromium } from './browser.js';
 import { WEB } from './global-setup.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SERVER = path.join(WEB, '.next', 'standalone', 'apps', 'web', 'server.js');
 const ORIGIN_SECRET = 'web-origin-secret-0123456789';
 
@@ -44,25 +44,23 @@ async function startWeb(env: Record<string, string>): Promise<{ url: string; chi
 describe('web (standalone build, headless Chromium)', () => {
   let api: RunningApi;
   let web: { url: string; child: ChildProcess };
+  let chromium: LaunchedChromium;
   let browser: Browser;
   let dataDir: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (as .ci/run does), or set CHROMIUM_PATH`);
     const webPort = await freePort();
     dataDir = mkdtempSync(path.join(tmpdir(), 'drop-web-test-'));
     api = await startApi(loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, APP_URL: `http://127.0.0.1:${webPort}`, SEED_DEMO: 'true' }), {
       hostname: '127.0.0.1',
     });
     web = await startWeb({ PORT: String(webPort), API_URL: `http://127.0.0.1:${api.port}` });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    chromium = await launchChromium();
+    browser = chromium.browser;
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     web?.child.kill('SIGTERM');
     await api?.shutdown();
     rmSync(dataDir, { recursive: true, force: true });
