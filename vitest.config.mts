@@ -15,6 +15,13 @@ export default defineConfig({
           name: 'infra',
           // cdktf's Testing.setupJest() registers its matchers on the global `expect`.
           globals: true,
+          // One module graph per worker: cdktf and the providers are imported once per worker, not
+          // once per file (the bulk of this project's time), and the synth cache of helpers.ts is
+          // shared by the files of a worker. Tests treat shared synths as read-only (they are frozen).
+          isolate: false,
+          // Explicit, above what a synth or a spawned `tsx main.ts` takes on a loaded two-core machine.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
           setupFiles: ['__tests__/setup.ts'],
           include: ['__tests__/**/*.test.ts'],
         },

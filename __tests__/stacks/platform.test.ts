@@ -19,7 +19,7 @@ describe.each(['staging', 'production'])('the %s platform', (name) => {
     const manifest = synthManifest(config);
     // THEN
     expect(Object.keys(manifest.stacks).sort()).toEqual([...STACK_IDS].sort());
-    expect(manifest.files.sort()).toEqual(STACK_IDS.map((id) => `stacks/${id}/cdk.tf.json`).sort());
+    expect([...manifest.files].sort()).toEqual(STACK_IDS.map((id) => `stacks/${id}/cdk.tf.json`).sort());
   });
 
   it('declares only edge → compute, so `cdktf deploy edge compute` needs no flag', () => {
