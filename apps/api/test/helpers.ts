@@ -27,7 +27,44 @@ export function adminUrl(): string {
   return url;
 }
 
+const readiness = new Map<string, Promise<void>>();
+
+/**
+ * Resolves once the server at `url` accepts connections: the global setup starts the run's server
+ * in the background, so the first test to connect waits for it (30 s at most).
+ */
+export function postgresReady(url = adminUrl()): Promise<void> {
+  let ready = readiness.get(url);
+  if (!ready) {
+    ready = waitForPostgres(url);
+    readiness.set(url, ready);
+  }
+  return ready;
+}
+
+async function waitForPostgres(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      const code = (error as { code?: string }).code;
+      // Refused: not listening yet. 57P03: starting up.
+      if (Date.now() > deadline || (code !== 'ECONNREFUSED' && code !== '57P03')) {
+        const { host } = new URL(url);
+        throw new Error(`PostgreSQL at ${host} does not accept connections (${(error as Error).message}); the test run's output says why`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 export async function adminQuery<T = Record<string, unknown>>(text: string, params: unknown[] = [], url = adminUrl()): Promise<T[]> {
+  await postgresReady(url);
   const client = new pg.Client(url);
   await client.connect();
   try {
