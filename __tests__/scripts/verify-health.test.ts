@@ -100,23 +100,27 @@ describe('verify-health against the real API', () => {
   const database = `drop_verify_${randomBytes(4).toString('hex')}`;
   let api: { url: string; child: ChildProcess };
   let hanging: { api: { url: string; child: ChildProcess }; proxy: Awaited<ReturnType<typeof freezableProxy>> };
+  let proxyServer: Server | undefined;
 
   beforeAll(async () => {
     await admin(`CREATE DATABASE ${database}`);
     const url = new URL(adminUrl());
     url.pathname = `/${database}`;
-    api = await startApi(url.toString());
-
     // A second API whose database will hang: its health answers 503 only after its own 2 s limit.
     const proxy = await freezableProxy(url);
+    proxyServer = proxy.server;
     const proxied = new URL(url);
     proxied.port = String(proxy.port);
-    hanging = { proxy, api: await startApi(proxied.toString()) };
+    // Both processes start at once; afterAll stops whichever started, even when the other did not.
+    const [healthy, behindProxy] = await Promise.allSettled([startApi(url.toString()), startApi(proxied.toString())]);
+    if (healthy.status === 'fulfilled') api = healthy.value;
+    if (behindProxy.status === 'fulfilled') hanging = { proxy, api: behindProxy.value };
+    for (const started of [healthy, behindProxy]) if (started.status === 'rejected') throw started.reason;
   }, 60_000);
 
   afterAll(async () => {
     for (const child of [api?.child, hanging?.api.child]) child?.kill('SIGKILL');
-    hanging?.proxy.server.close();
+    proxyServer?.close();
     await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   });
 
