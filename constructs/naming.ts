@@ -34,6 +34,19 @@ export class Naming {
     return `/${this.project}/${this.environment}/${stack}/${checked(key)}`;
   }
 
+  /**
+   * The release pointer of a service, `/drop/staging/release/api`: the image it runs, written by
+   * `npm run release` (SSM keeps every version: the release history).
+   */
+  release(service: string): string {
+    return `${this.releasePath()}/${checked(service)}`;
+  }
+
+  /** The folder of the release pointers, `/drop/staging/release`. */
+  releasePath(): string {
+    return `/${this.project}/${this.environment}/release`;
+  }
+
   /** A Secrets Manager secret name such as `drop/staging/jwt-secret`. */
   secret(name: string): string {
     return `${this.project}/${this.environment}/${checked(name)}`;

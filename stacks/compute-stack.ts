@@ -1,26 +1,15 @@
 /** The compute stack: the api and web services. Changes with every release. */
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { Fn, TerraformOutput, TerraformVariable } from 'cdktf';
+import { DataAwsSecretsmanagerSecretVersions } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-versions';
+import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { EnvironmentConfig, ServiceName } from '../config';
+import type { ServiceName } from '../config';
+import { APP_SECRETS, type AppSecret, putSecretCommand } from '../constructs/app-secrets';
 import { type ComputeService, type ServiceSecret, createService, engineKeyGrants } from '../constructs/compute';
+import { Releases } from '../constructs/compute/releases';
 import { EncryptionKey } from '../constructs/encryption-key';
-import { consume, consumeList, publish } from './contract';
+import { type ContractKey, consume, consumeList, publish } from './contract';
 import { DropStack, type DropStackProps } from './drop-stack';
-
-/** A tag (`3f2a9c1`) or a digest (`sha256:<64 hex>`). */
-export const IMAGE_REFERENCE = '^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$';
-
-/** Secret containers the platform owns; their values are set outside Terraform (see README). */
-export const APP_SECRETS = {
-  JWT_SECRET: 'jwt-secret',
-  BANKID_CLIENT_ID: 'bankid-client-id',
-  BANKID_CLIENT_SECRET: 'bankid-client-secret',
-  SENTRY_DSN: 'sentry-dsn',
-  ORIGIN_VERIFY_SECRET: 'origin-verify',
-} as const;
-type AppSecret = keyof typeof APP_SECRETS;
 
 /** Which secrets each service receives; its instance role may read these and no others. */
 export const SERVICE_SECRETS: Record<ServiceName, readonly AppSecret[]> = {
@@ -28,10 +17,14 @@ export const SERVICE_SECRETS: Record<ServiceName, readonly AppSecret[]> = {
   web: ['SENTRY_DSN', 'ORIGIN_VERIFY_SECRET'],
 };
 
-/** Days a deleted secret can still be restored: longer where losing it hurts more. */
-export function defaultRecoveryWindowDays(tier: EnvironmentConfig['tier']): number {
-  return tier === 'production' ? 30 : 7;
-}
+/** The data stack's contract key of each secret's ARN. */
+const SECRET_ARN_KEYS: Record<AppSecret, ContractKey<'data'>> = {
+  JWT_SECRET: 'jwtSecretArn',
+  BANKID_CLIENT_ID: 'bankidClientIdSecretArn',
+  BANKID_CLIENT_SECRET: 'bankidClientSecretSecretArn',
+  SENTRY_DSN: 'sentryDsnSecretArn',
+  ORIGIN_VERIFY_SECRET: 'originVerifySecretArn',
+};
 
 export class ComputeStack extends DropStack {
   readonly services: Readonly<Record<ServiceName, ComputeService>>;
@@ -39,38 +32,50 @@ export class ComputeStack extends DropStack {
   constructor(scope: Construct, props: DropStackProps) {
     super(scope, 'compute', props);
     const { config, naming } = this;
-    const read = (key: Parameters<typeof consume<'data'>>[3]) => consume(this, naming, 'data', key);
+    const read = (key: ContractKey<'data'>) => consume(this, naming, 'data', key);
 
     const account = new DataAwsCallerIdentity(this, 'account');
     const grants = engineKeyGrants(config.compute.engine, naming, config.aws.region, account.accountId);
-    const key = new EncryptionKey(this, 'secrets-key', {
+    const key = new EncryptionKey(this, 'compute-key', {
       naming,
       account,
       ...(grants.length > 0 ? { services: grants } : {}),
       purpose: 'compute',
-      description: `Encrypts the ${naming.resource()} service secrets and ${config.compute.engine === 'app-runner' ? 'App Runner data' : 'container logs'}`,
+      description: `Encrypts the ${naming.resource()} ${config.compute.engine === 'app-runner' ? 'App Runner service data' : 'container logs'}`,
     });
-
     const keyArn = key.arn;
-    const secrets = Object.fromEntries(
-      Object.entries(APP_SECRETS).map(([variable, name]) => [
-        variable,
-        new SecretsmanagerSecret(this, `secret-${name}`, {
-          name: naming.secret(name),
-          description: `${variable} of the ${naming.resource()} services; value set outside Terraform`,
-          kmsKeyId: keyArn,
-          recoveryWindowInDays: defaultRecoveryWindowDays(config.tier),
-        }),
-      ]),
-    ) as Record<AppSecret, SecretsmanagerSecret>;
+
+    // The secrets live in the data stack, with values before any service exists. A secret the
+    // operator fills (BankID, Sentry) that is still empty stops the plan here, with the command
+    // that fills it, instead of a service stuck in CREATE_FAILED.
+    const secretsKeyArn = read('secretsKeyArn');
+    const secretArns = Object.fromEntries(
+      (Object.keys(APP_SECRETS) as AppSecret[]).map((variable) => [variable, read(SECRET_ARN_KEYS[variable])]),
+    ) as Record<AppSecret, string>;
+    for (const variable of Object.keys(APP_SECRETS) as AppSecret[]) {
+      const versions = new DataAwsSecretsmanagerSecretVersions(this, `secret-${APP_SECRETS[variable].name}-versions`, {
+        secretId: secretArns[variable],
+      });
+      versions.addOverride('lifecycle.postcondition', [
+        {
+          condition: '${anytrue([for v in self.versions : contains(v.version_stages, "AWSCURRENT")])}',
+          error_message:
+            `The secret ${variable} (${naming.secret(APP_SECRETS[variable].name)}) has no value yet, and a service that reads it cannot start. ` +
+            `Set it first: ${putSecretCommand(naming.secret(APP_SECRETS[variable].name), config.aws.region)}`,
+        },
+      ]);
+    }
     const injected = (service: ServiceName): Record<string, ServiceSecret> =>
-      Object.fromEntries(SERVICE_SECRETS[service].map((variable) => [variable, { arn: secrets[variable].arn, kmsKeyArn: keyArn }]));
+      Object.fromEntries(SERVICE_SECRETS[service].map((variable) => [variable, { arn: secretArns[variable], kmsKeyArn: secretsKeyArn }]));
+    const releases = new Releases(this, 'releases', { naming, services: ['api', 'web'] });
 
     const appUrl = `https://${config.domains.public}`;
     const databaseSecretArn = read('databaseSecretArn');
     const environments: Record<ServiceName, Record<string, string>> = {
       api: {
         NODE_ENV: 'production',
+        DROP_ENV: config.name,
+        APP_VERSION: releases.tag('api'),
         PORT: String(config.compute.services.api.port),
         APP_URL: appUrl,
         BANKID_MOCK: String(config.app.bankidMock),
@@ -82,6 +87,8 @@ export class ComputeStack extends DropStack {
       },
       web: {
         NODE_ENV: 'production',
+        DROP_ENV: config.name,
+        APP_VERSION: releases.tag('web'),
         PORT: String(config.compute.services.web.port),
         HOSTNAME: '0.0.0.0',
         APP_URL: appUrl,
@@ -102,15 +109,6 @@ export class ComputeStack extends DropStack {
 
     const build = (name: ServiceName): ComputeService => {
       const settings = config.compute.services[name];
-      const image = new TerraformVariable(this, `${name}_image`, {
-        type: 'string',
-        nullable: false,
-        description: `Image of the ${name} service to deploy: a tag of the registry's ${name} repository or a digest sha256:...`,
-      });
-      image.addValidation({
-        condition: Fn.can(Fn.regex(IMAGE_REFERENCE, image.stringValue)),
-        errorMessage: `${name}_image must be an image tag or a digest "sha256:<64 hex digits>".`,
-      });
       return createService(config.compute.engine, this, name, {
         naming,
         name,
@@ -118,7 +116,7 @@ export class ComputeStack extends DropStack {
         image: {
           repositoryUrl: consume(this, naming, 'registry', `${name}RepositoryUrl`),
           repositoryArn: consume(this, naming, 'registry', `${name}RepositoryArn`),
-          reference: image.stringValue,
+          reference: releases.digest(name),
         },
         port: settings.port,
         cpu: settings.cpu,
@@ -140,7 +138,6 @@ export class ComputeStack extends DropStack {
       apiDnsTarget: this.services.api.dnsTarget,
       webCertificateValidationRecords: this.services.web.certificateValidationRecords,
       apiCertificateValidationRecords: this.services.api.certificateValidationRecords,
-      originVerifySecretArn: secrets.ORIGIN_VERIFY_SECRET.arn,
     });
 
     for (const name of ['api', 'web'] as const) {

@@ -30,13 +30,18 @@ export const CONTRACT = {
     databaseSecretArn: 'ARN of the RDS-managed master user secret (JSON username and password; RDS rotates it)',
     databaseKeyArn: 'ARN of the KMS key that encrypts the database and its secret',
     alarmTopicArn: 'ARN of the encrypted SNS topic that receives the platform alarms',
+    secretsKeyArn: 'ARN of the KMS key that encrypts the services\' secrets',
+    jwtSecretArn: 'ARN of the secret JWT_SECRET (value generated write-only by this stack)',
+    bankidClientIdSecretArn: 'ARN of the secret BANKID_CLIENT_ID (value set by the operator)',
+    bankidClientSecretSecretArn: 'ARN of the secret BANKID_CLIENT_SECRET (value set by the operator)',
+    sentryDsnSecretArn: 'ARN of the secret SENTRY_DSN (value set by the operator)',
+    originVerifySecretArn: 'ARN of the secret whose value the edge sends to the origin as the X-Origin-Verify header',
   },
   compute: {
     webDnsTarget: 'CNAME target of the web service custom domain (domains.public)',
     apiDnsTarget: 'CNAME target of the api service custom domain (domains.apiOrigin)',
     webCertificateValidationRecords: 'JSON list of {name, type, value}: DNS records that validate the web custom domain certificate',
     apiCertificateValidationRecords: 'JSON list of {name, type, value}: DNS records that validate the api custom domain certificate',
-    originVerifySecretArn: 'ARN of the secret whose value the edge sends to the origin as the X-Origin-Verify header',
   },
 } as const;
 
@@ -82,5 +87,8 @@ export function consume<P extends Producer>(
   const id = `contract-${producer}-${parameterKey(key)}`;
   const existing = scope.node.tryFindChild(id) as DataAwsSsmParameter | undefined;
   const parameter = existing ?? new DataAwsSsmParameter(scope, id, { name: naming.parameter(producer, parameterKey(key)) });
-  return parameter.value;
+  // insecure_value: contract parameters are plain Strings and never secret (secrets travel by
+  // ARN). `value` is marked sensitive by the provider, which Terraform refuses in for_each and
+  // which would hide subnet ids and DNS targets from the plan a reviewer reads.
+  return parameter.insecureValue;
 }

@@ -2,16 +2,24 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { Fn, TerraformOutput } from 'cdktf';
+import { Annotations, Fn, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config';
 import { postgres16Class } from '../config/rds-instance-classes';
+import { AppSecrets } from '../constructs/app-secrets';
 import { DatabaseAlarms } from '../constructs/database-alarms';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { Network } from '../constructs/network';
 import { POSTGRES_PORT, PostgresDatabase } from '../constructs/postgres-database';
 import { publish } from './contract';
 import { DropStack, type DropStackProps } from './drop-stack';
+
+/** Days a deleted secret can still be restored: longer where losing it hurts more. */
+export function defaultRecoveryWindowDays(tier: EnvironmentConfig['tier']): number {
+  return tier === 'production' ? 30 : 7;
+}
 
 export class DataStack extends DropStack {
   readonly network: Network;
@@ -98,6 +106,32 @@ export class DataStack extends DropStack {
       name: naming.resource('alarms'),
       kmsMasterKeyId: observabilityKey.arn,
     });
+    // People, or an incident tool, behind the topic: without a subscriber every alarm is lost.
+    config.alarms.subscribers.forEach((subscriber, index) => {
+      new SnsTopicSubscription(this, `alarm-subscriber-${index}`, {
+        topicArn: this.alarmTopic.arn,
+        protocol: subscriber.protocol,
+        endpoint: subscriber.endpoint,
+      });
+    });
+    if (config.alarms.subscribers.length === 0) {
+      Annotations.of(this.alarmTopic).addWarning(
+        `alarms.subscribers is empty: the ${naming.resource('alarms')} alarms reach nobody (allowed outside production; add an email or https endpoint)`,
+      );
+    }
+
+    // The services' secrets live here, before compute: each holds a value before a service reads it.
+    const secretsKey = new EncryptionKey(this, 'secrets-key', {
+      naming,
+      account,
+      purpose: 'secrets',
+      description: `Encrypts the ${naming.resource()} service secrets`,
+    });
+    const appSecrets = new AppSecrets(this, 'app-secrets', {
+      naming,
+      kmsKeyArn: secretsKey.arn,
+      recoveryWindowInDays: defaultRecoveryWindowDays(config.tier),
+    }).secrets;
 
     const instanceClass = postgres16Class(config.database.instanceClass);
     if ('problem' in instanceClass) throw new Error(`database.instanceClass ${instanceClass.problem}`);
@@ -120,6 +154,12 @@ export class DataStack extends DropStack {
       databaseSecretArn: instance.masterUserSecret.get(0).secretArn,
       databaseKeyArn: databaseKey.arn,
       alarmTopicArn: this.alarmTopic.arn,
+      secretsKeyArn: secretsKey.arn,
+      jwtSecretArn: appSecrets.JWT_SECRET.arn,
+      bankidClientIdSecretArn: appSecrets.BANKID_CLIENT_ID.arn,
+      bankidClientSecretSecretArn: appSecrets.BANKID_CLIENT_SECRET.arn,
+      sentryDsnSecretArn: appSecrets.SENTRY_DSN.arn,
+      originVerifySecretArn: appSecrets.ORIGIN_VERIFY_SECRET.arn,
     });
 
     new TerraformOutput(this, 'database-identifier', { value: this.database.identifier });

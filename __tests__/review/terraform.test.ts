@@ -42,10 +42,10 @@ describe('reading synthesized Terraform', () => {
   it('finds references inside interpolations only, including nested for expressions', () => {
     const refs = referencesIn({
       a: 'arn:aws:iam::${data.aws_caller_identity.account.account_id}:root',
-      b: '${{ for k, v in jsondecode(data.aws_ssm_parameter.records.value): v.name => v }}',
+      b: '${{ for k, v in jsondecode(data.aws_ssm_parameter.records.insecure_value): v.name => v }}',
       c: 'aws_kms_key.not_a_reference.arn in plain text',
     });
-    expect(refs.map((r) => `${r.address}.${r.attribute}`)).toEqual(['data.aws_caller_identity.account.account_id', 'data.aws_ssm_parameter.records.value']);
+    expect(refs.map((r) => `${r.address}.${r.attribute}`)).toEqual(['data.aws_caller_identity.account.account_id', 'data.aws_ssm_parameter.records.insecure_value']);
   });
 
   it('matches IAM action wildcards case-insensitively', () => {

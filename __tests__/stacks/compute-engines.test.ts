@@ -85,8 +85,8 @@ const VIEWS: Record<Engine, (json: TerraformJson, env: string, name: Name) => Se
 
 /** Where each engine runs the service: App Runner's connector in private subnets, Express's load balancer in public ones. */
 const SUBNETS: Record<Engine, string> = {
-  'app-runner': '${split(",", data.aws_ssm_parameter.contract-data-private-subnet-ids.value)}',
-  'ecs-express': '${split(",", data.aws_ssm_parameter.contract-data-public-subnet-ids.value)}',
+  'app-runner': '${split(",", data.aws_ssm_parameter.contract-data-private-subnet-ids.insecure_value)}',
+  'ecs-express': '${split(",", data.aws_ssm_parameter.contract-data-public-subnet-ids.insecure_value)}',
 };
 
 const SPEC = {
@@ -94,7 +94,7 @@ const SPEC = {
   api: { port: 3001, min: 1, max: 10, path: '/v1/health' },
 } as const;
 
-const SECRET = (name: string) => `\${aws_secretsmanager_secret.secret-${name}.arn}`;
+const SECRET = (name: string) => `\${data.aws_ssm_parameter.contract-data-${name === 'jwt-secret' ? name : `${name}-secret`}-arn.insecure_value}`;
 const EXPECTED_SECRETS: Record<Name, Record<string, string>> = {
   api: {
     JWT_SECRET: SECRET('jwt-secret'),
@@ -102,7 +102,7 @@ const EXPECTED_SECRETS: Record<Name, Record<string, string>> = {
     BANKID_CLIENT_SECRET: SECRET('bankid-client-secret'),
     SENTRY_DSN: SECRET('sentry-dsn'),
     ORIGIN_VERIFY_SECRET: SECRET('origin-verify'),
-    DATABASE_CREDENTIALS: '${data.aws_ssm_parameter.contract-data-database-secret-arn.value}',
+    DATABASE_CREDENTIALS: '${data.aws_ssm_parameter.contract-data-database-secret-arn.insecure_value}',
   },
   web: { SENTRY_DSN: SECRET('sentry-dsn'), ORIGIN_VERIFY_SECRET: SECRET('origin-verify') },
 };
@@ -123,9 +123,10 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
       expect(view.serviceName).toBe(`drop-staging-${name}`);
     });
 
-    it('runs the image chosen at deploy time: a tag or a digest of its own repository', () => {
-      const url = `\${data.aws_ssm_parameter.contract-registry-${name}-repository-url.value}`;
-      expect(view.image).toBe(`\${startswith(var.${name}_image, "sha256:") ? "${url}@\${var.${name}_image}" : "${url}:\${var.${name}_image}"}`);
+    it('runs the recorded release of its own repository, pinned by digest', () => {
+      const url = `\${data.aws_ssm_parameter.contract-registry-${name}-repository-url.insecure_value}`;
+      const pointer = `element(nonsensitive(data.aws_ssm_parameters_by_path.releases_pointers_4305C166.values), index(data.aws_ssm_parameters_by_path.releases_pointers_4305C166.names, "/drop/staging/release/${name}"))`;
+      expect(view.image).toBe(`${url}@\${element(split("@", ${pointer}), 1)}`);
     });
 
     it(`listens on ${spec.port} with 1 vCPU and 2 GB`, () => {
@@ -145,7 +146,7 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
     });
 
     it('joins the data stack\'s compute security group, in the subnets its engine needs', () => {
-      expect(view.securityGroups).toEqual(['${data.aws_ssm_parameter.contract-data-compute-security-group-id.value}']);
+      expect(view.securityGroups).toEqual(['${data.aws_ssm_parameter.contract-data-compute-security-group-id.insecure_value}']);
       expect(view.subnets).toBe(SUBNETS[engine]);
     });
 
@@ -167,7 +168,7 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
       expect(alarm).toMatchObject({
         metric_name: 'CPUUtilization', statistic: 'Average', threshold: 80, period: 60, evaluation_periods: 3,
         comparison_operator: 'GreaterThanThreshold',
-        alarm_actions: ['${data.aws_ssm_parameter.contract-data-alarm-topic-arn.value}'],
+        alarm_actions: ['${data.aws_ssm_parameter.contract-data-alarm-topic-arn.insecure_value}'],
       });
     });
   });
@@ -175,20 +176,22 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
   it('gives the api the spec\'s plain environment', () => {
     expect(VIEWS[engine](parsed, 'staging', 'api').environment).toEqual({
       NODE_ENV: 'production',
+      DROP_ENV: 'staging',
+      APP_VERSION: expect.stringContaining('"/drop/staging/release/api"'),
       PORT: '3001',
       APP_URL: 'https://staging.getdrop.no',
       BANKID_MOCK: 'false',
       BANKID_CALLBACK_URL: 'https://staging.getdrop.no/api/auth/bankid/callback',
       SEED_DEMO: 'true',
-      DATABASE_URL: 'postgres://${data.aws_ssm_parameter.contract-data-database-address.value}:${data.aws_ssm_parameter.contract-data-database-port.value}/${data.aws_ssm_parameter.contract-data-database-name.value}',
-      DATABASE_SECRET_ARN: '${data.aws_ssm_parameter.contract-data-database-secret-arn.value}',
+      DATABASE_URL: 'postgres://${data.aws_ssm_parameter.contract-data-database-address.insecure_value}:${data.aws_ssm_parameter.contract-data-database-port.insecure_value}/${data.aws_ssm_parameter.contract-data-database-name.insecure_value}',
+      DATABASE_SECRET_ARN: '${data.aws_ssm_parameter.contract-data-database-secret-arn.insecure_value}',
     });
   });
 
   it('publishes the same contract keys for the edge', () => {
     const names = Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => p.name).sort();
     expect(names).toEqual(
-      ['api-certificate-validation-records', 'api-dns-target', 'origin-verify-secret-arn', 'web-certificate-validation-records', 'web-dns-target']
+      ['api-certificate-validation-records', 'api-dns-target', 'web-certificate-validation-records', 'web-dns-target']
         .map((key) => `/drop/staging/compute/${key}`),
     );
   });
@@ -242,7 +245,7 @@ describe('the ecs-express engine', () => {
     const attached = Object.values(resourcesOf(parsed, 'aws_iam_role_policy')).find((p) => p.role === `\${aws_iam_role.${role}.id}`);
     const statements = parsed.data!.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(attached.policy)![1]].statement;
     const bySid = Object.fromEntries(statements.map((s: { sid: string }) => [s.sid, s]));
-    expect(bySid.PullOwnImage.resources).toEqual(['${data.aws_ssm_parameter.contract-registry-api-repository-arn.value}']);
+    expect(bySid.PullOwnImage.resources).toEqual(['${data.aws_ssm_parameter.contract-registry-api-repository-arn.insecure_value}']);
     expect(bySid.WriteOwnLogs.resources).toEqual([expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.api_logs_[A-F0-9]+\.arn\}:\*$/)]);
     expect(bySid.ReadOwnSecrets.resources).toHaveLength(6);
   });
@@ -251,7 +254,7 @@ describe('the ecs-express engine', () => {
     const [, s] = service('api');
     const groups = Object.values(resourcesOf(parsed, 'aws_cloudwatch_log_group'));
     expect(groups.map((g) => [g.name, g.retention_in_days])).toEqual([['/drop/production-stockholm/api', 365], ['/drop/production-stockholm/web', 365]]);
-    expect(groups.every((g) => g.kms_key_id === '${aws_kms_key.secrets-key_83928A38.arn}')).toBe(true);
+    expect(groups.every((g) => g.kms_key_id === '${aws_kms_key.compute-key_EEB4B4A0.arn}')).toBe(true);
     expect(s.primary_container[0].aws_logs_configuration).toEqual([{ log_group: expect.stringContaining('aws_cloudwatch_log_group.api_logs_'), log_stream_prefix: 'api' }]);
   });
 
