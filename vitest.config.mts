@@ -42,7 +42,9 @@ export default defineConfig({
         test: {
           name: 'api',
           include: ['apps/api/test/**/*.test.ts'],
-          testTimeout: 30_000,
+          // Some tests start the API as a process (tsx, PGlite): on a loaded two-core machine that
+          // alone took over 30 s.
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },

