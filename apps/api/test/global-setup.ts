@@ -13,6 +13,7 @@
  *
  * Both are removed when the run ends, fails, or is interrupted (SIGINT, SIGTERM).
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { chmodSync, copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
@@ -235,6 +236,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     if (postgres) rmSync(postgres.dataDir, { recursive: true, force: true });
     rmSync(runDir, { recursive: true, force: true });
+    // Processes the tests started may outlive an interrupted run by a moment and write there
+    // again (tsx makes its cache in TMPDIR): delete it once more after they are gone.
+    spawn('sh', ['-c', 'sleep 5; rm -rf "$0"', runDir], { detached: true, stdio: 'ignore' }).unref();
   };
   process.once('exit', onExit);
   // A closed terminal would otherwise end the process without 'exit' (vitest handles SIGINT and
