@@ -156,7 +156,7 @@ export function parseCommandLine(argv: string[], publicUrl?: string): MonitorOpt
 
 if (require.main === module) {
   (async () => {
-    const options = parseCommandLine(process.argv.slice(2), process.env.DROP_PUBLIC_URL);
+    const options = parseCommandLine(process.argv.slice(2), process.env.DROP_PUBLIC_URLS);
     const config = loadEnvironment(options.environment);
     const scale = timeScale(process.env.DROP_PIPELINE_TIME_SCALE);
     if (scale !== 1) console.log(`DROP_PIPELINE_TIME_SCALE=${scale}: every wait is ${scale} of its length (dry run)`);

@@ -100,7 +100,7 @@ export function parseCommandLine(argv: string[], publicUrl?: string): VerifyOpti
 
 if (require.main === module) {
   (async () => {
-    const options = parseCommandLine(process.argv.slice(2), process.env.DROP_PUBLIC_URL);
+    const options = parseCommandLine(process.argv.slice(2), process.env.DROP_PUBLIC_URLS);
     const scale = timeScale(process.env.DROP_PIPELINE_TIME_SCALE);
     if (scale !== 1) console.log(`DROP_PIPELINE_TIME_SCALE=${scale}: the ${options.intervalSeconds} s interval is ${options.intervalSeconds * scale} s (dry run)`);
     await verifyHealth(options, console.log, scale);
