@@ -1,7 +1,8 @@
 /**
  * The IAM role the CI pipeline assumes through GitHub's OIDC provider to push images: only from
  * the configured repository's deploy branch or its GitHub environment, only to the given
- * repositories. It may also read which image each service runs, which a rollback needs.
+ * repositories. It may also read which image each service runs, read and write the release
+ * pointers' history (rollback) and read the environment's alarms (post-deployment monitoring).
  */
 import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
@@ -115,6 +116,20 @@ export class GithubPushRole extends Construct {
           effect: 'Allow',
           actions: ['apprunner:DescribeService'],
           resources: [`arn:aws:apprunner:${props.region}:${props.accountId}:service/${props.servicePrefix}*`],
+        },
+        {
+          // Rollback reads the release history and points a service back at an earlier release.
+          sid: 'ReleaseHistory',
+          effect: 'Allow',
+          actions: ['ssm:GetParameterHistory', 'ssm:PutParameter'],
+          resources: [`arn:aws:ssm:${props.region}:${props.accountId}:parameter${props.naming.releasePath()}/*`],
+        },
+        {
+          // Post-deployment monitoring reads the state of the environment's alarms.
+          sid: 'ReadAlarms',
+          effect: 'Allow',
+          actions: ['cloudwatch:DescribeAlarms'],
+          resources: [`arn:aws:cloudwatch:${props.region}:${props.accountId}:alarm:${props.naming.resource()}-*`],
         },
       ],
     });
