@@ -1,7 +1,9 @@
 /**
  * End-to-end tests of a deployed environment, through the edge: run by the pipeline against
  * staging (`E2E_BASE_URL=https://staging.getdrop.no npm run e2e`), in headless Chromium.
- * They sign nobody in: staging talks to BankID's test environment, not a mock.
+ * They sign nobody in: staging runs with BANKID_MOCK=false and live BankID sign-in is not
+ * delivered yet (it answers 501), so nothing here submits the sign-in form. What is not covered is
+ * listed in the README ("The end-to-end tests").
  */
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
@@ -60,15 +62,27 @@ describe(`the deployed platform at ${BASE_URL || '(E2E_BASE_URL unset)'}`, () =>
     }
   });
 
-  it('reaches the API from the sign-in page: a bad national identity number gets the API\'s answer', async () => {
+  it('shows the sign-in form (submitting it needs live BankID: not covered, see the README)', async () => {
     const page = await browser.newPage();
     try {
-      await page.goto(`${BASE_URL}/sign-in`);
-      await page.getByLabel('National identity number (11 digits)').fill('12345678901');
-      await page.getByRole('button', { name: 'Continue with BankID' }).click();
-      const alert = page.locator('p.error[role=alert]');
-      await alert.waitFor();
-      expect(await alert.textContent()).toMatch(/nationalId: must be an 11-digit Norwegian national identity number/);
+      const response = await page.goto(`${BASE_URL}/sign-in`);
+      expect(response?.status()).toBe(200);
+      await page.getByLabel('National identity number (11 digits)').waitFor();
+      await page.getByRole('button', { name: 'Continue with BankID' }).waitFor();
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('reaches the API from a page of the site: the edge routes /v1/* to it, and it asks for sign-in', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(BASE_URL);
+      const answer = await page.evaluate(async () => {
+        const response = await fetch('/v1/transactions', { headers: { accept: 'application/json' } });
+        return { status: response.status, body: await response.json() };
+      });
+      expect(answer).toEqual({ status: 401, body: { error: expect.objectContaining({ code: 'unauthorized' }) } });
     } finally {
       await page.close();
     }

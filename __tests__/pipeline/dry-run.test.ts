@@ -105,7 +105,7 @@ describe('the main workflow, dry run', () => {
     async () => {
       // GIVEN the deploy command as it was before
       const split = WORKFLOW.replace(
-        /run: npx cdktf deploy compute edge --auto-approve\n(\s+)timeout-minutes: 10\n\n  smoke-staging/,
+        /run: npx cdktf deploy compute edge --auto-approve\n(\s+)timeout-minutes: 10\n\n {2}smoke-staging/,
         'run: |\n          npx cdktf deploy compute --auto-approve\n          npx cdktf deploy edge --auto-approve\n$1timeout-minutes: 10\n\n  smoke-staging',
       );
       expect(split).not.toBe(WORKFLOW);
