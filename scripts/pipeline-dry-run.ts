@@ -288,6 +288,9 @@ function checkout(workflow: string | undefined): string {
   return workspace;
 }
 
+/** An embedded database directory with the migrations applied, shared by the dry runs of this process. */
+let sharedTemplate: string | undefined;
+
 export async function dryRun(options: DryRunOptions = {}): Promise<DryRunResult> {
   const log = options.log ?? (() => undefined);
   const sha = options.sha ?? '0123456789abcdef0123456789abcdef01234567';
@@ -313,7 +316,6 @@ export async function dryRun(options: DryRunOptions = {}): Promise<DryRunResult>
   const apis = new Map<string, LocalApi>();
   const deployments: Record<string, string[]> = {};
   const ports = Object.fromEntries(await Promise.all(environments.map(async (e) => [e, await freePort()] as const)));
-  let template: string | undefined;
   aws.routes.set('/terraform-apply', async (body) => {
     const environment = String(body.environment);
     const stack = String(body.stack);
@@ -331,16 +333,18 @@ export async function dryRun(options: DryRunOptions = {}): Promise<DryRunResult>
     const healthy = !(tag === sha && (options.broken ?? []).includes(environment));
     let api = apis.get(environment);
     if (!api) {
-      api = new LocalApi(ports[environment], template);
+      api = new LocalApi(ports[environment], sharedTemplate);
       apis.set(environment, api);
     }
     await api.deploy({ tag, healthy });
     (deployments[environment] ??= []).push(`${tag}${healthy ? '' : ' (broken)'}`);
-    if (!template && healthy) {
-      // Later environments start from this one's database files: saves the first start's migrations.
+    if (!sharedTemplate && healthy) {
+      // Later environments (and dry runs) start from this one's database files: saves the first start's migrations.
       await api.stop();
-      template = mkdtempSync(path.join(tmpdir(), 'drop-dry-run-template-'));
+      const template = mkdtempSync(path.join(tmpdir(), 'drop-dry-run-template-'));
       cpSync(api.data, template, { recursive: true });
+      sharedTemplate = template;
+      process.once('exit', () => rmSync(template, { recursive: true, force: true }));
       await api.deploy({ tag, healthy });
     }
     if (tag === sha && (options.alarm ?? []).includes(environment)) {
@@ -480,7 +484,6 @@ export async function dryRun(options: DryRunOptions = {}): Promise<DryRunResult>
     await Promise.all([...apis.values()].map((api) => api.dispose()));
     await aws.stop();
     rmSync(workspace, { recursive: true, force: true });
-    if (template) rmSync(template, { recursive: true, force: true });
   }
 }
 
