@@ -5,7 +5,8 @@
  * $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY. Only these are replaced:
  *   - AWS: a loopback fake of the SSM, ECR and CloudWatch calls (AWS_ENDPOINT_URL), seeded with
  *     each environment's registries (the previous release and this commit's images, scanned
- *     clean) and release pointers (the previous release), and the compute alarms;
+ *     clean) and release pointers (the previous release); the compute alarms are the ones the
+ *     synthesized compute stack defines, created when it is applied;
  *   - terraform: scripts/dry-run/terraform (TERRAFORM_BINARY_NAME) records each call the cdktf
  *     CLI makes; its `apply` of a compute stack starts the release the pointer names;
  *   - the deployed services: the real API as a local process per environment (the web service's
@@ -308,7 +309,6 @@ export async function dryRun(options: DryRunOptions = {}): Promise<DryRunResult>
       aws.pushImage(naming.repository(service), previousTag);
       aws.pushImage(naming.repository(service), sha);
       aws.putParameter(naming.release(service), `${previousTag}@${fakeDigest(naming.repository(service), previousTag)}`, 'first release (dry-run seed)');
-      for (const alarm of ['latency-p95', '5xx-rate', 'cpu']) aws.state.alarms.push({ name: `${naming.resource(service)}-${alarm}`, state: 'OK' });
     }
   }
 
@@ -327,6 +327,10 @@ export async function dryRun(options: DryRunOptions = {}): Promise<DryRunResult>
     const reads = Object.values(synthesized.data?.aws_ssm_parameters_by_path ?? {}) as Array<{ path?: string }>;
     if (!reads.some((read) => read.path === naming.releasePath())) {
       return { ok: false, message: `${environment}/compute does not read the release pointers under ${naming.releasePath()}` };
+    }
+    // The alarms this compute stack defines (App Runner: p95 latency, 5xx ratio, CPU; ECS Express: CPU).
+    for (const alarm of Object.values(synthesized.resource?.aws_cloudwatch_metric_alarm ?? {}) as Array<{ alarm_name: string }>) {
+      if (!aws.state.alarms.some((a) => a.name === alarm.alarm_name)) aws.state.alarms.push({ name: alarm.alarm_name, state: 'OK' });
     }
     const pointer = aws.parameter(naming.release('api'));
     const tag = pointer?.split('@')[0] ?? '';
@@ -348,9 +352,10 @@ export async function dryRun(options: DryRunOptions = {}): Promise<DryRunResult>
       await api.deploy({ tag, healthy });
     }
     if (tag === sha && (options.alarm ?? []).includes(environment)) {
-      const alarm = aws.state.alarms.find((a) => a.name === `${naming.resource('api')}-5xx-rate`)!;
+      const alarm = aws.state.alarms.find((a) => a.name === `${naming.resource('api')}-cpu`);
+      if (!alarm) return { ok: false, message: `${environment}/compute defines no alarm ${naming.resource('api')}-cpu` };
       alarm.state = 'ALARM';
-      alarm.reason = 'Threshold Crossed: 5xx ratio above 5 % (dry run)';
+      alarm.reason = 'Threshold Crossed: CPU above 80 % for 3 minutes (dry run)';
     } else {
       for (const alarm of aws.state.alarms.filter((a) => a.name.startsWith(`${naming.resource('api')}-`))) alarm.state = 'OK';
     }
