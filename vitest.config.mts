@@ -13,6 +13,18 @@ export default defineConfig({
           globals: true,
           setupFiles: ['__tests__/setup.ts'],
           include: ['__tests__/**/*.test.ts'],
+          exclude: ['__tests__/plan/**'],
+        },
+      },
+      {
+        test: {
+          // The offline plan tier: terraform plans every stack of every environment (review/plan).
+          name: 'plan',
+          globals: true,
+          setupFiles: ['__tests__/setup.ts'],
+          include: ['__tests__/plan/**/*.test.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
         },
       },
       {

@@ -18,28 +18,88 @@ export function lowestPlanWhere(test: (plan: CloudflarePlan) => boolean): Cloudf
   return CLOUDFLARE_PLANS.find(test);
 }
 
+/**
+ * Counting periods and mitigation timeouts (seconds) the rate limiting API accepts at all; which
+ * of them a plan allows is in `PLAN_LIMITS`. Source: developers.cloudflare.com/waf/rate-limiting-rules/
+ * (availability table, footnote 3, "Supported period values"; partial
+ * cloudflare-docs src/content/partials/waf/rate-limiting-availability-by-plan.mdx, checked November 2026).
+ */
+export const RATE_LIMIT_SUPPORTED_SECONDS = [
+  10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600, 65535, 86400,
+] as const;
+
+/** The supported values up to `max` seconds ("All supported values up to ..."). */
+const supportedUpTo = (max: number): readonly number[] => RATE_LIMIT_SUPPORTED_SECONDS.filter((s) => s <= max);
+
 export interface PlanLimits {
-  /** Rules in the zone's http_ratelimit entry-point ruleset. */
+  /**
+   * Rules in the zone's http_ratelimit entry-point ruleset: Free 1, Pro 2, Business 5. Enterprise:
+   * "depends on the exact contract terms" with application security (an earlier revision of the
+   * same table: "5 or more"), 100 with the Advanced Rate Limiting add-on. We count on the 5 a
+   * contract guarantees unless `edge.addons.advancedRateLimiting` (see `rateLimitRulesOf`).
+   * Source: developers.cloudflare.com/waf/rate-limiting-rules/, "Availability", row "Number of rules".
+   */
   readonly rateLimitRules: number;
-  /** Counting periods (seconds) a rate limit rule may use. */
+  /**
+   * Counting periods (seconds) a rate limit rule may use: Free 10 s; Pro all supported values up
+   * to 1 min; Business up to 10 min; Enterprise up to 65,535 s.
+   * Source: developers.cloudflare.com/waf/rate-limiting-rules/, "Availability", row "Counting periods".
+   */
   readonly rateLimitPeriods: readonly number[];
-  /** Mitigation timeouts (seconds) a blocking rate limit rule may use. */
+  /**
+   * Mitigation timeouts (seconds) a blocking rate limit rule may use: Free 10 s; Pro all
+   * supported values up to 1 h; Business and Enterprise up to 1 day.
+   * Source: developers.cloudflare.com/waf/rate-limiting-rules/, "Availability", row "Mitigation timeout periods".
+   */
   readonly rateLimitTimeouts: readonly number[];
-  /** Rules in the zone's http_request_firewall_custom entry-point ruleset. */
+  /**
+   * Rules in the zone's http_request_firewall_custom entry-point ruleset: 5 / 20 / 100 / 1000.
+   * Source: developers.cloudflare.com/waf/custom-rules/, "Availability" (checked November 2026).
+   */
   readonly customRules: number;
-  /** Rules in the zone's http_request_cache_settings entry-point ruleset. */
+  /**
+   * Rules in the zone's http_request_cache_settings entry-point ruleset: 10 / 25 / 50 / 300.
+   * Source: developers.cloudflare.com/cache/how-to/cache-rules/, "Availability" (not re-checked in issue 16).
+   */
   readonly cacheRules: number;
-  /** Rules in the zone's request header transform entry-point ruleset. */
+  /**
+   * Rules in the zone's request header transform entry-point ruleset: 10 / 25 / 50 / 300.
+   * Source: developers.cloudflare.com/rules/transform/, "Availability" (not re-checked in issue 16).
+   */
   readonly transformRules: number;
-  /** Cloudflare Managed Ruleset and OWASP Core Ruleset in the managed phase. */
+  /**
+   * Cloudflare Managed Ruleset and OWASP Core Ruleset in the managed phase: Pro and above.
+   * Source: developers.cloudflare.com/waf/managed-rules/, "Availability" (not re-checked in issue 16).
+   */
   readonly managedRulesets: boolean;
-  /** Origin rules may override the Host header and the resolved DNS record (and so the SNI). */
+  /**
+   * Origin rules may override the Host header and the resolved DNS record (and so the SNI):
+   * Enterprise only. Source: developers.cloudflare.com/rules/origin-rules/, "Availability" (not re-checked in issue 16).
+   */
   readonly originHostOverride: boolean;
-  /** Standalone health checks (cloudflare_healthcheck), and their shortest interval in seconds. */
+  /**
+   * Standalone health checks (cloudflare_healthcheck), and their shortest interval in seconds.
+   * Source: developers.cloudflare.com/health-checks/, "Availability" (not re-checked in issue 16).
+   */
   readonly healthChecks: boolean;
   readonly healthCheckMinIntervalSeconds: number;
-  /** A challenge action in a rate limit rule needs mitigation_timeout = 0 below Enterprise. */
+  /**
+   * A challenge action in a rate limit rule needs mitigation_timeout = 0 below Enterprise.
+   * Source: developers.cloudflare.com/waf/rate-limiting-rules/parameters/, "Duration" (not re-checked in issue 16).
+   */
   readonly challengeNeedsZeroTimeout: boolean;
+  /**
+   * The shortest edge cache TTL (seconds) a cache rule may set: Free 2 h, Pro 1 h, Business 1 s,
+   * Enterprise 1 s. Source: developers.cloudflare.com/cache/how-to/edge-browser-cache-ttl/,
+   * "Minimum Edge Cache TTL" (last updated Aug 14, 2026).
+   */
+  readonly edgeCacheTtlMinSeconds: number;
+  /**
+   * `ip.src.subdivision_1_iso_code` (ISO 3166-2 region of the client IP) in rule expressions:
+   * "Requires a Cloudflare Business or Enterprise plan". Source:
+   * developers.cloudflare.com/ruleset-engine/rules-language/fields/reference/ip.src.subdivision_1_iso_code/.
+   */
+  readonly subdivisionField: boolean;
 }
 
 export const PLAN_LIMITS: Readonly<Record<CloudflarePlan, PlanLimits>> = {
@@ -55,11 +115,13 @@ export const PLAN_LIMITS: Readonly<Record<CloudflarePlan, PlanLimits>> = {
     healthChecks: false,
     healthCheckMinIntervalSeconds: 60,
     challengeNeedsZeroTimeout: true,
+    edgeCacheTtlMinSeconds: 7200,
+    subdivisionField: false,
   },
   pro: {
     rateLimitRules: 2,
-    rateLimitPeriods: [10, 60],
-    rateLimitTimeouts: [10, 60],
+    rateLimitPeriods: supportedUpTo(60),
+    rateLimitTimeouts: supportedUpTo(3600),
     customRules: 20,
     cacheRules: 25,
     transformRules: 25,
@@ -68,11 +130,13 @@ export const PLAN_LIMITS: Readonly<Record<CloudflarePlan, PlanLimits>> = {
     healthChecks: true,
     healthCheckMinIntervalSeconds: 60,
     challengeNeedsZeroTimeout: true,
+    edgeCacheTtlMinSeconds: 3600,
+    subdivisionField: false,
   },
   business: {
     rateLimitRules: 5,
-    rateLimitPeriods: [10, 60, 600],
-    rateLimitTimeouts: [10, 60, 600, 3600],
+    rateLimitPeriods: supportedUpTo(600),
+    rateLimitTimeouts: supportedUpTo(86400),
     customRules: 100,
     cacheRules: 50,
     transformRules: 50,
@@ -81,11 +145,13 @@ export const PLAN_LIMITS: Readonly<Record<CloudflarePlan, PlanLimits>> = {
     healthChecks: true,
     healthCheckMinIntervalSeconds: 15,
     challengeNeedsZeroTimeout: true,
+    edgeCacheTtlMinSeconds: 1,
+    subdivisionField: true,
   },
   enterprise: {
-    rateLimitRules: 100,
-    rateLimitPeriods: [10, 60, 120, 300, 600, 3600],
-    rateLimitTimeouts: [10, 60, 120, 300, 600, 3600, 86400],
+    rateLimitRules: 5,
+    rateLimitPeriods: supportedUpTo(65535),
+    rateLimitTimeouts: supportedUpTo(86400),
     customRules: 1000,
     cacheRules: 300,
     transformRules: 300,
@@ -94,11 +160,21 @@ export const PLAN_LIMITS: Readonly<Record<CloudflarePlan, PlanLimits>> = {
     healthChecks: true,
     healthCheckMinIntervalSeconds: 10,
     challengeNeedsZeroTimeout: false,
+    edgeCacheTtlMinSeconds: 1,
+    subdivisionField: true,
   },
 };
 
+/** Rate limiting rules with the Advanced Rate Limiting add-on (Enterprise only). Same source as `rateLimitRules`. */
+export const ADVANCED_RATE_LIMITING_RULES = 100;
+
+/** The rate limiting rules a zone holds: its plan's, or 100 on Enterprise with Advanced Rate Limiting. */
+export function rateLimitRulesOf(plan: CloudflarePlan, advancedRateLimiting: boolean): number {
+  return plan === 'enterprise' && advancedRateLimiting ? ADVANCED_RATE_LIMITING_RULES : PLAN_LIMITS[plan].rateLimitRules;
+}
+
 /** Every period any plan allows: the schema's enum; the plan check is a cross-field rule. */
-export const RATE_LIMIT_PERIODS = [10, 60, 120, 300, 600, 3600] as const;
+export const RATE_LIMIT_PERIODS: readonly number[] = [...new Set(CLOUDFLARE_PLANS.flatMap((plan) => PLAN_LIMITS[plan].rateLimitPeriods))].sort((a, b) => a - b);
 
 /** Managed rulesets, deployed with `execute` in the http_request_firewall_managed phase. */
 export const MANAGED_RULESETS = {
@@ -113,10 +189,37 @@ export const OWASP_SCORE_THRESHOLDS = [25, 40, 60] as const;
 
 /**
  * Current comprehensive (country-wide) sanctions, OFAC and UN, November 2026: Cuba, Iran, North
- * Korea. Syria left OFAC's comprehensive programmes in 2025 (EO 14312). Region-level sanctions
- * (Crimea, so-called DNR/LNR) are not country codes; the allow list keeps them out anyway.
+ * Korea. Syria left OFAC's comprehensive programmes in 2025 (EO 14312). Regions under sanctions
+ * that a country code cannot express are in `DEFAULT_SANCTIONED_REGIONS`.
  */
 export const DEFAULT_SANCTIONED_COUNTRIES = ['CU', 'IR', 'KP'] as const;
+
+/**
+ * Regions under comprehensive EU sanctions (a compliance decision for an EU/EEA fintech, taken
+ * November 2026), as ISO 3166-2 codes (ISO 3166-2:UA), matched on `ip.src.subdivision_1_iso_code`:
+ * - UA-43 Autonomous Republic of Crimea and UA-40 Sevastopol: Council Regulation (EU) No 692/2014;
+ * - UA-14 Donetsk and UA-09 Luhansk oblasts (their non-government-controlled areas): Council
+ *   Regulation (EU) 2022/263;
+ * - UA-23 Zaporizhzhia and UA-65 Kherson oblasts (their non-government-controlled areas): Council
+ *   Regulation (EU) 2022/263 as extended by Council Regulation (EU) 2022/1903.
+ * GeoIP resolves regions, not lines of control: the whole oblast is matched, its
+ * government-controlled part included.
+ */
+export const DEFAULT_SANCTIONED_REGIONS = ['UA-43', 'UA-40', 'UA-14', 'UA-09', 'UA-23', 'UA-65'] as const;
+
+/** An ISO 3166-2 subdivision code: country code, hyphen, 1-3 letters or digits ("UA-43", "GB-ENG"). */
+export const SUBDIVISION_CODE = /^([A-Z]{2})-[A-Z0-9]{1,3}$/;
+
+/** The entry-point ruleset phases the zone owner's edge stack creates (one ruleset per phase per zone). */
+export const RULESET_PHASES = [
+  'http_request_firewall_managed',
+  'http_ratelimit',
+  'http_request_firewall_custom',
+  'http_request_cache_settings',
+  'http_request_late_transform',
+  'http_request_origin',
+] as const;
+export type RulesetPhase = (typeof RULESET_PHASES)[number];
 
 /** ISO 3166-1 alpha-2 codes, as Cloudflare's ip.src.country uses them. */
 export const ISO_COUNTRY_CODES: ReadonlySet<string> = new Set(

@@ -135,3 +135,31 @@ export function checkZone(zone: EnvironmentConfig[]): EnvironmentConfig[] {
   }
   return zone;
 }
+
+/**
+ * Checks across every environment file: an AWS account holds one GitHub OIDC provider
+ * (`token.actions.githubusercontent.com`), so at most one environment per account may create it.
+ */
+export function checkAccounts(all: readonly EnvironmentConfig[]): void {
+  const creators = new Map<string, EnvironmentConfig[]>();
+  for (const env of all) {
+    if (env.ci.oidcProvider !== 'create') continue;
+    creators.set(env.aws.accountId, [...(creators.get(env.aws.accountId) ?? []), env]);
+  }
+  const problems = [...creators.entries()]
+    .filter(([, envs]) => envs.length > 1)
+    .map(
+      ([account, envs]) =>
+        `${envs.map((env) => `${env.name}.json`).join(' and ')} ci.oidcProvider: both "create" the GitHub OIDC provider in account ${account}, ` +
+        'which holds only one (the second apply fails with EntityAlreadyExists); expected "create" in one of them and "existing" in the others ' +
+        `(found: ${envs.map((env) => `"${env.ci.oidcProvider}"`).join(', ')})`,
+    );
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid environments (${problems.length === 1 ? '1 problem' : `${problems.length} problems`}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Every environment file in `dir`, loaded and validated. */
+export function loadAll(dir: string = ENVIRONMENTS_DIR): EnvironmentConfig[] {
+  return knownEnvironments(dir).map((name) => loadEnvironment(name, dir));
+}

@@ -19,11 +19,15 @@ import {
   CLOUDFLARE_PLANS,
   CLOUDFLARE_SPECIAL_COUNTRIES,
   DEFAULT_SANCTIONED_COUNTRIES,
+  DEFAULT_SANCTIONED_REGIONS,
   ISO_COUNTRY_CODES,
   OWASP_SCORE_THRESHOLDS,
   PLAN_LIMITS,
   RATE_LIMIT_PERIODS,
+  RULESET_PHASES,
+  SUBDIVISION_CODE,
   lowestPlanWhere,
+  rateLimitRulesOf,
 } from './cloudflare';
 
 /** A closed object whose unknown-key error names the keys that are allowed. */
@@ -54,6 +58,12 @@ export { CLOUDFLARE_PLANS };
 export const COMPUTE_ENGINES = ['app-runner', 'ecs-express'] as const;
 export const SERVICE_NAMES = ['web', 'api'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const subdivisionCode = z.string().refine((code) => SUBDIVISION_CODE.test(code) && ISO_COUNTRY_CODES.has(code.slice(0, 2)), {
+  error: 'expected an upper-case ISO 3166-2 subdivision code such as "UA-43" (country code, hyphen, region)',
+});
+
+const rulesetId = z.string().regex(/^[0-9a-f]{32}$/, { error: 'expected a Cloudflare ruleset id: 32 lower-case hex digits' });
 
 const countryCode = z.string().refine((code) => ISO_COUNTRY_CODES.has(code) || (CLOUDFLARE_SPECIAL_COUNTRIES as readonly string[]).includes(code), {
   error: 'expected an upper-case ISO 3166-1 alpha-2 country code such as "NO" (or Cloudflare\'s "T1" for Tor, "XX" for unknown)',
@@ -116,10 +126,14 @@ export const environmentSchema = closed({
   project: z.string().regex(/^[a-z][a-z0-9]{1,15}$/, { error: 'expected lower-case letters and digits' }),
   aws: closed({
     region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: 'expected an AWS region such as "eu-west-1"' }),
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id such as "123456789012"' })
+      .describe('The AWS account of this environment. The provider refuses any other (unless allowedAccountIds says otherwise), and one account holds one GitHub OIDC provider.'),
     allowedAccountIds: z
       .array(z.string().regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' }))
       .optional()
-      .describe('The provider refuses to plan against any other account. @default - any account'),
+      .describe('The provider refuses to plan against any other account. @default - [accountId]'),
   }),
   backend: backend
     .default({ type: 'local' })
@@ -136,6 +150,19 @@ export const environmentSchema = closed({
     oidcProvider: z
       .enum(['create', 'existing'])
       .describe('"create" the account-wide GitHub OIDC provider, or use the "existing" one.'),
+  }),
+  alarms: closed({
+    subscribers: z
+      .array(
+        z.discriminatedUnion('protocol', [
+          closed({ protocol: z.literal('email'), endpoint: z.email({ error: 'expected an email address such as "oncall@getdrop.no"' }) }),
+          closed({
+            protocol: z.literal('https'),
+            endpoint: z.url({ protocol: /^https$/, error: 'expected an https:// URL (an incident tool\'s SNS webhook)' }),
+          }),
+        ], { error: 'expected a subscriber with protocol "email" or "https"' }),
+      )
+      .describe('Who the alarm topic notifies: {"protocol": "email" | "https", "endpoint": ...}. Production needs at least one; email subscriptions must be confirmed once.'),
   }),
   registry: closed({
     keepReleases: int(2, 1000).describe('Images kept per repository; 2 or more so rollback has a previous image.'),
@@ -191,13 +218,22 @@ export const environmentSchema = closed({
   edge: closed({
     zone: hostname.describe('The Cloudflare zone, e.g. "getdrop.no".'),
     plan: z.enum(CLOUDFLARE_PLANS).describe('The zone plan; every environment of the zone must say the same.'),
-    addons: closed({ botManagement: z.boolean(), loadBalancing: z.boolean() }),
+    addons: closed({
+      botManagement: z.boolean(),
+      loadBalancing: z.boolean(),
+      advancedRateLimiting: z
+        .boolean()
+        .default(false)
+        .describe('The Enterprise Advanced Rate Limiting add-on: 100 rate limiting rules instead of the 5 an Enterprise contract guarantees. @default false'),
+    }),
     zoneOwner: z
       .boolean()
       .describe(
         'Exactly one environment of a zone owns the zone-wide settings and the entry-point rulesets ' +
           '(one per phase per zone), with rules scoped by hostname for every environment of the zone; ' +
-          'the others own only their own DNS records, health checks and /v1 routing.',
+          'the others own only their own DNS records, health checks and /v1 routing. ' +
+          'The Cloudflare provider never deletes cloudflare_zone_setting: destroying the owner\'s edge stack, or moving the owner to ' +
+          'another environment, leaves SSL/TLS, Always Use HTTPS and HSTS as they are (see the README, "Zone settings outlive the stack").',
       ),
     waf: closed({
       paranoiaLevel: int(1, 4).describe('OWASP Core Ruleset paranoia level: rules of higher levels are disabled.'),
@@ -218,6 +254,18 @@ export const environmentSchema = closed({
         .array(countryCode)
         .default([...DEFAULT_SANCTIONED_COUNTRIES])
         .describe('Always blocked, exceptions included. @default - current OFAC/UN comprehensive sanctions: CU, IR, KP'),
+      sanctionedRegions: z
+        .array(subdivisionCode)
+        .default([...DEFAULT_SANCTIONED_REGIONS])
+        .describe(
+          'Regions always blocked, exceptions and health paths included, matched on ip.src.subdivision_1_iso_code (ISO 3166-2), ' +
+            'which Cloudflare offers on Business and Enterprise; below Business synth warns and the country allow list must keep their countries out. ' +
+            'A compliance decision (taken November 2026): the regions under comprehensive EU sanctions that a country code cannot express. ' +
+            'Sources: Council Regulation (EU) No 692/2014 (UA-43 Crimea, UA-40 Sevastopol); Council Regulation (EU) 2022/263 ' +
+            '(non-government-controlled areas of UA-14 Donetsk, UA-09 Luhansk), extended by Council Regulation (EU) 2022/1903 ' +
+            '(UA-23 Zaporizhzhia, UA-65 Kherson). GeoIP matches whole oblasts. Review it with compliance when sanctions change. ' +
+            '@default - UA-43, UA-40, UA-14, UA-09, UA-23, UA-65',
+        ),
       exceptions: closed({
         ipRanges: z
           .array(z.string().regex(CIDR, { error: 'expected an IPv4 or IPv6 address or CIDR range such as "192.0.2.0/24"' }))
@@ -235,13 +283,24 @@ export const environmentSchema = closed({
       publicAssets: z
         .array(z.string().regex(/^\/[A-Za-z0-9._/-]*$/, { error: 'expected a path or path prefix such as "/images/"' }))
         .describe('Paths of the web app public/ folder, served at the site root: a trailing "/" is a prefix, else an exact file.'),
-      publicAssetTtlSeconds: int(60, 31536000),
+      publicAssetTtlSeconds: int(1, 31536000).describe(
+        "Edge cache TTL of the public assets; at least the zone plan's minimum edge cache TTL (free 2 h, pro 1 h, business and enterprise 1 s).",
+      ),
     }),
     originHealth: closed({
       intervalSeconds: int(10, 3600),
       timeoutSeconds: int(1, 60),
       retries: int(0, 5),
     }),
+    existingRulesets: closed(
+      Object.fromEntries(RULESET_PHASES.map((phase) => [phase, rulesetId.optional()])) as Record<(typeof RULESET_PHASES)[number], z.ZodOptional<typeof rulesetId>>,
+    )
+      .default({})
+      .describe(
+        'Zone owner only: entry-point rulesets the zone already has (made in the dashboard or by another tool), by phase, ' +
+          'imported on the next apply instead of created (a second POST is refused: "A similar configuration with rules already exists"). ' +
+          'Their rules are then replaced by this stack\'s: review the plan. `npm run edge:existing -- --zone <zone>` prints these lines. @default - none',
+      ),
   }),
 });
 
@@ -412,7 +471,7 @@ export const crossFieldRules: Record<string, (env: EnvironmentConfig) => Problem
         : [{ path, input: mitigationTimeoutSeconds, message: `is not available on the ${env.edge.plan} plan; expected one of ${limits.rateLimitTimeouts.join(', ')} seconds` }];
     }),
   rateLimitRulesOnPlan: (env) => {
-    const allowed = PLAN_LIMITS[env.edge.plan].rateLimitRules;
+    const allowed = rateLimitRulesOf(env.edge.plan, env.edge.addons.advancedRateLimiting);
     return RATE_LIMIT_NAMES.length > allowed
       ? [{
           path: ['edge', 'plan'],
@@ -420,6 +479,60 @@ export const crossFieldRules: Record<string, (env: EnvironmentConfig) => Problem
           message: `allows ${allowed} rate limiting rule(s); the ${RATE_LIMIT_NAMES.length} rate limits (/v1/auth/*, /v1/transactions/*) need the pro plan or higher`,
         }]
       : [];
+  },
+  advancedRateLimitingOnEnterprise: (env) =>
+    env.edge.addons.advancedRateLimiting && env.edge.plan !== 'enterprise'
+      ? [{
+          path: ['edge', 'addons', 'advancedRateLimiting'],
+          input: true,
+          message: `is an Enterprise add-on; the ${env.edge.plan} plan cannot have it (expected false, or plan "enterprise")`,
+        }]
+      : [],
+  publicAssetTtlOnPlan: (env) => {
+    const minimum = PLAN_LIMITS[env.edge.plan].edgeCacheTtlMinSeconds;
+    const ttl = env.edge.cache.publicAssetTtlSeconds;
+    if (ttl >= minimum) return [];
+    const needed = lowestPlanWhere((plan) => PLAN_LIMITS[plan].edgeCacheTtlMinSeconds <= ttl);
+    return [{
+      path: ['edge', 'cache', 'publicAssetTtlSeconds'],
+      input: ttl,
+      message: `is below the ${env.edge.plan} plan's minimum edge cache TTL of ${minimum} seconds (${humanSeconds(minimum)})` +
+        (needed ? `; ${ttl} s needs the ${needed} plan` : ''),
+    }];
+  },
+  sanctionedRegionsEnforceable: (env) => {
+    if (PLAN_LIMITS[env.edge.plan].subdivisionField) return [];
+    const regionCountries = new Set(env.edge.countries.sanctionedRegions.map((code) => code.slice(0, 2)));
+    return (['allowed', 'testRegions'] as const).flatMap((key) =>
+      env.edge.countries[key].flatMap((code, index) =>
+        regionCountries.has(code)
+          ? [{
+              path: ['edge', 'countries', key, index],
+              input: code,
+              message: `holds sanctioned regions (edge.countries.sanctionedRegions) that the ${env.edge.plan} plan cannot match ` +
+                '(ip.src.subdivision_1_iso_code needs the business plan or higher); expected the country left out of the allow list, or plan "business"',
+            }]
+          : [],
+      ),
+    );
+  },
+  existingRulesetsOfTheOwner: (env) => {
+    const named = Object.entries(env.edge.existingRulesets).filter(([, id]) => id !== undefined);
+    if (named.length === 0) return [];
+    if (!env.edge.zoneOwner) {
+      return [{
+        path: ['edge', 'existingRulesets'],
+        input: env.edge.existingRulesets,
+        message: 'is only for the zone owner (edge.zoneOwner true): only its edge stack holds the entry-point rulesets',
+      }];
+    }
+    return named
+      .filter(([phase]) => phase === 'http_request_origin' && !PLAN_LIMITS[env.edge.plan].originHostOverride)
+      .map(([phase, id]) => ({
+        path: ['edge', 'existingRulesets', phase],
+        input: id,
+        message: `names a ruleset the ${env.edge.plan} plan's edge stack does not manage (the api origin rule is Enterprise-only; below it a Worker routes /v1/*); expected no http_request_origin entry`,
+      }));
   },
   managedRulesetsOnPlan: (env) =>
     PLAN_LIMITS[env.edge.plan].managedRulesets
@@ -454,11 +567,20 @@ export const crossFieldRules: Record<string, (env: EnvironmentConfig) => Problem
       ),
     );
   },
+  alarmsReachSomeone: (env) =>
+    env.tier === 'production' && env.alarms.subscribers.length === 0
+      ? [{ path: ['alarms', 'subscribers'], input: env.alarms.subscribers, message: 'must name at least one subscriber when tier is "production": otherwise alarms reach nobody' }]
+      : [],
   distinctHostnames: (env) =>
     env.domains.public === env.domains.apiOrigin
       ? [{ path: ['domains', 'apiOrigin'], input: env.domains.apiOrigin, message: 'is the same as domains.public; the api needs a hostname of its own' }]
       : [],
 };
+
+/** "2 h", "1 h", "1 s": for messages. */
+function humanSeconds(seconds: number): string {
+  return seconds % 3600 === 0 ? `${seconds / 3600} h` : seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+}
 
 /** The schema with the cross-field rules attached: what the loader parses with. */
 export const validatedEnvironmentSchema = environmentSchema.superRefine((env, ctx) => {

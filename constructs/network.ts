@@ -127,14 +127,24 @@ export class Network extends Construct {
       assumeRolePolicy: assumedBy(this, 'flow-logs-trust', 'vpc-flow-logs.amazonaws.com').json,
     });
     const write = new DataAwsIamPolicyDocument(this, 'flow-logs-write', {
-      statement: [{
-        effect: 'Allow',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [`${flowLogs.arn}:*`],
-      }],
+      statement: [
+        {
+          effect: 'Allow',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+          resources: [`${flowLogs.arn}:*`],
+        },
+        {
+          // The service looks up its destination group first; without this the flow log stays in
+          // "Access error" and delivers nothing. DescribeLogGroups is authorized on log-group:*.
+          effect: 'Allow',
+          actions: ['logs:DescribeLogGroups'],
+          resources: [Fn.replace(flowLogs.arn, '/log-group:.*$/', 'log-group:*')],
+        },
+      ],
     });
-    new IamRolePolicy(this, 'flow-logs-policy', { role: role.id, name: 'write-flow-logs', policy: write.json });
+    const policy = new IamRolePolicy(this, 'flow-logs-policy', { role: role.id, name: 'write-flow-logs', policy: write.json });
     new FlowLog(this, 'flow-log', {
+      dependsOn: [policy],
       vpcId: this.vpc.id,
       trafficType: 'ALL',
       logDestinationType: 'cloud-watch-logs',

@@ -37,10 +37,10 @@ export const WAIVERS: readonly Waiver[] = [
   {
     rule: 'secret-rotation',
     environment: '*',
-    stack: 'compute',
-    address: 'aws_secretsmanager_secret.secret-*',
+    stack: 'data',
+    address: 'aws_secretsmanager_secret.app-secrets_*',
     reason:
-      'The app secrets come from outside AWS (BankID client credentials, Sentry DSN) or are set by hand (JWT, origin verify) and are ' +
+      'The app secrets come from outside AWS (BankID client credentials, Sentry DSN) or get a first generated value written once, write-only (JWT, origin verify), and are ' +
       'rotated with the README procedure: a rotation Lambda cannot re-issue them at BankID or Sentry, and an origin-verify rotation must ' +
       're-apply the edge stacks. The database master secret is rotated by RDS itself (not a Terraform secret).',
   },

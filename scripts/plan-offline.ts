@@ -11,7 +11,7 @@ process.setSourceMapsEnabled(false);
 
 async function main(argv: string[]): Promise<number> {
   const names = argv.filter((a) => !a.startsWith('--'));
-  const { skipped, toolchain, plans } = await planEnvironments(names.length > 0 ? names : undefined, { download: argv.includes('--download') });
+  const { skipped, toolchain, plans } = await planEnvironments(names.length > 0 ? names : undefined, { env: process.env, download: argv.includes('--download') });
   if (skipped) {
     console.error(`Offline plan skipped: ${skipped}.`);
     return 2;

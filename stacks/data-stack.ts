@@ -2,8 +2,9 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { Fn, TerraformOutput } from 'cdktf';
+import { Annotations, Fn, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { postgres16Class } from '../config/rds-instance-classes';
@@ -105,6 +106,19 @@ export class DataStack extends DropStack {
       name: naming.resource('alarms'),
       kmsMasterKeyId: observabilityKey.arn,
     });
+    // People, or an incident tool, behind the topic: without a subscriber every alarm is lost.
+    config.alarms.subscribers.forEach((subscriber, index) => {
+      new SnsTopicSubscription(this, `alarm-subscriber-${index}`, {
+        topicArn: this.alarmTopic.arn,
+        protocol: subscriber.protocol,
+        endpoint: subscriber.endpoint,
+      });
+    });
+    if (config.alarms.subscribers.length === 0) {
+      Annotations.of(this.alarmTopic).addWarning(
+        `alarms.subscribers is empty: the ${naming.resource('alarms')} alarms reach nobody (allowed outside production; add an email or https endpoint)`,
+      );
+    }
 
     // The services' secrets live here, before compute: each holds a value before a service reads it.
     const secretsKey = new EncryptionKey(this, 'secrets-key', {

@@ -21,7 +21,7 @@ export class DropStack extends TerraformStack {
     configureBackend(this, id, props.config, this.naming);
     new AwsProvider(this, 'aws', {
       region: props.config.aws.region,
-      allowedAccountIds: props.config.aws.allowedAccountIds,
+      allowedAccountIds: props.config.aws.allowedAccountIds ?? [props.config.aws.accountId],
       defaultTags: [{ tags: this.naming.tags(id) }],
     });
   }

@@ -6,14 +6,18 @@
  * owns them, with rules scoped by hostname for every environment of the zone; every
  * environment's edge stack owns its own DNS records, origin health checks and (below Enterprise)
  * its `/v1/*` Worker. See the README, "Edge".
+ *
+ * Only the zone owner reads origin verification secrets (for the zone's request header transform
+ * rule, which also sets the header on the Worker's subrequests); a member's edge stack reads none.
  */
 import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
 import { DataCloudflareZone } from '@cdktf/provider-cloudflare/lib/data-cloudflare-zone';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
-import { Annotations } from 'cdktf';
+import { Annotations, Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
-import { PLAN_LIMITS } from '../config/cloudflare';
+import { PLAN_LIMITS, type RulesetPhase } from '../config/cloudflare';
+import { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { RATE_LIMIT_ACTIONS, RATE_LIMIT_NAMES } from '../config/schema';
 import { ApiPathWorker } from '../constructs/edge/api-path-worker';
 import { CacheRules } from '../constructs/edge/cache-rules';
@@ -82,7 +86,6 @@ export class EdgeStack extends DropStack {
         scriptName: naming.resource('api-path'),
         publicHost: config.domains.public,
         apiHost: config.domains.apiOrigin,
-        originVerifySecret: originVerifySecret(this, config),
       });
       Annotations.of(this).addWarning(
         `/v1/* of ${config.domains.public} reaches ${config.domains.apiOrigin} through a Worker: origin rules with Host header ` +
@@ -102,6 +105,7 @@ export class EdgeStack extends DropStack {
     new RateLimits(this, 'rate-limits', {
       zoneId,
       plan: edge.plan,
+      advancedRateLimiting: edge.addons.advancedRateLimiting,
       limits: RATE_LIMIT_NAMES.map((name) => ({
         pathPrefix: RATE_LIMIT_PATHS[name],
         action: RATE_LIMIT_ACTIONS[name],
@@ -111,6 +115,23 @@ export class EdgeStack extends DropStack {
     new FirewallRules(this, 'firewall', { zoneId, plan: edge.plan, botManagement: edge.addons.botManagement, sites });
     new CacheRules(this, 'cache', { zoneId, plan: edge.plan, sites });
     new OriginRules(this, 'origin-rules', { zoneId, plan: edge.plan, sites });
+    this.importExistingRulesets(zoneId);
+  }
+
+  /**
+   * Entry-point rulesets the zone already has (`edge.existingRulesets`) are imported, not created:
+   * the API refuses a second entry-point ruleset for a phase. Emits Terraform `import` blocks.
+   */
+  private importExistingRulesets(zoneId: string): void {
+    const existing = Object.entries(this.config.edge.existingRulesets) as [RulesetPhase, string | undefined][];
+    const rulesets = this.node.findAll().filter((c): c is Ruleset => c instanceof Ruleset);
+    for (const [phase, rulesetId] of existing) {
+      if (rulesetId === undefined) continue;
+      const ruleset = rulesets.find((r) => r.phaseInput === phase);
+      if (!ruleset) throw new Error(`edge.existingRulesets.${phase}: this edge stack manages no ${phase} ruleset on the ${this.config.edge.plan} plan`);
+      // The provider's import id: <{accounts|zones}/{account_id|zone_id}>/<ruleset_id>.
+      ruleset.importFrom(`zones/${zoneId}/${rulesetId}`);
+    }
   }
 }
 
@@ -123,6 +144,7 @@ function site(stack: EdgeStack, env: EnvironmentConfig): EdgeSite {
     apiHost: env.domains.apiOrigin,
     allowedCountries: [...countries.allowed, ...countries.testRegions],
     sanctionedCountries: countries.sanctioned,
+    sanctionedRegions: countries.sanctionedRegions,
     exceptionIpRanges: countries.exceptions.ipRanges,
     exceptionAsns: countries.exceptions.asns,
     healthPaths: [...new Set([env.compute.services.web.healthCheck.path, env.compute.services.api.healthCheck.path])],
@@ -133,8 +155,10 @@ function site(stack: EdgeStack, env: EnvironmentConfig): EdgeSite {
 }
 
 /**
- * The X-Origin-Verify value of an environment, read from the secret its compute stack publishes.
- * It lands in this stack's Terraform state (like any rule value); the state is encrypted.
+ * The X-Origin-Verify value the edge sends for an environment: the first comma-separated value of
+ * the secret its compute stack publishes (during a rotation the secret holds `new,old`; the
+ * services accept both). It lands in the zone owner's Terraform state (like any rule value); the
+ * state is encrypted. Only the zone owner reads it.
  */
 function originVerifySecret(stack: EdgeStack, env: EnvironmentConfig): string {
   const id = `origin-verify-${env.name}`;
@@ -146,5 +170,5 @@ function originVerifySecret(stack: EdgeStack, env: EnvironmentConfig): string {
     new DataAwsSecretsmanagerSecretVersion(scope, 'secret', {
       secretId: consume(scope, new Naming(env), 'data', 'originVerifySecretArn'),
     });
-  return version.secretString;
+  return Fn.trimspace(Fn.element(Fn.split(',', version.secretString), 0));
 }

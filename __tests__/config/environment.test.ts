@@ -336,13 +336,31 @@ describe('edge validation rules', () => {
   });
 
   it('refuses a rate limit period no plan has', () => {
-    const message = configErrorOf('staging', { edge: { rateLimits: { auth: { periodSeconds: 15 } } } });
-    expect(message).toContain('edge.rateLimits.auth.periodSeconds: expected one of 10, 60, 120, 300, 600, 3600 seconds (found: 15)');
+    const message = configErrorOf('staging', { edge: { rateLimits: { auth: { periodSeconds: 25 } } } });
+    expect(message).toContain(
+      'edge.rateLimits.auth.periodSeconds: expected one of 10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600, 65535 seconds (found: 25)',
+    );
   });
 
   it('refuses a rate limit period the plan cannot use, naming the plan needed', () => {
     const message = configErrorOf('staging', { edge: { rateLimits: { transactions: { periodSeconds: 600 } } } });
-    expect(message).toContain('edge.rateLimits.transactions.periodSeconds: is not available on the pro plan (allowed: 10, 60 seconds); a 600 s period needs the business plan (found: 600)');
+    expect(message).toContain(
+      'edge.rateLimits.transactions.periodSeconds: is not available on the pro plan (allowed: 10, 15, 20, 30, 40, 45, 60 seconds); a 600 s period needs the business plan (found: 600)',
+    );
+  });
+
+  it('refuses a 1 h counting period on Business, naming Enterprise', () => {
+    const message = configErrorOf('staging', { edge: { plan: 'business', rateLimits: { auth: { periodSeconds: 3600 } } } });
+    expect(message).toContain('edge.rateLimits.auth.periodSeconds: is not available on the business plan (allowed: 10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600 seconds); a 3600 s period needs the enterprise plan (found: 3600)');
+  });
+
+  it('accepts the periods and timeouts the documentation gives each plan: Pro 15 s and a 1 h block, Business 10 min and a 1 day block', () => {
+    const pro = environment('staging', { edge: { rateLimits: { auth: { periodSeconds: 15 }, transactions: { periodSeconds: 60, mitigationTimeoutSeconds: 3600 } } } });
+    expect(pro.edge.rateLimits.transactions.mitigationTimeoutSeconds).toBe(3600);
+    const business = environment('staging', {
+      edge: { plan: 'business', rateLimits: { auth: { periodSeconds: 600 }, transactions: { periodSeconds: 600, mitigationTimeoutSeconds: 86400 } } },
+    });
+    expect(business.edge.rateLimits.transactions.mitigationTimeoutSeconds).toBe(86400);
   });
 
   it('refuses a mitigation timeout on a challenge below Enterprise', () => {
@@ -356,8 +374,10 @@ describe('edge validation rules', () => {
   });
 
   it('refuses a block timeout the plan does not offer', () => {
-    const message = configErrorOf('staging', { edge: { rateLimits: { transactions: { mitigationTimeoutSeconds: 3600 } } } });
-    expect(message).toContain('edge.rateLimits.transactions.mitigationTimeoutSeconds: is not available on the pro plan; expected one of 10, 60 seconds (found: 3600)');
+    const message = configErrorOf('staging', { edge: { rateLimits: { transactions: { mitigationTimeoutSeconds: 86400 } } } });
+    expect(message).toContain(
+      'edge.rateLimits.transactions.mitigationTimeoutSeconds: is not available on the pro plan; expected one of 10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600 seconds (found: 86400)',
+    );
   });
 
   it('refuses an OWASP score threshold Cloudflare does not offer', () => {
@@ -450,5 +470,85 @@ describe('the Cloudflare zone of an environment', () => {
 
   it('checkZone refuses a lone member, which would leave the zone-wide rules to no one', () => {
     expect(() => checkZone([environment('staging')])).toThrow('exactly one environment of the zone must be true (found: none)');
+  });
+});
+
+describe('edge hardening (issue 16)', () => {
+  it('refuses the Advanced Rate Limiting add-on below Enterprise', () => {
+    const message = configErrorOf('staging', { edge: { addons: { advancedRateLimiting: true } } });
+    expect(message).toContain('edge.addons.advancedRateLimiting: is an Enterprise add-on; the pro plan cannot have it (expected false, or plan "enterprise") (found: true)');
+  });
+
+  it('defaults the Advanced Rate Limiting add-on to false', () => {
+    expect(environment('staging', { edge: { addons: { advancedRateLimiting: undefined } } }).edge.addons.advancedRateLimiting).toBe(false);
+  });
+
+  it.each([
+    ['pro', 1800, "edge.cache.publicAssetTtlSeconds: is below the pro plan's minimum edge cache TTL of 3600 seconds (1 h); 1800 s needs the business plan (found: 1800)"],
+    ['free', 3600, "edge.cache.publicAssetTtlSeconds: is below the free plan's minimum edge cache TTL of 7200 seconds (2 h); 3600 s needs the pro plan (found: 3600)"],
+  ])('refuses an edge cache TTL below the %s plan\'s minimum, naming the plan and its minimum', (plan, ttl, expected) => {
+    expect(configErrorOf('staging', { edge: { plan, cache: { publicAssetTtlSeconds: ttl } } })).toContain(expected);
+  });
+
+  it('accepts the plan minimum itself, and 1 s on Business', () => {
+    expect(environment('staging', { edge: { cache: { publicAssetTtlSeconds: 3600 } } }).edge.cache.publicAssetTtlSeconds).toBe(3600);
+    expect(environment('staging', { edge: { plan: 'business', cache: { publicAssetTtlSeconds: 1 } } }).edge.cache.publicAssetTtlSeconds).toBe(1);
+  });
+
+  it('defaults the sanctioned regions to Crimea, Sevastopol and the occupied Donetsk, Luhansk, Zaporizhzhia and Kherson oblasts', () => {
+    const env = environment('staging', { edge: { countries: { sanctionedRegions: undefined } } });
+    expect(env.edge.countries.sanctionedRegions).toEqual(['UA-43', 'UA-40', 'UA-14', 'UA-09', 'UA-23', 'UA-65']);
+    expect(env.edge.countries.sanctioned).toEqual(['CU', 'IR', 'KP']);
+  });
+
+  it.each([['UA43'], ['ua-43'], ['XZ-01']])('refuses the sanctioned region %s, naming the format', (code) => {
+    expect(configErrorOf('staging', { edge: { countries: { sanctionedRegions: [code] } } })).toContain(
+      `edge.countries.sanctionedRegions.0: expected an upper-case ISO 3166-2 subdivision code such as "UA-43" (country code, hyphen, region) (found: "${code}")`,
+    );
+  });
+
+  it('refuses to allow the country of a sanctioned region on a plan that cannot match regions', () => {
+    const message = configErrorOf('staging', { edge: { countries: { testRegions: ['UA'] } } });
+    expect(message).toContain(
+      'edge.countries.testRegions.0: holds sanctioned regions (edge.countries.sanctionedRegions) that the pro plan cannot match (ip.src.subdivision_1_iso_code needs the business plan or higher); expected the country left out of the allow list, or plan "business" (found: "UA")',
+    );
+    expect(environment('staging', { edge: { plan: 'business', countries: { testRegions: ['UA'] } } }).edge.countries.testRegions).toEqual(['UA']);
+  });
+
+  it('documents the sanctions list as a compliance decision, with its sources and date, in the JSON Schema', () => {
+    const schema = JSON.parse(environmentJsonSchema());
+    const description: string = schema.properties.edge.properties.countries.properties.sanctionedRegions.description;
+    for (const fact of ['compliance decision', 'November 2026', '692/2014', '2022/263', '2022/1903', 'UA-43', 'UA-65', 'ip.src.subdivision_1_iso_code']) {
+      expect(description).toContain(fact);
+    }
+  });
+
+  it('documents that zone settings outlive the owner\'s edge stack, in the JSON Schema of zoneOwner', () => {
+    const description: string = JSON.parse(environmentJsonSchema()).properties.edge.properties.zoneOwner.description;
+    expect(description).toContain('never deletes cloudflare_zone_setting');
+  });
+
+  it('takes existing entry-point ruleset ids of the zone owner, by phase', () => {
+    const env = environment('production', { edge: { existingRulesets: { http_request_firewall_custom: '0123456789abcdef0123456789abcdef' } } });
+    expect(env.edge.existingRulesets).toEqual({ http_request_firewall_custom: '0123456789abcdef0123456789abcdef' });
+    expect(environment('production').edge.existingRulesets).toEqual({});
+  });
+
+  it('refuses existing rulesets in a zone member, which holds none', () => {
+    const message = configErrorOf('staging', { edge: { existingRulesets: { http_ratelimit: '0123456789abcdef0123456789abcdef' } } });
+    expect(message).toContain('edge.existingRulesets: is only for the zone owner (edge.zoneOwner true): only its edge stack holds the entry-point rulesets');
+  });
+
+  it('refuses a malformed ruleset id and an unknown phase', () => {
+    const message = configErrorOf('production', { edge: { existingRulesets: { http_ratelimit: 'abc', http_request_sbfm: '0123456789abcdef0123456789abcdef' } } });
+    expect(message).toContain('edge.existingRulesets.http_ratelimit: expected a Cloudflare ruleset id: 32 lower-case hex digits (found: "abc")');
+    expect(message).toContain(
+      'edge.existingRulesets.http_request_sbfm: unknown key; allowed keys: http_request_firewall_managed, http_ratelimit, http_request_firewall_custom, http_request_cache_settings, http_request_late_transform, http_request_origin',
+    );
+  });
+
+  it('refuses an existing origin rules ruleset below Enterprise, where the stack manages none', () => {
+    const message = configErrorOf('production', { edge: { existingRulesets: { http_request_origin: '0123456789abcdef0123456789abcdef' } } });
+    expect(message).toContain('edge.existingRulesets.http_request_origin: names a ruleset the pro plan\'s edge stack does not manage');
   });
 });

@@ -29,9 +29,9 @@ describe('architecture diagram', () => {
   });
 
   it('labels the contract values between stacks, marking another environment\'s', () => {
-    expect(diagram).toMatch(/stack_data -\.->\|"[^"]*databaseAddress<br>[^"]*privateSubnetIds"\| stack_compute/);
+    expect(diagram).toMatch(/stack_data -\.->\|"[^"]*databaseAddress<br>[^"]*privateSubnetIds<br>[^"]*"\| stack_compute/);
     expect(diagram).toMatch(/stack_registry -\.->\|"apiRepositoryArn<br>apiRepositoryUrl<br>webRepositoryArn<br>webRepositoryUrl"\| stack_compute/);
-    expect(diagram).toMatch(/stack_compute -\.->\|"[^"]*originVerifySecretArn \(staging\)[^"]*"\| stack_edge/);
+    expect(diagram).toMatch(/stack_data -\.->\|"[^"]*originVerifySecretArn \(staging\)[^"]*"\| stack_edge/);
   });
 
   it('follows the request from the proxied records through the contract to the services and the database', () => {

@@ -81,12 +81,12 @@ const CASES: Case[] = [
   },
   { rule: 'kms-rotation', name: 'rotation off', broken: onResource('registry', 'aws_kms_key', 'images-key/key', (b) => (b.enable_key_rotation = false)) },
   { rule: 'kms-explicit-policy', name: 'default key policy', broken: onResource('data', 'aws_kms_key', 'database-key/key', (b) => delete b.policy) },
-  { rule: 'secret-kms', name: 'aws/secretsmanager key', broken: onResource('compute', 'aws_secretsmanager_secret', 'secret-jwt-secret', (b) => delete b.kms_key_id) },
+  { rule: 'secret-kms', name: 'aws/secretsmanager key', broken: onResource('data', 'aws_secretsmanager_secret', 'app-secrets/jwt-secret', (b) => delete b.kms_key_id) },
   {
     rule: 'secret-rotation', name: 'a new secret the waiver does not cover',
     broken: (s) => {
-      s.compute.resource!.aws_secretsmanager_secret['stripe-key'] = { name: 'drop/staging/stripe', kms_key_id: '${aws_kms_key.k.arn}' };
-      return { stack: 'compute', address: 'aws_secretsmanager_secret.stripe-key' };
+      s.data.resource!.aws_secretsmanager_secret['stripe-key'] = { name: 'drop/staging/stripe', kms_key_id: '${aws_kms_key.k.arn}' };
+      return { stack: 'data', address: 'aws_secretsmanager_secret.stripe-key' };
     },
   },
   { rule: 'log-group-kms', name: 'unencrypted log group', broken: onResource('data', 'aws_cloudwatch_log_group', 'network/flow-logs', (b) => delete b.kms_key_id) },
@@ -205,7 +205,10 @@ const CASES: Case[] = [
   },
   {
     rule: 'no-plaintext-secrets', name: 'Worker secret as plain_text', env: 'production',
-    broken: onResource('edge', 'cloudflare_workers_script', 'api-path/script', (b) => (b.bindings.find((x: any) => x.name === 'ORIGIN_VERIFY').type = 'plain_text')),
+    // The Worker has no secret binding (the zone's transform rule sets the header): break it by adding one in plain text.
+    broken: onResource('edge', 'cloudflare_workers_script', 'api-path/script', (b) =>
+      b.bindings.push({ name: 'ORIGIN_VERIFY', type: 'plain_text', text: '${data.aws_secretsmanager_secret_version.origin-verify_secret.secret_string}' }),
+    ),
   },
 ];
 

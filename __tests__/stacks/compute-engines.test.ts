@@ -94,7 +94,7 @@ const SPEC = {
   api: { port: 3001, min: 1, max: 10, path: '/v1/health' },
 } as const;
 
-const SECRET = (name: string) => `\${aws_secretsmanager_secret.secret-${name}.arn}`;
+const SECRET = (name: string) => `\${data.aws_ssm_parameter.contract-data-${name === 'jwt-secret' ? name : `${name}-secret`}-arn.insecure_value}`;
 const EXPECTED_SECRETS: Record<Name, Record<string, string>> = {
   api: {
     JWT_SECRET: SECRET('jwt-secret'),
@@ -123,9 +123,10 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
       expect(view.serviceName).toBe(`drop-staging-${name}`);
     });
 
-    it('runs the image chosen at deploy time: a tag or a digest of its own repository', () => {
-      const url = `\${data.aws_ssm_parameter.contract-registry-${name}-repository-url.value}`;
-      expect(view.image).toBe(`\${startswith(var.${name}_image, "sha256:") ? "${url}@\${var.${name}_image}" : "${url}:\${var.${name}_image}"}`);
+    it('runs the recorded release of its own repository, pinned by digest', () => {
+      const url = `\${data.aws_ssm_parameter.contract-registry-${name}-repository-url.insecure_value}`;
+      const pointer = `element(nonsensitive(data.aws_ssm_parameters_by_path.releases_pointers_4305C166.values), index(data.aws_ssm_parameters_by_path.releases_pointers_4305C166.names, "/drop/staging/release/${name}"))`;
+      expect(view.image).toBe(`${url}@\${element(split("@", ${pointer}), 1)}`);
     });
 
     it(`listens on ${spec.port} with 1 vCPU and 2 GB`, () => {
@@ -175,6 +176,8 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
   it('gives the api the spec\'s plain environment', () => {
     expect(VIEWS[engine](parsed, 'staging', 'api').environment).toEqual({
       NODE_ENV: 'production',
+      DROP_ENV: 'staging',
+      APP_VERSION: expect.stringContaining('"/drop/staging/release/api"'),
       PORT: '3001',
       APP_URL: 'https://staging.getdrop.no',
       BANKID_MOCK: 'false',
@@ -188,7 +191,7 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
   it('publishes the same contract keys for the edge', () => {
     const names = Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => p.name).sort();
     expect(names).toEqual(
-      ['api-certificate-validation-records', 'api-dns-target', 'origin-verify-secret-arn', 'web-certificate-validation-records', 'web-dns-target']
+      ['api-certificate-validation-records', 'api-dns-target', 'web-certificate-validation-records', 'web-dns-target']
         .map((key) => `/drop/staging/compute/${key}`),
     );
   });
@@ -251,7 +254,7 @@ describe('the ecs-express engine', () => {
     const [, s] = service('api');
     const groups = Object.values(resourcesOf(parsed, 'aws_cloudwatch_log_group'));
     expect(groups.map((g) => [g.name, g.retention_in_days])).toEqual([['/drop/production-stockholm/api', 365], ['/drop/production-stockholm/web', 365]]);
-    expect(groups.every((g) => g.kms_key_id === '${aws_kms_key.secrets-key_83928A38.arn}')).toBe(true);
+    expect(groups.every((g) => g.kms_key_id === '${aws_kms_key.compute-key_EEB4B4A0.arn}')).toBe(true);
     expect(s.primary_container[0].aws_logs_configuration).toEqual([{ log_group: expect.stringContaining('aws_cloudwatch_log_group.api_logs_'), log_stream_prefix: 'api' }]);
   });
 

@@ -3,7 +3,6 @@ import { ApprunnerCustomDomainAssociation } from '@cdktf/provider-aws/lib/apprun
 import { ApprunnerObservabilityConfiguration } from '@cdktf/provider-aws/lib/apprunner-observability-configuration';
 import { ApprunnerService } from '@cdktf/provider-aws/lib/apprunner-service';
 import { ApprunnerVpcConnector } from '@cdktf/provider-aws/lib/apprunner-vpc-connector';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { TerraformStack, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
@@ -36,7 +35,7 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
     const s = service(name);
     const variables = s.source_configuration.image_repository.image_configuration.runtime_environment_variables;
 
-    it('runs on its port with 1 vCPU and 2 GB, from the image chosen at deploy time, never auto-deployed', () => {
+    it('runs on its port with 1 vCPU and 2 GB, the recorded release of its own repository by digest, never auto-deployed', () => {
       expect(json).toHaveResourceWithProperties(ApprunnerService, {
         service_name: `drop-${env}-${name}`,
         instance_configuration: expect.objectContaining({ cpu: '1024', memory: '2048' }),
@@ -44,10 +43,11 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
       expect(s.source_configuration.auto_deployments_enabled).toBe(false);
       expect(s.source_configuration.image_repository.image_repository_type).toBe('ECR');
       expect(s.source_configuration.image_repository.image_configuration.port).toBe(spec.port);
+      const pointer = `element(nonsensitive(data.aws_ssm_parameters_by_path.releases_pointers_4305C166.values), index(data.aws_ssm_parameters_by_path.releases_pointers_4305C166.names, "/drop/${env}/release/${name}"))`;
       expect(s.source_configuration.image_repository.image_identifier).toBe(
-        `\${startswith(var.${name}_image, "sha256:") ? "\${data.aws_ssm_parameter.contract-registry-${name}-repository-url.value}@\${var.${name}_image}" : "\${data.aws_ssm_parameter.contract-registry-${name}-repository-url.value}:\${var.${name}_image}"}`,
+        `\${data.aws_ssm_parameter.contract-registry-${name}-repository-url.insecure_value}@\${element(split("@", ${pointer}), 1)}`,
       );
-      expect(parsed.variable?.[`${name}_image`]).toMatchObject({ type: 'string', nullable: false });
+      expect(parsed.variable).toBeUndefined();
     });
 
     it('is health-checked over HTTP every 10 s, 5 s timeout, unhealthy after 3', () => {
@@ -91,7 +91,7 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
       for (const [key, value] of Object.entries<string>(variables)) {
         if (SECRET_LOOKING.test(key)) {
           expect(key).toMatch(/_ARN$/);
-          expect(value).toMatch(/^\$\{data\.aws_ssm_parameter\.[^}]+\.value\}$/);
+          expect(value).toMatch(/^\$\{data\.aws_ssm_parameter\.[^}]+\.insecure_value\}$/);
         }
       }
       expect(variables.DATABASE_URL ?? '').not.toMatch(/@|password/i);
@@ -122,6 +122,8 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
     const host = SPEC.web.domain[env];
     expect(vars).toEqual({
       NODE_ENV: 'production',
+      DROP_ENV: env,
+      APP_VERSION: expect.stringMatching(/^\$\{element\(split\("@", element\(nonsensitive\(data\.aws_ssm_parameters_by_path\.releases_pointers_4305C166\.values\), index\(.*"\/drop\/\w+\/release\/api"\)\)\), 0\)\}$/),
       PORT: '3001',
       APP_URL: `https://${host}`,
       BANKID_MOCK: 'false',
@@ -135,36 +137,41 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
   it('gives the web app its environment: the browser reaches the API on the same host', () => {
     const vars = service('web').source_configuration.image_repository.image_configuration.runtime_environment_variables;
     const host = SPEC.web.domain[env];
-    expect(vars).toEqual({ NODE_ENV: 'production', PORT: '3000', HOSTNAME: '0.0.0.0', APP_URL: `https://${host}`, API_URL: `https://${host}` });
+    expect(vars).toEqual({
+      NODE_ENV: 'production', DROP_ENV: env, APP_VERSION: expect.stringContaining(`"/drop/${env}/release/web"`),
+      PORT: '3000', HOSTNAME: '0.0.0.0', APP_URL: `https://${host}`, API_URL: `https://${host}`,
+    });
   });
 
   it('injects the secrets from Secrets Manager, never as values', () => {
     const injected = (name: 'api' | 'web') => service(name).source_configuration.image_repository.image_configuration.runtime_environment_secrets;
     expect(injected('api')).toEqual({
-      JWT_SECRET: '${aws_secretsmanager_secret.secret-jwt-secret.arn}',
-      BANKID_CLIENT_ID: '${aws_secretsmanager_secret.secret-bankid-client-id.arn}',
-      BANKID_CLIENT_SECRET: '${aws_secretsmanager_secret.secret-bankid-client-secret.arn}',
-      SENTRY_DSN: '${aws_secretsmanager_secret.secret-sentry-dsn.arn}',
-      ORIGIN_VERIFY_SECRET: '${aws_secretsmanager_secret.secret-origin-verify.arn}',
+      JWT_SECRET: '${data.aws_ssm_parameter.contract-data-jwt-secret-arn.insecure_value}',
+      BANKID_CLIENT_ID: '${data.aws_ssm_parameter.contract-data-bankid-client-id-secret-arn.insecure_value}',
+      BANKID_CLIENT_SECRET: '${data.aws_ssm_parameter.contract-data-bankid-client-secret-secret-arn.insecure_value}',
+      SENTRY_DSN: '${data.aws_ssm_parameter.contract-data-sentry-dsn-secret-arn.insecure_value}',
+      ORIGIN_VERIFY_SECRET: '${data.aws_ssm_parameter.contract-data-origin-verify-secret-arn.insecure_value}',
       DATABASE_CREDENTIALS: '${data.aws_ssm_parameter.contract-data-database-secret-arn.insecure_value}',
     });
     expect(injected('web')).toEqual({
-      SENTRY_DSN: '${aws_secretsmanager_secret.secret-sentry-dsn.arn}',
-      ORIGIN_VERIFY_SECRET: '${aws_secretsmanager_secret.secret-origin-verify.arn}',
+      SENTRY_DSN: '${data.aws_ssm_parameter.contract-data-sentry-dsn-secret-arn.insecure_value}',
+      ORIGIN_VERIFY_SECRET: '${data.aws_ssm_parameter.contract-data-origin-verify-secret-arn.insecure_value}',
     });
   });
 
-  it('creates the secret containers encrypted with its own key and sets no values', () => {
-    const secrets = Object.values(resourcesOf(parsed, 'aws_secretsmanager_secret'));
-    expect(secrets.map((s) => s.name).sort()).toEqual(
-      ['bankid-client-id', 'bankid-client-secret', 'jwt-secret', 'origin-verify', 'sentry-dsn'].map((n) => `drop/${env}/${n}`),
-    );
-    expect(json).toHaveResourceWithProperties(SecretsmanagerSecret, {
-      kms_key_id: '${aws_kms_key.secrets-key_83928A38.arn}',
-      recovery_window_in_days: env === 'production' ? 30 : 7,
-    });
-    expect(secrets.every((s) => s.kms_key_id === '${aws_kms_key.secrets-key_83928A38.arn}')).toBe(true);
+  it('creates no secret: it reads the data stack\'s, and refuses to plan while one has no value', () => {
+    expect(parsed.resource?.aws_secretsmanager_secret).toBeUndefined();
     expect(parsed.resource?.aws_secretsmanager_secret_version).toBeUndefined();
+    const checks = Object.values<any>(parsed.data?.aws_secretsmanager_secret_versions ?? {});
+    expect(checks.map((c) => c.secret_id).sort()).toEqual(
+      ['bankid-client-id-secret', 'bankid-client-secret-secret', 'jwt-secret', 'origin-verify-secret', 'sentry-dsn-secret'].map((n) => `\${data.aws_ssm_parameter.contract-data-${n}-arn.insecure_value}`),
+    );
+    for (const check of checks) {
+      expect(check.lifecycle.postcondition).toEqual([{
+        condition: '${anytrue([for v in self.versions : contains(v.version_stages, "AWSCURRENT")])}',
+        error_message: expect.stringMatching(new RegExp(`has no value yet.*aws secretsmanager put-secret-value --region eu-west-1 --secret-id drop/${env}/[a-z-]+ --secret-string file:///dev/stdin$`)),
+      }]);
+    }
   });
 
   it('lets each instance role read only its own secrets, decrypting only through Secrets Manager', () => {
@@ -175,24 +182,24 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
     expect(api[0]).toEqual({
       sid: 'ReadOwnSecrets', effect: 'Allow', actions: ['secretsmanager:GetSecretValue'],
       resources: [
-        '${aws_secretsmanager_secret.secret-jwt-secret.arn}',
-        '${aws_secretsmanager_secret.secret-bankid-client-id.arn}',
-        '${aws_secretsmanager_secret.secret-bankid-client-secret.arn}',
-        '${aws_secretsmanager_secret.secret-sentry-dsn.arn}',
-        '${aws_secretsmanager_secret.secret-origin-verify.arn}',
+        '${data.aws_ssm_parameter.contract-data-jwt-secret-arn.insecure_value}',
+        '${data.aws_ssm_parameter.contract-data-bankid-client-id-secret-arn.insecure_value}',
+        '${data.aws_ssm_parameter.contract-data-bankid-client-secret-secret-arn.insecure_value}',
+        '${data.aws_ssm_parameter.contract-data-sentry-dsn-secret-arn.insecure_value}',
+        '${data.aws_ssm_parameter.contract-data-origin-verify-secret-arn.insecure_value}',
         '${data.aws_ssm_parameter.contract-data-database-secret-arn.insecure_value}',
       ],
     });
     expect(web[0].resources).toEqual([
-      '${aws_secretsmanager_secret.secret-sentry-dsn.arn}',
-      '${aws_secretsmanager_secret.secret-origin-verify.arn}',
+      '${data.aws_ssm_parameter.contract-data-sentry-dsn-secret-arn.insecure_value}',
+      '${data.aws_ssm_parameter.contract-data-origin-verify-secret-arn.insecure_value}',
     ]);
     expect(web[1]).toEqual({
       sid: 'DecryptOwnSecrets', effect: 'Allow', actions: ['kms:Decrypt'],
-      resources: ['${aws_kms_key.secrets-key_83928A38.arn}'],
+      resources: ['${data.aws_ssm_parameter.contract-data-secrets-key-arn.insecure_value}'],
       condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.eu-west-1.amazonaws.com'] }],
     });
-    expect(api[1].resources).toEqual(['${aws_kms_key.secrets-key_83928A38.arn}', '${data.aws_ssm_parameter.contract-data-database-key-arn.insecure_value}']);
+    expect(api[1].resources).toEqual(['${data.aws_ssm_parameter.contract-data-secrets-key-arn.insecure_value}', '${data.aws_ssm_parameter.contract-data-database-key-arn.insecure_value}']);
     expect([...api, ...web].flatMap((statement) => statement.resources)).not.toContain('*');
   });
 
@@ -202,18 +209,17 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
       const roleId = Object.keys(roles).find((id) => roles[id].name === `drop-${env}-${name}-ecr-access`)!;
       const [login, pull] = policy(parsed, roleId).statement;
       expect(login.actions).toEqual(['ecr:GetAuthorizationToken']);
-      expect(pull.resources).toEqual([`\${data.aws_ssm_parameter.contract-registry-${name}-repository-arn.value}`]);
+      expect(pull.resources).toEqual([`\${data.aws_ssm_parameter.contract-registry-${name}-repository-arn.insecure_value}`]);
     }
   });
 
-  it('publishes DNS targets, certificate validation records and the origin secret for the edge', () => {
+  it('publishes DNS targets and certificate validation records for the edge', () => {
     const values = Object.fromEntries(Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => [p.name, p.value]));
     expect(values).toEqual({
       [`/drop/${env}/compute/web-dns-target`]: '${aws_apprunner_custom_domain_association.web_domain_F6BB1BAC.dns_target}',
       [`/drop/${env}/compute/api-dns-target`]: '${aws_apprunner_custom_domain_association.api_domain_F56B3E99.dns_target}',
       [`/drop/${env}/compute/web-certificate-validation-records`]: '${jsonencode(aws_apprunner_custom_domain_association.web_domain_F6BB1BAC.certificate_validation_records)}',
       [`/drop/${env}/compute/api-certificate-validation-records`]: '${jsonencode(aws_apprunner_custom_domain_association.api_domain_F56B3E99.certificate_validation_records)}',
-      [`/drop/${env}/compute/origin-verify-secret-arn`]: '${aws_secretsmanager_secret.secret-origin-verify.arn}',
     });
   });
 });
@@ -275,5 +281,21 @@ describe('compute configuration App Runner cannot run', () => {
           encryptionKeyArn: 'arn',
         }),
     ).toThrow('direct/api: AWS App Runner is not offered in eu-north-1');
+  });
+});
+
+describe('App Runner creation order', () => {
+  it('creates each service only after its roles\' policies exist', () => {
+    // GIVEN / WHEN
+    const parsed = synthPlatform('staging').parsed('compute');
+    // THEN: access policy (pull), instance policy (secrets) and the tracing attachment
+    for (const service of Object.values(resourcesOf(parsed, 'aws_apprunner_service'))) {
+      const name = service.service_name.replace('drop-staging-', '');
+      expect([...service.depends_on].sort()).toEqual([
+        expect.stringMatching(new RegExp(`^aws_iam_role_policy\\.${name}_access-policy_`)),
+        expect.stringMatching(new RegExp(`^aws_iam_role_policy\\.${name}_instance-policy_`)),
+        expect.stringMatching(new RegExp(`^aws_iam_role_policy_attachment\\.${name}_tracing_`)),
+      ]);
+    }
   });
 });

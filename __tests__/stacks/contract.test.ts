@@ -24,11 +24,16 @@ describe('the stack contract', () => {
       '/drop/production/data/database-secret-arn',
       '/drop/production/data/database-key-arn',
       '/drop/production/data/alarm-topic-arn',
+      '/drop/production/data/secrets-key-arn',
+      '/drop/production/data/jwt-secret-arn',
+      '/drop/production/data/bankid-client-id-secret-arn',
+      '/drop/production/data/bankid-client-secret-secret-arn',
+      '/drop/production/data/sentry-dsn-secret-arn',
+      '/drop/production/data/origin-verify-secret-arn',
       '/drop/production/compute/web-dns-target',
       '/drop/production/compute/api-dns-target',
       '/drop/production/compute/web-certificate-validation-records',
       '/drop/production/compute/api-certificate-validation-records',
-      '/drop/production/compute/origin-verify-secret-arn',
     ]);
   });
 

@@ -9,6 +9,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
 import { defaultMaxConnections, postgres16Class } from '../../config/rds-instance-classes';
+import { synthWarnings } from '../../stacks';
 import { environment, resourcesOf, synthPlatform, type TerraformJson } from '../helpers';
 
 const DB = 'aws_db_instance.database_instance_D7FC2283';
@@ -181,7 +182,11 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
 
     it('keeps the Terraform addresses of its stateful resources stable', () => {
       expect(Object.keys(resourcesOf(parsed, 'aws_db_instance'))).toEqual(['database_instance_D7FC2283']);
-      expect(Object.keys(resourcesOf(parsed, 'aws_kms_key')).sort()).toEqual(['database-key_C4D88439', 'observability-key_2E3FBCDD']);
+      expect(Object.keys(resourcesOf(parsed, 'aws_kms_key')).sort()).toEqual(['database-key_C4D88439', 'observability-key_2E3FBCDD', 'secrets-key_83928A38']);
+      expect(Object.keys(resourcesOf(parsed, 'aws_secretsmanager_secret')).sort()).toEqual([
+        'app-secrets_bankid-client-id_FACD12B3', 'app-secrets_bankid-client-secret_3A360577', 'app-secrets_jwt-secret_E8EB16B3',
+        'app-secrets_origin-verify_AE3DACCC', 'app-secrets_sentry-dsn_2D0D4AFD',
+      ]);
       expect(Object.keys(resourcesOf(parsed, 'aws_vpc'))).toEqual(['network_vpc_4E8F0223']);
       expect(Object.keys(resourcesOf(parsed, 'aws_db_subnet_group'))).toEqual(['database_subnets_53A37123']);
       expect(Object.keys(resourcesOf(parsed, 'aws_sns_topic'))).toEqual(['alarm-topic']);
@@ -201,9 +206,9 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
   });
 
   describe('keys', () => {
-    it('rotates both customer-managed keys', () => {
+    it('rotates every customer-managed key (database, observability, secrets)', () => {
       const keys = Object.values(resourcesOf(parsed, 'aws_kms_key'));
-      expect(keys).toHaveLength(2);
+      expect(keys).toHaveLength(3);
       expect(json).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, deletion_window_in_days: 30 });
       expect(keys.every((k) => k.enable_key_rotation === true)).toBe(true);
     });
@@ -220,6 +225,30 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
       expect(policy.statement.map((s: { sid: string }) => s.sid)).toEqual([
         'AccountAdministersThroughIam', 'ServiceLogs', 'ServiceCloudwatch', 'ServiceEvents',
       ]);
+    });
+  });
+
+  describe('app secrets', () => {
+    it('generates JWT_SECRET and ORIGIN_VERIFY_SECRET write-only: the value never reaches the plan or the state', () => {
+      const versions = Object.values(resourcesOf(parsed, 'aws_secretsmanager_secret_version'));
+      expect(versions).toHaveLength(2);
+      for (const version of versions) {
+        expect(version.secret_string).toBeUndefined();
+        expect(version.secret_string_wo).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\.[\w-]+\.random_password\}$/);
+        expect(version.secret_string_wo_version).toBe(1);
+      }
+      const ephemeral = (parsed as { ephemeral?: Record<string, Record<string, unknown>> }).ephemeral?.aws_secretsmanager_random_password ?? {};
+      expect(Object.values(ephemeral)).toEqual([
+        { password_length: 64, exclude_punctuation: true },
+        { password_length: 48, exclude_punctuation: true },
+      ]);
+    });
+
+    it('encrypts every app secret with the secrets key, and leaves the operator\'s secrets without a value', () => {
+      const secrets = Object.values(resourcesOf(parsed, 'aws_secretsmanager_secret'));
+      expect(secrets.map((s) => s.kms_key_id)).toEqual(secrets.map(() => '${aws_kms_key.secrets-key_83928A38.arn}'));
+      const filled = Object.values(resourcesOf(parsed, 'aws_secretsmanager_secret_version')).map((v) => v.secret_id);
+      expect(filled.sort()).toEqual(['${aws_secretsmanager_secret.app-secrets_jwt-secret_E8EB16B3.id}', '${aws_secretsmanager_secret.app-secrets_origin-verify_AE3DACCC.id}']);
     });
   });
 
@@ -270,6 +299,12 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
       [`/drop/${name}/data/database-secret-arn`]: `\${${DB}.master_user_secret[0].secret_arn}`,
       [`/drop/${name}/data/database-key-arn`]: '${aws_kms_key.database-key_C4D88439.arn}',
       [`/drop/${name}/data/alarm-topic-arn`]: '${aws_sns_topic.alarm-topic.arn}',
+      [`/drop/${name}/data/secrets-key-arn`]: '${aws_kms_key.secrets-key_83928A38.arn}',
+      [`/drop/${name}/data/jwt-secret-arn`]: '${aws_secretsmanager_secret.app-secrets_jwt-secret_E8EB16B3.arn}',
+      [`/drop/${name}/data/bankid-client-id-secret-arn`]: '${aws_secretsmanager_secret.app-secrets_bankid-client-id_FACD12B3.arn}',
+      [`/drop/${name}/data/bankid-client-secret-secret-arn`]: '${aws_secretsmanager_secret.app-secrets_bankid-client-secret_3A360577.arn}',
+      [`/drop/${name}/data/sentry-dsn-secret-arn`]: '${aws_secretsmanager_secret.app-secrets_sentry-dsn_2D0D4AFD.arn}',
+      [`/drop/${name}/data/origin-verify-secret-arn`]: '${aws_secretsmanager_secret.app-secrets_origin-verify_AE3DACCC.arn}',
     });
   });
 });
@@ -279,5 +314,45 @@ describe('a production database on a larger class', () => {
     const parsed = synthPlatform(environment('production', { database: { instanceClass: 'db.r6g.large' } })).parsed('data');
     const alarm = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).find((a) => a.metric_name === 'DatabaseConnections');
     expect(alarm.threshold).toBe(Math.floor(defaultMaxConnections(16) * 0.8));
+  });
+});
+
+describe('alarm subscribers', () => {
+  it('subscribes each configured endpoint to the alarm topic', () => {
+    // GIVEN production with an email and an https subscriber
+    const config = environment('production', {
+      alarms: { subscribers: [{ protocol: 'email', endpoint: 'oncall@getdrop.no' }, { protocol: 'https', endpoint: 'https://events.pagerduty.com/x' }] },
+    });
+    // WHEN
+    const parsed = synthPlatform(config).parsed('data');
+    // THEN
+    expect(Object.values(resourcesOf(parsed, 'aws_sns_topic_subscription'))).toEqual([
+      { topic_arn: '${aws_sns_topic.alarm-topic.arn}', protocol: 'email', endpoint: 'oncall@getdrop.no' },
+      { topic_arn: '${aws_sns_topic.alarm-topic.arn}', protocol: 'https', endpoint: 'https://events.pagerduty.com/x' },
+    ]);
+  });
+
+  it('warns at synth when a non-production environment has none', () => {
+    const { platform } = synthPlatform('staging');
+    expect(synthWarnings(platform.data)).toEqual([
+      'data/alarm-topic: alarms.subscribers is empty: the drop-staging-alarms alarms reach nobody (allowed outside production; add an email or https endpoint)',
+    ]);
+    expect(synthWarnings(synthPlatform('production').platform.data)).toEqual([]);
+  });
+});
+
+describe('the VPC flow log', () => {
+  const parsed = synthPlatform('staging').parsed('data');
+
+  it('is created after its role may write, and may look up its log group', () => {
+    const [flowLog] = Object.values(resourcesOf(parsed, 'aws_flow_log'));
+    expect(flowLog.depends_on).toEqual(['aws_iam_role_policy.network_flow-logs-policy_C5B6AD10']);
+    const document = parsed.data!.aws_iam_policy_document;
+    const write = Object.entries<any>(document).find(([name]) => name.startsWith('network_flow-logs-write'))![1];
+    expect(write.statement[1]).toEqual({
+      effect: 'Allow',
+      actions: ['logs:DescribeLogGroups'],
+      resources: ['${replace(aws_cloudwatch_log_group.network_flow-logs_D7C94307.arn, "/log-group:.*$/", "log-group:*")}'],
+    });
   });
 });

@@ -13,7 +13,7 @@ import { MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE } from '../../config/cloudfl
 import { configErrorOf, environment, resourcesOf, rulesOf, synthManifest, synthPlatform, warningsOf } from '../helpers';
 
 const SECRET = (env: string) =>
-  `\${data.aws_secretsmanager_secret_version.origin-verify-${env}_secret_`;
+  `\${trimspace(element(split(",", data.aws_secretsmanager_secret_version.origin-verify-${env}_secret_`;
 
 describe('the zone owner (production) edge stack', () => {
   const synth = synthPlatform('production');
@@ -160,18 +160,19 @@ describe('the zone owner (production) edge stack', () => {
     expect(JSON.stringify(rules)).not.toContain('/public/');
   });
 
-  it.each(['production', 'staging'])('adds the %s origin verification header from its secret, never a literal', (env) => {
+  it.each(['production', 'staging'])('adds the %s origin verification header from the first value of its secret, never a literal', (env) => {
     const rule = rulesOf(parsed, 'http_request_late_transform').find((r) => r.ref === `${env}_origin_verify`);
     expect(rule.action).toBe('rewrite');
     expect(rule.action_parameters.headers['X-Origin-Verify'].operation).toBe('set');
     const value: string = rule.action_parameters.headers['X-Origin-Verify'].value;
+    // During a rotation the secret is "new,old": the edge sends the first value.
     expect(value.startsWith(SECRET(env))).toBe(true);
-    expect(value.endsWith('.secret_string}')).toBe(true);
+    expect(value.endsWith('.secret_string), 0))}')).toBe(true);
   });
 
   it('reads each environment\'s secret through the contract parameter that environment publishes', () => {
-    expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/staging/compute/origin-verify-secret-arn' });
-    expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/production/compute/origin-verify-secret-arn' });
+    expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/staging/data/origin-verify-secret-arn' });
+    expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/production/data/origin-verify-secret-arn' });
     expect(Object.keys(parsed.data?.[DataAwsSecretsmanagerSecretVersion.tfResourceType] ?? {})).toHaveLength(2);
   });
 
@@ -208,7 +209,7 @@ describe.each(['staging', 'production'])('the %s edge stack', (name) => {
   it.each(['web', 'api'])('keeps the %s certificate validation records, unproxied and without the trailing dot', (service) => {
     const record = Object.values(resourcesOf(parsed, 'cloudflare_dns_record')).find((r: any) => r.for_each?.includes(`${service}-certificate-validation-records`));
     expect(record).toMatchObject({
-      for_each: `\${{ for key, val in jsondecode(data.aws_ssm_parameter.contract-compute-${service}-certificate-validation-records.value): val.name => val }}`,
+      for_each: `\${{ for key, val in jsondecode(data.aws_ssm_parameter.contract-compute-${service}-certificate-validation-records.insecure_value): val.name => val }}`,
       name: '${trimsuffix(each.value.name, ".")}',
       content: '${trimsuffix(each.value.value, ".")}',
       type: '${each.value.type}',
@@ -223,7 +224,7 @@ describe.each(['staging', 'production'])('the %s edge stack', (name) => {
   ])('checks %s origin health every 60 s, 10 s timeout, 2 retries on %s', (service, path) => {
     expect(json).toHaveResourceWithProperties(Healthcheck, {
       name: `drop-${name}-${service}`,
-      address: `\${data.aws_ssm_parameter.contract-compute-${service}-dns-target.value}`,
+      address: `\${data.aws_ssm_parameter.contract-compute-${service}-dns-target.insecure_value}`,
       type: 'HTTPS',
       interval: 60,
       timeout: 10,
@@ -239,15 +240,22 @@ describe.each(['staging', 'production'])('the %s edge stack', (name) => {
     });
     const script = Object.values(resourcesOf(parsed, 'cloudflare_workers_script'))[0];
     expect(script).toMatchObject({ script_name: `drop-${name}-api-path`, account_id: '${data.cloudflare_zone.zone.account.id}', main_module: 'worker.js' });
-    expect(script.bindings).toContainEqual({ name: 'API_HOST', type: 'plain_text', text: config.domains.apiOrigin });
-    expect(script.bindings).toContainEqual(expect.objectContaining({ name: 'ORIGIN_VERIFY', type: 'secret_text', text: expect.stringContaining('.secret_string}') }));
-    expect(script.content).toContain("forwarded.headers.set('X-Origin-Verify', env.ORIGIN_VERIFY)");
+    expect(script.bindings).toEqual([{ name: 'API_HOST', type: 'plain_text', text: config.domains.apiOrigin }]);
     expect(warningsOf(synth.platform.edge)).toContainEqual(expect.stringContaining('need the enterprise plan (this zone: pro)'));
+  });
+
+  it('gives its Worker no secret: the zone\'s transform rule sets X-Origin-Verify on the Worker\'s subrequest', () => {
+    const script = Object.values(resourcesOf(parsed, 'cloudflare_workers_script'))[0];
+    expect(JSON.stringify(script)).not.toContain('secret_string');
+    expect(JSON.stringify(script.bindings)).not.toContain('secret_text');
+    // A secret set by hand (`wrangler secret put`) survives every apply, and never enters state.
+    expect(script.keep_bindings).toEqual(['secret_text']);
+    expect(script.content).toContain("forwarded.headers.delete('X-Origin-Verify')");
+    expect(script.content).toContain("if (env.ORIGIN_VERIFY) forwarded.headers.set('X-Origin-Verify', env.ORIGIN_VERIFY.split(',')[0].trim())");
   });
 
   it('puts no secret value in the synthesized output', () => {
     expect(json).not.toMatch(/secret_string"\s*:/);
-    expect(json).toHaveDataSourceWithProperties(DataAwsSecretsmanagerSecretVersion, {});
   });
 
   it('shows its warnings in the manifest', () => {
@@ -265,9 +273,11 @@ describe('a zone member (staging) edge stack', () => {
     expect(resourcesOf(parsed, 'cloudflare_bot_management')).toEqual({});
   });
 
-  it('reads only its own origin verification secret (for its Worker)', () => {
+  it('reads no secret at all: its Worker needs none, and the zone owner sets the header', () => {
     const names = Object.values(parsed.data?.aws_ssm_parameter ?? {}).map((d: any) => d.name);
-    expect(names.filter((n) => n.endsWith('origin-verify-secret-arn'))).toEqual(['/drop/staging/compute/origin-verify-secret-arn']);
+    expect(names.filter((n) => n.endsWith('origin-verify-secret-arn'))).toEqual([]);
+    expect(parsed.data?.[DataAwsSecretsmanagerSecretVersion.tfResourceType]).toBeUndefined();
+    expect(JSON.stringify(parsed)).not.toContain('secret_string');
   });
 });
 

@@ -76,7 +76,8 @@ describe.each(['staging', 'production'])('the %s registry stack', (name) => {
       {
         effect: 'Allow',
         actions: ['sts:AssumeRoleWithWebIdentity'],
-        principals: [{ type: 'Federated', identifiers: ['${aws_iam_openid_connect_provider.ci_oidc-provider_11D0C016.arn}'] }],
+        // Staging creates the account's one GitHub OIDC provider; production (same account) looks it up.
+        principals: [{ type: 'Federated', identifiers: [`\${${name === 'staging' ? '' : 'data.'}aws_iam_openid_connect_provider.ci_oidc-provider_11D0C016.arn}`] }],
         condition: [
           { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:aud', values: ['sts.amazonaws.com'] },
           {
@@ -128,7 +129,7 @@ describe.each(['staging', 'production'])('the %s registry stack', (name) => {
     });
   });
 
-  it('creates the GitHub OIDC provider for sts.amazonaws.com', () => {
+  it.runIf(name === 'staging')('creates the GitHub OIDC provider for sts.amazonaws.com', () => {
     expect(json).toHaveResourceWithProperties(IamOpenidConnectProvider, {
       url: 'https://token.actions.githubusercontent.com',
       client_id_list: ['sts.amazonaws.com'],

@@ -43,15 +43,15 @@ export class AppRunnerService extends Construct implements ComputeService {
     const pull = new DataAwsIamPolicyDocument(this, 'pull', {
       statement: pullImageStatements(props.image.repositoryArn, ['ecr:DescribeImages']),
     });
-    new IamRolePolicy(this, 'access-policy', { role: access.id, name: 'pull-image', policy: pull.json });
+    const accessPolicy = new IamRolePolicy(this, 'access-policy', { role: access.id, name: 'pull-image', policy: pull.json });
 
     // What the running instances may do: read their own secrets, write traces.
     this.instanceRole = new IamRole(this, 'instance-role', {
       name: naming.resource(name, 'instance'),
       assumeRolePolicy: assumedBy(this, 'instance-trust', 'tasks.apprunner.amazonaws.com').json,
     });
-    grantSecretReads(this, this.instanceRole, 'instance-policy', props);
-    new IamRolePolicyAttachment(this, 'tracing', {
+    const instancePolicy = grantSecretReads(this, this.instanceRole, 'instance-policy', props);
+    const tracingPolicy = new IamRolePolicyAttachment(this, 'tracing', {
       role: this.instanceRole.name,
       policyArn: 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess',
     });
@@ -79,6 +79,9 @@ export class AppRunnerService extends Construct implements ComputeService {
 
     this.service = new ApprunnerService(this, 'service', {
       serviceName,
+      // The roles are only usable once their policies exist: App Runner checks the access role
+      // when it creates the service ("...access role") and an instance reads its secrets at start.
+      dependsOn: [accessPolicy, tracingPolicy, ...(instancePolicy ? [instancePolicy] : [])],
       sourceConfiguration: {
         autoDeploymentsEnabled: false,
         authenticationConfiguration: { accessRoleArn: access.arn },

@@ -5,7 +5,6 @@
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Fn } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig, ServiceName } from '../../config';
 import type { Naming } from '../naming';
@@ -22,7 +21,7 @@ export interface ServiceProps {
   readonly naming: Naming;
   readonly name: ServiceName;
   readonly region: string;
-  /** The image: repository plus a tag, or a digest `sha256:...`, chosen at deploy time. */
+  /** The image: repository plus the digest `sha256:...` of the recorded release (compute/releases.ts). */
   readonly image: { readonly repositoryUrl: string; readonly repositoryArn: string; readonly reference: string };
   readonly port: number;
   /** vCPU per instance. */
@@ -57,9 +56,9 @@ export interface ComputeService extends Construct {
   readonly serviceUrl: string;
 }
 
-/** `repo:tag`, or `repo@sha256:...` when the reference is a digest. */
-export function imageIdentifier(repositoryUrl: string, reference: string): string {
-  return Fn.conditional(Fn.startswith(reference, 'sha256:'), `${repositoryUrl}@${reference}`, `${repositoryUrl}:${reference}`);
+/** `repo@sha256:...`: pinned by digest, so a pushed tag can never change what runs. */
+export function imageIdentifier(repositoryUrl: string, digest: string): string {
+  return `${repositoryUrl}@${digest}`;
 }
 
 /**
@@ -87,12 +86,20 @@ export function secretReadStatements(secrets: Readonly<Record<string, ServiceSec
   ];
 }
 
-/** Lets `role` read the service's own secrets (nothing when it has none), as policy `policyId`. */
-export function grantSecretReads(scope: Construct, role: IamRole, policyId: string, props: Pick<ServiceProps, 'secrets' | 'region'>): void {
+/**
+ * Lets `role` read the service's own secrets (nothing when it has none), as policy `policyId`.
+ * Returns the policy, for the service to depend on: a service created before it cannot start.
+ */
+export function grantSecretReads(
+  scope: Construct,
+  role: IamRole,
+  policyId: string,
+  props: Pick<ServiceProps, 'secrets' | 'region'>,
+): IamRolePolicy | undefined {
   const statements = secretReadStatements(props.secrets, props.region);
-  if (statements.length === 0) return;
+  if (statements.length === 0) return undefined;
   const secrets = new DataAwsIamPolicyDocument(scope, 'secrets', { statement: statements });
-  new IamRolePolicy(scope, policyId, { role: role.id, name: 'read-own-secrets', policy: secrets.json });
+  return new IamRolePolicy(scope, policyId, { role: role.id, name: 'read-own-secrets', policy: secrets.json });
 }
 
 /** Pulling one repository's images: the login (no resource-level permission) and the layers. */

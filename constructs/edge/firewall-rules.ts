@@ -1,19 +1,24 @@
 /**
  * The custom rules phase (http_request_firewall_custom), per environment by hostname: sanctioned
- * countries blocked, only the served countries allowed (verified partners and monitors excepted,
- * health paths public), and clients with a bot score below the threshold challenged.
+ * countries and regions blocked, only the served countries allowed (verified partners and
+ * monitors excepted, health paths public), clients with a bot score below the threshold
+ * challenged, and the api exempt from Super Bot Fight Mode.
  *
  * The bot score (`cf.bot_management.score`) needs Enterprise with the Bot Management add-on. Below
  * it, the nearest equivalent is Super Bot Fight Mode (Pro and Business) or Bot Fight Mode (Free),
- * set on the zone's bot management settings, with a synth warning.
+ * set on the zone's bot management settings, with a synth warning. SBFM challenges "definitely
+ * automated" traffic zone-wide, API clients and the pipeline's health checks included, so a skip
+ * rule per environment exempts its api hostname, `/v1/*` and health paths from the SBFM phase
+ * (`http_request_sbfm`) only: rate limits (`http_ratelimit`), the managed rules and these custom
+ * rules still run for them. Bot Fight Mode (Free) cannot be skipped.
  * Zone-wide: only the zone owner's edge stack creates it.
  */
 import { BotManagement } from '@cdktf/provider-cloudflare/lib/bot-management';
 import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
-import { type CloudflarePlan, atLeast } from '../../config/cloudflare';
-import { all, hostIn, pathIn, stringSet } from './expressions';
+import { type CloudflarePlan, PLAN_LIMITS, atLeast } from '../../config/cloudflare';
+import { all, any, hostIn, pathIn, pathUnder, stringSet } from './expressions';
 import { checkRuleCount } from './plan';
 import { type EdgeSite, siteHosts } from './site';
 
@@ -40,14 +45,28 @@ export class FirewallRules extends Construct {
     const threshold = props.botScoreThreshold ?? 30;
     const rules: RulesetRules[] = [];
 
+    const regionsMatched = PLAN_LIMITS[props.plan].subdivisionField;
     for (const site of props.sites) {
       const hosts = hostIn(siteHosts(site));
+      const regions = regionsMatched ? site.sanctionedRegions : [];
       rules.push({
         ref: `${site.name}_sanctions`,
-        description: `${site.name}: block sanctioned countries (OFAC/UN)`,
-        expression: all(hosts, `ip.src.country in ${stringSet(site.sanctionedCountries)}`),
+        description: `${site.name}: block sanctioned countries (OFAC/UN)` + (regions.length > 0 ? ' and regions (EU)' : ''),
+        expression: all(
+          hosts,
+          any(
+            `ip.src.country in ${stringSet(site.sanctionedCountries)}`,
+            ...(regions.length > 0 ? [`ip.src.subdivision_1_iso_code in ${stringSet(regions)}`] : []),
+          ),
+        ),
         action: 'block',
       });
+      if (!regionsMatched && site.sanctionedRegions.length > 0) {
+        Annotations.of(this).addWarning(
+          `${site.name}: sanctioned regions ${site.sanctionedRegions.join(', ')} are not matched: ip.src.subdivision_1_iso_code needs the business plan ` +
+            `(this zone: ${props.plan}). Only the country allow list keeps them out (their countries are not allowed); allow-list exceptions and health paths are not region-checked.`,
+        );
+      }
       const exceptions = [
         ...(site.exceptionIpRanges.length > 0 ? [`not ip.src in {${site.exceptionIpRanges.join(' ')}}`] : []),
         ...(site.exceptionAsns.length > 0 ? [`not ip.src.asnum in {${site.exceptionAsns.join(' ')}}`] : []),
@@ -78,6 +97,20 @@ export class FirewallRules extends Construct {
         action: 'managed_challenge',
       });
     }
+    // Super Bot Fight Mode (Pro and above, when the bot score is not used) must not challenge API
+    // clients or health checks. Last, after every block: a skip with `phases` skips only the phases
+    // it names, and nothing can come before the sanctions and the allow list.
+    if (!botScore && atLeast('pro', props.plan)) {
+      for (const site of props.sites) {
+        rules.push({
+          ref: `${site.name}_api_skip_sbfm`,
+          description: `${site.name}: Super Bot Fight Mode does not challenge the api (${site.apiHost}, /v1/*) or health paths; rate limits still apply`,
+          expression: sbfmExemption(site),
+          action: 'skip',
+          actionParameters: { phases: ['http_request_sbfm'] },
+        });
+      }
+    }
     checkRuleCount('edge', 'custom rules', rules.length, 'customRules', props.plan);
 
     this.ruleset = new Ruleset(this, 'ruleset', {
@@ -98,6 +131,14 @@ export class FirewallRules extends Construct {
       );
     }
   }
+}
+
+/** What an environment exempts from Super Bot Fight Mode: its api hostname, /v1/* of its public hostname, its health paths. */
+export function sbfmExemption(site: Pick<EdgeSite, 'publicHost' | 'apiHost' | 'healthPaths'>): string {
+  return any(
+    hostIn([site.apiHost]),
+    all(hostIn([site.publicHost]), any(pathUnder('/v1/'), pathIn(site.healthPaths))),
+  );
 }
 
 /** Bot management settings per plan: the score's own model on Enterprise + BM, else SBFM / BFM. */

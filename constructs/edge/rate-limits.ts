@@ -5,7 +5,7 @@
  */
 import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Construct } from 'constructs';
-import type { CloudflarePlan } from '../../config/cloudflare';
+import { type CloudflarePlan, ADVANCED_RATE_LIMITING_RULES, rateLimitRulesOf } from '../../config/cloudflare';
 import { pathUnder } from './expressions';
 import { PlanError, checkRuleCount, limitsOf } from './plan';
 
@@ -22,6 +22,11 @@ export interface RateLimit {
 export interface RateLimitsProps {
   readonly zoneId: string;
   readonly plan: CloudflarePlan;
+  /**
+   * The zone has the Advanced Rate Limiting add-on (Enterprise): 100 rules instead of 5.
+   * @default false
+   */
+  readonly advancedRateLimiting?: boolean;
   readonly limits: readonly RateLimit[];
 }
 
@@ -39,7 +44,16 @@ export class RateLimits extends Construct {
   constructor(scope: Construct, id: string, props: RateLimitsProps) {
     super(scope, id);
     const plan = limitsOf(props.plan);
-    checkRuleCount('edge.plan', 'rate limiting rules', props.limits.length, 'rateLimitRules', props.plan);
+    const advanced = props.plan === 'enterprise' && (props.advancedRateLimiting ?? false);
+    if (props.limits.length > rateLimitRulesOf(props.plan, advanced)) {
+      if (props.plan === 'enterprise' && !advanced && props.limits.length <= ADVANCED_RATE_LIMITING_RULES) {
+        throw new PlanError(
+          'edge.plan',
+          `${props.limits.length} rate limiting rules exceed the enterprise plan's ${rateLimitRulesOf('enterprise', false)}; they need the Advanced Rate Limiting add-on (edge.addons.advancedRateLimiting)`,
+        );
+      }
+      checkRuleCount('edge.plan', 'rate limiting rules', props.limits.length, 'rateLimitRules', props.plan);
+    }
     const rules: RulesetRules[] = props.limits.map((limit) => {
       if (!plan.rateLimitPeriods.includes(limit.periodSeconds)) {
         throw new PlanError('edge.rateLimits', `a ${limit.periodSeconds} s period is not available on the ${props.plan} plan (allowed: ${plan.rateLimitPeriods.join(', ')})`);

@@ -10,6 +10,8 @@ export interface EdgeSite {
   readonly allowedCountries: readonly string[];
   /** Countries always blocked. */
   readonly sanctionedCountries: readonly string[];
+  /** Regions (ISO 3166-2) always blocked, where the plan can match them (Business and above). */
+  readonly sanctionedRegions: readonly string[];
   /** Client IP ranges that pass the country allow list (never the sanctions). */
   readonly exceptionIpRanges: readonly string[];
   /** Client ASNs that pass the country allow list (never the sanctions). */
@@ -19,7 +21,10 @@ export interface EdgeSite {
   /** Public asset paths of the web app (trailing "/" = prefix). */
   readonly publicAssets: readonly string[];
   readonly publicAssetTtlSeconds: number;
-  /** The value of the X-Origin-Verify header (a token: read from Secrets Manager at plan time). */
+  /**
+   * The value of the X-Origin-Verify header (a token: the first comma-separated value of the
+   * secret, read from Secrets Manager at plan time).
+   */
   readonly originVerifySecret: string;
 }
 

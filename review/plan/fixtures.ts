@@ -93,3 +93,30 @@ export function releaseFixture(path: string, services: readonly string[], ctx: F
     arns: names.map((name) => `arn:aws:ssm:${ctx.region}:${ctx.accountId}:parameter${name}`),
   };
 }
+
+/**
+ * `mock_resource` defaults for computed attributes that AWS always fills and the stacks index
+ * into (an empty mocked list would fail where AWS never would).
+ */
+export function awsResourceDefaults(ctx: FixtureContext): Record<string, Record<string, unknown>> {
+  const { region, accountId } = ctx;
+  return {
+    aws_ecr_repository: { repository_url: `${accountId}.dkr.ecr.${region}.amazonaws.com/mock` },
+    aws_db_instance: {
+      master_user_secret: [
+        { secret_arn: `arn:aws:secretsmanager:${region}:${accountId}:secret:rds!db-${hex(ctx.env, 8)}-AbCdEf`, kms_key_id: `arn:aws:kms:${region}:${accountId}:key/mock`, secret_status: 'active' },
+      ],
+    },
+  };
+}
+
+/** Computed attributes of resource types the available provider cannot plan (see transform.ts). */
+export function evaluatedComputed(ctx: FixtureContext): Record<string, Record<string, unknown>> {
+  return {
+    aws_ecs_express_gateway_service: {
+      ingress_paths: [{ access_type: 'PUBLIC', endpoint: `https://${hex(`${ctx.env}ecs`, 12)}.ecs.${ctx.region}.on.aws` }],
+      service_arn: `arn:aws:ecs:${ctx.region}:${ctx.accountId}:service/default/mock`,
+      service_revision_arn: `arn:aws:ecs:${ctx.region}:${ctx.accountId}:service-revision/default/mock/1`,
+    },
+  };
+}

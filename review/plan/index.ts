@@ -41,7 +41,7 @@ export async function planEnvironment(
 }
 
 /** Synthesizes and plans every shipped environment (or `names`). */
-export async function planEnvironments(names: readonly string[] = knownEnvironments(), options: { download?: boolean } = {}) {
+export async function planEnvironments(names: readonly string[] = knownEnvironments(), options: { env: NodeJS.ProcessEnv; download?: boolean }) {
   const configs = names.map((name) => loadEnvironment(name));
   const synths = configs.map((config) => synthEnvironment(config));
   const pinned = Object.assign({}, ...synths.map(pinnedProviders)) as Record<string, string>;

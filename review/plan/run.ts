@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { TerraformJson } from '../terraform';
-import { type FixtureContext, awsDataDefaults, parameterFixture, releaseFixture } from './fixtures';
+import { type FixtureContext, awsDataDefaults, awsResourceDefaults, evaluatedComputed, parameterFixture, releaseFixture } from './fixtures';
 import { providerOf, transformForOfflinePlan } from './transform';
 
 const run = promisify(execFile);
@@ -28,8 +28,12 @@ export interface Toolchain {
   readonly cliConfig: string;
   /** Provider local name → version at hand. */
   readonly available: Readonly<Record<string, string>>;
+  /** The environment terraform runs with (the caller's, with the CLI configuration set). */
+  readonly env: NodeJS.ProcessEnv;
   /** Types the available providers know (`resource:aws_x`, `data:aws_y`), when read. */
   readonly knownTypes?: ReadonlySet<string>;
+  /** Resource types with a computed `arn` (mocked applies give them a well-formed one). */
+  readonly arnTypes?: ReadonlySet<string>;
 }
 
 export interface PlanResult {
@@ -43,7 +47,7 @@ export interface PlanResult {
 }
 
 /** Where a terraform binary is: `TERRAFORM_BINARY` or `terraform` on the PATH. */
-export function findTerraform(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function findTerraform(env: NodeJS.ProcessEnv): string | undefined {
   if (env.TERRAFORM_BINARY) return fs.existsSync(env.TERRAFORM_BINARY) ? env.TERRAFORM_BINARY : undefined;
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     const candidate = path.join(dir, 'terraform');
@@ -53,7 +57,7 @@ export function findTerraform(env: NodeJS.ProcessEnv = process.env): string | un
 }
 
 /** The plugin directories searched for provider binaries, first match wins. */
-export function pluginDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+export function pluginDirs(env: NodeJS.ProcessEnv): string[] {
   if (env.DROP_TF_PLUGIN_DIR) return [env.DROP_TF_PLUGIN_DIR];
   return ['/opt/tf-plugins', path.join(os.homedir(), '.terraform.d', 'plugins')].filter((dir) => fs.existsSync(dir));
 }
@@ -74,9 +78,9 @@ const CACHE = path.join(os.tmpdir(), 'drop-offline-plan-cache');
  */
 export async function prepareToolchain(
   pinned: Readonly<Record<string, string>>,
-  options: { env?: NodeJS.ProcessEnv; download?: boolean } = {},
+  options: { env: NodeJS.ProcessEnv; download?: boolean },
 ): Promise<Toolchain | { missing: string }> {
-  const env = options.env ?? process.env;
+  const env = options.env;
   const terraform = findTerraform(env);
   if (!terraform) return { missing: 'no terraform binary (set TERRAFORM_BINARY or put terraform on the PATH)' };
   const available: Record<string, string> = {};
@@ -105,14 +109,14 @@ export async function prepareToolchain(
       : '  direct {\n    exclude = ["*/*/*"]\n  }',
   );
   fs.writeFileSync(cliConfig, `plugin_cache_dir = ${JSON.stringify(path.join(CACHE, 'plugins'))}\nprovider_installation {\n${blocks.join('\n')}\n}\n`);
-  const toolchain: Toolchain = { terraform, cliConfig, available };
-  return { ...toolchain, knownTypes: await knownTypes(toolchain) };
+  const toolchain: Toolchain = { terraform, cliConfig, available, env };
+  return { ...toolchain, ...(await schemaFacts(toolchain)) };
 }
 
 /** The resource and data source types of the available providers, read once and cached. */
-async function knownTypes(toolchain: Toolchain): Promise<ReadonlySet<string>> {
+async function schemaFacts(toolchain: Toolchain): Promise<{ knownTypes: ReadonlySet<string>; arnTypes: ReadonlySet<string> }> {
   const key = Object.entries(toolchain.available).sort().map(([n, v]) => `${n}-${v}`).join('_');
-  const file = path.join(CACHE, `types-${key}.json`);
+  const file = path.join(CACHE, `schema-facts-${key}.json`);
   if (!fs.existsSync(file)) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-plan-schema-'));
     try {
@@ -125,20 +129,26 @@ async function knownTypes(toolchain: Toolchain): Promise<ReadonlySet<string>> {
         ...Object.keys(s.resource_schemas ?? {}).map((t) => `resource:${t}`),
         ...Object.keys(s.data_source_schemas ?? {}).map((t) => `data:${t}`),
       ]);
-      fs.writeFileSync(file, JSON.stringify(types));
+      const arns = Object.values(schemas).flatMap((s) =>
+        Object.entries<any>(s.resource_schemas ?? {})
+          .filter(([, schema]) => schema.block?.attributes?.arn?.computed)
+          .map(([type]) => type),
+      );
+      fs.writeFileSync(file, JSON.stringify({ types, arns }));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
-  return new Set(JSON.parse(fs.readFileSync(file, 'utf8')) as string[]);
+  const facts = JSON.parse(fs.readFileSync(file, 'utf8')) as { types: string[]; arns: string[] };
+  return { knownTypes: new Set(facts.types), arnTypes: new Set(facts.arns) };
 }
 
-function terraform(toolchain: Toolchain, cwd: string, args: string[], maxBuffer = 32 * 1024 * 1024) {
+export function terraform(toolchain: Toolchain, cwd: string, args: string[], maxBuffer = 32 * 1024 * 1024) {
   return run(toolchain.terraform, args, {
     cwd,
     maxBuffer,
     env: {
-      ...process.env,
+      ...toolchain.env,
       TF_CLI_CONFIG_FILE: toolchain.cliConfig,
       TF_IN_AUTOMATION: '1',
       CHECKPOINT_DISABLE: '1',
@@ -150,16 +160,10 @@ function terraform(toolchain: Toolchain, cwd: string, args: string[], maxBuffer 
 /** HCL for a value (JSON is valid HCL for strings, numbers, lists and objects with quoted keys). */
 const hcl = (value: unknown): string => JSON.stringify(value);
 
-/** The `terraform test` file: mocked providers, realistic data, one plan run. */
-export function testFile(
-  stack: Record<string, any>,
-  ctx: FixtureContext,
-  command: 'plan' | 'apply' = 'plan',
-  releases: readonly string[] = ['api', 'web'],
-): string {
+/** `mock_provider` blocks for every provider configuration of `stack`, with realistic AWS data. */
+export function mockProviders(stack: Record<string, any>, ctx: FixtureContext, arnTypes: Iterable<string> = []): string[] {
   const lines: string[] = [];
-  const providers = stack.provider ?? {};
-  for (const [name, configs] of Object.entries<Record<string, any>[]>(providers)) {
+  for (const [name, configs] of Object.entries<Record<string, any>[]>(stack.provider ?? {})) {
     for (const config of configs) {
       lines.push(`mock_provider ${hcl(name)} {`);
       if (config.alias) lines.push(`  alias = ${hcl(config.alias)}`);
@@ -167,12 +171,34 @@ export function testFile(
         for (const [type, defaults] of Object.entries(awsDataDefaults({ ...ctx, region: config.region ?? ctx.region }))) {
           lines.push(`  mock_data ${hcl(type)} {`, `    defaults = ${hcl(defaults)}`, '  }');
         }
+        // Applied resources get well-formed ARNs: the provider validates ARNs where they are used.
+        const extra = awsResourceDefaults({ ...ctx, region: config.region ?? ctx.region });
+        for (const type of new Set([...arnTypes, ...Object.keys(extra)])) {
+          const service = type.split('_')[1];
+          const arn = `arn:aws:${service}:${config.region ?? ctx.region}:${ctx.accountId}:${type.slice(4 + service.length + 1) || service}/mock`;
+          lines.push(`  mock_resource ${hcl(type)} {`, `    defaults = ${hcl({ ...([...arnTypes].includes(type) ? { arn } : {}), ...extra[type] })}`, '  }');
+        }
       }
       lines.push('}');
     }
   }
+  return lines;
+}
+
+/**
+ * `override_data` blocks: contract parameters (except those `skip` leaves to the caller) and the
+ * release pointers of `releases`.
+ */
+export function dataOverrides(
+  stack: Record<string, any>,
+  ctx: FixtureContext,
+  releases: readonly string[] = ['api', 'web'],
+  skip: (parameterName: string) => boolean = () => false,
+  indent = '',
+): string[] {
+  const lines: string[] = [];
   for (const [name, body] of Object.entries<Record<string, any>>(stack.data?.aws_ssm_parameter ?? {})) {
-    if (typeof body.name !== 'string' || body.name.includes('${')) continue;
+    if (typeof body.name !== 'string' || body.name.includes('${') || skip(body.name)) continue;
     const value = parameterFixture(body.name, ctx);
     lines.push('override_data {', `  target = data.aws_ssm_parameter.${name}`, `  values = ${hcl({ value, insecure_value: value, type: 'String' })}`, '}');
   }
@@ -180,24 +206,40 @@ export function testFile(
     if (typeof body.path !== 'string' || !body.path.endsWith('/release')) continue;
     lines.push('override_data {', `  target = data.aws_ssm_parameters_by_path.${name}`, `  values = ${hcl(releaseFixture(body.path, releases, ctx))}`, '}');
   }
-  lines.push('run "plan" {', `  command = ${command}`, '}');
-  return `${lines.join('\n')}\n`;
+  return lines.map((line) => indent + line);
 }
 
-/** Plans one stack. `workdir` is created and kept (for inspection) when given. */
+/** The `terraform test` file: mocked providers, realistic data, one run. */
+export function testFile(
+  stack: Record<string, any>,
+  ctx: FixtureContext,
+  command: 'plan' | 'apply' = 'plan',
+  releases: readonly string[] = ['api', 'web'],
+): string {
+  return `${[...mockProviders(stack, ctx), ...dataOverrides(stack, ctx, releases), 'run "plan" {', `  command = ${command}`, '}'].join('\n')}\n`;
+}
+
+export interface PlanOptions {
+  /** Created and kept (for inspection) when given; a temporary directory otherwise. */
+  readonly workdir?: string;
+  /** The services whose release pointers exist. @default - api and web */
+  readonly releases?: readonly string[];
+}
+
+/** Plans one stack against mocked providers and realistic fixtures. */
 export async function planStack(
   toolchain: Toolchain,
   name: string,
   stack: TerraformJson,
   ctx: FixtureContext,
-  workdir?: string,
+  { workdir, releases }: PlanOptions = {},
 ): Promise<PlanResult> {
-  const transformed = transformForOfflinePlan(stack, { available: toolchain.available, knownTypes: toolchain.knownTypes });
+  const transformed = transformForOfflinePlan(stack, { available: toolchain.available, knownTypes: toolchain.knownTypes, computed: evaluatedComputed(ctx) });
   const dir = workdir ?? fs.mkdtempSync(path.join(os.tmpdir(), `drop-plan-${name}-`));
   try {
     fs.mkdirSync(path.join(dir, 'tests'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(transformed.json, null, 2));
-    fs.writeFileSync(path.join(dir, 'tests', 'plan.tftest.hcl'), testFile(transformed.json, ctx));
+    fs.writeFileSync(path.join(dir, 'tests', 'plan.tftest.hcl'), testFile(transformed.json, ctx, 'plan', releases));
     let output = '';
     try {
       const init = await terraform(toolchain, dir, ['init', '-input=false', '-backend=false', '-no-color']);

@@ -23,6 +23,11 @@ export interface TransformOptions {
    * `data:aws_region`). A type outside it is evaluated, not planned.
    */
   readonly knownTypes?: ReadonlySet<string>;
+  /**
+   * Realistic values of computed attributes of evaluated resource types (type → attribute →
+   * value). An attribute without one is unknown at plan, and unusable after a (mocked) apply.
+   */
+  readonly computed?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 export interface Transformed {
@@ -130,7 +135,9 @@ export function transformForOfflinePlan(stack: TerraformJson, options: Transform
           // unknown at plan, of a type only the real schema knows, so an unknown of any type
           // (jsondecode of an unknown string) stands in for it.
           if (key === 'id') return `${before}${target}.id`;
-          return key in body ? `${before}${target}.output${attribute}` : `${before}jsondecode(${target}.id)`;
+          if (key in body) return `${before}${target}.output${attribute}`;
+          if (options.computed?.[type]?.[key] !== undefined) return `${before}${target}.output.__computed${attribute}`;
+          return `${before}jsondecode(${target}.id)`;
         },
       );
   const walk = (value: any): any => {
@@ -145,6 +152,7 @@ export function transformForOfflinePlan(stack: TerraformJson, options: Transform
     for (const name of names) {
       const body = json.resource[type][name] as Record<string, any>;
       const input = Object.fromEntries(Object.entries(body).filter(([key]) => !META_ARGUMENTS.includes(key) && key !== '//'));
+      if (options.computed?.[type]) input.__computed = options.computed[type];
       const replacement: Record<string, any> = { input };
       for (const key of ['count', 'for_each'] as const) if (body[key] !== undefined) replacement[key] = body[key];
       if (body.depends_on) replacement.depends_on = body.depends_on.filter((address: string) => !address.startsWith('local.'));

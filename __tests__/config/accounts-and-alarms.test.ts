@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, checkAccounts } from '../../config';
+import { configErrorOf, environment } from '../helpers';
+
+describe('aws.accountId', () => {
+  it('is required, as a 12-digit id', () => {
+    expect(configErrorOf('staging', { aws: { accountId: '1234-5678' } })).toContain(
+      'aws.accountId: expected a 12-digit AWS account id such as "123456789012" (found: "1234-5678")',
+    );
+  });
+
+  it('limits the provider to that account unless allowedAccountIds says otherwise', () => {
+    expect(environment('staging').aws.accountId).toBe('123456789012');
+  });
+});
+
+describe('one GitHub OIDC provider per AWS account', () => {
+  it('refuses two environments of one account that both create it, naming both files', () => {
+    // GIVEN staging and production in one account, both creating the provider
+    const both = [environment('staging'), environment('production', { ci: { oidcProvider: 'create' } })];
+    // WHEN / THEN
+    expect(() => checkAccounts(both)).toThrow(ConfigError);
+    expect(() => checkAccounts(both)).toThrow(
+      'staging.json and production.json ci.oidcProvider: both "create" the GitHub OIDC provider in account 123456789012, which holds only one ' +
+        '(the second apply fails with EntityAlreadyExists); expected "create" in one of them and "existing" in the others (found: "create", "create")',
+    );
+  });
+
+  it('allows one creator per account, and a creator in each of two accounts', () => {
+    expect(() => checkAccounts([environment('staging'), environment('production')])).not.toThrow();
+    const otherAccount = environment('production', { aws: { accountId: '210987654321' }, ci: { oidcProvider: 'create' } });
+    expect(() => checkAccounts([environment('staging'), otherAccount])).not.toThrow();
+  });
+});
+
+describe('alarms.subscribers', () => {
+  it('refuses production without a subscriber: alarms would reach nobody', () => {
+    expect(configErrorOf('production', { alarms: { subscribers: [] } })).toContain(
+      'alarms.subscribers: must name at least one subscriber when tier is "production": otherwise alarms reach nobody (found: [])',
+    );
+  });
+
+  it('refuses a malformed email address', () => {
+    expect(configErrorOf('staging', { alarms: { subscribers: [{ protocol: 'email', endpoint: 'oncall-at-getdrop' }] } })).toContain(
+      'alarms.subscribers.0.endpoint: expected an email address such as "oncall@getdrop.no" (found: "oncall-at-getdrop")',
+    );
+  });
+
+  it('refuses an https subscriber that is not https', () => {
+    expect(configErrorOf('staging', { alarms: { subscribers: [{ protocol: 'https', endpoint: 'http://hooks.example.com/sns' }] } })).toContain(
+      'alarms.subscribers.0.endpoint: expected an https:// URL (an incident tool\'s SNS webhook) (found: "http://hooks.example.com/sns")',
+    );
+  });
+
+  it('refuses a protocol SNS alarms do not use here', () => {
+    expect(configErrorOf('staging', { alarms: { subscribers: [{ protocol: 'sms', endpoint: '+4700000000' }] } })).toContain(
+      'alarms.subscribers.0.protocol: expected a subscriber with protocol "email" or "https" (found: {"protocol":"sms","endpoint":"+4700000000"})',
+    );
+  });
+});

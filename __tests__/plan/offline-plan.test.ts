@@ -1,0 +1,87 @@
+/**
+ * The offline plan tier: Terraform itself plans every stack of every shipped environment against
+ * mocked providers (review/plan). This is the proof that the synth deploys, beyond its shape.
+ * Where no terraform binary or no provider binary is at hand, the tests are skipped by name and
+ * with a printed reason, never silently.
+ */
+import { describe, expect, it } from 'vitest';
+import { type EnvironmentConfig, knownEnvironments, loadEnvironment } from '../../config';
+import { fixtureContext } from '../../review/plan';
+import { type Toolchain, pinnedProviders, planStack, prepareToolchain } from '../../review/plan/run';
+import { synthEnvironment } from '../../review/synth';
+import type { Synth } from '../../review/terraform';
+
+const environments = knownEnvironments();
+const synths = new Map<string, { config: EnvironmentConfig; synth: Synth }>(
+  environments.map((name) => {
+    const config = loadEnvironment(name);
+    return [name, { config, synth: synthEnvironment(config) }];
+  }),
+);
+const pinned = Object.assign({}, ...[...synths.values()].map(({ synth }) => pinnedProviders(synth))) as Record<string, string>;
+// Top-level await is unavailable in this CommonJS project; vitest collects this file once.
+const prepared = await (async () => prepareToolchain(pinned, { env: process.env }))();
+const toolchain = 'missing' in prepared ? undefined : (prepared as Toolchain);
+if (!toolchain) console.warn(`Offline plan tier SKIPPED: ${(prepared as { missing: string }).missing}`);
+
+describe.skipIf(!toolchain)(`offline plan tier${toolchain ? '' : ` (skipped: ${(prepared as { missing: string }).missing})`}`, () => {
+  const cases = environments.flatMap((env) => ['registry', 'data', 'compute', 'edge'].map((stack) => [env, stack] as const));
+
+  it.concurrent.each(cases)('%s/%s plans with 0 errors', async (env, stack) => {
+    const { config, synth } = synths.get(env)!;
+    const result = await planStack(toolchain!, stack, synth[stack], fixtureContext(config));
+    expect(result.errors, result.output).toEqual([]);
+    expect(result.ok, result.output).toBe(true);
+  });
+
+  it('plans the compute stack only once every release is recorded, naming the command that records one', async () => {
+    // GIVEN staging with a recorded api release and none for web
+    const { config, synth } = synths.get('staging')!;
+    // WHEN
+    const result = await planStack(toolchain!, 'compute', synth.compute, fixtureContext(config), { releases: ['api'] });
+    // THEN
+    expect(result.ok).toBe(false);
+    expect(result.output.replace(/\s+/g, ' ')).toContain(
+      'No release of web is recorded for staging (SSM parameter /drop/staging/release/web). Push and scan its image, then run: npm run release -- --env staging --service web --tag <tag>',
+    );
+  });
+
+  it('reports what it evaluated instead of planning: the Cloudflare resources, for want of their provider', async () => {
+    const { config, synth } = synths.get('staging')!;
+    const result = await planStack(toolchain!, 'edge', synth.edge, fixtureContext(config));
+    if (toolchain!.available.cloudflare) return;
+    expect(result.notes).toContain('provider cloudflare 5.14.0: no binary at hand, its resources are evaluated, not planned');
+    expect(result.evaluated).toContain('data.cloudflare_zone.zone');
+    expect(result.evaluated.some((address) => address.startsWith('cloudflare_dns_record.'))).toBe(true);
+  });
+});
+
+describe.skipIf(!toolchain)('what the offline plan catches', () => {
+  it('a sensitive value in for_each, even in a resource of a provider it cannot plan (the edge stack\'s failure before the fix)', async () => {
+    // GIVEN an edge-like stack looping over a contract parameter's sensitive `value`
+    const { config } = synths.get('staging')!;
+    const stack = {
+      terraform: { required_providers: { aws: { source: 'aws', version: '6.25.0' }, cloudflare: { source: 'cloudflare/cloudflare', version: '5.14.0' } } },
+      provider: { aws: [{ region: 'eu-west-1' }], cloudflare: [{}] },
+      data: { aws_ssm_parameter: { records: { name: '/drop/staging/compute/web-certificate-validation-records' } } },
+      resource: {
+        cloudflare_dns_record: {
+          validation: {
+            for_each: '${{ for key, val in jsondecode(data.aws_ssm_parameter.records.value): val.name => val }}',
+            zone_id: 'z',
+            name: '${each.value.name}',
+            type: '${each.value.type}',
+            content: '${each.value.value}',
+            ttl: 300,
+          },
+        },
+      },
+    };
+    // WHEN
+    const result = await planStack(toolchain!, 'edge', stack, fixtureContext(config));
+    // THEN
+    expect(result.ok).toBe(false);
+    expect(result.errors.join('\n')).toMatch(/Invalid for_each argument[\s\S]*has a sensitive value/);
+  });
+});
+

@@ -1,0 +1,254 @@
+/**
+ * Issue 16, edge hardening: Super Bot Fight Mode skipped for the api only, EU region sanctions,
+ * imports of existing entry-point rulesets, and the plan table of the README kept equal to
+ * `config/cloudflare.ts`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TerraformStack, Testing } from 'cdktf';
+import { describe, expect, it } from 'vitest';
+import { CLOUDFLARE_PLANS, type CloudflarePlan, PLAN_LIMITS, rateLimitRulesOf } from '../../config/cloudflare';
+import { FirewallRules } from '../../constructs/edge/firewall-rules';
+import { RateLimits } from '../../constructs/edge/rate-limits';
+import type { EdgeSite } from '../../constructs/edge/site';
+import { environment, resourcesOf, rulesOf, synthPlatform, warningsOf } from '../helpers';
+
+/**
+ * Evaluates the subset of the Cloudflare Rules language the edge constructs emit (`eq`, `in {…}`,
+ * `starts_with()`, `not`, `and`, `or`, parentheses) against one request, so a test can say which
+ * requests a rule matches rather than how its text reads.
+ */
+function matches(expression: string, request: { host: string; path: string }): boolean {
+  const tokens = expression.match(/"(?:[^"\\]|\\.)*"|[(){},]|[A-Za-z_][A-Za-z0-9_.]*/g) ?? [];
+  let i = 0;
+  const peek = () => tokens[i];
+  const take = (expected?: string) => {
+    const token = tokens[i++];
+    if (expected !== undefined && token !== expected) throw new Error(`expected ${expected}, found ${token} in ${expression}`);
+    return token;
+  };
+  const field = (name: string) => {
+    if (name === 'http.host') return request.host;
+    if (name === 'http.request.uri.path') return request.path;
+    throw new Error(`field ${name} is not modelled`);
+  };
+  const literal = () => JSON.parse(take()) as string;
+  const primary = (): boolean => {
+    if (peek() === 'not') return take(), !primary();
+    if (peek() === '(') {
+      take('(');
+      const value = or();
+      take(')');
+      return value;
+    }
+    if (peek() === 'starts_with') {
+      take('starts_with');
+      take('(');
+      const value = field(take());
+      take(',');
+      const prefix = literal();
+      take(')');
+      return value.startsWith(prefix);
+    }
+    const value = field(take());
+    const operator = take();
+    if (operator === 'eq') return value === literal();
+    if (operator === 'in') {
+      take('{');
+      const set: string[] = [];
+      while (peek() !== '}') set.push(literal());
+      take('}');
+      return set.includes(value);
+    }
+    throw new Error(`operator ${operator} is not modelled`);
+  };
+  const and = (): boolean => {
+    let value = primary();
+    while (peek() === 'and') {
+      take();
+      value = primary() && value;
+    }
+    return value;
+  };
+  const or = (): boolean => {
+    let value = and();
+    while (peek() === 'or') {
+      take();
+      value = and() || value;
+    }
+    return value;
+  };
+  const result = or();
+  if (i !== tokens.length) throw new Error(`trailing tokens in ${expression}`);
+  return result;
+}
+
+describe('Super Bot Fight Mode: skipped for the api, health paths and /v1/* only', () => {
+  const parsed = synthPlatform('production').parsed('edge');
+  const rules = rulesOf(parsed, 'http_request_firewall_custom');
+  const skips = rules.filter((r) => r.action === 'skip');
+
+  it('has one skip rule per environment of the zone, skipping the SBFM phase and nothing else', () => {
+    expect(skips.map((r) => r.ref)).toEqual(['production_api_skip_sbfm', 'staging_api_skip_sbfm']);
+    for (const rule of skips) expect(rule.action_parameters).toEqual({ phases: ['http_request_sbfm'] });
+  });
+
+  it('comes after every block rule, so sanctions and the country allow list run first', () => {
+    const lastBlock = rules.map((r) => r.action).lastIndexOf('block');
+    expect(rules.findIndex((r) => r.action === 'skip')).toBeGreaterThan(lastBlock);
+  });
+
+  it('keeps the rate limits in force: their phase is not skipped and their rules are unchanged', () => {
+    expect(JSON.stringify(skips)).not.toContain('http_ratelimit');
+    expect(rulesOf(parsed, 'http_ratelimit').map((r) => r.action)).toEqual(['managed_challenge', 'block']);
+  });
+
+  it.each([
+    ['staging-api.getdrop.no', '/v1/transactions', true],
+    ['staging-api.getdrop.no', '/anything', true],
+    ['staging.getdrop.no', '/v1', true],
+    ['staging.getdrop.no', '/v1/auth/callback', true],
+    ['staging.getdrop.no', '/v1/health', true],
+    ['staging.getdrop.no', '/api/health', true],
+    ['staging.getdrop.no', '/', false],
+    ['staging.getdrop.no', '/v1x', false],
+    ['staging.getdrop.no', '/api/other', false],
+    ['staging.getdrop.no', '/_next/static/app.js', false],
+    ['getdrop.no', '/v1/health', false],
+    ['other.getdrop.no', '/v1/health', false],
+  ])('the staging skip rule matches %s%s: %s', (host, requestPath, expected) => {
+    const rule = skips.find((r) => r.ref === 'staging_api_skip_sbfm');
+    expect(matches(rule.expression, { host, path: requestPath })).toBe(expected);
+  });
+
+  it('is not emitted where SBFM is not used: Enterprise with Bot Management scores bots itself', () => {
+    const config = environment('production', { edge: { plan: 'enterprise', addons: { botManagement: true } } });
+    const enterprise = rulesOf(synthPlatform(config, [config]).parsed('edge'), 'http_request_firewall_custom');
+    expect(enterprise.filter((r) => r.action === 'skip')).toEqual([]);
+  });
+
+  it('is not emitted on Free: Bot Fight Mode cannot be skipped', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const rules = new FirewallRules(stack, 'fw', { zoneId: 'z', plan: 'free', botManagement: false, sites: [site()] });
+    const parsed = JSON.parse(Testing.synth(stack));
+    expect(Object.values(resourcesOf(parsed, 'cloudflare_ruleset'))[0].rules.map((r: any) => r.action)).toEqual(['block', 'block']);
+    expect(rules.ruleset).toBeDefined();
+  });
+});
+
+function site(overrides: Partial<EdgeSite> = {}): EdgeSite {
+  return {
+    name: 'test',
+    publicHost: 'test.example.com',
+    apiHost: 'test-api.example.com',
+    allowedCountries: ['NO'],
+    sanctionedCountries: ['CU', 'IR', 'KP'],
+    sanctionedRegions: ['UA-43', 'UA-40'],
+    exceptionIpRanges: [],
+    exceptionAsns: [],
+    healthPaths: ['/v1/health'],
+    publicAssets: [],
+    publicAssetTtlSeconds: 86400,
+    originVerifySecret: 'not-a-secret-test-value',
+    ...overrides,
+  };
+}
+
+describe('EU region sanctions', () => {
+  it('blocks the regions on ip.src.subdivision_1_iso_code on Business, with the countries', () => {
+    const config = environment('production', { edge: { plan: 'business' } });
+    const rules = rulesOf(synthPlatform(config, [config]).parsed('edge'), 'http_request_firewall_custom');
+    expect(rules[0]).toMatchObject({
+      ref: 'production_sanctions',
+      action: 'block',
+      expression:
+        '(http.host in {"getdrop.no" "api.getdrop.no"}) and ((ip.src.country in {"CU" "IR" "KP"}) or ' +
+        '(ip.src.subdivision_1_iso_code in {"UA-43" "UA-40" "UA-14" "UA-09" "UA-23" "UA-65"}))',
+    });
+  });
+
+  it('cannot match them on Pro (the field needs Business), keeps the country rule, and says so', () => {
+    const synth = synthPlatform('production');
+    const rules = rulesOf(synth.parsed('edge'), 'http_request_firewall_custom');
+    expect(JSON.stringify(rules)).not.toContain('subdivision');
+    expect(rules[0].expression).toBe('(http.host in {"getdrop.no" "api.getdrop.no"}) and (ip.src.country in {"CU" "IR" "KP"})');
+    expect(warningsOf(synth.platform.edge)).toContainEqual(
+      expect.stringContaining('staging: sanctioned regions UA-43, UA-40, UA-14, UA-09, UA-23, UA-65 are not matched: ip.src.subdivision_1_iso_code needs the business plan (this zone: pro)'),
+    );
+  });
+});
+
+describe('existing entry-point rulesets are imported, not created', () => {
+  const id = '0123456789abcdef0123456789abcdef';
+
+  it('emits a Terraform import block with the provider\'s zones/<zone id>/<ruleset id> for each named phase', () => {
+    const config = environment('production', { edge: { existingRulesets: { http_request_firewall_custom: id, http_ratelimit: 'fedcba9876543210fedcba9876543210' } } });
+    const parsed = synthPlatform(config).parsed('edge') as any;
+    expect(parsed.import).toEqual([
+      { id: `zones/\${data.cloudflare_zone.zone.zone_id}/fedcba9876543210fedcba9876543210`, to: 'cloudflare_ruleset.rate-limits_ruleset_E4E730C9' },
+      { id: `zones/\${data.cloudflare_zone.zone.zone_id}/${id}`, to: 'cloudflare_ruleset.firewall_ruleset_F6C3AEA9' },
+    ]);
+  });
+
+  it('emits no import block by default', () => {
+    expect((synthPlatform('production').parsed('edge') as any).import).toBeUndefined();
+  });
+});
+
+describe('rate limiting rules on Enterprise', () => {
+  const limit = { pathPrefix: '/v1/x/', action: 'block' as const, requestsPerPeriod: 10, periodSeconds: 60, mitigationTimeoutSeconds: 60 };
+  const six = Array.from({ length: 6 }, (_, n) => ({ ...limit, pathPrefix: `/v1/x${n}/` }));
+
+  it('holds 5 without the Advanced Rate Limiting add-on, and says which add-on holds more', () => {
+    expect(() => new RateLimits(new TerraformStack(Testing.app(), 't'), 'rl', { zoneId: 'z', plan: 'enterprise', limits: six })).toThrow(
+      "edge.plan: 6 rate limiting rules exceed the enterprise plan's 5; they need the Advanced Rate Limiting add-on (edge.addons.advancedRateLimiting)",
+    );
+  });
+
+  it('holds 100 with the add-on', () => {
+    const stack = new TerraformStack(Testing.app(), 't');
+    new RateLimits(stack, 'rl', { zoneId: 'z', plan: 'enterprise', advancedRateLimiting: true, limits: six });
+    expect(Object.values(resourcesOf(JSON.parse(Testing.synth(stack)), 'cloudflare_ruleset'))[0].rules).toHaveLength(6);
+    expect(rateLimitRulesOf('enterprise', true)).toBe(100);
+    expect(rateLimitRulesOf('pro', true)).toBe(2);
+  });
+});
+
+describe('the README plan table', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+
+  /** The rows of the table under "### Plans and add-ons", keyed by their first cell. */
+  function planTable(): Map<string, string[]> {
+    const section = readme.slice(readme.indexOf('### Plans and add-ons'));
+    const lines = section.split('\n').filter((line) => line.startsWith('|'));
+    const header = lines[0].split('|').slice(1, -1).map((cell) => cell.trim());
+    expect(header).toEqual(['feature', ...CLOUDFLARE_PLANS]);
+    const rows = new Map<string, string[]>();
+    for (const line of lines.slice(2)) {
+      const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
+      rows.set(cells[0], cells.slice(1));
+    }
+    return rows;
+  }
+
+  const range = (values: readonly number[]) => (values.length === 1 ? `${values[0]}` : `${values[0]}–${values[values.length - 1]}`);
+  const duration = (seconds: number) => (seconds >= 3600 ? `${seconds / 3600} h` : `${seconds} s`);
+  const expected: Record<string, (plan: CloudflarePlan) => string> = {
+    'rate limiting rules': (plan) =>
+      plan === 'enterprise' ? `${rateLimitRulesOf(plan, false)}, ${rateLimitRulesOf(plan, true)} with Advanced Rate Limiting` : `${rateLimitRulesOf(plan, false)}`,
+    'rate limit counting periods (s)': (plan) => range(PLAN_LIMITS[plan].rateLimitPeriods),
+    'rate limit mitigation timeouts (s)': (plan) => range(PLAN_LIMITS[plan].rateLimitTimeouts),
+    'minimum edge cache TTL': (plan) => duration(PLAN_LIMITS[plan].edgeCacheTtlMinSeconds),
+    'custom rules': (plan) => `${PLAN_LIMITS[plan].customRules}`,
+    'cache rules': (plan) => `${PLAN_LIMITS[plan].cacheRules}`,
+    'request header transform rules': (plan) => `${PLAN_LIMITS[plan].transformRules}`,
+    'health checks (minimum interval)': (plan) => (PLAN_LIMITS[plan].healthChecks ? `${PLAN_LIMITS[plan].healthCheckMinIntervalSeconds} s` : 'refused: needs pro'),
+    'region match (`ip.src.subdivision_1_iso_code`)': (plan) => (PLAN_LIMITS[plan].subdivisionField ? 'yes' : 'no: synth warning'),
+  };
+
+  it.each(Object.keys(expected))('states "%s" per plan exactly as config/cloudflare.ts does', (feature) => {
+    const row = planTable().get(feature);
+    expect(row, `README plan table row "${feature}"`).toBeDefined();
+    expect(row).toEqual(CLOUDFLARE_PLANS.map(expected[feature]));
+  });
+});
