@@ -139,6 +139,20 @@ describe('the main pipeline', () => {
     }
   });
 
+  it('runs the commands the README shows (release, deploy, verify, watch, roll back)', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const commands = ['deploy-staging', 'rollback-staging', 'deploy-production']
+      .flatMap((job) => jobs[job].steps.flatMap((s) => (s.run ?? '').split('\n')))
+      .map((line) => line.trim())
+      .filter((line) => /^(npm run|npx cdktf)/.test(line));
+    expect(commands.length).toBeGreaterThanOrEqual(8);
+    for (const command of commands) {
+      const shown = command.replace('npm run --silent ', 'npm run ').replace(/--env ("\$DROP_ENV"|staging)/, '--env <env>');
+      const asRun = /^npx cdktf|^npm run rollback/.test(shown) ? `DROP_ENV=<env> ${shown}` : shown;
+      expect(readme, `README does not show: ${asRun}`).toContain(shown.startsWith('npm run release') ? shown : asRun);
+    }
+  });
+
   it('uses OIDC and no stored AWS keys', () => {
     const text = read('main.yml') + read('pull-request.yml');
     expect(text).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id/);
