@@ -1,8 +1,9 @@
 /**
  * The IAM role the CI pipeline assumes through GitHub's OIDC provider to push images: only from
  * the configured repository's deploy branch or its GitHub environment, only to the given
- * repositories. It may also read which image each service runs, read and write the release
- * pointers' history (rollback) and read the environment's alarms (post-deployment monitoring).
+ * repositories. It may also read and write the release pointers' history (release, rollback) and
+ * read the environment's alarms (post-deployment monitoring); it reads nothing of the services
+ * themselves (the pointer says what they run, whichever compute engine runs them).
  */
 import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
@@ -29,8 +30,6 @@ export interface GithubPushRoleProps {
    * presents `environment:<name>` instead of the branch).
    */
   readonly githubEnvironment: string;
-  /** Services whose running image the role may read: App Runner service name prefix, e.g. `drop-staging-`. */
-  readonly servicePrefix: string;
   readonly region: string;
   readonly accountId: string;
   /**
@@ -103,19 +102,6 @@ export class GithubPushRole extends Construct {
             'ecr:DescribeImageScanFindings',
           ],
           resources: props.repositories.map((repository) => repository.arn),
-        },
-        {
-          sid: 'FindServices',
-          effect: 'Allow',
-          // ListServices has no resource-level permissions.
-          actions: ['apprunner:ListServices'],
-          resources: ['*'],
-        },
-        {
-          sid: 'ReadRunningImage',
-          effect: 'Allow',
-          actions: ['apprunner:DescribeService'],
-          resources: [`arn:aws:apprunner:${props.region}:${props.accountId}:service/${props.servicePrefix}*`],
         },
         {
           // Rollback reads the release history and points a service back at an earlier release.

@@ -39,7 +39,6 @@ export class RegistryStack extends DropStack {
       githubRepository: config.ci.githubRepository,
       branch: config.ci.deployBranch,
       githubEnvironment: config.ci.githubEnvironment,
-      servicePrefix: `${naming.resource()}-`,
       region: config.aws.region,
       accountId: account.accountId,
       oidcProvider: config.ci.oidcProvider,
