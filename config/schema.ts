@@ -348,6 +348,19 @@ export const crossFieldRules: Record<string, (env: EnvironmentConfig) => Problem
           }]
         : [];
     }),
+  // ECS Express's Network Load Balancer and its target group are named <project>-<name>-<service>;
+  // Elastic Load Balancing allows 32 characters.
+  ecsExpressLoadBalancerNames: (env) => {
+    if (env.compute.engine !== 'ecs-express') return [];
+    const longest = `${env.project}-${env.name}-${[...SERVICE_NAMES].sort((a, b) => b.length - a.length)[0]}`;
+    return longest.length > 32
+      ? [{
+          path: ['name'],
+          input: env.name,
+          message: `makes the ecs-express load balancer name "${longest}" ${longest.length} characters long; expected <project>-<name>-<service> within 32 (Elastic Load Balancing's limit): shorten name (or project)`,
+        }]
+      : [];
+  },
   productionIsMultiAz: (env) =>
     env.tier === 'production' && !env.database.multiAz
       ? [{ path: ['database', 'multiAz'], input: false, message: 'must be true when tier is "production" (failover for the live database)' }]

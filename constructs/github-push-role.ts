@@ -1,17 +1,20 @@
 /**
  * The IAM role the CI pipeline assumes through GitHub's OIDC provider to push images: only from
  * the configured repository's deploy branch or its GitHub environment, only to the given
- * repositories. It may also read and write the release pointers' history (release, rollback) and
- * read the environment's alarms (post-deployment monitoring); it reads nothing of the services
- * themselves (the pointer says what they run, whichever compute engine runs them).
+ * repositories. It may read and write the release pointers' history (release, rollback), read
+ * the environment's alarms (post-deployment monitoring), and read the services of its
+ * environment's compute engine only (`engineStatements`): App Runner in App Runner environments;
+ * ECS (and, for `npm run ecs-domains`, the Express load balancer's listener and rule) in ECS
+ * Express environments.
  */
 import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import type { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config';
 import type { Naming } from './naming';
 
 export const GITHUB_OIDC_URL = 'https://token.actions.githubusercontent.com';
@@ -30,6 +33,10 @@ export interface GithubPushRoleProps {
    * presents `environment:<name>` instead of the branch).
    */
   readonly githubEnvironment: string;
+  /** Services whose running image the role may read: their name prefix, e.g. `drop-staging-`. */
+  readonly servicePrefix: string;
+  /** The environment's compute engine: the role may read that engine's services and no other's. */
+  readonly engine: EnvironmentConfig['compute']['engine'];
   readonly region: string;
   readonly accountId: string;
   /**
@@ -117,8 +124,54 @@ export class GithubPushRole extends Construct {
           actions: ['cloudwatch:DescribeAlarms'],
           resources: [`arn:aws:cloudwatch:${props.region}:${props.accountId}:alarm:${props.naming.resource()}-*`],
         },
+        ...engineStatements(props),
       ],
     });
     new IamRolePolicy(this, 'push', { name: 'push-images', role: this.role.id, policy: permissions.json });
+  }
+}
+
+/** What release, rollback and the domain step need of the environment's engine, and nothing of the other. */
+export function engineStatements(
+  props: Pick<GithubPushRoleProps, 'engine' | 'region' | 'accountId' | 'servicePrefix'>,
+): DataAwsIamPolicyDocumentStatement[] {
+  const { region, accountId, servicePrefix } = props;
+  switch (props.engine) {
+    case 'app-runner':
+      return [
+        // ListServices has no resource-level permissions.
+        { sid: 'FindServices', effect: 'Allow', actions: ['apprunner:ListServices'], resources: ['*'] },
+        {
+          sid: 'ReadRunningImage',
+          effect: 'Allow',
+          actions: ['apprunner:DescribeService'],
+          resources: [`arn:aws:apprunner:${region}:${accountId}:service/${servicePrefix}*`],
+        },
+      ];
+    case 'ecs-express': {
+      const ecs = (resource: string) => `arn:aws:ecs:${region}:${accountId}:${resource}/default/${servicePrefix}*`;
+      const elb = (resource: string) => `arn:aws:elasticloadbalancing:${region}:${accountId}:${resource}/app/*`;
+      return [
+        {
+          sid: 'ReadRunningImage',
+          effect: 'Allow',
+          // Which image runs, where traffic enters, whether a deployment has settled (scripts/lib/ecs.ts).
+          actions: ['ecs:DescribeServices', 'ecs:DescribeExpressGatewayService'],
+          resources: [ecs('service')],
+        },
+        { sid: 'ReadDeployments', effect: 'Allow', actions: ['ecs:DescribeServiceDeployments'], resources: [ecs('service-deployment')] },
+        { sid: 'ReadRevisions', effect: 'Allow', actions: ['ecs:DescribeServiceRevisions'], resources: [ecs('service-revision')] },
+        // npm run ecs-domains. ACM's List* and ELB's Describe* have no resource-level permissions.
+        { sid: 'FindCertificates', effect: 'Allow', actions: ['acm:ListCertificates'], resources: ['*'] },
+        {
+          sid: 'ReadListeners',
+          effect: 'Allow',
+          actions: ['elasticloadbalancing:DescribeListenerCertificates', 'elasticloadbalancing:DescribeRules'],
+          resources: ['*'],
+        },
+        { sid: 'AttachCertificates', effect: 'Allow', actions: ['elasticloadbalancing:AddListenerCertificates'], resources: [elb('listener')] },
+        { sid: 'RouteHosts', effect: 'Allow', actions: ['elasticloadbalancing:ModifyRule'], resources: [elb('listener-rule')] },
+      ];
+    }
   }
 }

@@ -104,7 +104,7 @@ export class ComputeStack extends DropStack {
 
     const egress = { subnetIds: consumeList(this, naming, 'data', 'privateSubnetIds'), securityGroupIds: [read('computeSecurityGroupId')] };
     const alarmTopicArn = read('alarmTopicArn');
-    // Only engines whose load balancer lives in the VPC read this (consume reuses the one data source).
+    // Only engines with their own load balancer in the VPC read this (consume reuses the one data source).
     const inputs = { publicSubnetIds: () => consumeList(this, naming, 'data', 'publicSubnetIds') };
 
     const build = (name: ServiceName): ComputeService => {

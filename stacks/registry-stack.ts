@@ -39,6 +39,8 @@ export class RegistryStack extends DropStack {
       githubRepository: config.ci.githubRepository,
       branch: config.ci.deployBranch,
       githubEnvironment: config.ci.githubEnvironment,
+      servicePrefix: `${naming.resource()}-`,
+      engine: config.compute.engine,
       region: config.aws.region,
       accountId: account.accountId,
       oidcProvider: config.ci.oidcProvider,

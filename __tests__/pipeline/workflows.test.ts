@@ -78,9 +78,14 @@ describe('the main pipeline', () => {
   it('waits for a manual approval before each production environment (GitHub environment protection)', () => {
     expect(jobs['deploy-production'].environment).toBe('${{ matrix.environment }}');
     expect(jobs['deploy-production'].strategy!.matrix.include).toEqual([
-      { environment: 'production', vars: 'production' },
-      { environment: 'production-stockholm', vars: 'production_stockholm' },
+      { environment: 'production', vars: 'production', engine: 'app-runner' },
+      { environment: 'production-stockholm', vars: 'production_stockholm', engine: 'ecs-express' },
     ]);
+    // each leg's engine is its environment's
+    const dir = path.join(__dirname, '..', '..', 'config', 'environments');
+    for (const leg of jobs['deploy-production'].strategy!.matrix.include as Array<{ environment: string; engine: string }>) {
+      expect(JSON.parse(fs.readFileSync(path.join(dir, `${leg.environment}.json`), 'utf8')).compute.engine).toBe(leg.engine);
+    }
     expect(jobs['deploy-staging'].environment).toBe('staging');
   });
 
@@ -119,6 +124,18 @@ describe('the main pipeline', () => {
   it('scans and deploys every environment\'s registry, including the ECS Express one', () => {
     expect(jobs.scan.strategy!.matrix.environment).toEqual(['staging', 'production', 'production-stockholm']);
     expect(steps.some((s) => s.name === 'Push to ECR (production-stockholm)')).toBe(true);
+  });
+
+  it('puts the custom domains on the Express load balancer after every ECS Express deploy and rollback', () => {
+    const steps = jobs['deploy-production'].steps;
+    const names = steps.map((s) => s.name);
+    const domains = steps.filter((s) => s.run === 'npm run --silent ecs-domains -- --env "$DROP_ENV"');
+    expect(domains.map((s) => [s.name, s.if])).toEqual([
+      ['Custom domains on the Express load balancer', "matrix.engine == 'ecs-express'"],
+      ['Custom domains after rollback', "failure() && matrix.engine == 'ecs-express'"],
+    ]);
+    expect(names.indexOf('Custom domains on the Express load balancer')).toBe(names.indexOf('Production deploy') + 1);
+    expect(names.indexOf('Custom domains after rollback')).toBe(names.indexOf('Roll back production') + 1);
   });
 
   it('watches production for 15 minutes after verification, checking every 30 s', () => {

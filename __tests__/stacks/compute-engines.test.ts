@@ -5,7 +5,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { describe, expect, it } from 'vitest';
 import { type EnvironmentConfig, loadEnvironment, loadZone } from '../../config';
-import { ENDPOINT_HOST_PATTERN } from '../../constructs/compute/ecs-express-service';
+import { CLOUDFLARE_IPV4_RANGES, ECS_EXPRESS_AWS_PROVIDER_VERSION, ENDPOINT_HOST_PATTERN, SCALING_VARIABLE } from '../../constructs/compute/ecs-express-service';
 import { STACK_IDS } from '../../constructs/naming';
 import { configErrorOf, environment, resourcesOf, synthManifest, synthPlatform, warningsOf, type TerraformJson } from '../helpers';
 
@@ -74,7 +74,10 @@ const VIEWS: Record<Engine, (json: TerraformJson, env: string, name: Name) => Se
       minInstances: scaling.min_task_count,
       maxInstances: scaling.max_task_count,
       healthPath: s.health_check_path,
-      environment: Object.fromEntries(container.environment.map((e: { name: string; value: string }) => [e.name, e.value])),
+      // The scaling target rides in the environment only on this engine (tested below).
+      environment: Object.fromEntries(
+        container.environment.filter((e: { name: string }) => e.name !== SCALING_VARIABLE).map((e: { name: string; value: string }) => [e.name, e.value]),
+      ),
       secrets: Object.fromEntries(container.secret.map((e: { name: string; value_from: string }) => [e.name, e.value_from])),
       subnets: s.network_configuration[0].subnets,
       securityGroups: s.network_configuration[0].security_groups,
@@ -83,10 +86,20 @@ const VIEWS: Record<Engine, (json: TerraformJson, env: string, name: Name) => Se
   },
 };
 
-/** Where each engine runs the service: App Runner's connector in private subnets, Express's load balancer in public ones. */
+/**
+ * Where each engine's traffic leaves from: App Runner's VPC connector and Express's tasks both sit in
+ * the private subnets, whose default route is the data stack's NAT (ECR, Secrets Manager, Logs,
+ * BankID, Sentry).
+ */
 const SUBNETS: Record<Engine, string> = {
   'app-runner': '${split(",", data.aws_ssm_parameter.contract-data-private-subnet-ids.insecure_value)}',
-  'ecs-express': '${split(",", data.aws_ssm_parameter.contract-data-public-subnet-ids.insecure_value)}',
+  'ecs-express': '${split(",", data.aws_ssm_parameter.contract-data-private-subnet-ids.insecure_value)}',
+};
+
+/** An alarm's threshold in the spec's units: App Runner's RequestLatency is in ms, the load balancer's TargetResponseTime in s. */
+const LATENCY_MS: Record<Engine, (threshold: number) => number> = {
+  'app-runner': (threshold) => threshold,
+  'ecs-express': (threshold) => threshold * 1000,
 };
 
 const SPEC = {
@@ -163,6 +176,26 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
       }
     });
 
+    const alarm = (suffix: string) => Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).find((a) => a.alarm_name === `drop-staging-${name}-${suffix}`);
+    const topic = ['${data.aws_ssm_parameter.contract-data-alarm-topic-arn.insecure_value}'];
+
+    it('alarms on p95 latency above 500 ms for 3 minutes to the alarm topic', () => {
+      const latency = alarm('latency-p95');
+      expect(LATENCY_MS[engine](latency.threshold)).toBe(500);
+      expect(latency).toMatchObject({ evaluation_periods: 3, comparison_operator: 'GreaterThanThreshold', alarm_actions: topic, ok_actions: topic });
+      const periods = latency.metric_query ? latency.metric_query.filter((q: any) => q.metric).map((q: any) => q.metric.period) : [latency.period];
+      expect(new Set(periods)).toEqual(new Set([60]));
+      expect(JSON.stringify(latency)).toContain('p95');
+    });
+
+    it('alarms on 5xx above 5 % of requests for 2 minutes to the alarm topic', () => {
+      const rate = alarm('5xx-rate');
+      expect(rate).toMatchObject({ threshold: 5, evaluation_periods: 2, comparison_operator: 'GreaterThanThreshold', alarm_actions: topic, ok_actions: topic });
+      const expression = rate.metric_query.find((q: any) => q.return_data).expression;
+      expect(expression).toMatch(/100 \* .*errors.*\/.*requests/);
+      expect(rate.metric_query.filter((q: any) => q.metric).every((q: any) => q.metric.period === 60 && q.metric.stat === 'Sum')).toBe(true);
+    });
+
     it('alarms on CPU above 80 % for 3 minutes to the alarm topic', () => {
       const alarm = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).find((a) => a.alarm_name === `drop-staging-${name}-cpu`);
       expect(alarm).toMatchObject({
@@ -188,6 +221,23 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
     });
   });
 
+  it('lets the CI role read this engine\'s services and nothing of the other engine', () => {
+    const registry = synthPlatform(stagingOn(engine)).parsed('registry');
+    const document = Object.values(registry.data!.aws_iam_policy_document).find((d: any) => d.statement.some((st: { sid?: string }) => st.sid === 'PushAndScanResults')) as any;
+    const actions: string[] = document.statement.flatMap((st: { actions: string[] }) => st.actions);
+    const own = engine === 'app-runner' ? /^apprunner:/ : /^(ecs|elasticloadbalancing|acm):/;
+    const other = engine === 'app-runner' ? /^(ecs|elasticloadbalancing|acm):/ : /^apprunner:/;
+    expect(actions.some((a) => own.test(a))).toBe(true);
+    expect(actions.filter((a) => other.test(a))).toEqual([]);
+    // Only what has no resource-level permission is granted on '*'.
+    const starred = document.statement.filter((st: { resources: string[] }) => st.resources.includes('*')).flatMap((st: { actions: string[] }) => st.actions).sort();
+    expect(starred).toEqual(
+      engine === 'app-runner'
+        ? ['apprunner:ListServices', 'ecr:GetAuthorizationToken']
+        : ['acm:ListCertificates', 'ecr:GetAuthorizationToken', 'elasticloadbalancing:DescribeListenerCertificates', 'elasticloadbalancing:DescribeRules'],
+    );
+  });
+
   it('publishes the same contract keys for the edge', () => {
     const names = Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => p.name).sort();
     expect(names).toEqual(
@@ -201,8 +251,20 @@ describe('switching engine', () => {
   const appRunner = synthPlatform(stagingOn('app-runner'));
   const ecsExpress = synthPlatform(stagingOn('ecs-express'));
 
-  it.each(['registry', 'data', 'edge'] as const)('changes nothing in the %s stack', (stack) => {
+  it.each(['data', 'edge'] as const)('changes nothing in the %s stack', (stack) => {
     expect(ecsExpress.json(stack)).toBe(appRunner.json(stack));
+  });
+
+  it('changes only the CI role\'s engine permissions in the registry stack', () => {
+    const strip = (json: TerraformJson) => {
+      const copy = structuredClone(json) as any;
+      for (const doc of Object.values(copy.data.aws_iam_policy_document) as any[]) {
+        if (doc.statement.some((st: { sid?: string }) => st.sid === 'PushAndScanResults')) doc.statement = doc.statement.filter((st: { sid?: string }) => st.sid === 'EcrLogin' || st.sid === 'PushAndScanResults');
+      }
+      return copy;
+    };
+    expect(strip(ecsExpress.parsed('registry'))).toEqual(strip(appRunner.parsed('registry')));
+    expect(ecsExpress.json('registry')).not.toBe(appRunner.json('registry'));
   });
 
   it('changes only the values of the compute contract, not its parameters', () => {
@@ -258,12 +320,70 @@ describe('the ecs-express engine', () => {
     expect(s.primary_container[0].aws_logs_configuration).toEqual([{ log_group: expect.stringContaining('aws_cloudwatch_log_group.api_logs_'), log_stream_prefix: 'api' }]);
   });
 
-  it('publishes the public endpoint as a bare hostname and the custom domain certificate\'s validation records', () => {
+  it('sends the edge to an internet-facing Network Load Balancer in the public subnets, whose one target is the Express load balancer', () => {
     const values = Object.fromEntries(Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => [p.name.split('/').pop(), p.value]));
+    const balancers = resourcesOf(parsed, 'aws_lb');
+    const apiLb = Object.keys(balancers).find((id) => balancers[id].name === 'drop-production-stockholm-api')!;
+    expect(values['api-dns-target']).toBe(`\${aws_lb.${apiLb}.dns_name}`);
+    expect(balancers[apiLb]).toMatchObject({
+      load_balancer_type: 'network',
+      internal: false,
+      subnets: '${split(",", data.aws_ssm_parameter.contract-data-public-subnet-ids.insecure_value)}',
+    });
+    const [targetId, target] = Object.entries(resourcesOf(parsed, 'aws_lb_target_group')).find(([, t]) => t.name === 'drop-production-stockholm-api')!;
+    expect(target).toMatchObject({ target_type: 'alb', protocol: 'TCP', port: 443 });
+    const attachment = Object.values(resourcesOf(parsed, 'aws_lb_target_group_attachment')).find((a) => a.target_group_arn === `\${aws_lb_target_group.${targetId}.arn}`);
+    const managed = Object.keys(parsed.data!.aws_cloudcontrolapi_resource).find((id) => id.startsWith('api_'))!;
+    expect(attachment).toMatchObject({
+      port: 443,
+      target_id: `\${jsondecode(data.aws_cloudcontrolapi_resource.${managed}.properties).ECSManagedResourceArns.IngressPath.LoadBalancerArn}`,
+    });
+    const listener = Object.values(resourcesOf(parsed, 'aws_lb_listener')).find((l) => l.load_balancer_arn === `\${aws_lb.${apiLb}.arn}`);
+    expect(listener).toMatchObject({ port: 443, protocol: 'TCP', default_action: [{ type: 'forward', target_group_arn: `\${aws_lb_target_group.${targetId}.arn}` }] });
+  });
+
+  it('finds what Express created through Cloud Control by the service\'s ARN, not by a typed name', () => {
     const [apiId] = service('api');
-    expect(values['api-dns-target']).toBe(
-      `\${element(regex("${ENDPOINT_HOST_PATTERN}", element([ for key, val in toset(aws_ecs_express_gateway_service.${apiId}.ingress_paths): val.endpoint if val.access_type == "PUBLIC"], 0)), 0)}`,
-    );
+    const managed = Object.entries(parsed.data!.aws_cloudcontrolapi_resource).find(([id]) => id.startsWith('api_'))![1] as Record<string, unknown>;
+    expect(managed).toEqual({ type_name: 'AWS::ECS::ExpressGatewayService', identifier: `\${aws_ecs_express_gateway_service.${apiId}.service_arn}` });
+  });
+
+  it('admits only Cloudflare\'s ranges to the Network Load Balancer, on 443', () => {
+    const groups = resourcesOf(parsed, 'aws_security_group');
+    const ingressGroup = Object.keys(groups).find((id) => groups[id].name === 'drop-production-stockholm-api-ingress')!;
+    const rules = Object.values(resourcesOf(parsed, 'aws_vpc_security_group_ingress_rule')).filter((r) => r.security_group_id === `\${aws_security_group.${ingressGroup}.id}`);
+    expect(rules).toHaveLength(1);
+    const [listId, list] = Object.entries(resourcesOf(parsed, 'aws_ec2_managed_prefix_list')).find(([, l]) => l.name === 'drop-production-stockholm-api-cloudflare')!;
+    expect(rules[0]).toMatchObject({ ip_protocol: 'tcp', from_port: 443, to_port: 443, prefix_list_id: `\${aws_ec2_managed_prefix_list.${listId}.id}` });
+    expect(rules[0].cidr_ipv4).toBeUndefined();
+    expect(list.entry.map((e: { cidr: string }) => e.cidr)).toEqual([...CLOUDFLARE_IPV4_RANGES]);
+    expect(list.entry).toHaveLength(15);
+  });
+
+  it('admits only the Network Load Balancer\'s group to the Express load balancer, on 443', () => {
+    const groups = resourcesOf(parsed, 'aws_security_group');
+    const ingressGroup = Object.keys(groups).find((id) => groups[id].name === 'drop-production-stockholm-api-ingress')!;
+    const rules = Object.values(resourcesOf(parsed, 'aws_vpc_security_group_ingress_rule'));
+    const toExpress = rules.find((r) => r.referenced_security_group_id === `\${aws_security_group.${ingressGroup}.id}`);
+    expect(toExpress).toMatchObject({ ip_protocol: 'tcp', from_port: 443, to_port: 443 });
+    expect(toExpress.security_group_id).toMatch(/^\$\{regex\("sg-\[0-9a-f\]\+", element\(jsondecode\(data\.aws_cloudcontrolapi_resource\.api_managed-resources_[A-F0-9]+\.properties\)\.ECSManagedResourceArns\.IngressPath\.LoadBalancerSecurityGroups, 0\)\)\}$/);
+  });
+
+  it('watches both target groups of the service (canary deployments move traffic between them) on the Express load balancer', () => {
+    const latency = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).find((a) => a.alarm_name === 'drop-production-stockholm-api-latency-p95');
+    const metrics = latency.metric_query.filter((q: any) => q.metric);
+    expect(metrics.map((q: any) => [q.id, q.metric.namespace, q.metric.metric_name, q.metric.stat])).toEqual([
+      ['latency0', 'AWS/ApplicationELB', 'TargetResponseTime', 'p95'],
+      ['latency1', 'AWS/ApplicationELB', 'TargetResponseTime', 'p95'],
+    ]);
+    expect(metrics[0].metric.dimensions.TargetGroup).toMatch(/^\$\{regex\("targetgroup\/\.\+\$", element\(.*TargetGroupArns, 0\)\)\}$/);
+    expect(metrics[1].metric.dimensions.TargetGroup).toMatch(/TargetGroupArns, 1\)\)\}$/);
+    expect(metrics[0].metric.dimensions.LoadBalancer).toMatch(/^\$\{regex\("app\/\.\+\$", jsondecode\(.*LoadBalancerArn\)\}$/);
+    expect(latency.metric_query.find((q: any) => q.return_data).expression).toBe('MAX([latency0, latency1])');
+  });
+
+  it('publishes the custom domain certificate\'s validation records for the edge', () => {
+    const values = Object.fromEntries(Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => [p.name.split('/').pop(), p.value]));
     const certificates = resourcesOf(parsed, 'aws_acm_certificate');
     const apiCert = Object.keys(certificates).find((id) => certificates[id].domain_name === 'api.getdrop.se')!;
     expect(certificates[apiCert]).toMatchObject({ validation_method: 'DNS', lifecycle: { create_before_destroy: true } });
@@ -273,12 +393,39 @@ describe('the ecs-express engine', () => {
     expect(Object.values(certificates).map((c) => c.domain_name).sort()).toEqual(['api.getdrop.se', 'getdrop.se']);
   });
 
-  it('warns at synth about what Express Mode does not let Terraform do', () => {
+  it('pins hashicorp/aws 6.60.0 in ECS Express environments only (6.25.0 fails every apply with network_configuration)', () => {
+    expect(ECS_EXPRESS_AWS_PROVIDER_VERSION).toBe('6.60.0');
+    expect(parsed.terraform!.required_providers.aws).toEqual({ source: 'aws', version: '6.60.0' });
+    expect(synth.parsed('data').terraform!.required_providers.aws.version).toBe('6.25.0');
+    expect(synthPlatform('staging').parsed('compute').terraform!.required_providers.aws.version).toBe('6.25.0');
+  });
+
+  it('sorts the container environment by name, the order ECS returns it in', () => {
+    const [, s] = service('api');
+    const names = s.primary_container[0].environment.map((e: { name: string }) => e.name);
+    expect(names).toEqual([...names].sort());
+    const secrets = s.primary_container[0].secret.map((e: { name: string }) => e.name);
+    expect(secrets).toEqual([...secrets].sort());
+  });
+
+  it('changes the container when only the scaling target changes, so the provider sends the new target', () => {
+    // GIVEN production-stockholm, and the same with one more api instance allowed
+    const variable = (json: TerraformJson) => {
+      const s = Object.values(resourcesOf(json, 'aws_ecs_express_gateway_service')).find((x) => x.service_name === 'drop-production-stockholm-api');
+      return s.primary_container[0].environment.find((e: { name: string }) => e.name === SCALING_VARIABLE)?.value;
+    };
+    const more = synthPlatform(environment('production-stockholm', { compute: { services: { api: { maxInstances: 11 } } } })).parsed('compute');
+    // THEN the variable the provider cannot ignore differs
+    expect(variable(parsed)).toBe('1-10-AVERAGE_CPU-60');
+    expect(variable(more)).toBe('1-11-AVERAGE_CPU-60');
+  });
+
+  it('warns at synth about the two things Express Mode cannot do', () => {
     const warnings = warningsOf(synth.platform.compute);
     expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toContain('attaching it to the Express-managed HTTPS listener and routing its Host header to the service is a manual step');
-    expect(warnings[0]).toContain('no p95 latency or 5xx-rate alarm');
     expect(warnings[0]).toContain('interval 10 s, timeout 5 s and thresholds are Express Mode defaults');
+    expect(warnings[0]).toContain('target tracking on average CPU at 60 %');
+    expect(warnings.join(' ')).not.toMatch(/manual step|no p95 latency/);
   });
 
   it('lets CloudWatch Logs use the compute key for this environment\'s log groups only', () => {
@@ -323,6 +470,12 @@ describe('compute configuration ECS Express cannot run', () => {
     );
     expect(configErrorOf('production-stockholm', { compute: { services: { api: { cpu: 2, memoryGb: 16 } } } })).toContain(
       'compute.services.api.memoryGb: cannot go with 2 vCPU on ECS Express; expected 4, 5, 6, 7, 8 GB (found: 16)',
+    );
+  });
+
+  it('refuses an environment name that makes the load balancer names longer than 32 characters', () => {
+    expect(configErrorOf('production-stockholm', { name: 'production-stockholm-eu1' })).toContain(
+      'name: makes the ecs-express load balancer name "drop-production-stockholm-eu1-web" 33 characters long; expected <project>-<name>-<service> within 32 (Elastic Load Balancing\'s limit): shorten name (or project)',
     );
   });
 

@@ -95,8 +95,8 @@ describe.each(['staging', 'production'])('the %s registry stack', (name) => {
     const permissions = Object.values(parsed.data!.aws_iam_policy_document).find((doc) =>
       doc.statement.some((s: { actions: string[] }) => s.actions.includes('ecr:PutImage')),
     );
-    const [login, push, history, alarms] = permissions.statement;
-    expect(permissions.statement).toHaveLength(4);
+    const [login, push, history, alarms, find, read] = permissions.statement;
+    expect(permissions.statement).toHaveLength(6);
     expect(login).toEqual({ sid: 'EcrLogin', effect: 'Allow', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] });
     expect(push.resources).toEqual([
       '${aws_ecr_repository.images_api_BA5844F3.arn}',
@@ -118,6 +118,14 @@ describe.each(['staging', 'production'])('the %s registry stack', (name) => {
       effect: 'Allow',
       actions: ['cloudwatch:DescribeAlarms'],
       resources: [`arn:aws:cloudwatch:eu-west-1:\${data.aws_caller_identity.account.account_id}:alarm:drop-${name}-*`],
+    });
+    // The running image of its engine's services (App Runner here), and nothing else of the services.
+    expect(find).toEqual({ sid: 'FindServices', effect: 'Allow', actions: ['apprunner:ListServices'], resources: ['*'] });
+    expect(read).toEqual({
+      sid: 'ReadRunningImage',
+      effect: 'Allow',
+      actions: ['apprunner:DescribeService'],
+      resources: [`arn:aws:apprunner:eu-west-1:\${data.aws_caller_identity.account.account_id}:service/drop-${name}-*`],
     });
   });
 

@@ -4,21 +4,37 @@
  * scaling, canary deployments), with an execution role that pulls only its own image, writes only
  * its own log group and injects only its own secrets, a task role that reads the same secrets at
  * run time, an infrastructure role limited to AWS's managed policy for Express services, an ACM
- * certificate for the custom domain, and the spec's CPU alarm.
+ * certificate for the custom domain, and the spec's three alarms.
  *
- * What Express Mode does not let Terraform do is said at synth (warnings) and in the README
- * ("Compute engines"): the custom domain's certificate and Host routing on the Express-managed
- * listener, the health check timings, and the load-balancer alarms (latency, 5xx rate).
+ * Where it runs (docs/compute-engines.md): the tasks sit in the private subnets, whose default
+ * route is the data stack's NAT, so they reach ECR, Secrets Manager, CloudWatch Logs, BankID and
+ * Sentry. Express Mode makes its load balancer internal when its subnets are private (one subnet
+ * list serves both; mixing public and private is refused), so an internet-facing Network Load
+ * Balancer in the public subnets forwards TCP 443 to that internal load balancer: TLS still ends
+ * on the Express listener, with the custom domain's certificate.
+ *
+ * The load balancer, listener and target groups Express creates are found through Cloud Control
+ * (`AWS::ECS::ExpressGatewayService`, read-only `ECSManagedResourceArns`), never by a typed name.
  */
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DataAwsCloudcontrolapiResource } from '@cdktf/provider-aws/lib/data-aws-cloudcontrolapi-resource';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsSubnet } from '@cdktf/provider-aws/lib/data-aws-subnet';
+import { Ec2ManagedPrefixList } from '@cdktf/provider-aws/lib/ec2-managed-prefix-list';
 import { EcsExpressGatewayService } from '@cdktf/provider-aws/lib/ecs-express-gateway-service';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { Annotations, Fn, TerraformIterator, TerraformOutput, Token } from 'cdktf';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { LbTargetGroupAttachment } from '@cdktf/provider-aws/lib/lb-target-group-attachment';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Annotations, Fn, TerraformIterator, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ServiceKeyGrant } from '../encryption-key';
 import type { Naming } from '../naming';
@@ -63,13 +79,47 @@ export function ecsExpressKeyGrants(naming: Naming, region: string, accountId: s
   }];
 }
 
-/** The public endpoint's host name, without scheme, port or path (Terraform regex, RE2). */
+/** The Express endpoint's host name, without scheme, port or path (Terraform regex, RE2). */
 export const ENDPOINT_HOST_PATTERN = '^(?:[a-z]+://)?([^/:]+)';
+
+/**
+ * The hashicorp/aws version ECS Express environments run with. 6.25.0 (the one the generated
+ * bindings describe) fails every apply that sets `network_configuration` with "Provider produced
+ * inconsistent result after apply": Express adds its own security group to the set
+ * (hashicorp/terraform-provider-aws #47437, #47908; fixed by #47944, June 2026). The resource's
+ * schema is unchanged for the arguments used here, so the 6.25 bindings still describe it.
+ */
+export const ECS_EXPRESS_AWS_PROVIDER_VERSION = '6.60.0';
+
+/** The Cloud Control type whose read-only `ECSManagedResourceArns` lists what Express created. */
+export const EXPRESS_CLOUD_CONTROL_TYPE = 'AWS::ECS::ExpressGatewayService';
+
+/** The port of the Express-managed HTTPS listener, which the Network Load Balancer forwards to. */
+export const EXPRESS_LISTENER_PORT = 443;
+
+/**
+ * The environment variable that carries the scaling target into the task definition. The provider
+ * leaves `scaling_target` out of the change it compares before calling UpdateExpressGatewayService
+ * (`fwflex.WithIgnoredField("scaling_target")`): a plan that changes only the scaling target is
+ * written to state but never sent. Changing this variable with it makes the provider send the
+ * whole configuration, scaling target included (at the cost of one deployment).
+ */
+export const SCALING_VARIABLE = 'DROP_SCALING_TARGET';
+
+/**
+ * Cloudflare's IPv4 ranges (https://www.cloudflare.com/ips-v4; the list changes rarely): the only
+ * sources the internet-facing Network Load Balancer admits, as a managed prefix list.
+ */
+export const CLOUDFLARE_IPV4_RANGES = [
+  '173.245.48.0/20', '103.21.244.0/22', '103.22.200.0/22', '103.31.4.0/22', '141.101.64.0/18',
+  '108.162.192.0/18', '190.93.240.0/20', '188.114.96.0/20', '197.234.240.0/22', '198.41.128.0/17',
+  '162.158.0.0/15', '104.16.0.0/13', '104.24.0.0/14', '172.64.0.0/13', '131.0.72.0/22',
+] as const;
 
 export interface EcsExpressServiceProps extends ServiceProps {
   /**
-   * Public subnets (one per availability zone, at least two): Express Mode makes its load
-   * balancer internet-facing only in public subnets, and Cloudflare must reach it.
+   * Public subnets (one per availability zone, at least two): the internet-facing Network Load
+   * Balancer in front of the Express-managed (internal) load balancer lives there.
    */
   readonly publicSubnetIds: string[];
 }
@@ -79,6 +129,9 @@ export class EcsExpressService extends Construct implements ComputeService {
   readonly executionRole: IamRole;
   readonly taskRole: IamRole;
   readonly certificate: AcmCertificate;
+  /** What Express created for this service (load balancer, listener, target groups), read after it exists. */
+  readonly managed: DataAwsCloudcontrolapiResource;
+  readonly ingress: Lb;
   readonly dnsTarget: string;
   readonly certificateValidationRecords: string;
   readonly serviceUrl: string;
@@ -87,6 +140,7 @@ export class EcsExpressService extends Construct implements ComputeService {
     super(scope, id);
     const { naming, name } = props;
     const serviceName = naming.resource(name);
+    TerraformStack.of(this).addOverride('terraform.required_providers.aws.version', ECS_EXPRESS_AWS_PROVIDER_VERSION);
 
     const logs = new CloudwatchLogGroup(this, 'logs', {
       name: ecsExpressLogGroupName(naming, name),
@@ -122,13 +176,14 @@ export class EcsExpressService extends Construct implements ComputeService {
       name: naming.resource(name, 'infrastructure'),
       assumeRolePolicy: assumedBy(this, 'infrastructure-trust', 'ecs.amazonaws.com').json,
     });
-    const managed = new IamRolePolicyAttachment(this, 'infrastructure-policy', {
+    const managedPolicy = new IamRolePolicyAttachment(this, 'infrastructure-policy', {
       role: infrastructure.name,
       policyArn: EXPRESS_INFRASTRUCTURE_POLICY,
     });
 
-    // The custom domain's certificate, validated by the records the edge stack creates. See the
-    // class comment: attaching it to the Express-managed listener is not done here.
+    // The custom domain's certificate, validated by the records the edge stack creates. Attaching
+    // it to the Express listener and routing its Host header is `npm run ecs-domains` (after the
+    // edge stack, once the certificate is issued): see docs/compute-engines.md.
     this.certificate = new AcmCertificate(this, 'certificate', {
       domainName: props.domainName,
       validationMethod: 'DNS',
@@ -139,6 +194,17 @@ export class EcsExpressService extends Construct implements ComputeService {
       records.forExpressionForList('{ name = val.resource_record_name, type = val.resource_record_type, value = val.resource_record_value }'),
     );
 
+    const scaling = {
+      minTaskCount: props.scaling.minInstances,
+      maxTaskCount: props.scaling.maxInstances,
+      autoScalingMetric: ECS_EXPRESS_SCALING.metric,
+      autoScalingTargetValue: ECS_EXPRESS_SCALING.targetPercent,
+    };
+    const environment: Record<string, string> = {
+      ...props.environment,
+      [SCALING_VARIABLE]: `${scaling.minTaskCount}-${scaling.maxTaskCount}-${scaling.autoScalingMetric}-${scaling.autoScalingTargetValue}`,
+    };
+
     this.service = new EcsExpressGatewayService(this, 'service', {
       serviceName,
       cluster: ECS_EXPRESS_CLUSTER,
@@ -148,40 +214,194 @@ export class EcsExpressService extends Construct implements ComputeService {
       cpu: String(props.cpu * 1024),
       memory: String(props.memoryGb * 1024),
       healthCheckPath: props.healthCheck.path,
-      networkConfiguration: [{ subnets: props.publicSubnetIds, securityGroups: props.egress.securityGroupIds }],
+      // Private subnets (NAT egress); the data stack's compute group is the only one the database admits.
+      networkConfiguration: [{ subnets: props.egress.subnetIds, securityGroups: props.egress.securityGroupIds }],
       primaryContainer: [{
         image: imageIdentifier(props.image.repositoryUrl, props.image.reference),
         containerPort: props.port,
-        environment: Object.entries(props.environment).map(([key, value]) => ({ name: key, value })),
-        secret: Object.entries(props.secrets).map(([key, secret]) => ({ name: key, valueFrom: secret.arn })),
+        // Sorted by name, the order ECS returns them in (hashicorp/terraform-provider-aws #45792).
+        environment: sortedByName(Object.entries(environment).map(([key, value]) => ({ name: key, value }))),
+        secret: sortedByName(Object.entries(props.secrets).map(([key, secret]) => ({ name: key, valueFrom: secret.arn }))),
         awsLogsConfiguration: [{ logGroup: logs.name, logStreamPrefix: name }],
       }],
-      scalingTarget: [{
-        minTaskCount: props.scaling.minInstances,
-        maxTaskCount: props.scaling.maxInstances,
-        autoScalingMetric: ECS_EXPRESS_SCALING.metric,
-        autoScalingTargetValue: ECS_EXPRESS_SCALING.targetPercent,
-      }],
+      scalingTarget: [scaling],
       // A deploy returns once the canary deployment has finished (or failed and rolled back).
       waitForSteadyState: true,
       // The infrastructure role needs its policy while ECS creates and deletes the load balancer.
-      dependsOn: [managed],
+      dependsOn: [managedPolicy],
     });
 
-    // The public endpoint `<name>.ecs.<region>.on.aws` as a bare hostname (no scheme, no path).
-    const endpoints = TerraformIterator.fromList(this.service.ingressPaths).forExpressionForList('val.endpoint if val.access_type == "PUBLIC"');
-    this.dnsTarget = Fn.element(Fn.regex(ENDPOINT_HOST_PATTERN, Fn.element(Token.asList(endpoints), 0)), 0);
-    this.serviceUrl = `https://${this.dnsTarget}`;
+    // The Express endpoint `<name>.ecs.<region>.on.aws` (internal: it resolves inside the VPC).
+    const endpoints = TerraformIterator.fromList(this.service.ingressPaths).forExpressionForList('val.endpoint');
+    this.serviceUrl = `https://${Fn.element(Fn.regex(ENDPOINT_HOST_PATTERN, Fn.element(Token.asList(endpoints), 0)), 0)}`;
 
-    // What the custom-domain step of the README needs (ids fixed: they are the CLI's output names).
+    this.managed = new DataAwsCloudcontrolapiResource(this, 'managed-resources', {
+      typeName: EXPRESS_CLOUD_CONTROL_TYPE,
+      identifier: this.service.serviceArn,
+    });
+    const ingressPath = (key: string) =>
+      Fn.lookupNested(Fn.jsondecode(this.managed.properties), ['ECSManagedResourceArns', 'IngressPath', key]);
+    const loadBalancerArn = Token.asString(ingressPath('LoadBalancerArn'));
+    const targetGroupArns = Token.asList(ingressPath('TargetGroupArns'));
+    const loadBalancerGroup = Fn.element(Token.asList(ingressPath('LoadBalancerSecurityGroups')), 0);
+
+    this.ingress = this.publicIngress(props, serviceName, loadBalancerArn, Token.asString(Fn.regex('sg-[0-9a-f]+', loadBalancerGroup)));
+    this.dnsTarget = this.ingress.dnsName;
+
     const output = (key: string, value: string, description: string) =>
       new TerraformOutput(this, key, { value, description }).overrideLogicalId(`${name}-${key}`);
-    output('certificate-arn', this.certificate.arn, `ACM certificate of ${props.domainName}, to attach to the Express-managed HTTPS listener`);
-    output('service-revision-arn', this.service.serviceRevisionArn, 'aws ecs describe-service-revisions lists the managed load balancer, listener and rule of this revision');
+    output('certificate-arn', this.certificate.arn, `ACM certificate of ${props.domainName} (npm run ecs-domains attaches it to the Express listener)`);
+    output('service-arn', this.service.serviceArn, 'The Express service (npm run ecs-domains, rollback and release read it)');
 
+    this.alarms(props, serviceName, loadBalancerArn, targetGroupArns);
+
+    const h = props.healthCheck;
+    Annotations.of(this).addWarning(
+      `ECS Express cannot honour everything App Runner does for ${serviceName}: ` +
+        `(1) only the health check path ${h.path} is used: interval ${h.intervalSeconds} s, timeout ${h.timeoutSeconds} s and ` +
+        'thresholds are Express Mode defaults (the Express API has no health check timings); ' +
+        `(2) scaling is target tracking on average CPU at ${ECS_EXPRESS_SCALING.targetPercent} %, not ${props.scaling.concurrency} concurrent requests ` +
+        '(Express scales on CPU, memory or requests per target, not on concurrency).',
+    );
+  }
+
+  /**
+   * The internet-facing entry: a Network Load Balancer in the public subnets whose one target is
+   * the Express-managed internal Application Load Balancer (target type `alb`), TCP 443 passed
+   * through, so TLS and Host routing stay on the Express listener.
+   */
+  private publicIngress(props: EcsExpressServiceProps, serviceName: string, loadBalancerArn: string, loadBalancerGroupId: string): Lb {
+    const vpcId = new DataAwsSubnet(this, 'public-subnet', { id: Fn.element(props.publicSubnetIds, 0) }).vpcId;
+    const group = new SecurityGroup(this, 'ingress-security-group', {
+      name: props.naming.resource(props.name, 'ingress'),
+      description: `Internet-facing entry of ${serviceName}: HTTPS in from Cloudflare, out to the Express load balancer`,
+      vpcId,
+    });
+    // Only Cloudflare reaches the origin (the services also refuse requests without the edge's X-Origin-Verify).
+    const cloudflare = new Ec2ManagedPrefixList(this, 'cloudflare-ranges', {
+      name: props.naming.resource(props.name, 'cloudflare'),
+      addressFamily: 'IPv4',
+      // Room for Cloudflare to add ranges; a reference counts max_entries rules against the group's quota.
+      maxEntries: 20,
+      entry: CLOUDFLARE_IPV4_RANGES.map((cidr) => ({ cidr, description: 'Cloudflare' })),
+    });
+    new VpcSecurityGroupIngressRule(this, 'ingress-from-cloudflare', {
+      securityGroupId: group.id,
+      description: 'HTTPS from Cloudflare',
+      ipProtocol: 'tcp',
+      fromPort: EXPRESS_LISTENER_PORT,
+      toPort: EXPRESS_LISTENER_PORT,
+      prefixListId: cloudflare.id,
+    });
+    new VpcSecurityGroupEgressRule(this, 'ingress-to-express', {
+      securityGroupId: group.id,
+      description: 'HTTPS to the Express load balancer',
+      ipProtocol: 'tcp',
+      fromPort: EXPRESS_LISTENER_PORT,
+      toPort: EXPRESS_LISTENER_PORT,
+      referencedSecurityGroupId: loadBalancerGroupId,
+    });
+    // Express creates the load balancer's group with the ingress it needs for itself; this admits
+    // the Network Load Balancer explicitly (Express keeps changes made outside it).
+    new VpcSecurityGroupIngressRule(this, 'express-from-ingress', {
+      securityGroupId: loadBalancerGroupId,
+      description: `HTTPS from the ${serviceName} Network Load Balancer`,
+      ipProtocol: 'tcp',
+      fromPort: EXPRESS_LISTENER_PORT,
+      toPort: EXPRESS_LISTENER_PORT,
+      referencedSecurityGroupId: group.id,
+    });
+
+    const nlb = new Lb(this, 'ingress', {
+      name: serviceName,
+      loadBalancerType: 'network',
+      internal: false,
+      subnets: props.publicSubnetIds,
+      securityGroups: [group.id],
+      enableCrossZoneLoadBalancing: true,
+    });
+    const target = new LbTargetGroup(this, 'ingress-target', {
+      name: serviceName,
+      targetType: 'alb',
+      protocol: 'TCP',
+      port: EXPRESS_LISTENER_PORT,
+      vpcId,
+      // The load balancer answers (any status below 500): service health is Express's own check.
+      healthCheck: { protocol: 'HTTPS', path: '/', matcher: '200-499' },
+    });
+    new LbTargetGroupAttachment(this, 'ingress-target-express', {
+      targetGroupArn: target.arn,
+      targetId: loadBalancerArn,
+      port: EXPRESS_LISTENER_PORT,
+    });
+    new LbListener(this, 'ingress-listener', {
+      loadBalancerArn: nlb.arn,
+      port: EXPRESS_LISTENER_PORT,
+      protocol: 'TCP',
+      defaultAction: [{ type: 'forward', targetGroupArn: target.arn }],
+    });
+    return nlb;
+  }
+
+  /**
+   * The spec's alarms on the service's own traffic: its target groups on the shared Express load
+   * balancer (two of them, as canary deployments move traffic from one to the other, so each
+   * alarm reads both) and its ECS service's CPU.
+   */
+  private alarms(props: ServiceProps, serviceName: string, loadBalancerArn: string, targetGroupArns: string[]): void {
+    const common = { alarmActions: [props.alarmTopicArn], okActions: [props.alarmTopicArn] };
+    // regex with no capture group returns the match itself.
+    const loadBalancer = Fn.regex('app/.+$', loadBalancerArn);
+    const targetGroup = (index: number) => Token.asString(Fn.regex('targetgroup/.+$', Fn.element(targetGroupArns, index)));
+    const perTargetGroup = (prefix: string, metricName: string, stat: string): CloudwatchMetricAlarmMetricQuery[] =>
+      [0, 1].map((index) => ({
+        id: `${prefix}${index}`,
+        returnData: false,
+        metric: {
+          namespace: 'AWS/ApplicationELB',
+          metricName,
+          dimensions: { LoadBalancer: Token.asString(loadBalancer), TargetGroup: targetGroup(index) },
+          period: 60,
+          stat,
+        },
+      }));
+
+    new CloudwatchMetricAlarm(this, 'latency-alarm', {
+      ...common,
+      alarmName: `${serviceName}-latency-p95`,
+      alarmDescription: `p95 latency above ${ALARMS.latencyP95Ms} ms for ${ALARMS.latencyMinutes} minutes`,
+      comparisonOperator: 'GreaterThanThreshold',
+      // TargetResponseTime is in seconds.
+      threshold: ALARMS.latencyP95Ms / 1000,
+      evaluationPeriods: ALARMS.latencyMinutes,
+      treatMissingData: 'notBreaching',
+      metricQuery: [
+        ...perTargetGroup('latency', 'TargetResponseTime', 'p95'),
+        { id: 'p95', expression: 'MAX([latency0, latency1])', label: 'p95 target response time (s)', returnData: true },
+      ],
+    });
+    new CloudwatchMetricAlarm(this, 'error-rate-alarm', {
+      ...common,
+      alarmName: `${serviceName}-5xx-rate`,
+      alarmDescription: `5xx responses above ${ALARMS.errorRatePercent} % of requests for ${ALARMS.errorRateMinutes} minutes`,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: ALARMS.errorRatePercent,
+      evaluationPeriods: ALARMS.errorRateMinutes,
+      treatMissingData: 'notBreaching',
+      metricQuery: [
+        ...perTargetGroup('errors', 'HTTPCode_Target_5XX_Count', 'Sum'),
+        ...perTargetGroup('requests', 'RequestCount', 'Sum'),
+        {
+          id: 'rate',
+          expression:
+            'IF(FILL(requests0, 0) + FILL(requests1, 0) > 0, 100 * (FILL(errors0, 0) + FILL(errors1, 0)) / (FILL(requests0, 0) + FILL(requests1, 0)), 0)',
+          label: '5xx % of requests',
+          returnData: true,
+        },
+      ],
+    });
     new CloudwatchMetricAlarm(this, 'cpu-alarm', {
-      alarmActions: [props.alarmTopicArn],
-      okActions: [props.alarmTopicArn],
+      ...common,
       alarmName: `${serviceName}-cpu`,
       alarmDescription: `CPU above ${ALARMS.cpuPercent} % for ${ALARMS.cpuMinutes} minutes`,
       namespace: 'AWS/ECS',
@@ -194,17 +414,9 @@ export class EcsExpressService extends Construct implements ComputeService {
       evaluationPeriods: ALARMS.cpuMinutes,
       treatMissingData: 'missing',
     });
-
-    const h = props.healthCheck;
-    Annotations.of(this).addWarning(
-      `ECS Express cannot honour everything App Runner does for ${serviceName}: ` +
-        `(1) ${props.domainName} gets an ACM certificate (validated by the edge's records), but attaching it to the ` +
-        'Express-managed HTTPS listener and routing its Host header to the service is a manual step after the first deploy ' +
-        '(README, "Compute engines"); until then Cloudflare cannot reach the origin under that name; ' +
-        `(2) only the health check path ${h.path} is used: interval ${h.intervalSeconds} s, timeout ${h.timeoutSeconds} s and ` +
-        'thresholds are Express Mode defaults; ' +
-        `(3) no p95 latency or 5xx-rate alarm: the provider does not export the load balancer and target groups Express Mode creates (its own deployment alarm rolls back bad deployments); ` +
-        `(4) scaling is target tracking on average CPU at ${ECS_EXPRESS_SCALING.targetPercent} %, not ${props.scaling.concurrency} concurrent requests.`,
-    );
   }
+}
+
+function sortedByName<T extends { name: string }>(entries: T[]): T[] {
+  return [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

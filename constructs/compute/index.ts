@@ -11,7 +11,7 @@ export type { ComputeService, ServiceProps, ServiceSecret } from './service';
 
 /** What only some engines need, read lazily so the others' stacks never read it. */
 export interface EngineInputs {
-  /** Public subnets, one per zone: where ECS Express puts its internet-facing load balancer. */
+  /** Public subnets, one per zone: where ECS Express's internet-facing Network Load Balancer lives. */
   readonly publicSubnetIds: () => string[];
 }
 

@@ -79,6 +79,8 @@ export function awsDataDefaults(ctx: FixtureContext): Record<string, Record<stri
     aws_partition: { partition: 'aws', dns_suffix: 'amazonaws.com' },
     aws_iam_policy_document: { json: '{"Version":"2012-10-17","Statement":[]}' },
     // Every secret holds a value (first-deployment step "secret values" done).
+    // What ECS Express created for a service (Cloud Control's read-only ECSManagedResourceArns).
+    aws_cloudcontrolapi_resource: { properties: JSON.stringify(expressManagedResources(ctx)) },
     aws_secretsmanager_secret_versions: { versions: [{ version_id: 'a1b2c3d4-0000-4000-8000-000000000001', version_stages: ['AWSCURRENT'], created_time: '2026-11-01T00:00:00Z', last_accessed_date: '' }] },
   };
 }
@@ -91,6 +93,30 @@ export function releaseFixture(path: string, services: readonly string[], ctx: F
     values: names.map((name) => parameterFixture(name, ctx)),
     types: names.map(() => 'String'),
     arns: names.map((name) => `arn:aws:ssm:${ctx.region}:${ctx.accountId}:parameter${name}`),
+  };
+}
+
+/** `AWS::ECS::ExpressGatewayService` properties as Cloud Control returns them: the resources Express manages. */
+export function expressManagedResources(ctx: FixtureContext): Record<string, unknown> {
+  const { region, accountId } = ctx;
+  const elb = (resource: string) => `arn:aws:elasticloadbalancing:${region}:${accountId}:${resource}`;
+  const alb = `ecs-express-gateway-alb-${hex(`${ctx.env}alb`, 8)}`;
+  const albId = hex(`${ctx.env}albid`, 16);
+  return {
+    ServiceArn: `arn:aws:ecs:${region}:${accountId}:service/default/${ctx.env}`,
+    ECSManagedResourceArns: {
+      IngressPath: {
+        LoadBalancerArn: elb(`loadbalancer/app/${alb}/${albId}`),
+        ListenerArn: elb(`listener/app/${alb}/${albId}/${hex(`${ctx.env}l`, 16)}`),
+        ListenerRuleArn: elb(`listener-rule/app/${alb}/${albId}/${hex(`${ctx.env}l`, 16)}/${hex(`${ctx.env}r`, 16)}`),
+        TargetGroupArns: [1, 2].map((n) => elb(`targetgroup/ecs-gateway-tg-${hex(`${ctx.env}tg${n}`, 8)}/${hex(`${ctx.env}tgid${n}`, 16)}`)),
+        LoadBalancerSecurityGroups: [`arn:aws:ec2:${region}:${accountId}:security-group/sg-${hex(`${ctx.env}albsg`, 17)}`],
+        CertificateArn: `arn:aws:acm:${region}:${accountId}:certificate/${hex(`${ctx.env}c`, 8)}-0000-4000-8000-${hex(`${ctx.env}c2`, 12)}`,
+      },
+      ServiceSecurityGroups: [`arn:aws:ec2:${region}:${accountId}:security-group/sg-${hex(`${ctx.env}svcsg`, 17)}`],
+      LogGroups: [],
+      MetricAlarms: [],
+    },
   };
 }
 
@@ -114,7 +140,8 @@ export function awsResourceDefaults(ctx: FixtureContext): Record<string, Record<
 export function evaluatedComputed(ctx: FixtureContext): Record<string, Record<string, unknown>> {
   return {
     aws_ecs_express_gateway_service: {
-      ingress_paths: [{ access_type: 'PUBLIC', endpoint: `https://${hex(`${ctx.env}ecs`, 12)}.ecs.${ctx.region}.on.aws` }],
+      // Private: Express's tasks and load balancer are in the private subnets (docs/compute-engines.md).
+      ingress_paths: [{ access_type: 'PRIVATE', endpoint: `https://${hex(`${ctx.env}ecs`, 12)}.ecs.${ctx.region}.on.aws` }],
       service_arn: `arn:aws:ecs:${ctx.region}:${ctx.accountId}:service/default/mock`,
       service_revision_arn: `arn:aws:ecs:${ctx.region}:${ctx.accountId}:service-revision/default/mock/1`,
     },

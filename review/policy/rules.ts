@@ -275,6 +275,11 @@ export const UNSCOPABLE_ACTIONS = [
   // The pipeline finds a service's ARN by name (main's CI role); the list actions of App Runner
   // have no resource type in the Service Authorization Reference (list_awsapprunner).
   'apprunner:ListServices',
+  // npm run ecs-domains in ECS Express environments (CI role): ACM's list action and Elastic Load
+  // Balancing's Describe* actions have no resource type in the Service Authorization Reference.
+  'acm:ListCertificates',
+  'elasticloadbalancing:DescribeListenerCertificates',
+  'elasticloadbalancing:DescribeRules',
   'sts:GetCallerIdentity',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
