@@ -3,6 +3,7 @@
 #   deps -> test (the gate) -> builder -> runner, with one final target per service.
 #   docker build --target api -t drop-api .
 #   docker build --target web --build-arg NEXT_PUBLIC_SERVICE_MODE=live -t drop-web .
+#   (--build-arg APP_VERSION=<tag> bakes the release into either image's health `version`)
 # Only the apps' workspaces are installed: the infrastructure toolchain (cdktf, providers) never
 # enters an image. No stage needs python3, make or g++ (no native dependencies), so none installs them.
 
@@ -46,6 +47,10 @@ RUN npm run build --workspace apps/api \
 FROM ${NODE_IMAGE} AS runner
 WORKDIR /app
 ENV NODE_ENV=production
+# The release (image tag) both services report as health `version`; the compute stack sets
+# APP_VERSION at run time too. Empty: the services fall back to their package version.
+ARG APP_VERSION=
+ENV APP_VERSION=${APP_VERSION}
 ENV NEXT_TELEMETRY_DISABLED=1
 # The package managers are not needed at run time; nothing that builds or installs code stays.
 RUN addgroup -S -g 1001 nodejs \
@@ -76,10 +81,12 @@ FROM runner AS web
 COPY --from=builder --chown=nextjs:nodejs /app/apps/web/.next/standalone ./
 COPY --from=builder --chown=nextjs:nodejs /app/apps/web/.next/static ./apps/web/.next/static
 COPY --from=builder --chown=nextjs:nodejs /app/apps/web/public ./apps/web/public
+# The process wrapper: refuses bad configuration, drains on SIGTERM (see apps/web/serve.mjs).
+COPY --from=builder --chown=nextjs:nodejs /app/apps/web/serve.mjs ./apps/web/serve.mjs
 ENV PORT=3000
 ENV HOSTNAME=0.0.0.0
 USER nextjs
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=10s --retries=3 --start-period=10s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "apps/web/server.js"]
+CMD ["node", "apps/web/serve.mjs"]

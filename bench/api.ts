@@ -1,14 +1,21 @@
 /**
- * `npm run bench` (second part): the API's `GET /v1/health` throughput and p99 latency beside a bare
- * Hono server measured the same way in the same run, and the API's cold start to its first healthy
- * response. Servers run as separate processes (the compiled API, as the image runs it); the load
- * generator is this process, with keep-alive connections. Loopback only, bounded in time.
+ * `npm run bench` (second part): the API's throughput and p99 latency beside a bare Hono server
+ * measured the same way in the same run, and the API's cold start to its first healthy response.
+ * Servers run as separate processes (the compiled API, as the image runs it); the load generator
+ * is this process, with keep-alive connections. Loopback only, bounded in time.
  *
- * Options (env): BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default 32), BENCH_COLD_RUNS (default 5),
- * DROP_TEST_PG_URL (also measure the API on that PostgreSQL server).
+ * Measured: GET /v1/health on every subject (a SELECT 1 per request on the API), and on the API
+ * two routes that do not touch the database: a 404 and a CORS preflight. All servers run at once
+ * and are measured in interleaved rounds (bare, API, bare, API, ...); each figure is the median of
+ * the rounds, so a noisy neighbour on a shared machine hits every subject alike. The ratio column
+ * divides by bare Hono's GET /v1/health median.
+ *
+ * Options (env): BENCH_SECONDS (per round, default 2), BENCH_ROUNDS (default 5), BENCH_CONNECTIONS
+ * (default 32), BENCH_COLD_RUNS (default 5), DROP_TEST_PG_URL (also measure the API on that
+ * PostgreSQL server).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
@@ -16,7 +23,8 @@ import * as path from 'node:path';
 import pg from 'pg';
 
 const ROOT = path.join(__dirname, '..');
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
 
@@ -34,13 +42,31 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function get(agent: http.Agent | false, port: number): Promise<number> {
+interface Route {
+  name: string;
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  status: number;
+}
+const HEALTH: Route = { name: 'GET /v1/health', method: 'GET', path: '/v1/health', status: 200 };
+const NOT_FOUND: Route = { name: 'GET 404', method: 'GET', path: '/v1/no-such-route', status: 404 };
+const PREFLIGHT: Route = {
+  name: 'OPTIONS preflight',
+  method: 'OPTIONS',
+  path: '/v1/transactions',
+  headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+  status: 204,
+};
+
+function get(agent: http.Agent | false, port: number, route: Route = HEALTH): Promise<number> {
   return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/v1/health', agent }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, method: route.method, path: route.path, headers: route.headers, agent }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
     req.on('error', () => resolve(0));
+    req.end();
   });
 }
 
@@ -66,7 +92,7 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function load(port: number, seconds: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+async function load(port: number, seconds: number, route: Route = HEALTH): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const latencies: number[] = [];
   let errors = 0;
@@ -74,8 +100,8 @@ async function load(port: number, seconds: number): Promise<{ rps: number; p50: 
   const worker = async () => {
     while (performance.now() < end) {
       const t = performance.now();
-      const status = await get(agent, port);
-      if (status === 200) latencies.push(performance.now() - t);
+      const status = await get(agent, port, route);
+      if (status === route.status) latencies.push(performance.now() - t);
       else errors++;
     }
   };
@@ -86,6 +112,12 @@ async function load(port: number, seconds: number): Promise<{ rps: number; p50: 
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors };
+}
+
+/** CPU time (user + system) a process has used so far, in µs: /proc/<pid>/stat, clock ticks of 10 ms. */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -106,6 +138,8 @@ async function main(): Promise<void> {
     { name: 'bare Hono (no database)', argv: [path.join('bench', 'bare-hono.mjs')], env: {} },
     { name: 'API, embedded database', argv: [server], env: api({ DATA_DIR: dataDir() }) },
   ];
+  // Not a baseline: bare Hono with the API's security headers, to show what those alone cost.
+  const bareSecure: Subject = { name: 'bare Hono + secureHeaders', argv: [path.join('bench', 'bare-hono.mjs')], env: { BARE_SECURE_HEADERS: '1' } };
 
   let dropDatabase: (() => Promise<void>) | undefined;
   if (process.env.DROP_TEST_PG_URL) {
@@ -124,17 +158,48 @@ async function main(): Promise<void> {
   }
 
   try {
-    console.log(`\nAPI benchmark: GET /v1/health, ${CONNECTIONS} keep-alive connections for ${SECONDS} s each after a 1 s warm-up (node ${process.version}, ${os.cpus().length} cores)`);
-    console.log(`${'subject'.padEnd(28)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)}`);
-    for (const subject of subjects) {
-      const { child, port } = await start(subject);
-      try {
-        await load(port, 1);
-        const r = await load(port, SECONDS);
-        console.log(`${subject.name.padEnd(28)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${String(r.errors).padStart(7)}`);
-      } finally {
-        await stop(child);
+    console.log(
+      `\nAPI benchmark: ${CONNECTIONS} keep-alive connections, ${ROUNDS} interleaved rounds of ${SECONDS} s per line after a 1 s warm-up, medians (node ${process.version}, ${os.cpus().length} cores)`,
+    );
+    const running = await Promise.all([...subjects, bareSecure].map(async (subject) => ({ subject, ...(await start(subject)) })));
+    try {
+      const api = running.find((r) => r.subject.name === 'API, PostgreSQL') ?? running[1];
+      const lines = [
+        ...running.filter((r) => r.subject !== bareSecure).map((r) => ({ name: r.subject.name, route: HEALTH, port: r.port })),
+        ...running.filter((r) => r.subject === bareSecure).map((r) => ({ name: r.subject.name, route: HEALTH, port: r.port })),
+        { name: api.subject.name, route: NOT_FOUND, port: api.port },
+        { name: api.subject.name, route: PREFLIGHT, port: api.port },
+      ];
+      for (const line of lines) await load(line.port, 1, line.route);
+      const samples = lines.map(() => [] as Awaited<ReturnType<typeof load>>[]);
+      const cpu = lines.map(() => ({ micros: 0, requests: 0 }));
+      const pidOf = (port: number) => running.find((r) => r.port === port)!.child.pid!;
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [i, line] of lines.entries()) {
+          const before = cpuMicros(pidOf(line.port));
+          const result = await load(line.port, SECONDS, line.route);
+          cpu[i].micros += cpuMicros(pidOf(line.port)) - before;
+          cpu[i].requests += result.rps * SECONDS;
+          samples[i].push(result);
+        }
       }
+      const med = (values: number[]) => median(values);
+      const baseline = med(samples[0].map((s) => s.rps));
+      // CPU per request of the server process: what the server itself costs, much less sensitive to
+      // other load on the machine than req/s (PostgreSQL's own CPU is not in it).
+      const cpuPerRequest = (i: number) => cpu[i].micros / Math.max(1, cpu[i].requests);
+      console.log(
+        `${'subject'.padEnd(28)} ${'route'.padEnd(18)} ${'req/s'.padStart(9)} ${'x bare'.padStart(7)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'CPU µs/req'.padStart(11)} ${'x bare'.padStart(7)}`,
+      );
+      for (const [i, line] of lines.entries()) {
+        const rps = med(samples[i].map((s) => s.rps));
+        const errors = samples[i].reduce((sum, s) => sum + s.errors, 0);
+        console.log(
+          `${line.name.padEnd(28)} ${line.route.name.padEnd(18)} ${rps.toFixed(0).padStart(9)} ${`${(rps / baseline).toFixed(2)}x`.padStart(7)} ${med(samples[i].map((s) => s.p50)).toFixed(2).padStart(8)} ${med(samples[i].map((s) => s.p99)).toFixed(2).padStart(8)} ${String(errors).padStart(7)} ${cpuPerRequest(i).toFixed(0).padStart(11)} ${`${(cpuPerRequest(0) / cpuPerRequest(i)).toFixed(2)}x`.padStart(7)}`,
+        );
+      }
+    } finally {
+      await Promise.all(running.map((r) => stop(r.child)));
     }
 
     console.log(`\nCold start to first healthy GET /v1/health: median of ${COLD_RUNS} fresh processes (embedded: a new data directory each, so initdb and migrations included, unless noted)`);

@@ -54,6 +54,12 @@ export const LOG_RETENTION_DAYS = [
 const logRetention = z.literal(LOG_RETENTION_DAYS);
 
 export const ENVIRONMENT_TIERS = ['staging', 'production'] as const;
+
+/** BankID Norway's OpenID Connect issuers (developer.bankid.no, "OpenID Configuration"). */
+export const BANKID_PRODUCTION_ISSUER = 'https://auth.bankid.no/auth/realms/prod';
+export const BANKID_TEST_ISSUER = 'https://auth.current.bankid.no/auth/realms/current';
+/** Hosts of BankID test environments, refused in production. */
+const BANKID_TEST_ISSUERS = [new URL(BANKID_TEST_ISSUER).host];
 export { CLOUDFLARE_PLANS };
 export const COMPUTE_ENGINES = ['app-runner', 'ecs-express'] as const;
 export const SERVICE_NAMES = ['web', 'api'] as const;
@@ -199,6 +205,14 @@ export const environmentSchema = closed({
   }),
   app: closed({
     bankidMock: z.boolean().describe('BANKID_MOCK: sign in without BankID (never in production).'),
+    bankidIssuer: z
+      .url({ protocol: /^https$/, error: 'expected the https URL of the BankID OpenID Connect issuer, e.g. "https://auth.current.bankid.no/auth/realms/current"' })
+      .describe('BANKID_ISSUER: the OpenID Connect issuer the api signs in against (found by discovery): BankID\'s test environment in staging, production BankID in production.'),
+    bankidIdClaim: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/, { error: 'expected an ID token claim name such as "nnin_altsub"' })
+      .default('nnin_altsub')
+      .describe('BANKID_ID_CLAIM: the ID token claim holding the national identity number (BankID Norway: nnin_altsub).'),
     seedDemo: z.boolean().describe('SEED_DEMO: load demo data (never in production).'),
     serviceMode: z.enum(['demo', 'mock', 'live']).describe('NEXT_PUBLIC_SERVICE_MODE, baked into the web image at build time.'),
   }),
@@ -372,6 +386,14 @@ export const crossFieldRules: Record<string, (env: EnvironmentConfig) => Problem
   productionRunsRealBankId: (env) =>
     env.tier === 'production' && env.app.bankidMock
       ? [{ path: ['app', 'bankidMock'], input: true, message: 'must be false when tier is "production"' }]
+      : [],
+  productionSignsInWithProductionBankId: (env) =>
+    env.tier === 'production' && BANKID_TEST_ISSUERS.includes(new URL(env.app.bankidIssuer).host)
+      ? [{
+          path: ['app', 'bankidIssuer'],
+          input: env.app.bankidIssuer,
+          message: `is a BankID test environment; expected the production issuer (${BANKID_PRODUCTION_ISSUER}) when tier is "production"`,
+        }]
       : [],
   productionHasNoDemoData: (env) =>
     env.tier === 'production' && (env.app.seedDemo || env.app.serviceMode !== 'live')

@@ -1,9 +1,8 @@
 /**
  * End-to-end tests of a deployed environment, through the edge: run by the pipeline against
  * staging (`E2E_BASE_URL=https://staging.getdrop.no npm run e2e`), in headless Chromium.
- * They sign nobody in: staging runs with BANKID_MOCK=false and live BankID sign-in is not
- * delivered yet (it answers 501), so nothing here submits the sign-in form. What is not covered is
- * listed in the README ("The end-to-end tests").
+ * They sign nobody in: staging talks to BankID's test environment, not a mock; they start a
+ * sign-in and check what goes to BankID.
  */
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
@@ -62,15 +61,31 @@ describe(`the deployed platform at ${BASE_URL || '(E2E_BASE_URL unset)'}`, () =>
     }
   });
 
-  it('shows the sign-in form (submitting it needs live BankID: not covered, see the README)', async () => {
-    const page = await browser.newPage();
+  it('sends the web security headers: CSP with a nonce, no framing, nosniff, referrer and permissions policies', async () => {
+    const response = await fetch(`${BASE_URL}/sign-in`);
+    expect(response.headers.get('content-security-policy')).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'.*frame-ancestors 'none'/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('same-origin');
+    expect(response.headers.get('permissions-policy')).toContain('camera=()');
+  });
+
+  it('starts BankID sign-in from the sign-in page: to the issuer with PKCE (S256), state and nonce, the flow in an HttpOnly cookie', async () => {
+    const context = await browser.newContext();
     try {
-      const response = await page.goto(`${BASE_URL}/sign-in`);
-      expect(response?.status()).toBe(200);
-      await page.getByLabel('National identity number (11 digits)').waitFor();
-      await page.getByRole('button', { name: 'Continue with BankID' }).waitFor();
+      const page = await context.newPage();
+      await page.goto(`${BASE_URL}/sign-in`);
+      const [request] = await Promise.all([
+        page.waitForRequest((r) => r.isNavigationRequest() && !r.url().startsWith(BASE_URL)),
+        page.getByRole('link', { name: 'Continue with BankID' }).click(),
+      ]);
+      const sent = new URL(request.url()).searchParams;
+      expect(sent.get('redirect_uri')).toBe(`${BASE_URL}/api/auth/bankid/callback`);
+      expect(sent.get('code_challenge_method')).toBe('S256');
+      for (const name of ['state', 'nonce', 'code_challenge']) expect(sent.get(name)).toBeTruthy();
+      const flow = (await context.cookies(BASE_URL)).find((c) => c.name === '__Host-drop-bankid-flow');
+      expect(flow).toMatchObject({ httpOnly: true, secure: true });
     } finally {
-      await page.close();
+      await context.close();
     }
   });
 

@@ -80,6 +80,9 @@ export class ComputeStack extends DropStack {
         APP_URL: appUrl,
         BANKID_MOCK: String(config.app.bankidMock),
         BANKID_CALLBACK_URL: `${appUrl}/api/auth/bankid/callback`,
+        BANKID_ISSUER: config.app.bankidIssuer,
+        BANKID_ID_CLAIM: config.app.bankidIdClaim,
+        DROP_TIER: config.tier,
         ...(config.app.seedDemo ? { SEED_DEMO: 'true' } : {}),
         // No credentials here: they come from DATABASE_CREDENTIALS, re-read from this ARN after a rotation.
         DATABASE_URL: `postgres://${read('databaseAddress')}:${read('databasePort')}/${read('databaseName')}`,
@@ -92,8 +95,9 @@ export class ComputeStack extends DropStack {
         PORT: String(config.compute.services.web.port),
         HOSTNAME: '0.0.0.0',
         APP_URL: appUrl,
-        // The browser calls the API on the same host: the edge routes /v1/* to the api service.
-        API_URL: appUrl,
+        // The web server calls the api service directly, with X-Origin-Verify, not through the
+        // edge: there every user of a web instance would count as one client of the per-IP rate
+        // limits on /v1/auth/* and /v1/transactions/*. Set below, once the api service exists.
       },
     };
     const secretsOf: Record<ServiceName, Record<string, ServiceSecret>> = {
@@ -131,7 +135,9 @@ export class ComputeStack extends DropStack {
         encryptionKeyArn: keyArn,
       }, inputs);
     };
-    this.services = { api: build('api'), web: build('web') };
+    const api = build('api');
+    environments.web.API_URL = api.serviceUrl;
+    this.services = { api, web: build('web') };
 
     publish(this, naming, 'compute', {
       webDnsTarget: this.services.web.dnsTarget,

@@ -128,18 +128,21 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
       APP_URL: `https://${host}`,
       BANKID_MOCK: 'false',
       BANKID_CALLBACK_URL: `https://${host}/api/auth/bankid/callback`,
+      BANKID_ISSUER: env === 'staging' ? 'https://auth.current.bankid.no/auth/realms/current' : 'https://auth.bankid.no/auth/realms/prod',
+      BANKID_ID_CLAIM: 'nnin_altsub',
+      DROP_TIER: env,
       ...(env === 'staging' ? { SEED_DEMO: 'true' } : {}),
       DATABASE_URL: 'postgres://${data.aws_ssm_parameter.contract-data-database-address.insecure_value}:${data.aws_ssm_parameter.contract-data-database-port.insecure_value}/${data.aws_ssm_parameter.contract-data-database-name.insecure_value}',
       DATABASE_SECRET_ARN: '${data.aws_ssm_parameter.contract-data-database-secret-arn.insecure_value}',
     });
   });
 
-  it('gives the web app its environment: the browser reaches the API on the same host', () => {
+  it('gives the web app its environment: its server calls the api service directly, past the edge\'s per-IP limits', () => {
     const vars = service('web').source_configuration.image_repository.image_configuration.runtime_environment_variables;
     const host = SPEC.web.domain[env];
     expect(vars).toEqual({
       NODE_ENV: 'production', DROP_ENV: env, APP_VERSION: expect.stringContaining(`"/drop/${env}/release/web"`),
-      PORT: '3000', HOSTNAME: '0.0.0.0', APP_URL: `https://${host}`, API_URL: `https://${host}`,
+      PORT: '3000', HOSTNAME: '0.0.0.0', APP_URL: `https://${host}`, API_URL: 'https://${aws_apprunner_service.api_service_298EA376.service_url}',
     });
   });
 
@@ -249,6 +252,20 @@ describe('compute configuration App Runner cannot run', () => {
 
   it('refuses mocked BankID in production', () => {
     expect(configErrorOf('production', { app: { bankidMock: true } })).toContain('app.bankidMock: must be false when tier is "production" (found: true)');
+  });
+
+  it('refuses a BankID test issuer in production', () => {
+    expect(configErrorOf('production', { app: { bankidIssuer: 'https://auth.current.bankid.no/auth/realms/current' } })).toContain(
+      'app.bankidIssuer: is a BankID test environment; expected the production issuer (https://auth.bankid.no/auth/realms/prod) when tier is "production" (found: "https://auth.current.bankid.no/auth/realms/current")',
+    );
+  });
+
+  it('refuses a BankID issuer that is not an https URL, and a malformed ID claim', () => {
+    const message = configErrorOf('staging', { app: { bankidIssuer: 'http://auth.current.bankid.no/auth/realms/current', bankidIdClaim: 'nnin altsub' } });
+    expect(message).toContain(
+      'app.bankidIssuer: expected the https URL of the BankID OpenID Connect issuer, e.g. "https://auth.current.bankid.no/auth/realms/current" (found: "http://auth.current.bankid.no/auth/realms/current")',
+    );
+    expect(message).toContain('app.bankidIdClaim: expected an ID token claim name such as "nnin_altsub" (found: "nnin altsub")');
   });
 
   it('refuses demo data in production', () => {

@@ -1,15 +1,38 @@
 /**
- * Origin protection: with ORIGIN_VERIFY_SECRET set, every request must carry the edge's
- * `X-Origin-Verify` header, except the health route that App Runner calls directly.
+ * Runs before every request:
+ * - origin protection: with ORIGIN_VERIFY_SECRET set, every request must carry the edge's
+ *   `X-Origin-Verify` header (the current or the previous secret), except the health route that
+ *   App Runner calls directly (GET and HEAD);
+ * - security headers, with a fresh CSP nonce per request (lib/security-headers.ts);
+ * - the CSRF cookie, created on first visit and handed to the page in a request header.
  */
 import { NextResponse, type NextRequest } from 'next/server';
-import { HEALTH_PATH, secretsMatch } from './lib/origin-verify';
+import { HEALTH_METHODS, HEALTH_PATH, matchesAnySecret } from './lib/origin-verify';
+import { contentSecurityPolicy, newCsrfToken, newNonce, STATIC_SECURITY_HEADERS } from './lib/security-headers';
+import { CSRF_COOKIE, CSRF_HEADER, NONCE_HEADER } from './lib/session';
 
 export async function proxy(request: NextRequest) {
   const secret = process.env.ORIGIN_VERIFY_SECRET;
-  if (!secret) return NextResponse.next();
-  if (request.method === 'GET' && request.nextUrl.pathname === HEALTH_PATH) return NextResponse.next();
-  const received = request.headers.get('x-origin-verify');
-  if (received !== null && (await secretsMatch(received, secret))) return NextResponse.next();
-  return new NextResponse('Forbidden: requests must come through the edge', { status: 403, headers: { 'content-type': 'text/plain' } });
+  const exempt = HEALTH_METHODS.includes(request.method) && request.nextUrl.pathname === HEALTH_PATH;
+  if (secret && !exempt) {
+    const received = request.headers.get('x-origin-verify');
+    if (received === null || !(await matchesAnySecret(received, secret))) {
+      return new NextResponse('Forbidden: requests must come through the edge', { status: 403, headers: { 'content-type': 'text/plain', ...STATIC_SECURITY_HEADERS } });
+    }
+  }
+
+  const nonce = newNonce();
+  const csp = contentSecurityPolicy(nonce);
+  const existingCsrf = request.cookies.get(CSRF_COOKIE)?.value;
+  const csrf = existingCsrf ?? newCsrfToken();
+
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set(NONCE_HEADER, nonce);
+  requestHeaders.set('content-security-policy', csp);
+  requestHeaders.set(CSRF_HEADER, csrf);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set('content-security-policy', csp);
+  for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) response.headers.set(name, value);
+  if (!existingCsrf) response.cookies.set(CSRF_COOKIE, csrf, { httpOnly: true, secure: true, sameSite: 'strict', path: '/' });
+  return response;
 }

@@ -116,7 +116,8 @@ export class AppRunnerService extends Construct implements ComputeService {
       observabilityConfiguration: { observabilityEnabled: true, observabilityConfigurationArn: tracing.arn },
       encryptionConfiguration: { kmsKey: props.encryptionKeyArn },
     });
-    this.serviceUrl = this.service.serviceUrl;
+    // service_url is a bare host name; the interface promises a URL.
+    this.serviceUrl = `https://${this.service.serviceUrl}`;
 
     const domain = new ApprunnerCustomDomainAssociation(this, 'domain', {
       domainName: props.domainName,

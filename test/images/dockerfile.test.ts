@@ -9,6 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import dockerignore from '@balena/dockerignore';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,7 +76,7 @@ describe('Dockerfile', () => {
     expect(runs('runner').join(' ')).toMatch(/addgroup -S -g 1001 nodejs && adduser -S -u 1001 -G nodejs -H -D nextjs && mkdir -p \/app\/data && chown nextjs:nodejs \/app\/data/);
     for (const [target, port, healthPath, main] of [
       ['api', '3001', '/v1/health', 'apps/api/dist/server.js'],
-      ['web', '3000', '/api/health', 'apps/web/server.js'],
+      ['web', '3000', '/api/health', 'apps/web/serve.mjs'],
     ]) {
       const keyword = (k: string) => stage(target).filter((i) => i.getKeyword() === k);
       expect(keyword('USER').map((i) => i.getArgumentsContent())).toEqual(['nextjs']);
@@ -91,7 +92,14 @@ describe('Dockerfile', () => {
       '/app/apps/web/.next/standalone ./',
       '/app/apps/web/.next/static ./apps/web/.next/static',
       '/app/apps/web/public ./apps/web/public',
+      '/app/apps/web/serve.mjs ./apps/web/serve.mjs',
     ]);
+  });
+
+  it('bakes the release tag the pipeline passes (--build-arg APP_VERSION) into both images', () => {
+    const runner = stage('runner').map((i) => `${i.getKeyword()} ${i.getArgumentsContent()}`);
+    expect(runner).toEqual(expect.arrayContaining(['ARG APP_VERSION=', 'ENV APP_VERSION=${APP_VERSION}']));
+    expect(readFileSync(path.join(ROOT, '.github/workflows/main.yml'), 'utf8')).toContain('--build-arg "APP_VERSION=$IMAGE_TAG"');
   });
 
   it('puts the RDS CA bundle where the API looks for it by default', () => {
@@ -102,7 +110,21 @@ describe('Dockerfile', () => {
 
   it('keeps node_modules, builds, local data and git out of the build context', () => {
     const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n');
-    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/.next', '**/dist', '**/data', '.git', 'cdktf.out', '.env*']));
+    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/.next', '**/dist', '**/data', '.git', 'cdktf.out', '**/.env*']));
+  });
+
+  it('keeps every .env file, at any depth, out of the build context and out of git', () => {
+    // Docker's own matching rules (@balena/dockerignore implements them): `.env*` alone matches the root only.
+    const context = dockerignore().add(readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n'));
+    const envFiles = ['.env', 'apps/web/.env', 'apps/web/.env.local', 'apps/web/.env.production', 'apps/api/.env.development.local'];
+    for (const file of envFiles) expect(context.ignores(file), file).toBe(true);
+    for (const file of ['apps/web/app/page.tsx', 'apps/web/next.config.mjs', 'apps/api/src/config.ts']) expect(context.ignores(file), file).toBe(false);
+
+    // git itself decides for the repository (a file committed by mistake would still be tracked: none is).
+    const checked = spawnSync('git', ['check-ignore', '--no-index', '--verbose', '--non-matching', ...envFiles, 'apps/web/app/page.tsx', '.env.example'], { cwd: ROOT, encoding: 'utf8' });
+    const verdicts = Object.fromEntries(checked.stdout.trim().split('\n').map((line) => [line.split('\t')[1], !line.startsWith('::') && !/:!/.test(line)]));
+    expect(verdicts).toEqual({ ...Object.fromEntries(envFiles.map((f) => [f, true])), 'apps/web/app/page.tsx': false, '.env.example': false });
+    expect(execFileSync('git', ['ls-files', '--', '*.env*', '.env*'], { cwd: ROOT, encoding: 'utf8' })).toBe('');
   });
 });
 
@@ -121,7 +143,8 @@ describe('the commands the Dockerfile runs', () => {
       cpSync(path.join(ROOT, file), path.join(context, file));
     }
   });
-  afterAll(() => rmSync(context, { recursive: true, force: true }));
+  // Deleting two full installs takes longer than the default hook timeout on a busy machine.
+  afterAll(() => rmSync(context, { recursive: true, force: true }), 60_000);
 
   it("deps installs the apps' dependencies and none of the infrastructure toolchain", { timeout: 180_000 }, () => {
     npm(npmInstall('deps', '--workspace apps/web'), context);
@@ -153,8 +176,8 @@ describe('the commands the Dockerfile runs', () => {
         cpSync(source, path.join(app, to), { recursive: true, verbatimSymlinks: true });
       }
       mkdirSync(path.join(app, 'data'));
-    }, 180_000);
-    afterAll(() => rmSync(app, { recursive: true, force: true }));
+    }, 300_000); // tsc plus a production install (with @sentry/node and OpenTelemetry): over 3 minutes when the machine is busy
+    afterAll(() => rmSync(app, { recursive: true, force: true }), 60_000);
 
     it('holds production dependencies only, and no source', () => {
       const names = installed(app);
@@ -173,7 +196,7 @@ describe('the commands the Dockerfile runs', () => {
       const cmd = execForm(stage('api').find((i) => i.getKeyword() === 'CMD')!);
       const healthcheck = execForm(stage('api').find((i) => i.getKeyword() === 'HEALTHCHECK')!);
       // As docker-compose.yml runs it: development mode on the embedded database in /app/data.
-      const env = { PATH: process.env.PATH, NODE_ENV: 'development', PORT: String(port), DATA_DIR: path.join(app, 'data') };
+      const env = { PATH: process.env.PATH, NODE_ENV: 'development', PORT: String(port), DATA_DIR: path.join(app, 'data'), APP_VERSION: 'v9.8.7-rc.1' };
       const probe = () => spawnSync(healthcheck[0] === 'CMD' ? healthcheck[1] : healthcheck[0], healthcheck.slice(healthcheck[0] === 'CMD' ? 2 : 1), { env, timeout: 10_000 }).status;
 
       expect(probe()).toBe(1); // nothing listening yet
@@ -182,9 +205,12 @@ describe('the commands the Dockerfile runs', () => {
       child.stderr.on('data', (d) => (log += d));
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       try {
-        for (let i = 0; i < 100 && !log.includes('listening'); i++) await new Promise((r) => setTimeout(r, 100));
+        // Up to 30 s: the embedded database's first start (initdb, migrations) is slow on a loaded machine.
+        for (let i = 0; i < 300 && !log.includes('listening'); i++) await new Promise((r) => setTimeout(r, 100));
         expect(log).toContain('embedded database');
         expect(probe()).toBe(0);
+        // The release the image runs, not the package version.
+        expect(await (await fetch(`http://127.0.0.1:${port}/v1/health`)).json()).toMatchObject({ status: 'ok', version: 'v9.8.7-rc.1' });
       } finally {
         child.kill('SIGTERM');
       }
@@ -225,6 +251,8 @@ describe('Compose files', () => {
     for (const service of Object.values(services)) expect(service.healthcheck).toMatchObject(specHealth);
     expect(services.api.environment).toMatchObject({ NODE_ENV: 'production', DATABASE_CA_FILE: '/certs/ca.pem' });
     expect(services.api.environment.JWT_SECRET).toBe('${JWT_SECRET:?set JWT_SECRET}');
+    // Both services refuse to start in production without it.
+    for (const name of ['api', 'web']) expect(services[name].environment.ORIGIN_VERIFY_SECRET).toBe('${ORIGIN_VERIFY_SECRET:?set ORIGIN_VERIFY_SECRET}');
     expect(services.api.environment.DATABASE_URL).toBe('postgres://drop:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}@postgres:5432/drop');
     expect(services.api.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
     // No literal secret: every secret-looking key is an interpolation.

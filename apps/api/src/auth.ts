@@ -1,16 +1,26 @@
 /**
  * `/v1/auth/*`: BankID sign-in issuing a JWT, and the middleware that requires one.
  *
- * The flow follows BankID's order/collect shape: `POST /bankid/start` opens an order for a
- * national identity number, `POST /bankid/collect` asks for its outcome. With BANKID_MOCK=true the
- * order completes on the first collect (no app to confirm in). An order yields one token only.
+ * `GET /bankid` says which sign-in this instance runs: `{ mode: "live" | "mock" }`.
+ *
+ * Live (BANKID_MOCK=false): OpenID Connect against BANKID_ISSUER (see bankid-oidc.ts).
+ * `POST /bankid/authorize` opens a flow (state, nonce, PKCE verifier kept here) and answers the
+ * issuer URL to send the browser to and the flow's id, which the web app keeps in an HttpOnly
+ * cookie. The issuer sends the browser back to the web app's `/api/auth/bankid/callback`, which
+ * hands the flow id and the query parameters to `POST /bankid/callback`: the flow is consumed
+ * (single use), the code exchanged and the ID token verified, and a token is issued.
+ *
+ * Mock (development only; refused when NODE_ENV=production): BankID's order/collect shape.
+ * `POST /bankid/start` opens an order for a national identity number, `POST /bankid/collect`
+ * completes it on the first call (no app to confirm in). An order yields one token only.
  */
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { sign, verify } from 'hono/jwt';
 import { z } from 'zod';
+import { BankIdError, type BankIdOidc } from './bankid-oidc.js';
 import type { Database } from './db/database.js';
-import { authOrders, users } from './db/schema.js';
+import { authOrders, oidcFlows, users } from './db/schema.js';
 import { apiError, jsonBody, validate } from './http.js';
 import { isValidNationalId } from './national-id.js';
 
@@ -22,6 +32,11 @@ export interface AuthOptions {
   readonly tokenTtlSeconds?: number;
   /** @default 180 (BankID orders live three minutes) */
   readonly orderTtlSeconds?: number;
+  /** The OpenID Connect client for live sign-in; required when bankIdMock is false. */
+  readonly bankId?: BankIdOidc;
+  /** @default 600 (a live sign-in must come back within ten minutes) */
+  readonly flowTtlSeconds?: number;
+  readonly log?: (message: string) => void;
 }
 
 export interface SignedInUser {
@@ -34,6 +49,11 @@ const startBody = z.object({
   nationalId: z.string().refine(isValidNationalId, 'must be an 11-digit Norwegian national identity number with valid check digits'),
 });
 const collectBody = z.object({ orderRef: z.uuid('must be the orderRef returned by /v1/auth/bankid/start') });
+const callbackBody = z.strictObject({
+  flowId: z.uuid('must be the flowId returned by /v1/auth/bankid/authorize (kept in the browser\'s sign-in cookie)'),
+  /** The query parameters the issuer sent the browser back with (code, state, iss; or error). */
+  params: z.partialRecord(z.enum(['code', 'state', 'iss', 'error', 'error_description', 'error_uri', 'session_state']), z.string().max(4096)),
+});
 
 /** The mock has no register to ask for a name; it makes a stable, non-identifying one. */
 const mockName = (nationalId: string) => `Demo user ${nationalId.slice(-4)}`;
@@ -44,14 +64,62 @@ export function authRoutes(options: AuthOptions): Hono<AuthEnv> {
   const orderTtl = options.orderTtlSeconds ?? 180;
   const app = new Hono<AuthEnv>();
 
-  app.use('/bankid/*', async (_c, next) => {
-    if (!options.bankIdMock) {
-      throw apiError(501, 'bankid_live_unavailable', 'BankID live sign-in is not available in this build; set BANKID_MOCK=true outside production');
-    }
+  const log = options.log ?? (() => undefined);
+  const flowTtl = options.flowTtlSeconds ?? 600;
+  if (!options.bankIdMock && !options.bankId) throw new Error('authRoutes: live BankID (bankIdMock false) needs the bankId OpenID Connect client');
+  const mockOnly = async (_c: unknown, next: () => Promise<void>) => {
+    if (!options.bankIdMock) throw apiError(404, 'bankid_mock_disabled', 'Mock BankID is off here: sign in with POST /v1/auth/bankid/authorize');
     return next();
+  };
+  const liveOnly = async (_c: unknown, next: () => Promise<void>) => {
+    if (options.bankIdMock) throw apiError(404, 'bankid_live_disabled', 'This instance runs mock BankID (development): use POST /v1/auth/bankid/start');
+    return next();
+  };
+  const issueToken = async (user: SignedInUser) => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await sign({ sub: user.id, name: user.name, iat: now, exp: now + tokenTtl }, jwtSecret, 'HS256');
+    return { status: 'complete' as const, token, expiresIn: tokenTtl, user };
+  };
+
+  app.get('/bankid', (c) => c.json({ mode: options.bankIdMock ? 'mock' : 'live' }));
+
+  app.post('/bankid/authorize', liveOnly, async (c) => {
+    const request = await options.bankId!.authorizationRequest().catch(bankIdFailure(log));
+    const [flow] = await database.run((db) =>
+      db
+        .insert(oidcFlows)
+        .values({ state: request.state, nonce: request.nonce, codeVerifier: request.codeVerifier, expiresAt: sql`now() + make_interval(secs => ${flowTtl})` })
+        .returning({ id: oidcFlows.id, expiresAt: oidcFlows.expiresAt }),
+    );
+    return c.json({ flowId: flow.id, authorizationUrl: request.url, expiresAt: flow.expiresAt.toISOString() }, 201);
   });
 
-  app.post('/bankid/start', async (c) => {
+  app.post('/bankid/callback', liveOnly, async (c) => {
+    const { flowId, params } = validate(callbackBody, await jsonBody(c), 'BankID callback');
+    // Consumed before the exchange: a replayed callback finds nothing, even if the first one fails.
+    const [flow] = await database.run((db) =>
+      db
+        .delete(oidcFlows)
+        .where(and(eq(oidcFlows.id, flowId), gt(oidcFlows.expiresAt, sql`now()`)))
+        .returning({ state: oidcFlows.state, nonce: oidcFlows.nonce, codeVerifier: oidcFlows.codeVerifier }),
+    );
+    if (!flow) throw apiError(400, 'sign_in_expired', 'No BankID sign-in in progress for this browser (unknown, expired or already used); start again');
+    const identity = await options.bankId!.complete(new URLSearchParams(params as Record<string, string>), flow).catch(bankIdFailure(log));
+    if (!isValidNationalId(identity.nationalId)) {
+      log('bankid: the national identity number claim is not an 11-digit number with valid check digits');
+      throw apiError(502, 'bankid_claim_invalid', 'BankID returned no valid national identity number');
+    }
+    const [user] = await database.run((db) =>
+      db
+        .insert(users)
+        .values({ nationalId: identity.nationalId, name: identity.name ?? 'BankID user' })
+        .onConflictDoUpdate({ target: users.nationalId, set: { name: sql`excluded.name` } })
+        .returning({ id: users.id, name: users.name }),
+    );
+    return c.json(await issueToken(user));
+  });
+
+  app.post('/bankid/start', mockOnly, async (c) => {
     const { nationalId } = validate(startBody, await jsonBody(c), 'BankID start request');
     const [order] = await database.run((db) =>
       db
@@ -62,7 +130,7 @@ export function authRoutes(options: AuthOptions): Hono<AuthEnv> {
     return c.json({ orderRef: order.id, status: 'pending', expiresAt: order.expiresAt.toISOString() }, 201);
   });
 
-  app.post('/bankid/collect', async (c) => {
+  app.post('/bankid/collect', mockOnly, async (c) => {
     const { orderRef } = validate(collectBody, await jsonBody(c), 'BankID collect request');
     const user = await database.run((db) =>
       db.transaction(async (tx) => {
@@ -83,14 +151,32 @@ export function authRoutes(options: AuthOptions): Hono<AuthEnv> {
       }),
     );
     if (!user) throw apiError(404, 'order_not_found', 'No pending BankID order with this orderRef (unknown, expired or already collected)');
-    const now = Math.floor(Date.now() / 1000);
-    const token = await sign({ sub: user.id, name: user.name, iat: now, exp: now + tokenTtl }, jwtSecret, 'HS256');
-    return c.json({ status: 'complete', token, expiresIn: tokenTtl, user });
+    return c.json(await issueToken(user));
   });
 
   app.get('/me', requireUser(jwtSecret), (c) => c.json({ user: c.get('user') }));
   return app;
 }
+
+/** Maps a sign-in failure to its answer; the reason goes to the log and, without any token, to the client. */
+function bankIdFailure(log: (message: string) => void) {
+  return (error: unknown): never => {
+    if (!(error instanceof BankIdError)) throw error;
+    log(`bankid: sign-in failed (${error.kind}): ${error.message}`);
+    switch (error.kind) {
+      case 'unavailable':
+        throw apiError(503, 'bankid_unavailable', 'BankID cannot be reached right now; try again in a minute');
+      case 'cancelled':
+        throw apiError(401, 'bankid_cancelled', `BankID sign-in was not completed: ${error.message}`);
+      case 'claim_missing':
+        throw apiError(502, 'bankid_claim_missing', error.message);
+      default:
+        throw apiError(401, 'bankid_rejected', `BankID sign-in was refused: ${error.message}`);
+    }
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function requireUser(jwtSecret: string): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
@@ -103,7 +189,12 @@ export function requireUser(jwtSecret: string): MiddlewareHandler<AuthEnv> {
     } catch {
       throw apiError(401, 'unauthorized', 'The token is invalid or expired; sign in again');
     }
-    if (typeof payload.sub !== 'string' || typeof payload.name !== 'string') throw apiError(401, 'unauthorized', 'The token lacks a user');
+    // hono's verify checks `exp` only when present: a token without one would never expire.
+    if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) throw apiError(401, 'unauthorized', 'The token has no expiry; sign in again');
+    // `sub` goes into queries on uuid columns: anything but a UUID would fail there as a 500.
+    if (typeof payload.sub !== 'string' || !UUID.test(payload.sub) || typeof payload.name !== 'string') {
+      throw apiError(401, 'unauthorized', 'The token lacks a valid user; sign in again');
+    }
     c.set('user', { id: payload.sub, name: payload.name });
     return next();
   };

@@ -5,8 +5,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseCredentials, type DatabaseCredentials } from './db/postgres.js';
+import { redactUrl } from './log.js';
+import { originSecrets } from './origin-verify.js';
 
 export const DEV_JWT_SECRET = 'dev-secret-change-in-production';
+/** BankID Norway's OpenID provider puts the national identity number (fødselsnummer) in `nnin_altsub`, asked for with the scope of the same name. */
+export const DEFAULT_BANKID_ID_CLAIM = 'nnin_altsub';
+export const DEFAULT_BANKID_SCOPE = 'openid profile nnin_altsub';
 /** Where the Dockerfile puts the RDS CA bundle (see the README, "Database TLS"). */
 export const DEFAULT_DATABASE_CA_FILE = '/app/certs/rds-global-bundle.pem';
 
@@ -15,9 +20,26 @@ export interface ApiConfig {
   readonly port: number;
   readonly appUrl: string;
   readonly jwtSecret: string;
-  readonly bankId: { readonly mock: boolean; readonly clientId?: string; readonly clientSecret?: string; readonly callbackUrl?: string };
+  readonly bankId: {
+    readonly mock: boolean;
+    readonly clientId?: string;
+    readonly clientSecret?: string;
+    readonly callbackUrl?: string;
+    /** The OpenID Connect issuer, found by discovery (BANKID_ISSUER). Set when mock is false. */
+    readonly issuer?: string;
+    /** The ID token claim holding the national identity number (BANKID_ID_CLAIM). */
+    readonly idClaim: string;
+    /** The scopes asked for (BANKID_SCOPE). */
+    readonly scope: string;
+  };
   readonly seedDemo: boolean;
   readonly sentryDsn?: string;
+  /** The environment's name (DROP_ENV, set by the compute stack); "development" when unset outside production. */
+  readonly dropEnv: string;
+  /** Production-tier environments refuse demo data (DROP_TIER, or a DROP_ENV named production*). */
+  readonly productionTier: boolean;
+  /** Error reporting: only when SENTRY_DSN is set. Release = the image tag (APP_VERSION), environment = DROP_ENV. */
+  readonly sentry?: { readonly dsn: string; readonly release?: string; readonly environment: string };
   readonly originVerifySecret?: string;
   readonly database:
     | { readonly kind: 'embedded'; readonly dataDir: string }
@@ -30,6 +52,10 @@ export interface ApiConfig {
         readonly ca?: string;
       };
   readonly shutdownTimeoutMs: number;
+  /** PostgreSQL statement_timeout; the client gives up a second later (a frozen server or network). */
+  readonly queryTimeoutMs: number;
+  /** The release (image tag) reported as health `version`. @default - the package version */
+  readonly appVersion?: string;
 }
 
 export class ConfigError extends Error {
@@ -42,6 +68,9 @@ export class ConfigError extends Error {
 type Env = Readonly<Record<string, string | undefined>>;
 
 const secretShape = (value: string) => `a ${value.length}-character value`;
+
+/** URL parameters through which pg would take TLS settings from DATABASE_URL. */
+const TLS_URL_PARAMS = ['sslmode', 'ssl', 'sslrootcert', 'sslcert', 'sslkey', 'sslnegotiation', 'uselibpqcompat'];
 
 export function loadConfig(env: Env): ApiConfig {
   const problems: string[] = [];
@@ -66,7 +95,7 @@ export function loadConfig(env: Env): ApiConfig {
     } catch {
       // reported below
     }
-    bad(name, JSON.stringify(value), `must be a URL with scheme ${protocols.map((p) => p.replace(':', '')).join(' or ')}`);
+    bad(name, JSON.stringify(redactUrl(value)), `must be a URL with scheme ${protocols.map((p) => p.replace(':', '')).join(' or ')}`);
     return undefined;
   };
 
@@ -92,7 +121,18 @@ export function loadConfig(env: Env): ApiConfig {
     bad('JWT_SECRET', secretShape(jwtSecret), 'must be at least 32 characters in production');
   }
 
+  const dropEnv = str('DROP_ENV');
+  if (dropEnv === undefined && production) bad('DROP_ENV', 'not set', 'is required in production (the environment name, set by the compute stack)');
+  else if (dropEnv !== undefined && !/^[a-z][a-z0-9-]{0,62}$/.test(dropEnv)) bad('DROP_ENV', JSON.stringify(dropEnv), 'must be an environment name: lowercase letters, digits and "-", starting with a letter');
+  const tierRaw = str('DROP_TIER');
+  if (tierRaw !== undefined && tierRaw !== 'staging' && tierRaw !== 'production') bad('DROP_TIER', JSON.stringify(tierRaw), 'must be "staging" or "production"');
+  // Either signal makes an environment production-tier: the explicit tier, or a production* name.
+  const productionTier = tierRaw === 'production' || (dropEnv ?? '').startsWith('production');
+
   const bankIdMock = bool('BANKID_MOCK', !production);
+  if (production && bankIdMock) {
+    bad('BANKID_MOCK', '"true"', 'must not be "true" when NODE_ENV is "production": mock sign-in is for development only; set BANKID_MOCK=false and BANKID_ISSUER');
+  }
   const bankIdClientId = str('BANKID_CLIENT_ID');
   const bankIdClientSecret = str('BANKID_CLIENT_SECRET');
   if (!bankIdMock) {
@@ -100,13 +140,33 @@ export function loadConfig(env: Env): ApiConfig {
     if (!bankIdClientSecret) bad('BANKID_CLIENT_SECRET', 'not set', 'is required when BANKID_MOCK is "false"');
   }
   const callbackUrl = url('BANKID_CALLBACK_URL', ['http:', 'https:']);
+  // Plain http only outside production: the tests' local OpenID provider.
+  const issuer = url('BANKID_ISSUER', production ? ['https:'] : ['https:', 'http:']);
+  const idClaim = str('BANKID_ID_CLAIM') ?? DEFAULT_BANKID_ID_CLAIM;
+  if (!/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/.test(idClaim)) bad('BANKID_ID_CLAIM', JSON.stringify(idClaim), 'must be a claim name (letters, digits, "_", ".", ":", "-")');
+  const scope = str('BANKID_SCOPE') ?? DEFAULT_BANKID_SCOPE;
+  if (!scope.split(' ').includes('openid') || !/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/.test(scope)) {
+    bad('BANKID_SCOPE', JSON.stringify(scope), 'must be space-separated OAuth scopes including "openid"');
+  }
+  if (!bankIdMock) {
+    if (!str('BANKID_ISSUER')) bad('BANKID_ISSUER', 'not set', 'is required when BANKID_MOCK is "false" (the OpenID Connect issuer URL, e.g. https://auth.current.bankid.no/auth/realms/current)');
+    if (!str('BANKID_CALLBACK_URL')) bad('BANKID_CALLBACK_URL', 'not set', "is required when BANKID_MOCK is \"false\" (the web app's /api/auth/bankid/callback)");
+  }
 
   const seedDemo = bool('SEED_DEMO', !production);
+  if (seedDemo && productionTier) {
+    bad('SEED_DEMO', '"true"', `must not be "true" in a production-tier environment (DROP_ENV=${JSON.stringify(dropEnv ?? '')}, DROP_TIER=${JSON.stringify(tierRaw ?? '')}): demo data is for development and staging`);
+  }
   const sentryDsn = url('SENTRY_DSN', ['https:', 'http:']);
 
   const originVerifySecret = str('ORIGIN_VERIFY_SECRET');
-  if (originVerifySecret !== undefined && originVerifySecret.length < 16) {
-    bad('ORIGIN_VERIFY_SECRET', secretShape(originVerifySecret), 'must be at least 16 characters');
+  if (originVerifySecret === undefined) {
+    if (production) bad('ORIGIN_VERIFY_SECRET', 'not set', 'is required in production (only the edge may reach the service)');
+  } else {
+    const values = originSecrets(originVerifySecret);
+    if (values.length > 2 || values.some((v) => v.length < 16)) {
+      bad('ORIGIN_VERIFY_SECRET', values.map(secretShape).join(', '), 'must be "current" or "current,previous", each value at least 16 characters');
+    }
   }
 
   let database: ApiConfig['database'];
@@ -138,6 +198,18 @@ export function loadConfig(env: Env): ApiConfig {
       if (!existsSync(caFile)) bad('DATABASE_CA_FILE', JSON.stringify(caFile), 'must name a readable PEM file: production verifies the database certificate');
       else ca = readFileSync(caFile, 'utf8');
     }
+    if (production && valid) {
+      // pg lets the URL's TLS parameters replace the verified TLS options built from the CA file, and
+      // sslmode=disable (or allow, prefer, no-verify) would send the password without (verified) TLS.
+      const tlsParams = [...new URL(valid).searchParams].filter(([key]) => TLS_URL_PARAMS.includes(key));
+      if (tlsParams.length) {
+        bad(
+          'DATABASE_URL',
+          tlsParams.map(([key, value]) => `${key}=${value}`).join('&'),
+          `must not carry ${TLS_URL_PARAMS.join(', ')} in production: TLS with certificate verification against DATABASE_CA_FILE is always on`,
+        );
+      }
+    }
     database = { kind: 'postgres', url: valid ?? '', credentials, secretArn, ca };
   }
 
@@ -145,17 +217,33 @@ export function loadConfig(env: Env): ApiConfig {
   const shutdownTimeoutMs = Number(shutdownRaw);
   if (!/^\d+$/.test(shutdownRaw) || shutdownTimeoutMs < 1) bad('SHUTDOWN_TIMEOUT_MS', JSON.stringify(shutdownRaw), 'must be a positive integer (milliseconds)');
 
+  const queryTimeoutRaw = str('DATABASE_QUERY_TIMEOUT_MS') ?? '5000';
+  const queryTimeoutMs = Number(queryTimeoutRaw);
+  if (!/^\d+$/.test(queryTimeoutRaw) || queryTimeoutMs < 100 || queryTimeoutMs > 600_000) {
+    bad('DATABASE_QUERY_TIMEOUT_MS', JSON.stringify(queryTimeoutRaw), 'must be an integer from 100 to 600000 (milliseconds)');
+  }
+
+  const appVersion = str('APP_VERSION');
+  if (appVersion !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(appVersion)) {
+    bad('APP_VERSION', JSON.stringify(appVersion), 'must be an image tag: 1 to 128 letters, digits, "_", "." or "-", not starting with "." or "-"');
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     nodeEnv,
     port,
     appUrl,
     jwtSecret,
-    bankId: { mock: bankIdMock, clientId: bankIdClientId, clientSecret: bankIdClientSecret, callbackUrl },
+    bankId: { mock: bankIdMock, clientId: bankIdClientId, clientSecret: bankIdClientSecret, callbackUrl, issuer, idClaim, scope },
     seedDemo,
     sentryDsn,
+    dropEnv: dropEnv ?? 'development',
+    productionTier,
+    sentry: sentryDsn ? { dsn: sentryDsn, release: str('APP_VERSION'), environment: dropEnv ?? 'development' } : undefined,
     originVerifySecret,
     database,
     shutdownTimeoutMs,
+    queryTimeoutMs,
+    appVersion,
   };
 }

@@ -8,15 +8,19 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
+import { BankIdOidc } from './bankid-oidc.js';
 import { ConfigError, loadConfig, type ApiConfig } from './config.js';
-import type { Database } from './db/database.js';
+import { withTimeout, type Database } from './db/database.js';
+import { drainable } from './drain.js';
 import { openEmbeddedDatabase } from './db/embedded.js';
 import { awsSecretSource, openPostgresDatabase, type SecretSource } from './db/postgres.js';
+import { describeError, safeLine } from './log.js';
 import { seedDemo } from './seed.js';
+import { scheduleCleanup } from './cleanup.js';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
-const log = (message: string) => console.error(`[api] ${message}`);
+const log = (message: string) => console.error(`[api] ${safeLine(message)}`);
 
 export async function openDatabase(config: ApiConfig, secrets?: SecretSource): Promise<Database> {
   const db = config.database;
@@ -28,8 +32,16 @@ export async function openDatabase(config: ApiConfig, secrets?: SecretSource): P
     secrets: db.secretArn ? (secrets ?? awsSecretSource()) : undefined,
     // Production: TLS with the server certificate verified against the RDS CA bundle.
     ssl: db.ca ? { ca: db.ca, rejectUnauthorized: true } : undefined,
+    queryTimeoutMs: config.queryTimeoutMs,
     log,
   });
+}
+
+/** The OpenID Connect client for live BankID, or undefined in mock mode (config.ts checked the settings). */
+export function liveBankId(config: ApiConfig): BankIdOidc | undefined {
+  const { mock, issuer, clientId, clientSecret, callbackUrl, idClaim, scope } = config.bankId;
+  if (mock || !issuer || !clientId || !clientSecret || !callbackUrl) return undefined;
+  return new BankIdOidc({ issuer, clientId, clientSecret, redirectUri: callbackUrl, idClaim, scope });
 }
 
 export interface RunningApi {
@@ -40,40 +52,54 @@ export interface RunningApi {
   shutdown(): Promise<void>;
 }
 
-export async function startApi(config: ApiConfig, deps: { secrets?: SecretSource; hostname?: string } = {}): Promise<RunningApi> {
+export interface StartDeps {
+  readonly secrets?: SecretSource;
+  readonly hostname?: string;
+  /** How often expired BankID orders are deleted. @default 300000 (5 minutes) */
+  readonly cleanupIntervalMs?: number;
+}
+
+export async function startApi(config: ApiConfig, deps: StartDeps = {}): Promise<RunningApi> {
   const startedAt = Date.now();
   const database = await openDatabase(config, deps.secrets);
   const applied = await database.migrate();
   if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
   if (config.seedDemo) await seedDemo(database);
+  const stopCleanup = scheduleCleanup(database, deps.cleanupIntervalMs ?? 5 * 60_000, log);
 
   const app = createApp({
     database,
     jwtSecret: config.jwtSecret,
     appUrl: config.appUrl,
     bankIdMock: config.bankId.mock,
-    version: VERSION,
+    bankId: liveBankId(config),
+    version: config.appVersion ?? VERSION,
     startedAt,
     originVerifySecret: config.originVerifySecret,
     log,
+    // Loaded only when used: @sentry/node brings OpenTelemetry, a second of start-up for nothing otherwise.
+    reportError: config.sentry ? (await import('./sentry.js')).initSentry(config.sentry) : undefined,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: deps.hostname }, () => resolve(s as Server)) as Server;
   });
   const port = (server.address() as AddressInfo).port;
 
+  const drainer = drainable(server);
+
   let stopping: Promise<void> | undefined;
+  // Everything (drain, then closing the database) fits in SHUTDOWN_TIMEOUT_MS: requests get all
+  // but the last second (at most half of it), closing the pool the rest. A frozen database cannot
+  // hold the process: its queries time out, and closing the pool is given up on at the deadline.
   const shutdown = () =>
     (stopping ??= (async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const timer = setTimeout(() => {
-        log(`shutdown: in-flight requests still open after ${config.shutdownTimeoutMs} ms, closing them`);
-        server.closeAllConnections();
-      }, config.shutdownTimeoutMs);
-      await closed;
-      clearTimeout(timer);
-      await database.close();
+      const began = Date.now();
+      stopCleanup();
+      const closeBudget = Math.min(1000, Math.floor(config.shutdownTimeoutMs / 2));
+      const { forced } = await drainer.drain(config.shutdownTimeoutMs - closeBudget);
+      if (forced) log(`shutdown: ${forced} connection(s) still open after ${config.shutdownTimeoutMs - closeBudget} ms, closed them`);
+      const left = Math.max(1, config.shutdownTimeoutMs - (Date.now() - began));
+      await withTimeout(database.close(), left, 'closing the database').catch((error: Error) => log(`shutdown: ${error.message}; exiting anyway`));
     })());
   return { port, server, database, shutdown };
 }
@@ -90,9 +116,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const api = await startApi(config);
-  log(`listening on :${api.port} (${config.nodeEnv}, ${api.database.kind} database, version ${VERSION})`);
+  log(`listening on :${api.port} (${config.nodeEnv}, ${api.database.kind} database, version ${config.appVersion ?? VERSION})`);
   const onSignal = (signal: NodeJS.Signals) => {
     log(`${signal}: draining`);
+    // A backstop: shutdown() is bounded, but nothing may keep the process past its deadline.
+    setTimeout(() => {
+      log(`shutdown: not finished after ${config.shutdownTimeoutMs} ms, exiting`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 250).unref();
     api.shutdown().then(
       () => {
         log('stopped');
@@ -110,7 +141,7 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   main().catch((error: unknown) => {
-    log(`failed to start: ${(error as Error).stack ?? error}`);
+    log(`failed to start: ${describeError(error)}`);
     process.exit(1);
   });
 }

@@ -68,10 +68,11 @@ describe.each(backends)('API on the $name database', (backend) => {
       expect((await app.request('/v1/transactions', { headers: { authorization: `Bearer ${forged}` } })).status).toBe(401);
     });
 
-    it('answers 501 for live BankID in this build', async () => {
-      const live = testApp(database, { bankIdMock: false });
-      const res = await live.request('/v1/auth/bankid/start', json({ nationalId: NATIONAL_IDS[0] }));
-      expect(res.status).toBe(501);
+    it('keeps live BankID routes closed in mock mode (live sign-in: bankid-oidc.test.ts)', async () => {
+      expect(await (await app.request('/v1/auth/bankid')).json()).toEqual({ mode: 'mock' });
+      const res = await app.request('/v1/auth/bankid/authorize', { method: 'POST' });
+      expect(res.status).toBe(404);
+      expect((await res.json()).error.code).toBe('bankid_live_disabled');
     });
   });
 
@@ -191,7 +192,7 @@ describe('migrations', () => {
   it.each(backends)('are applied once and are a no-op on the next start ($name)', async (backend) => {
     const { database, cleanup } = await backend.open();
     try {
-      expect(await database.migrate()).toEqual(['0001_init.sql']);
+      expect(await database.migrate()).toEqual(['0001_init.sql', '0002_oidc_flows.sql']);
       expect(await database.migrate()).toEqual([]);
     } finally {
       await cleanup();

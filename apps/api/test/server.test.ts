@@ -61,6 +61,21 @@ describe('API process', () => {
     expect(proc.output()).toContain('JWT_SECRET: must not be the development secret in production');
   });
 
+  it('refuses to start in production with mock BankID, saying why', async () => {
+    const proc = startProcess({
+      NODE_ENV: 'production',
+      DROP_ENV: 'staging',
+      JWT_SECRET: 'a-production-secret-from-secrets-manager',
+      DATABASE_URL: 'postgres://db:5432/drop',
+      APP_URL: 'https://staging.getdrop.no',
+      BANKID_MOCK: 'true',
+      DATABASE_CA_FILE: SERVER,
+    });
+    proc.listening.catch(() => undefined);
+    expect(await proc.exited).toBe(78);
+    expect(proc.output()).toContain('BANKID_MOCK: must not be "true" when NODE_ENV is "production": mock sign-in is for development only');
+  });
+
   it.each(backends.map((b) => b.name))('drains on SIGTERM: finishes the request in flight, refuses new ones, exits 0 (%s)', async (name) => {
     const proc = startProcess({ NODE_ENV: 'test', JWT_SECRET, SHUTDOWN_TIMEOUT_MS: '10000', ...(await environmentFor(name)) });
     const port = await proc.listening;
@@ -91,5 +106,6 @@ describe('API process', () => {
     expect(await proc.exited).toBe(0);
     expect(proc.output()).toContain('SIGTERM: draining');
     expect(proc.output()).toContain('stopped');
-  });
+    // The embedded database's first start (initdb, migrations) alone can take 20 s on a loaded machine.
+  }, 60_000);
 });

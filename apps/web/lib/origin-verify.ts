@@ -11,4 +11,15 @@ export async function secretsMatch(received: string, expected: string): Promise<
   return difference === 0;
 }
 
+/**
+ * True when `received` equals one of the accepted values of ORIGIN_VERIFY_SECRET, which is
+ * `current` or `current,previous` (the secret rotates with no 403s). Every value is compared.
+ */
+export async function matchesAnySecret(received: string, secretSetting: string): Promise<boolean> {
+  const results = await Promise.all(secretSetting.split(',').map((value) => secretsMatch(received, value.trim())));
+  return results.reduce((any, matched) => any || matched, false);
+}
+
 export const HEALTH_PATH = '/api/health';
+/** App Runner's health check, and HEAD, which answers like GET. */
+export const HEALTH_METHODS: readonly string[] = ['GET', 'HEAD'];

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 export const WEB = path.resolve(import.meta.dirname, '..');
 export const SERVICE_MODE = 'demo';
 const STAMP = path.join(WEB, '.next', 'drop-test-build.json');
-const SOURCES = ['app', 'lib', 'public', 'proxy.ts', 'next.config.mjs', 'package.json'];
+const SOURCES = ['app', 'lib', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.mjs', 'package.json'];
 
 function newestSourceMtime(): number {
   let newest = 0;
@@ -30,8 +30,13 @@ function buildIsFresh(): boolean {
   return stamp.mode === SERVICE_MODE && stamp.builtAt > newestSourceMtime();
 }
 
+/** The process wrapper the image runs (serve.mjs) goes beside the standalone server.js, as in the image. */
+function copyServe(): void {
+  cpSync(path.join(WEB, 'serve.mjs'), path.join(WEB, '.next', 'standalone', 'apps', 'web', 'serve.mjs'));
+}
+
 export default function setup(): void {
-  if (buildIsFresh()) return;
+  if (buildIsFresh()) return copyServe();
   const startedAt = Date.now();
   const next = path.join(path.dirname(createRequire(import.meta.url).resolve('next/package.json', { paths: [WEB] })), 'dist', 'bin', 'next');
   rmSync(path.join(WEB, '.next'), { recursive: true, force: true });
@@ -44,4 +49,5 @@ export default function setup(): void {
   cpSync(path.join(WEB, '.next', 'static'), path.join(standalone, '.next', 'static'), { recursive: true });
   cpSync(path.join(WEB, 'public'), path.join(standalone, 'public'), { recursive: true });
   writeFileSync(STAMP, JSON.stringify({ mode: SERVICE_MODE, builtAt: startedAt }));
+  copyServe();
 }

@@ -31,3 +31,20 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Calls that arrive in one turn of the event loop share one run of `work`, started once the loop
+ * has handled every request that was ready (setImmediate): no caller is answered by a run that
+ * started before it called. For the health check, each answer still proves the database answered
+ * after the request came in, at one query per loop turn instead of one per request under load.
+ */
+export function perLoopTurn(work: () => Promise<unknown>): () => Promise<void> {
+  let batch: Promise<void> | undefined;
+  return () =>
+    (batch ??= new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        batch = undefined;
+        work().then(() => resolve(), reject);
+      });
+    }));
+}

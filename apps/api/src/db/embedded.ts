@@ -1,22 +1,32 @@
 /** The embedded database (PGlite: PostgreSQL compiled to WebAssembly), persisted in `dataDir`. */
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
-import type { Database, Db } from './database.js';
+import { perLoopTurn, type Database, type Db } from './database.js';
+import { lockDataDir } from './lock.js';
 import { migrate } from './migrate.js';
 import { schema } from './schema.js';
 
 export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
   mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
+  const unlock = lockDataDir(dataDir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dataDir);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const db = drizzle({ client, schema }) as unknown as Db;
+  // PGlite directly (drizzle's query building costs more than the query), and checks arriving in
+  // one loop turn share one SELECT 1 sent after all of them arrived.
+  const select1 = perLoopTurn(() => client.query('SELECT 1 AS ok'));
   return {
     kind: 'embedded',
     run: (work) => work(db),
     async ping() {
       const start = performance.now();
-      await db.execute(sql`SELECT 1 as ok`);
+      await select1();
       return performance.now() - start;
     },
     migrate: (migrations) =>
@@ -26,6 +36,12 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
         },
         migrations,
       ),
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
+    },
   };
 }

@@ -19,6 +19,20 @@ export const authOrders = pgTable('auth_orders', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });
 
+/** Live BankID (OpenID Connect) authorization requests in progress; consumed by the callback. */
+export const oidcFlows = pgTable(
+  'oidc_flows',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    state: text('state').notNull(),
+    nonce: text('nonce').notNull(),
+    codeVerifier: text('code_verifier').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('oidc_flows_expires_at').on(t.expiresAt)],
+);
+
 export const transactions = pgTable(
   'transactions',
   {
@@ -40,5 +54,5 @@ export const transactions = pgTable(
   ],
 );
 
-export const schema = { users, authOrders, transactions };
+export const schema = { users, authOrders, oidcFlows, transactions };
 export type Schema = typeof schema;

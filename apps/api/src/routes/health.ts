@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import type { Database } from '../db/database.js';
 import { withTimeout } from '../db/database.js';
+import { describeError } from '../log.js';
 
 export interface HealthOptions {
   readonly database: Database;
@@ -31,7 +32,7 @@ export function healthRoutes(options: HealthOptions): Hono {
         timestamp: new Date().toISOString(),
       });
     } catch (error) {
-      options.log?.(`health: database check failed: ${(error as Error).message}`);
+      options.log?.(`health: database check failed: ${describeError(error)}`);
       return c.json({ status: 'error', db: 'disconnected', timestamp: new Date().toISOString() }, 503);
     }
   });

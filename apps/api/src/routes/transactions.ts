@@ -18,6 +18,8 @@ import { apiError, jsonBody, validate } from '../http.js';
 export const CURRENCIES = ['NOK', 'SEK', 'DKK', 'EUR'] as const;
 /** 10 billion in major units; far above any payment here, far below 2^53. */
 export const MAX_ABS_AMOUNT_MINOR = 1_000_000_000_000;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 const createBody = z.strictObject({
   amountMinor: z
@@ -26,7 +28,20 @@ const createBody = z.strictObject({
     .refine((v) => v !== 0, 'must not be zero')
     .refine((v) => Math.abs(v) <= MAX_ABS_AMOUNT_MINOR, `must be between -${MAX_ABS_AMOUNT_MINOR} and ${MAX_ABS_AMOUNT_MINOR}`),
   currency: z.enum(CURRENCIES, `must be one of ${CURRENCIES.join(', ')}`),
-  description: z.string().trim().min(1, 'must not be empty').max(140, 'must be at most 140 characters'),
+  description: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(140, 'must be at most 140 characters')
+    // PostgreSQL text cannot hold NUL (it would fail as a 500), and a line break or escape
+    // sequence has no place in a one-line description shown in lists and logs.
+    .refine((v) => !CONTROL_CHARACTER.test(v), {
+      error: (issue) => {
+        const input = String(issue.input);
+        const at = input.search(CONTROL_CHARACTER);
+        return `must not contain control characters (found U+${input.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')} at position ${at + 1}); use printable text`;
+      },
+    }),
 });
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),

@@ -1,0 +1,87 @@
+/**
+ * Graceful HTTP drain for a rolling update, without the keep-alive race.
+ *
+ * Node's `server.close()` destroys every idle keep-alive socket at once. A client (or the load
+ * balancer) that picked such a socket and is sending a request on it at that instant gets a
+ * connection reset instead of a response. So, while draining:
+ *  - the listener stops accepting, but open sockets are not destroyed;
+ *  - every response carries `Connection: close`, so the client stops reusing the socket and Node
+ *    closes it once the response is written;
+ *  - a socket closes once it has been idle for `idleGraceMs` (a busy socket receives its
+ *    `Connection: close` with its next response instead);
+ *  - whatever is still open at `deadlineMs` is destroyed.
+ * Outside a drain, `keepAliveTimeoutMs` should exceed the load balancer's idle timeout, so the
+ * proxy, not the server, closes idle connections (the same race, in normal operation).
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
+
+export interface DrainOptions {
+  /** @default 65000 (above the 60 s idle timeout of AWS load balancers) */
+  readonly keepAliveTimeoutMs?: number;
+  /** @default 1000 */
+  readonly idleGraceMs?: number;
+}
+
+export interface Drainer {
+  /** Resolves when every connection is closed; destroys what is left at `deadlineMs`. */
+  drain(deadlineMs: number): Promise<{ forced: number }>;
+  readonly draining: boolean;
+}
+
+export function drainable(server: Server, options: DrainOptions = {}): Drainer {
+  const idleGraceMs = options.idleGraceMs ?? 1000;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
+  // headersTimeout must exceed keepAliveTimeout, or Node may cut a slow first request short.
+  server.headersTimeout = server.keepAliveTimeout + 1000;
+
+  const active = new Map<Socket, number>(); // socket -> requests in progress
+  const idleSince = new Map<Socket, number>();
+  let draining = false;
+
+  server.on('connection', (socket: Socket) => {
+    active.set(socket, 0);
+    idleSince.set(socket, Date.now());
+    socket.once('close', () => {
+      active.delete(socket);
+      idleSince.delete(socket);
+    });
+  });
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    active.set(socket, (active.get(socket) ?? 0) + 1);
+    idleSince.delete(socket);
+    if (draining) res.setHeader('Connection', 'close');
+    res.once('close', () => {
+      const left = (active.get(socket) ?? 1) - 1;
+      active.set(socket, left);
+      if (left === 0) idleSince.set(socket, Date.now());
+    });
+  });
+
+  return {
+    get draining() {
+      return draining;
+    },
+    drain(deadlineMs) {
+      draining = true;
+      return new Promise((resolve) => {
+        let forced = 0;
+        // net.Server#close: stop accepting; unlike http.Server#close it leaves idle sockets alone.
+        NetServer.prototype.close.call(server, () => {
+          clearInterval(sweep);
+          clearTimeout(deadline);
+          resolve({ forced });
+        });
+        const sweep = setInterval(() => {
+          const now = Date.now();
+          for (const [socket, since] of idleSince) if (now - since >= idleGraceMs && active.get(socket) === 0) socket.end();
+        }, Math.max(10, Math.min(100, idleGraceMs / 4)));
+        const deadline = setTimeout(() => {
+          forced = active.size;
+          for (const socket of active.keys()) socket.destroy();
+        }, deadlineMs);
+      });
+    },
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * The API process under the two shutdowns issue 18 reproduced: a rolling update under keep-alive
+ * load (no connection may be reset), and SIGTERM while PostgreSQL is frozen (SIGSTOP on the
+ * backends of the pool's open connections: queries must time out, the process must still exit).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as http from 'node:http';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { adminQuery, createPgDatabase, embeddedOnly, JWT_SECRET, NATIONAL_IDS } from './helpers.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+const SERVER = path.join(ROOT, 'apps', 'api', 'src', 'server.ts');
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function startProcess(env: Record<string, string>) {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', NODE_ENV: 'test', JWT_SECRET, SEED_DEMO: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  cleanups.push(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: performance.now() })));
+  const listening = new Promise<number>((resolve, reject) => {
+    child.stderr!.on('data', () => {
+      const match = /listening on :(\d+)/.exec(output);
+      if (match) resolve(Number(match[1]));
+    });
+    void exited.then(({ code }) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
+  });
+  return { child, listening, exited, output: () => output };
+}
+
+async function signIn(port: number): Promise<string> {
+  const post = async (p: string, body: unknown) =>
+    (await fetch(`http://127.0.0.1:${port}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+  const { orderRef } = await post('/v1/auth/bankid/start', { nationalId: NATIONAL_IDS[0] });
+  return (await post('/v1/auth/bankid/collect', { orderRef })).token;
+}
+
+describe('API process shutdown', () => {
+  it('resets no connection when SIGTERM arrives under keep-alive load', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'drop-api-drain-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    let env: Record<string, string> = { DATA_DIR: dir };
+    if (!embeddedOnly) {
+      const db = await createPgDatabase();
+      cleanups.push(() => db.drop());
+      env = { DATABASE_URL: db.url };
+    }
+    const proc = startProcess({ ...env, SHUTDOWN_TIMEOUT_MS: '8000' });
+    const port = await proc.listening;
+
+    // GIVEN 32 clients sending back-to-back requests on keep-alive connections
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+    const outcomes = { ok: 0, refused: 0, resets: 0, newConnectionResets: 0, other: [] as string[] };
+    let stop = false;
+    const once = () =>
+      new Promise<void>((resolve) => {
+        const req = http.get({ host: '127.0.0.1', port, path: '/v1/health', agent }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode === 200) outcomes.ok++;
+            else outcomes.other.push(`status ${res.statusCode}`);
+            resolve();
+          });
+          res.on('error', () => {
+            outcomes.resets++;
+            resolve();
+          });
+        });
+        req.on('error', (error: NodeJS.ErrnoException) => {
+          // Refused: a new connection after the listener closed (the load balancer sends it to
+          // another instance). Reset or hang-up: a request lost on a connection the server had.
+          if (error.code === 'ECONNREFUSED') {
+            outcomes.refused++;
+            setTimeout(resolve, 5);
+            return;
+          }
+          // A reset of a reused keep-alive connection is the race: the client cannot tell whether
+          // the request was processed. A new connection reset as the listener closes never
+          // reached the server (the kernel's accept queue), like a refusal.
+          if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || /socket hang up/.test(error.message)) {
+            if (req.reusedSocket) outcomes.resets++;
+            else outcomes.newConnectionResets++;
+          }
+          else outcomes.other.push(error.code ?? error.message);
+          resolve();
+        });
+      });
+    const workers = Array.from({ length: 32 }, async () => {
+      while (!stop) await once();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const okBefore = outcomes.ok;
+
+    // WHEN SIGTERM arrives in the middle of it
+    const sentAt = performance.now();
+    proc.child.kill('SIGTERM');
+    const { code, at } = await proc.exited;
+    stop = true;
+    await Promise.all(workers);
+    agent.destroy();
+
+    // THEN every request on an existing connection got its answer, and the process exited 0 in time
+    expect(okBefore).toBeGreaterThan(100);
+    expect(outcomes).toMatchObject({ resets: 0, other: [] });
+    expect(code).toBe(0);
+    expect(at - sentAt).toBeLessThan(8000);
+  });
+
+  it.skipIf(embeddedOnly)('fails a query on a frozen database within the timeout, and exits on SIGTERM within SHUTDOWN_TIMEOUT_MS', async () => {
+    const db = await createPgDatabase();
+    cleanups.push(() => db.drop());
+    const proc = startProcess({ DATABASE_URL: db.url, DATABASE_QUERY_TIMEOUT_MS: '1000', SHUTDOWN_TIMEOUT_MS: '3000' });
+    const port = await proc.listening;
+    const token = await signIn(port);
+    const list = () => fetch(`http://127.0.0.1:${port}/v1/transactions`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+    expect((await list()).status).toBe(200);
+
+    // GIVEN the server processes behind the pool's open connections are frozen
+    const pids = (await adminQuery<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db.name])).map((r) => r.pid);
+    expect(pids.length).toBeGreaterThan(0);
+    pids.forEach((pid) => process.kill(pid, 'SIGSTOP'));
+    cleanups.push(() => pids.forEach((pid) => process.kill(pid, 'SIGCONT')));
+
+    // WHEN a request needs the database, THEN it fails (opaque 500) within the query timeout (1 s + 1 s client grace)
+    const began = performance.now();
+    const res = await list();
+    expect(res.status).toBe(500);
+    expect(performance.now() - began).toBeLessThan(3000);
+    expect(proc.output()).toMatch(/error [0-9a-f-]{36} on GET \/v1\/transactions: .*Query read timeout/);
+
+    // WHEN SIGTERM arrives while the database is still frozen, THEN the process exits within SHUTDOWN_TIMEOUT_MS
+    const pending = list().catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const sentAt = performance.now();
+    proc.child.kill('SIGTERM');
+    const { at } = await proc.exited;
+    expect(at - sentAt).toBeLessThan(3000 + 500);
+    await pending;
+  });
+});

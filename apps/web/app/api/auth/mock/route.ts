@@ -1,0 +1,24 @@
+/**
+ * `POST /api/auth/mock` (development only: the API refuses mock sign-in in production): the
+ * sign-in form's national identity number goes through the API's mock order/collect, and the
+ * token becomes the session cookie. CSRF-protected like every state-changing route.
+ */
+import { NextResponse, type NextRequest } from 'next/server';
+import { csrfProblem } from '../../../../lib/csrf';
+import { callApi, seeOther, setSessionCookie } from '../../../../lib/session';
+
+export const dynamic = 'force-dynamic';
+
+export async function POST(request: NextRequest) {
+  const form = await request.formData();
+  const problem = csrfProblem(request, form);
+  if (problem) return new NextResponse(`Forbidden: ${problem}`, { status: 403 });
+  const nationalId = String(form.get('nationalId') ?? '').replace(/\s/g, '');
+  const start = await callApi<{ orderRef: string }>('/v1/auth/bankid/start', { method: 'POST', json: { nationalId } });
+  if (!start.ok) return seeOther('/sign-in', start.body.error?.message);
+  const collect = await callApi<{ token: string; expiresIn: number }>('/v1/auth/bankid/collect', { method: 'POST', json: { orderRef: start.body.orderRef } });
+  if (!collect.ok) return seeOther('/sign-in', collect.body.error?.message);
+  const response = seeOther('/sign-in');
+  setSessionCookie(response, collect.body.token, collect.body.expiresIn);
+  return response;
+}

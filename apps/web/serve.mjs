@@ -1,0 +1,135 @@
+// @ts-check
+/**
+ * The web service's process (the image's CMD: `node apps/web/serve.mjs`), around Next.js's
+ * standalone `server.js` that sits beside it:
+ *  - refuses to start on bad configuration, with one message listing every problem (exit 78):
+ *    production requires ORIGIN_VERIFY_SECRET (`current` or `current,previous`);
+ *  - drains on SIGTERM/SIGINT and exits 0, instead of Next's own handler that exits 143 and
+ *    destroys idle keep-alive sockets at once (a client sending on one at that moment gets a reset):
+ *    the listener stops, every response carries `Connection: close`, sockets idle for a second are
+ *    closed, and whatever is left is destroyed at SHUTDOWN_TIMEOUT_MS;
+ *  - keeps idle connections longer (65 s) than the load balancer in front (60 s), so the proxy,
+ *    not the server, closes them.
+ * The API does the same in apps/api/src/drain.ts.
+ */
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+
+const env = process.env;
+const problems = [];
+const production = env.NODE_ENV === 'production';
+
+const origin = env.ORIGIN_VERIFY_SECRET || undefined;
+if (origin === undefined) {
+  if (production) problems.push('ORIGIN_VERIFY_SECRET: is required in production (only the edge may reach the service) (found: not set)');
+} else {
+  const values = origin.split(',').map((v) => v.trim());
+  if (values.length > 2 || values.some((v) => v.length < 16)) {
+    const shapes = values.map((v) => `a ${v.length}-character value`).join(', ');
+    problems.push(`ORIGIN_VERIFY_SECRET: must be "current" or "current,previous", each value at least 16 characters (found: ${shapes})`);
+  }
+}
+const shutdownRaw = env.SHUTDOWN_TIMEOUT_MS || '25000';
+const shutdownTimeoutMs = Number(shutdownRaw);
+if (!/^\d+$/.test(shutdownRaw) || shutdownTimeoutMs < 1) {
+  problems.push(`SHUTDOWN_TIMEOUT_MS: must be a positive integer (milliseconds) (found: ${JSON.stringify(shutdownRaw)})`);
+}
+if (problems.length) {
+  console.error(`Invalid web configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  process.exit(78); // EX_CONFIG
+}
+
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+const IDLE_GRACE_MS = 1000;
+const log = (message) => console.error(`[web] ${message}`);
+
+// Next installs SIGTERM/SIGINT handlers (exit 143) unless told that the process handles them.
+env.NEXT_MANUAL_SIG_HANDLE = 'true';
+
+// Next's start-server creates the one HTTP server of the process with http.createServer: keep it.
+/** @type {http.Server | undefined} */
+let server;
+const createServer = http.createServer;
+// @ts-expect-error -- the same function, recording what it returns
+http.createServer = (...args) => {
+  http.createServer = createServer;
+  server = createServer(...args);
+  track(server);
+  return server;
+};
+
+/** @type {Map<import('node:net').Socket, number>} requests in progress per socket */
+const active = new Map();
+/** @type {Map<import('node:net').Socket, number>} since when a socket has been idle */
+const idleSince = new Map();
+let draining = false;
+
+/** @param {http.Server} s */
+function track(s) {
+  s.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  s.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
+  s.on('connection', (socket) => {
+    active.set(socket, 0);
+    idleSince.set(socket, Date.now());
+    socket.once('close', () => {
+      active.delete(socket);
+      idleSince.delete(socket);
+    });
+  });
+  s.prependListener('request', (req, res) => {
+    const socket = req.socket;
+    active.set(socket, (active.get(socket) ?? 0) + 1);
+    idleSince.delete(socket);
+    if (draining) res.setHeader('Connection', 'close');
+    res.once('close', () => {
+      const left = (active.get(socket) ?? 1) - 1;
+      active.set(socket, left);
+      if (left === 0) idleSince.set(socket, Date.now());
+    });
+  });
+}
+
+/** Resolves with the number of connections destroyed at the deadline. */
+function drain(deadlineMs) {
+  draining = true;
+  return new Promise((resolve) => {
+    if (!server) return resolve(0);
+    let forced = 0;
+    // net.Server#close stops accepting; unlike http.Server#close it leaves idle sockets alone.
+    net.Server.prototype.close.call(server, () => {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      resolve(forced);
+    });
+    const sweep = setInterval(() => {
+      const now = Date.now();
+      for (const [socket, since] of idleSince) if (now - since >= IDLE_GRACE_MS && active.get(socket) === 0) socket.end();
+    }, 100);
+    const deadline = setTimeout(() => {
+      forced = active.size;
+      for (const socket of active.keys()) socket.destroy();
+    }, deadlineMs);
+  });
+}
+
+let stopping = false;
+/** @param {NodeJS.Signals} signal */
+function onSignal(signal) {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: draining`);
+  setTimeout(() => {
+    log(`shutdown: not finished after ${shutdownTimeoutMs} ms, exiting`);
+    process.exit(1);
+  }, shutdownTimeoutMs + 250).unref();
+  drain(Math.max(1, shutdownTimeoutMs - 500)).then((forced) => {
+    if (forced) log(`shutdown: closed ${forced} connection(s) still open at the deadline`);
+    log('stopped');
+    process.exit(0);
+  });
+}
+process.on('SIGTERM', onSignal);
+process.on('SIGINT', onSignal);
+
+createRequire(import.meta.url)('./server.js');
