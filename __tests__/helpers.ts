@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Testing, type TerraformStack } from 'cdktf';
 import { type EnvironmentConfig, loadEnvironment, loadZone, parseEnvironment } from '../config';
+import { readSynth } from '../review/synth';
+import type { Synth } from '../review/terraform';
 import { buildPlatform, type Platform } from '../stacks';
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -43,8 +45,12 @@ export interface SynthesizedPlatform {
   readonly platform: Platform;
   /** The synthesized JSON (as a string, for cdktf's matchers) of a stack. */
   json(stack: keyof Platform): string;
-  /** The synthesized JSON of a stack, parsed. */
+  /** The synthesized JSON of a stack, parsed (read-only). */
   parsed(stack: keyof Platform): TerraformJson;
+  /** What a full `app.synth()` of the tree writes to manifest.json (read-only). */
+  manifest(): SynthManifest;
+  /** Every stack's cdk.tf.json exactly as `npm run synth` writes it, metadata included (read-only). */
+  written(): Synth;
 }
 
 export interface TerraformJson {
@@ -56,40 +62,111 @@ export interface TerraformJson {
   variable?: Record<string, any>;
 }
 
+export interface SynthManifest {
+  readonly stacks: Record<string, { dependencies: string[]; annotations?: { constructPath: string; level: string; message: string }[] }>;
+  /** The stack files written, as `stacks/<id>/cdk.tf.json`. */
+  readonly files: string[];
+}
+
+/** Freezes `value` and everything in it, so a test that writes to a shared synth fails at once. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 /**
- * Builds the four stacks of an environment in a test app (nothing is written). `zone` is every
+ * Synths are deterministic in their input, so each distinct (environment, zone) is built once
+ * per worker and shared by every test file of that worker (the infra project runs with
+ * `isolate: false`): the construct tree, each stack's JSON and its parsed form, the manifest and
+ * the written files, all read-only (frozen: a test that writes to them fails).
+ */
+const platforms = new Map<string, SynthesizedPlatform>();
+
+/**
+ * Builds the four stacks of an environment in an app (nothing is written until `manifest()` or
+ * `written()` asks for a full synth, into a temporary directory removed at once). `zone` is every
  * environment of its Cloudflare zone; by default the shipped ones, with `config` in its place.
+ * The result is shared with every other caller of the same input: read it, never change it.
  */
 export function synthPlatform(config: EnvironmentConfig | string, zone?: EnvironmentConfig[]): SynthesizedPlatform {
   const env = typeof config === 'string' ? loadEnvironment(config) : config;
+  const zoneEnvs = zone ?? loadZone(env);
+  const key = JSON.stringify([env, zoneEnvs]);
+  const cached = platforms.get(key);
+  if (cached) return cached;
+
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-test-'));
+  let app: App;
+  let platform: Platform;
   try {
-    const platform = buildPlatform(new App({ outdir, stackTraces: false }), env, zone ?? loadZone(env));
-    const cache = new Map<string, string>();
-    const json = (stack: keyof Platform) => {
-      if (!cache.has(stack)) cache.set(stack, Testing.synth(platform[stack] as TerraformStack));
-      return cache.get(stack)!;
-    };
-    return { platform, json, parsed: (stack) => JSON.parse(json(stack)) };
+    // As main.ts builds it: skipValidation leaves out cdktf's check of a local terraform binary
+    // (a `terraform version` per stack), the only validation in the tree.
+    app = new App({ outdir, stackTraces: false, skipValidation: true });
+    platform = buildPlatform(app, env, zoneEnvs);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+
+  const json = new Map<string, string>();
+  const parsed = new Map<string, TerraformJson>();
+  let full: { manifest: SynthManifest; written: Synth } | undefined;
+  const fullSynth = () => {
+    if (!full) {
+      // The app made these when it was built (the directory was removed since): synth writes below them.
+      fs.mkdirSync(path.join(outdir, 'stacks'), { recursive: true });
+      try {
+        app.synth();
+        const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+        const files = fs.readdirSync(path.join(outdir, 'stacks')).map((stack) => `stacks/${stack}/cdk.tf.json`)
+          .filter((file) => fs.existsSync(path.join(outdir, file)));
+        full = deepFreeze({ manifest: { stacks: manifest.stacks, files }, written: readSynth(outdir) });
+      } finally {
+        fs.rmSync(outdir, { recursive: true, force: true });
+      }
+    }
+    return full;
+  };
+  const synth: SynthesizedPlatform = {
+    platform,
+    json(stack) {
+      if (!json.has(stack)) json.set(stack, Testing.synth(platform[stack] as TerraformStack));
+      return json.get(stack)!;
+    },
+    parsed(stack) {
+      if (!parsed.has(stack)) parsed.set(stack, deepFreeze(JSON.parse(synth.json(stack))));
+      return parsed.get(stack)!;
+    },
+    manifest: () => fullSynth().manifest,
+    written: () => fullSynth().written,
+  };
+  platforms.set(key, synth);
+  return synth;
 }
 
-/** Runs a full `app.synth()` of an environment into a temporary directory; returns the manifest. */
-export function synthManifest(
-  config: EnvironmentConfig,
-  zone?: EnvironmentConfig[],
-): { stacks: Record<string, { dependencies: string[]; annotations?: { constructPath: string; level: string; message: string }[] }>; files: string[] } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-test-'));
+/**
+ * A shipped environment (config/environments/<name>.json, with the shipped ones of its zone),
+ * built once per worker and shared read-only by every test file: for assertions on what ships.
+ */
+export function synthesized(name: string): SynthesizedPlatform {
+  return synthPlatform(name);
+}
+
+/** The manifest of a full `app.synth()` of an environment (shared, read-only, like synthPlatform). */
+export function synthManifest(config: EnvironmentConfig, zone?: EnvironmentConfig[]): SynthManifest {
+  return synthPlatform(config, zone).manifest();
+}
+
+/**
+ * An app for constructs and stacks tested on their own, with Testing.app's settings. It writes
+ * nothing (Testing.synth needs no output directory), so it leaves no `cdktf.outdir.*` behind.
+ */
+export function testApp(): App {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-test-app-'));
   try {
-    const app = new App({ outdir, stackTraces: false });
-    buildPlatform(app, config, zone ?? loadZone(config));
-    app.synth();
-    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
-    const files = fs.readdirSync(path.join(outdir, 'stacks')).map((stack) => `stacks/${stack}/cdk.tf.json`)
-      .filter((file) => fs.existsSync(path.join(outdir, file)));
-    return { stacks: manifest.stacks, files };
+    return Testing.app({ outdir });
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

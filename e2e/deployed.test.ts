@@ -4,29 +4,26 @@
  * They sign nobody in: staging talks to BankID's test environment, not a mock; they start a
  * sign-in and check what goes to BankID.
  */
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type LaunchedChromium } from '../apps/web/test/browser';
 
 const BASE_URL = process.env.E2E_BASE_URL ?? '';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe(`the deployed platform at ${BASE_URL || '(E2E_BASE_URL unset)'}`, () => {
+  let chromium: LaunchedChromium;
   let browser: Browser;
 
   beforeAll(async () => {
     if (!/^https?:\/\/[^/]+$/.test(BASE_URL)) {
       throw new Error(`E2E_BASE_URL ${JSON.stringify(BASE_URL)} is not an origin; expected e.g. https://staging.getdrop.no`);
     }
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install Debian's chromium or set CHROMIUM_PATH`);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    chromium = await launchChromium();
+    browser = chromium.browser;
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
   });
 
   it('routes /v1/health to a healthy API with its database connected', async () => {

@@ -1,14 +1,14 @@
-/** Synths of the shipped environments, made once per test file, and ways to find and break their resources. */
+/** Synths of the shipped environments, and ways to find and break their resources. */
 import { loadEnvironment } from '../../config';
-import { synthEnvironment } from '../../review/synth';
 import type { Synth } from '../../review/terraform';
+import { synthesized } from '../helpers';
 
-const cache = new Map<string, Synth>();
-
-/** The synth of a shipped environment (cached per test file; callers get a deep copy to break). */
+/**
+ * What `npm run synth` writes for a shipped environment (review/synth.ts's synthEnvironment
+ * writes the same): the synth shared by every test file, as a deep copy each caller may break.
+ */
 export function shipped(name: string): Synth {
-  if (!cache.has(name)) cache.set(name, synthEnvironment(loadEnvironment(name)));
-  return structuredClone(cache.get(name)!);
+  return structuredClone(synthesized(name).written());
 }
 
 export function contextOf(name: string) {

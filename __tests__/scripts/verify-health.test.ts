@@ -1,6 +1,6 @@
 /**
  * verify-health against the real API, started as a process on a real PostgreSQL database (the
- * server `scripts/postgres.sh start` runs, as .ci/run does).
+ * test run's server: apps/api/test/global-setup.ts starts it, or DROP_TEST_PG_URL names one).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,13 +16,30 @@ const quiet = () => undefined;
 
 function adminUrl(): string {
   const url = process.env.DROP_TEST_PG_URL;
-  if (!url) throw new Error('DROP_TEST_PG_URL is not set: start PostgreSQL with `eval "$(bash scripts/postgres.sh start)"` (as .ci/run does)');
+  if (!url) throw new Error('DROP_TEST_PG_URL is not set: run the tests with vitest from the repository root (its global setup starts PostgreSQL), or set it to a server of your own');
   return url;
 }
 
+/** Connects as the superuser; the run's server starts in the background, so wait for it (30 s at most). */
+async function connectAdmin(): Promise<Client> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const client = new Client(adminUrl());
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      const code = (error as { code?: string }).code;
+      // Refused: not listening yet. 57P03: starting up.
+      if (Date.now() > deadline || (code !== 'ECONNREFUSED' && code !== '57P03')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 async function admin(sql: string): Promise<void> {
-  const client = new Client(adminUrl());
-  await client.connect();
+  const client = await connectAdmin();
   try {
     await client.query(sql);
   } finally {
@@ -83,23 +100,27 @@ describe('verify-health against the real API', () => {
   const database = `drop_verify_${randomBytes(4).toString('hex')}`;
   let api: { url: string; child: ChildProcess };
   let hanging: { api: { url: string; child: ChildProcess }; proxy: Awaited<ReturnType<typeof freezableProxy>> };
+  let proxyServer: Server | undefined;
 
   beforeAll(async () => {
     await admin(`CREATE DATABASE ${database}`);
     const url = new URL(adminUrl());
     url.pathname = `/${database}`;
-    api = await startApi(url.toString());
-
     // A second API whose database will hang: its health answers 503 only after its own 2 s limit.
     const proxy = await freezableProxy(url);
+    proxyServer = proxy.server;
     const proxied = new URL(url);
     proxied.port = String(proxy.port);
-    hanging = { proxy, api: await startApi(proxied.toString()) };
+    // Both processes start at once; afterAll stops whichever started, even when the other did not.
+    const [healthy, behindProxy] = await Promise.allSettled([startApi(url.toString()), startApi(proxied.toString())]);
+    if (healthy.status === 'fulfilled') api = healthy.value;
+    if (behindProxy.status === 'fulfilled') hanging = { proxy, api: behindProxy.value };
+    for (const started of [healthy, behindProxy]) if (started.status === 'rejected') throw started.reason;
   }, 60_000);
 
   afterAll(async () => {
     for (const child of [api?.child, hanging?.api.child]) child?.kill('SIGKILL');
-    hanging?.proxy.server.close();
+    proxyServer?.close();
     await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   });
 

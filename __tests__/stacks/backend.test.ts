@@ -1,11 +1,19 @@
+import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { STACK_IDS } from '../../constructs/naming';
 import { parseEnvironment } from '../../config';
-import { rawEnvironment, synthPlatform } from '../helpers';
+import { DropStack } from '../../stacks/drop-stack';
+import { rawEnvironment, synthesized, testApp } from '../helpers';
 
+/**
+ * The terraform block of each stack of an environment with this backend. Every stack of the
+ * platform is a DropStack, which sets the backend, so each is built on its own in a test app
+ * (the last test below checks the platform's stacks against it).
+ */
 function terraformBlocks(name: string, backend: Record<string, unknown>) {
-  const synth = synthPlatform(parseEnvironment({ ...rawEnvironment(name), backend }, `${name}.json`));
-  return Object.fromEntries(STACK_IDS.map((id) => [id, synth.parsed(id).terraform]));
+  const config = parseEnvironment({ ...rawEnvironment(name), backend }, `${name}.json`);
+  const app = testApp();
+  return Object.fromEntries(STACK_IDS.map((id) => [id, JSON.parse(Testing.synth(new DropStack(app, id, { config }))).terraform]));
 }
 
 describe('backends', () => {
@@ -54,5 +62,16 @@ describe('backends', () => {
       Object.values(terraformBlocks(name, backend)).map((block) => JSON.stringify(block.backend ?? block.cloud)),
     );
     expect(new Set(locations).size).toBe(2 * STACK_IDS.length);
+  });
+
+  it.each(['staging', 'production', 'production-stockholm'])('gives every stack of the %s platform the backend of a DropStack of its id', (name) => {
+    // GIVEN the shipped environment WHEN its platform is synthesized
+    const platform = synthesized(name);
+    const own = terraformBlocks(name, rawEnvironment(name).backend as Record<string, unknown>);
+    // THEN each stack's state location is the one tested above for a stack of that id
+    for (const id of STACK_IDS) {
+      const { backend, cloud } = platform.parsed(id).terraform;
+      expect({ backend, cloud }).toEqual({ backend: own[id].backend, cloud: own[id].cloud });
+    }
   });
 });

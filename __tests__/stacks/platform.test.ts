@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -19,7 +19,7 @@ describe.each(['staging', 'production'])('the %s platform', (name) => {
     const manifest = synthManifest(config);
     // THEN
     expect(Object.keys(manifest.stacks).sort()).toEqual([...STACK_IDS].sort());
-    expect(manifest.files.sort()).toEqual(STACK_IDS.map((id) => `stacks/${id}/cdk.tf.json`).sort());
+    expect([...manifest.files].sort()).toEqual(STACK_IDS.map((id) => `stacks/${id}/cdk.tf.json`).sort());
   });
 
   it('declares only edge → compute, so `cdktf deploy edge compute` needs no flag', () => {
@@ -63,13 +63,27 @@ describe('the allowed-account guard', () => {
   });
 });
 
-describe('main.ts', () => {
+/** Runs a command to its end, like spawnSync, without blocking the worker (so the three can overlap). */
+function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+// Each test is a `tsx main.ts` process of its own: they run concurrently.
+describe.concurrent('main.ts', () => {
   const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
-  it('synthesizes DROP_ENV into CDKTF_OUTDIR and prints the synth warnings', () => {
+  it('synthesizes DROP_ENV into CDKTF_OUTDIR and prints the synth warnings', async ({ expect }) => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-main-'));
     try {
-      const result = spawnSync(tsx, ['main.ts'], { cwd: ROOT, env: { ...process.env, DROP_ENV: 'production', CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
+      const result = await run(tsx, ['main.ts'], { cwd: ROOT, env: { ...process.env, DROP_ENV: 'production', CDKTF_OUTDIR: outdir } });
       expect(result.stderr).toContain('Warning: edge/firewall: Bot score below 30 is not challenged');
       const edge = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'edge', 'cdk.tf.json'), 'utf8'));
       expect(edge.terraform.cloud.workspaces.name).toBe('drop-production-edge');
@@ -78,17 +92,16 @@ describe('main.ts', () => {
     }
   }, 30_000);
 
-  it('synthesizes a Terraform Cloud environment with no terraform binary on the PATH', () => {
+  it('synthesizes a Terraform Cloud environment with no terraform binary on the PATH', async ({ expect }) => {
     // GIVEN a PATH with node and nothing else
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-path-'));
     const outdir = path.join(bin, 'out');
     fs.symlinkSync(process.execPath, path.join(bin, 'node'));
     try {
       // WHEN
-      const result = spawnSync(process.execPath, [tsx, 'main.ts'], {
+      const result = await run(process.execPath, [tsx, 'main.ts'], {
         cwd: ROOT,
         env: { PATH: bin, HOME: os.tmpdir(), DROP_ENV: 'production', CDKTF_OUTDIR: outdir },
-        encoding: 'utf8',
       });
       // THEN
       expect(result.stderr).not.toContain('terraform');
@@ -99,13 +112,12 @@ describe('main.ts', () => {
     }
   }, 30_000);
 
-  it('stops on an unknown environment with the known ones, and writes nothing', () => {
+  it('stops on an unknown environment with the known ones, and writes nothing', async ({ expect }) => {
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'drop-main-')), 'cdktf.out');
     try {
-      const result = spawnSync(tsx, ['main.ts'], {
+      const result = await run(tsx, ['main.ts'], {
         cwd: ROOT,
         env: { ...process.env, DROP_ENV: 'nope', CDKTF_OUTDIR: outdir },
-        encoding: 'utf8',
       });
       expect(result.status).toBe(1);
       expect(result.stderr.trim()).toBe(

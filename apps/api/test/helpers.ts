@@ -1,7 +1,7 @@
 /**
  * Test databases: the embedded PGlite in a temporary directory, and a fresh database on the real
- * PostgreSQL server that `scripts/postgres.sh start` runs (its URL in DROP_TEST_PG_URL; `.ci/run`
- * starts it). Without that variable the PostgreSQL tests fail, unless DROP_TEST_EMBEDDED_ONLY=1
+ * PostgreSQL server of the test run (its URL in DROP_TEST_PG_URL: the one `global-setup.ts`
+ * starts from npm, or a server of your own when you set the variable). DROP_TEST_EMBEDDED_ONLY=1
  * says on purpose that this run has no server (the Dockerfile's test stage).
  */
 import { randomBytes } from 'node:crypto';
@@ -21,13 +21,50 @@ export function adminUrl(): string {
   const url = process.env.DROP_TEST_PG_URL;
   if (!url) {
     throw new Error(
-      'DROP_TEST_PG_URL is not set: start PostgreSQL with `eval "$(bash scripts/postgres.sh start)"` (as .ci/run does), or set DROP_TEST_EMBEDDED_ONLY=1 to run without it',
+      'DROP_TEST_PG_URL is not set: run the tests with vitest from the repository root (its global setup starts PostgreSQL), set it to a server of your own, or set DROP_TEST_EMBEDDED_ONLY=1 to run without PostgreSQL',
     );
   }
   return url;
 }
 
+const readiness = new Map<string, Promise<void>>();
+
+/**
+ * Resolves once the server at `url` accepts connections: the global setup starts the run's server
+ * in the background, so the first test to connect waits for it (30 s at most).
+ */
+export function postgresReady(url = adminUrl()): Promise<void> {
+  let ready = readiness.get(url);
+  if (!ready) {
+    ready = waitForPostgres(url);
+    readiness.set(url, ready);
+  }
+  return ready;
+}
+
+async function waitForPostgres(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      const code = (error as { code?: string }).code;
+      // Refused: not listening yet. 57P03: starting up.
+      if (Date.now() > deadline || (code !== 'ECONNREFUSED' && code !== '57P03')) {
+        const { host } = new URL(url);
+        throw new Error(`PostgreSQL at ${host} does not accept connections (${(error as Error).message}); the test run's output says why`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 export async function adminQuery<T = Record<string, unknown>>(text: string, params: unknown[] = [], url = adminUrl()): Promise<T[]> {
+  await postgresReady(url);
   const client = new pg.Client(url);
   await client.connect();
   try {

@@ -1,23 +1,22 @@
 /**
- * The built standalone server (as the image runs it) in headless Chromium (@sparticuz/chromium
- * unless CHROMIUM_PATH or /usr/bin/chromium is there), driven by playwright-core, against a real
- * API on the embedded database: mock sign-in, and live sign-in against a real OpenID provider.
+ * The built standalone server (as the image runs it) in headless Chromium (@sparticuz/chromium from
+ * npm, or CHROMIUM_PATH), driven by playwright-core, against a real API on the embedded database:
+ * mock sign-in, and live sign-in against a real OpenID provider.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import sparticuz from '@sparticuz/chromium';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../api/src/config.js';
 import { startApi, type RunningApi } from '../../api/src/server.js';
 import { CLIENT_ID, CLIENT_SECRET, startProvider, type TestProvider } from '../../api/test/oidc/harness.js';
 import { startSentrySink, type SentrySink } from '../../api/test/sentry-sink.js';
+import { launchChromium, type LaunchedChromium } from './browser.js';
 import { WEB } from './global-setup.js';
 
-const chromiumPath = async () => process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : await sparticuz.executablePath());
 const SERVER = path.join(WEB, '.next', 'standalone', 'apps', 'web', 'server.js');
 const ORIGIN_SECRET = 'web-origin-secret-0123456789';
 
@@ -71,6 +70,7 @@ function cspViolations(page: Page): string[] {
 describe('web (standalone build, headless Chromium)', () => {
   let api: RunningApi;
   let web: { url: string; child: ChildProcess };
+  let chromium: LaunchedChromium;
   let browser: Browser;
   let dataDir: string;
 
@@ -81,14 +81,12 @@ describe('web (standalone build, headless Chromium)', () => {
       hostname: '127.0.0.1',
     });
     web = await startWeb({ PORT: String(webPort), API_URL: `http://127.0.0.1:${api.port}` });
-    browser = await chromium.launch({
-      executablePath: await chromiumPath(),
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    chromium = await launchChromium();
+    browser = chromium.browser;
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     web?.child.kill('SIGTERM');
     await api?.shutdown();
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,0 +1,65 @@
+/**
+ * `npm run bench:tests`: how long the infrastructure tests take against one `npm run synth`,
+ * measured in the same run on the same machine. The budget is 10x: the whole infra project
+ * (vitest start-up, every test file, the processes they spawn) within ten synths of an environment.
+ *
+ * Synth is timed as `npm run synth` runs it (a fresh process, into a temporary output directory):
+ * the median of two runs before and two after the tests, after one untimed run that warms the
+ * file cache. The tests are one `vitest run --project infra`. Wall time is the budget; the CPU
+ * time of each (with every process it starts) is printed beside it, as the machine may be shared.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..');
+const BUDGET = 10;
+const env = { ...process.env, CHECKPOINT_DISABLE: '1', NEXT_TELEMETRY_DISABLED: '1' };
+
+/** Wall time of a command, and the CPU time of it and its children (from /proc/self/stat's cutime/cstime). */
+function timed(command: string, args: string[], extraEnv: Record<string, string> = {}): { wall: number; cpu: number; ok: boolean; output: string } {
+  const cpuBefore = childrenCpu();
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, { cwd: ROOT, env: { ...env, ...extraEnv }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const wall = Number(process.hrtime.bigint() - start) / 1e6;
+  return { wall, cpu: childrenCpu() - cpuBefore, ok: result.status === 0, output: `${result.stdout}\n${result.stderr}` };
+}
+
+/** CPU milliseconds used by the waited-for children of this process so far (Linux). */
+function childrenCpu(): number {
+  const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  // Fields 16 and 17 of stat(5) (cutime, cstime), counted after the command name.
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+}
+
+function synth(): { wall: number; cpu: number } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-bench-'));
+  try {
+    const run = timed('npm', ['run', '--silent', 'synth'], { CDKTF_OUTDIR: outdir });
+    if (!run.ok) throw new Error(`npm run synth failed:\n${run.output}`);
+    return run;
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+synth();
+const synths = [synth(), synth()];
+const tests = timed(path.join(ROOT, 'node_modules', '.bin', 'vitest'), ['run', '--project', 'infra']);
+synths.push(synth(), synth());
+
+const baseline = median(synths.map((s) => s.wall));
+const baselineCpu = median(synths.map((s) => s.cpu));
+const ms = (value: number) => `${value.toFixed(0).padStart(6)} ms`;
+console.log(`infra tests against one synth, same run (node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`);
+console.log(`  npm run synth (baseline)      median ${ms(baseline)} wall ${ms(baselineCpu)} CPU   runs ${synths.map((s) => s.wall.toFixed(0)).join(', ')} ms`);
+console.log(`  vitest run --project infra           ${ms(tests.wall)} wall ${ms(tests.cpu)} CPU${tests.ok ? '' : '   (tests FAILED: timing kept, see `npx vitest run --project infra`)'}`);
+console.log(`  ratio ${(tests.wall / baseline).toFixed(1)}x wall (budget: ${BUDGET}x); CPU ${(tests.cpu / baselineCpu).toFixed(1)}x on ${os.cpus().length} cores`);
+if (!tests.ok) process.exitCode = 1;
