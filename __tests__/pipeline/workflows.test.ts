@@ -109,7 +109,7 @@ describe('the main pipeline', () => {
   });
 
   it('deploys the exact build: records it as the release, then deploys compute and edge together', () => {
-    // The chain itself is proven by running it (dry-run.test.ts); this pins the commands the README shows.
+    // The chain itself is proven by running it (dry-run.test.ts); this pins the commands docs/pipeline.md shows.
     for (const [job, name] of [['deploy-staging', 'Deploy staging'], ['deploy-production', 'Production deploy']]) {
       const names = jobs[job].steps.map((s) => s.name);
       const release = jobs[job].steps.find((s) => s.name === 'Record the release')!.run!;
@@ -156,8 +156,8 @@ describe('the main pipeline', () => {
     }
   });
 
-  it('runs the commands the README shows (release, deploy, verify, watch, roll back)', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  it('runs the commands docs/pipeline.md shows (release, deploy, verify, watch, roll back)', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'pipeline.md'), 'utf8');
     const commands = ['deploy-staging', 'rollback-staging', 'deploy-production']
       .flatMap((job) => jobs[job].steps.flatMap((s) => (s.run ?? '').split('\n')))
       .map((line) => line.trim())
@@ -166,7 +166,7 @@ describe('the main pipeline', () => {
     for (const command of commands) {
       const shown = command.replace('npm run --silent ', 'npm run ').replace(/--env ("\$DROP_ENV"|staging)/, '--env <env>');
       const asRun = /^npx cdktf|^npm run rollback/.test(shown) ? `DROP_ENV=<env> ${shown}` : shown;
-      expect(readme, `README does not show: ${asRun}`).toContain(shown.startsWith('npm run release') ? shown : asRun);
+      expect(readme, `docs/pipeline.md does not show: ${asRun}`).toContain(shown.startsWith('npm run release') ? shown : asRun);
     }
   });
 
