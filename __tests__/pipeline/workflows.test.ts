@@ -14,7 +14,7 @@ interface Step { name?: string; uses?: string; run?: string; if?: string; 'timeo
 interface Job { steps: Step[]; environment?: string; needs?: string | string[]; if?: string; 'timeout-minutes'?: number; strategy?: { matrix: Record<string, unknown> } }
 const workflow = (file: string): { jobs: Record<string, Job> } => parse(read(file));
 
-/** The deployment document's "Pipeline Stages Detail": stage, step name, timeout in minutes. */
+/** The stage table of docs/requirements.md (Delivery pipeline): stage, step name, timeout in minutes. */
 const SPEC_STAGES: Array<[stage: string, step: string, minutes: number]> = [
   ['Checkout', 'Checkout', 1],
   ['Install deps', 'Install deps', 5],
@@ -52,7 +52,7 @@ describe('the main pipeline', () => {
     expect(step!['timeout-minutes']).toBe(minutes);
   });
 
-  it('keeps the failure actions of the spec\'s stage table', () => {
+  it('keeps the failure actions of the stage table (docs/requirements.md, Delivery pipeline)', () => {
     // "Fail pipeline": nothing after the step runs; a later job needs its job.
     for (const name of ['Checkout', 'Install deps', 'TypeScript check', 'Lint', 'Unit tests', 'Docker build', 'Push to ECR (staging)', 'Deploy staging']) {
       expect(steps.find((s) => s.name === name)!.if, name).toBeUndefined();
@@ -70,7 +70,7 @@ describe('the main pipeline', () => {
     expect(jobs['deploy-production'].environment).toBe('${{ matrix.environment }}');
   });
 
-  it('runs the chain in the spec\'s order, with the scan after the push (ECR scans on push)', () => {
+  it('runs the chain in the required order (docs/requirements.md, Delivery pipeline), with the scan after the push (ECR scans on push)', () => {
     const order = ['verify', 'images', 'scan', 'deploy-staging', 'smoke-staging', 'e2e-staging', 'deploy-production'];
     order.slice(1).forEach((job, i) => expect([jobs[job].needs].flat()).toContain(order[i]));
   });
