@@ -24,7 +24,8 @@ export default defineConfig({
           hookTimeout: 60_000,
           setupFiles: ['__tests__/setup.ts'],
           include: ['__tests__/**/*.test.ts'],
-          exclude: ['__tests__/plan/**'],
+          // Terraform itself and the workflow's dry run: their own projects below, with long timeouts.
+          exclude: ['__tests__/plan/**', '__tests__/pipeline/dry-run.test.ts'],
         },
       },
       {
@@ -36,6 +37,18 @@ export default defineConfig({
           include: ['__tests__/plan/**/*.test.ts'],
           testTimeout: 240_000,
           hookTimeout: 240_000,
+        },
+      },
+      {
+        test: {
+          // The main workflow's run: steps executed in order (scripts/pipeline-dry-run.ts): the
+          // cdktf CLI, a stand-in terraform, a loopback AWS and real API processes.
+          name: 'pipeline',
+          globals: true,
+          setupFiles: ['__tests__/setup.ts'],
+          include: ['__tests__/pipeline/dry-run.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
         },
       },
       {
