@@ -22,7 +22,7 @@ export const BANKID_TEST_ISSUER = 'https://auth.current.bankid.no/auth/realms/cu
 /** Hosts of BankID test environments, refused in production. */
 export const BANKID_TEST_ISSUERS = [new URL(BANKID_TEST_ISSUER).host];
 
-/** The two rate limits of the spec and the action each takes when triggered. */
+/** The two rate limits (docs/requirements.md, Rate limits) and the action each takes when triggered. */
 export const RATE_LIMIT_NAMES = ['auth', 'transactions'] as const;
 export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
 export const RATE_LIMIT_ACTIONS: Readonly<Record<RateLimitName, 'managed_challenge' | 'block'>> = {
@@ -30,7 +30,7 @@ export const RATE_LIMIT_ACTIONS: Readonly<Record<RateLimitName, 'managed_challen
   transactions: 'block',
 };
 
-/** Path prefixes of the spec's rate limits. */
+/** Path prefixes of the rate limits (docs/requirements.md, Rate limits). */
 export const RATE_LIMIT_PATHS: Readonly<Record<RateLimitName, string>> = { auth: '/v1/auth/', transactions: '/v1/transactions/' };
 
 /** The rate limits of an environment's `edge.rateLimits`, in `RATE_LIMIT_NAMES` order, as the RateLimits construct takes them. */

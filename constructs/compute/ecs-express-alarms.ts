@@ -1,4 +1,4 @@
-/** The spec's alarms of an ECS Express service, on its target groups and its ECS service. */
+/** The alarms (docs/requirements.md, Alarms) of an ECS Express service, on its target groups and its ECS service. */
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Fn, Token } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -6,7 +6,7 @@ import { ALARMS } from './alarms';
 import type { ServiceProps } from './service';
 
 /**
- * The spec's alarms on the service's own traffic: its target groups on the shared Express load
+ * The alarms (docs/requirements.md, Alarms) on the service's own traffic: its target groups on the shared Express load
  * balancer (two of them, as canary deployments move traffic from one to the other, so each
  * alarm reads both) and its ECS service's CPU.
  */
