@@ -1,10 +1,11 @@
 /**
  * The IAM role the CI pipeline assumes through GitHub's OIDC provider to push images: only from
  * the configured repository's deploy branch or its GitHub environment, only to the given
- * repositories. It may also read which image each service runs, which a rollback needs, through
- * its environment's compute engine only (`engineStatements`): App Runner in App Runner
- * environments; ECS (and, for `npm run ecs-domains`, the Express load balancer's listener and rule)
- * in ECS Express environments.
+ * repositories. It may read and write the release pointers' history (release, rollback), read
+ * the environment's alarms (post-deployment monitoring), and read the services of its
+ * environment's compute engine only (`engineStatements`): App Runner in App Runner environments;
+ * ECS (and, for `npm run ecs-domains`, the Express load balancer's listener and rule) in ECS
+ * Express environments.
  */
 import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
@@ -108,6 +109,20 @@ export class GithubPushRole extends Construct {
             'ecr:DescribeImageScanFindings',
           ],
           resources: props.repositories.map((repository) => repository.arn),
+        },
+        {
+          // Rollback reads the release history and points a service back at an earlier release.
+          sid: 'ReleaseHistory',
+          effect: 'Allow',
+          actions: ['ssm:GetParameterHistory', 'ssm:PutParameter'],
+          resources: [`arn:aws:ssm:${props.region}:${props.accountId}:parameter${props.naming.releasePath()}/*`],
+        },
+        {
+          // Post-deployment monitoring reads the state of the environment's alarms.
+          sid: 'ReadAlarms',
+          effect: 'Allow',
+          actions: ['cloudwatch:DescribeAlarms'],
+          resources: [`arn:aws:cloudwatch:${props.region}:${props.accountId}:alarm:${props.naming.resource()}-*`],
         },
         ...engineStatements(props),
       ],

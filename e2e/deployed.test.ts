@@ -85,4 +85,18 @@ describe(`the deployed platform at ${BASE_URL || '(E2E_BASE_URL unset)'}`, () =>
       await context.close();
     }
   });
+
+  it('reaches the API from a page of the site: the edge routes /v1/* to it, and it asks for sign-in', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(BASE_URL);
+      const answer = await page.evaluate(async () => {
+        const response = await fetch('/v1/transactions', { headers: { accept: 'application/json' } });
+        return { status: response.status, body: await response.json() };
+      });
+      expect(answer).toEqual({ status: 401, body: { error: expect.objectContaining({ code: 'unauthorized' }) } });
+    } finally {
+      await page.close();
+    }
+  });
 });

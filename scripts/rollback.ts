@@ -1,193 +1,169 @@
 /**
- * Rollback of the services to the image deployed before the current one.
+ * Rollback of the services to a release from their release history.
  *
- * The current image is what App Runner runs now; the previous one is the newest image of the
- * service's ECR repository pushed before it that the scan gate would have let through (no
- * CRITICAL findings). `--to` names the image instead.
+ * The history is the versions of the release pointer `/<project>/<env>/release/<service>` (see
+ * scripts/lib/release-history.ts): only images that passed the scan gate and were deployed to
+ * this environment. The rollback writes the chosen release back to the pointer (the new version's
+ * description names the release it undoes) and redeploys with the same command as the pipeline,
+ * `cdktf deploy compute edge`, so Terraform state stays the truth. It works the same for both
+ * compute engines: the compute stack reads the pointer whichever engine runs the service.
  *
- * By default the rollback goes through Terraform (`cdktf deploy compute` with the images as
- * variables), so state stays the truth. `--via apprunner` is the spec's manual path
- * (`aws apprunner update-service` with the previous image): faster, but the next Terraform deploy
- * reverts it unless it passes the same image.
- *
- *   DROP_ENV=production npm run rollback -- [--service api,web] [--to <tag>] [--via terraform|apprunner] [--dry-run]
+ *   DROP_ENV=production npm run rollback -- --list                  # the history, newest first
+ *   DROP_ENV=production npm run rollback -- [--service api,web] [--to <tag|sha256:…|v<version>>] [--dry-run]
+ *   DROP_ENV=production npm run rollback -- --undo 3f2a9c1          # the pipeline: undo release 3f2a9c1 where it is current
  */
-import {
-  AppRunnerClient,
-  DescribeServiceCommand,
-  ListServicesCommand,
-  UpdateServiceCommand,
-} from '@aws-sdk/client-apprunner';
-import { DescribeImagesCommand, ECRClient, type ImageDetail } from '@aws-sdk/client-ecr';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { DEFAULT_ENVIRONMENT, SERVICE_NAMES, type ServiceName, loadEnvironment } from '../config';
+import { SERVICE_NAMES, type ServiceName, loadEnvironment } from '../config';
 import { Naming } from '../constructs/naming';
+import {
+  type Release,
+  ReleaseHistoryError,
+  type ServiceHistory,
+  current,
+  describeHistory,
+  find,
+  previous,
+  readHistory,
+  writePointer,
+} from './lib/release-history';
 
 export class RollbackError extends Error {}
 
-export interface RunningImage {
-  readonly serviceArn: string;
-  /** `<registry>/<repository>` */
-  readonly repositoryUri: string;
-  /** A tag, or a digest `sha256:...`. */
-  readonly reference: string;
-}
-
-/** Splits `123.dkr.ecr.eu-west-1.amazonaws.com/drop-production/api:3f2a9c1` (or `@sha256:...`). */
-export function parseImageIdentifier(identifier: string): { repositoryUri: string; reference: string } {
-  const at = identifier.indexOf('@');
-  if (at > 0) return { repositoryUri: identifier.slice(0, at), reference: identifier.slice(at + 1) };
-  const colon = identifier.lastIndexOf(':');
-  if (colon <= identifier.lastIndexOf('/')) throw new RollbackError(`Image "${identifier}" has neither a tag nor a digest`);
-  return { repositoryUri: identifier.slice(0, colon), reference: identifier.slice(colon + 1) };
-}
-
-/** The image an App Runner service runs now. */
-export async function currentImage(client: AppRunnerClient, serviceName: string): Promise<RunningImage> {
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new ListServicesCommand({ NextToken: nextToken }));
-    const summary = page.ServiceSummaryList?.find((service) => service.ServiceName === serviceName);
-    if (summary?.ServiceArn) {
-      const { Service } = await client.send(new DescribeServiceCommand({ ServiceArn: summary.ServiceArn }));
-      const identifier = Service?.SourceConfiguration?.ImageRepository?.ImageIdentifier;
-      if (!identifier) throw new RollbackError(`Service ${serviceName} does not run an image from a registry`);
-      return { serviceArn: summary.ServiceArn, ...parseImageIdentifier(identifier) };
-    }
-    nextToken = page.NextToken;
-  } while (nextToken);
-  throw new RollbackError(`No App Runner service named ${serviceName}`);
-}
-
-function matches(image: ImageDetail, reference: string): boolean {
-  return reference.startsWith('sha256:') ? image.imageDigest === reference : (image.imageTags ?? []).includes(reference);
-}
-
-/** The newest tagged image pushed before `current` whose scan shows no CRITICAL finding. */
-export async function previousImage(client: ECRClient, repositoryName: string, current: string): Promise<string> {
-  const images: ImageDetail[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new DescribeImagesCommand({ repositoryName, filter: { tagStatus: 'TAGGED' }, nextToken }));
-    images.push(...(page.imageDetails ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  const newestFirst = images.sort((a, b) => (b.imagePushedAt?.getTime() ?? 0) - (a.imagePushedAt?.getTime() ?? 0));
-  const index = newestFirst.findIndex((image) => matches(image, current));
-  if (index < 0) throw new RollbackError(`The running image ${current} is not in ${repositoryName}; name the target with --to`);
-  const previous = newestFirst
-    .slice(index + 1)
-    .find((image) => (image.imageScanFindingsSummary?.findingSeverityCounts?.CRITICAL ?? 0) === 0);
-  if (!previous) throw new RollbackError(`${repositoryName} has no image older than ${current} that passed the scan gate`);
-  return previous.imageTags![0];
-}
-
-/** `<service>_image=<reference>` per service: the Terraform variables of what runs now. */
-export async function currentVariables(apprunner: AppRunnerClient, naming: Naming): Promise<string[]> {
-  const lines: string[] = [];
-  for (const service of SERVICE_NAMES) {
-    lines.push(`${service}_image=${(await currentImage(apprunner, naming.resource(service))).reference}`);
-  }
-  return lines;
-}
+/** The deploy command of the pipeline and the README; a rollback runs exactly this. */
+export const DEPLOY_COMMAND = ['npx', 'cdktf', 'deploy', 'compute', 'edge', '--auto-approve'] as const;
 
 export interface RollbackOptions {
+  readonly environment: string;
   readonly services: readonly ServiceName[];
+  /** A tag, digest, pointer value or history version (`v4`). */
   readonly to?: string;
-  readonly via: 'terraform' | 'apprunner';
+  /**
+   * The tag of the release to undo (the pipeline passes the commit it deployed): services whose
+   * current release has another tag were not changed by that deploy and stay.
+   */
+  readonly undo?: string;
+  readonly mode: 'rollback' | 'list';
   readonly dryRun: boolean;
-  /** Only print the running images as Terraform variables (for plans and GITHUB_OUTPUT). */
-  readonly current?: boolean;
 }
 
 export interface RollbackDeps {
-  readonly apprunner: AppRunnerClient;
-  readonly ecr: ECRClient;
-  readonly naming: Naming;
-  /** Runs a command (the cdktf deploy); returns its exit status. */
-  readonly run: (command: string, args: string[]) => number;
+  readonly ssm: SSMClient;
+  /** Runs a command with extra environment variables; returns its exit status. */
+  readonly run: (command: string, args: readonly string[], env: Record<string, string>) => number;
   readonly log: (line: string) => void;
 }
 
-export interface RollbackPlan {
-  readonly images: Readonly<Record<ServiceName, { readonly from: string; readonly to: string }>>;
+export interface Change {
+  readonly service: ServiceName;
+  readonly from: Release;
+  readonly to: Release;
 }
 
-export async function rollback(deps: RollbackDeps, options: RollbackOptions): Promise<RollbackPlan> {
-  const images = {} as Record<ServiceName, { from: string; to: string }>;
-  const running = {} as Record<ServiceName, RunningImage>;
-  for (const service of SERVICE_NAMES) {
-    running[service] = await currentImage(deps.apprunner, deps.naming.resource(service));
-    const from = running[service].reference;
-    const to = !options.services.includes(service)
-      ? from
-      : (options.to ?? (await previousImage(deps.ecr, deps.naming.repository(service), from)));
-    images[service] = { from, to };
-    deps.log(`${service}: ${from === to ? `stays on ${from}` : `${from} -> ${to}`}`);
+function target(history: ServiceHistory, options: RollbackOptions): Release | undefined {
+  const now = current(history);
+  const where = `${history.service} in ${options.environment}`;
+  if (!now) {
+    throw new RollbackError(`No release of ${where} is recorded (${history.parameter}): there is nothing to roll back to. Nothing was deployed.`);
   }
-  if (options.dryRun) return { images };
+  if (options.undo !== undefined && now.tag !== options.undo) return undefined; // the deploy being undone did not change it
+  if (options.to) return find(history, options.to, options.environment);
+  const before = previous(history);
+  if (!before) {
+    throw new RollbackError(
+      `No previous release of ${where} to roll back to: its history holds only ${history.releases.map((r) => `v${r.version} ${r.tag}`).join(', ')} ` +
+        `(current v${now.version} ${now.tag}). Nothing was deployed.`,
+    );
+  }
+  return before;
+}
 
-  if (options.via === 'apprunner') {
-    for (const service of options.services) {
-      const { serviceArn, repositoryUri } = running[service];
-      await deps.apprunner.send(
-        new UpdateServiceCommand({
-          ServiceArn: serviceArn,
-          SourceConfiguration: {
-            ImageRepository: { ImageIdentifier: `${repositoryUri}:${images[service].to}`, ImageRepositoryType: 'ECR' },
-          },
-        }),
-      );
-      deps.log(`${service}: update-service started; Terraform reverts it unless the next deploy passes ${images[service].to}`);
+/** Plans the rollback of every selected service first (so bad input writes nothing), then writes and deploys. */
+export async function rollback(deps: RollbackDeps, options: RollbackOptions): Promise<Change[]> {
+  const naming = new Naming(loadEnvironment(options.environment));
+  const histories = await Promise.all(options.services.map((service) => readHistory(deps.ssm, naming, service)));
+
+  if (options.mode === 'list') {
+    for (const history of histories) for (const line of describeHistory(history)) deps.log(line);
+    return [];
+  }
+
+  const changes: Change[] = [];
+  try {
+    for (const history of histories) {
+      const from = current(history)!;
+      const to = target(history, options);
+      if (!to || to.value === from?.value) {
+        if (from) deps.log(`${history.service}: stays on v${from.version} ${from.tag}`);
+        continue;
+      }
+      changes.push({ service: history.service as ServiceName, from, to });
+      deps.log(`${history.service}: v${from.version} ${from.tag} -> v${to.version} ${to.tag} (${to.digest})`);
     }
-    return { images };
+  } catch (error) {
+    if (error instanceof ReleaseHistoryError) throw new RollbackError(`${error.message}. Nothing was deployed.`);
+    throw error;
   }
+  if (changes.length === 0) {
+    throw new RollbackError(
+      options.undo !== undefined
+        ? `Nothing to roll back in ${options.environment}: no service runs release ${options.undo} (it was never recorded there). Nothing was deployed.`
+        : `Nothing to roll back in ${options.environment}: every selected service already runs the chosen release. Nothing was deployed.`,
+    );
+  }
+  if (options.dryRun) return changes;
 
-  const status = deps.run('npx', [
-    'cdktf', 'deploy', 'compute', '--auto-approve',
-    ...SERVICE_NAMES.map((service) => `--var=${service}_image=${images[service].to}`),
-  ]);
-  if (status !== 0) throw new RollbackError(`cdktf deploy compute exited ${status}`);
-  return { images };
+  for (const change of changes) {
+    const history = histories.find((h) => h.service === change.service)!;
+    await writePointer(deps.ssm, history, change.to, `rolled back from ${change.from.value} (to v${change.to.version})`);
+  }
+  deps.log(`release pointers written; deploying: DROP_ENV=${options.environment} ${DEPLOY_COMMAND.join(' ')}`);
+  const status = deps.run(DEPLOY_COMMAND[0], DEPLOY_COMMAND.slice(1), { DROP_ENV: options.environment });
+  if (status !== 0) throw new RollbackError(`${DEPLOY_COMMAND.join(' ')} exited ${status}; the pointers already name the rollback target, so rerun it`);
+  return changes;
 }
 
-export function parseCommandLine(argv: string[]): RollbackOptions {
+export function parseCommandLine(argv: string[], defaultEnvironment: string | undefined): RollbackOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
+      env: { type: 'string' },
       service: { type: 'string', default: SERVICE_NAMES.join(',') },
       to: { type: 'string' },
-      via: { type: 'string', default: 'terraform' },
+      undo: { type: 'string' },
+      list: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
-      current: { type: 'boolean', default: false },
     },
     strict: true,
   });
+  const environment = values.env ?? defaultEnvironment;
+  if (!environment) throw new RollbackError('No environment: set DROP_ENV or pass --env (e.g. --env production)');
   const services = values.service!.split(',').map((s) => s.trim());
   const unknown = services.filter((s) => !(SERVICE_NAMES as readonly string[]).includes(s));
   if (unknown.length > 0) throw new RollbackError(`--service ${unknown.join(',')} is not a service; expected ${SERVICE_NAMES.join(', ')}`);
-  if (values.via !== 'terraform' && values.via !== 'apprunner') {
-    throw new RollbackError(`--via ${values.via} is not a way to roll back; expected terraform or apprunner`);
+  if (values.to !== undefined && values.undo !== undefined) throw new RollbackError('--to and --undo exclude each other: --to picks one release, --undo goes back from the named one');
+  if (values.undo !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(values.undo)) {
+    throw new RollbackError(`--undo ${JSON.stringify(values.undo)} is not an image tag; expected the tag the pipeline released, e.g. --undo "$IMAGE_TAG"`);
   }
-  return { services: services as ServiceName[], to: values.to, via: values.via, dryRun: values['dry-run']!, current: values.current };
+  return {
+    environment,
+    services: services as ServiceName[],
+    to: values.to,
+    undo: values.undo,
+    mode: values.list ? 'list' : 'rollback',
+    dryRun: values['dry-run']!,
+  };
 }
 
 if (require.main === module) {
   (async () => {
-    const options = parseCommandLine(process.argv.slice(2));
-    const env = loadEnvironment(process.env.DROP_ENV || DEFAULT_ENVIRONMENT);
-    const apprunner = new AppRunnerClient({ region: env.aws.region });
-    if (options.current) {
-      for (const line of await currentVariables(apprunner, new Naming(env))) console.log(line);
-      return;
-    }
+    const options = parseCommandLine(process.argv.slice(2), process.env.DROP_ENV || undefined);
+    const config = loadEnvironment(options.environment);
     await rollback(
       {
-        apprunner,
-        ecr: new ECRClient({ region: env.aws.region }),
-        naming: new Naming(env),
-        run: (command, args) => spawnSync(command, args, { stdio: 'inherit' }).status ?? 1,
+        ssm: new SSMClient({ region: config.aws.region }),
+        run: (command, args, env) => spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1,
         log: console.log,
       },
       options,

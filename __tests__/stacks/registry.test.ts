@@ -95,8 +95,8 @@ describe.each(['staging', 'production'])('the %s registry stack', (name) => {
     const permissions = Object.values(parsed.data!.aws_iam_policy_document).find((doc) =>
       doc.statement.some((s: { actions: string[] }) => s.actions.includes('ecr:PutImage')),
     );
-    const [login, push, find, read] = permissions.statement;
-    expect(permissions.statement).toHaveLength(4);
+    const [login, push, history, alarms, find, read] = permissions.statement;
+    expect(permissions.statement).toHaveLength(6);
     expect(login).toEqual({ sid: 'EcrLogin', effect: 'Allow', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] });
     expect(push.resources).toEqual([
       '${aws_ecr_repository.images_api_BA5844F3.arn}',
@@ -106,7 +106,20 @@ describe.each(['staging', 'production'])('the %s registry stack', (name) => {
     expect(push.actions.every((action: string) => action.startsWith('ecr:'))).toBe(true);
     expect(push.actions).not.toContain('ecr:DeleteRepository');
     expect(push.actions).not.toContain('ecr:BatchDeleteImage');
-    // A rollback reads which image runs, and nothing else of the services.
+    // Rollback: the release pointers of this environment only; monitoring: its alarms only.
+    expect(history).toEqual({
+      sid: 'ReleaseHistory',
+      effect: 'Allow',
+      actions: ['ssm:GetParameterHistory', 'ssm:PutParameter'],
+      resources: [`arn:aws:ssm:eu-west-1:\${data.aws_caller_identity.account.account_id}:parameter/drop/${name}/release/*`],
+    });
+    expect(alarms).toEqual({
+      sid: 'ReadAlarms',
+      effect: 'Allow',
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: [`arn:aws:cloudwatch:eu-west-1:\${data.aws_caller_identity.account.account_id}:alarm:drop-${name}-*`],
+    });
+    // The running image of its engine's services (App Runner here), and nothing else of the services.
     expect(find).toEqual({ sid: 'FindServices', effect: 'Allow', actions: ['apprunner:ListServices'], resources: ['*'] });
     expect(read).toEqual({
       sid: 'ReadRunningImage',

@@ -23,6 +23,10 @@ const production = {
   BANKID_MOCK: 'false',
   BANKID_CLIENT_ID: 'client',
   BANKID_CLIENT_SECRET: 'bankid-client-secret',
+  BANKID_ISSUER: 'https://auth.bankid.no/auth/realms/prod',
+  BANKID_CALLBACK_URL: 'https://getdrop.no/api/auth/bankid/callback',
+  DROP_ENV: 'production',
+  DROP_TIER: 'production',
   ORIGIN_VERIFY_SECRET: 'origin-verify-secret-value',
   DATABASE_URL: 'postgres://drop-production.abc.eu-west-1.rds.amazonaws.com:5432/drop',
   DATABASE_CA_FILE: caFile,
@@ -43,7 +47,7 @@ describe('configuration refused at start', () => {
     expect(problems({ ...production, ORIGIN_VERIFY_SECRET: undefined })).toEqual([
       'ORIGIN_VERIFY_SECRET: is required in production (only the edge may reach the service) (found: not set)',
     ]);
-    expect(problems({ ...production, NODE_ENV: 'development', ORIGIN_VERIFY_SECRET: undefined, DATABASE_URL: undefined })).toEqual([]);
+    expect(problems({ ...production, NODE_ENV: 'development', DROP_ENV: undefined, DROP_TIER: undefined, ORIGIN_VERIFY_SECRET: undefined, DATABASE_URL: undefined })).toEqual([]);
   });
 
   it('accepts "current,previous" and refuses a short value or a third one, without echoing them', () => {
@@ -63,7 +67,7 @@ describe('configuration refused at start', () => {
       'DATABASE_URL: must not carry sslmode, ssl, sslrootcert, sslcert, sslkey, sslnegotiation, uselibpqcompat in production: TLS with certificate verification against DATABASE_CA_FILE is always on (found: sslmode=disable)',
     ]);
     expect(problems({ ...production, DATABASE_URL: `${production.DATABASE_URL}?application_name=api&ssl=0` })).toHaveLength(1);
-    expect(problems({ ...production, NODE_ENV: 'test', DATABASE_URL: `${production.DATABASE_URL}?sslmode=disable` })).toEqual([]);
+    expect(problems({ ...production, NODE_ENV: 'test', DROP_ENV: undefined, DROP_TIER: undefined, DATABASE_URL: `${production.DATABASE_URL}?sslmode=disable` })).toEqual([]);
   });
 
   it('never echoes the password of a database URL it refuses', () => {
