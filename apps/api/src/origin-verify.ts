@@ -11,8 +11,6 @@ import type { MiddlewareHandler } from 'hono';
 import { ORIGIN_VERIFY_HEADER } from './headers.js';
 import { errorBody } from './http.js';
 
-export { ORIGIN_VERIFY_HEADER };
-
 /** The accepted values of ORIGIN_VERIFY_SECRET (`current` or `current,previous`), in order. */
 export function originSecrets(value: string): string[] {
   return value.split(',').map((s) => s.trim());
