@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** Tests that start real API processes and the cdktf CLI: minutes, not the unit tests' seconds. */
+const PIPELINE_RUNS = ['__tests__/pipeline/dry-run.test.ts', '__tests__/scripts/monitor.test.ts', '__tests__/scripts/verify-health.test.ts'];
+
 // One `vitest run` covers the infrastructure and the apps, as projects with their own settings.
 export default defineConfig({
   test: {
@@ -24,7 +27,8 @@ export default defineConfig({
           hookTimeout: 60_000,
           setupFiles: ['__tests__/setup.ts'],
           include: ['__tests__/**/*.test.ts'],
-          exclude: ['__tests__/plan/**'],
+          // Terraform itself and the workflow's dry run: their own projects below, with long timeouts.
+          exclude: ['__tests__/plan/**', ...PIPELINE_RUNS],
         },
       },
       {
@@ -36,6 +40,19 @@ export default defineConfig({
           include: ['__tests__/plan/**/*.test.ts'],
           testTimeout: 240_000,
           hookTimeout: 240_000,
+        },
+      },
+      {
+        test: {
+          // The delivery steps run for real: the main workflow's run: steps in order
+          // (scripts/pipeline-dry-run.ts: the cdktf CLI, a stand-in terraform, a loopback AWS), and
+          // the health verification and 15-minute watch against real API processes.
+          name: 'pipeline',
+          globals: true,
+          setupFiles: ['__tests__/setup.ts'],
+          include: PIPELINE_RUNS,
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
         },
       },
       {

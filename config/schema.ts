@@ -318,7 +318,7 @@ export const environmentSchema = closed({
   }),
 });
 
-/** The two rate limits of the spec and the action each takes when triggered. */
+/** The two rate limits (docs/requirements.md, Rate limits) and the action each takes when triggered. */
 export const RATE_LIMIT_NAMES = ['auth', 'transactions'] as const;
 export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
 export const RATE_LIMIT_ACTIONS: Readonly<Record<RateLimitName, 'managed_challenge' | 'block'>> = {

@@ -31,7 +31,7 @@ import {
 
 export class RollbackError extends Error {}
 
-/** The deploy command of the pipeline and the README; a rollback runs exactly this. */
+/** The deploy command of the pipeline and docs/deploying.md; a rollback runs exactly this. */
 export const DEPLOY_COMMAND = ['npx', 'cdktf', 'deploy', 'compute', 'edge', '--auto-approve'] as const;
 
 export interface RollbackOptions {

@@ -1,6 +1,6 @@
 /**
  * The image scan gate: waits for ECR's scan of a pushed image, then applies the severity policy of
- * the spec: block on CRITICAL findings, warn on HIGH, pass otherwise.
+ * docs/requirements.md (Delivery pipeline): block on CRITICAL findings, warn on HIGH, pass otherwise.
  *
  *   npm run scan-gate -- --repository drop-staging/api --tag 3f2a9c1 [--region eu-west-1] [--max-wait 300]
  */

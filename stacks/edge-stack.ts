@@ -42,7 +42,7 @@ export interface EdgeStackProps extends DropStackProps {
   readonly zone?: readonly EnvironmentConfig[];
 }
 
-/** Path prefixes of the spec's rate limits. */
+/** Path prefixes of the rate limits (docs/requirements.md, Rate limits). */
 const RATE_LIMIT_PATHS = { auth: '/v1/auth/', transactions: '/v1/transactions/' } as const;
 
 export class EdgeStack extends DropStack {

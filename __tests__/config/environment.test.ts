@@ -16,7 +16,7 @@ describe('shipped environment files', () => {
     expect(rawEnvironment(name).$schema).toBe('../environment.schema.json');
   });
 
-  it('hold the spec values for staging', () => {
+  it('hold the required values for staging (docs/requirements.md)', () => {
     const env = loadEnvironment('staging');
     expect(env.aws.region).toBe('eu-west-1');
     expect(env.database).toMatchObject({
@@ -31,7 +31,7 @@ describe('shipped environment files', () => {
     expect(env.backend).toEqual({ type: 'cloud', organization: 'getdrop', hostname: 'app.terraform.io', project: 'drop-platform' });
   });
 
-  it('hold the spec values for production', () => {
+  it('hold the required values for production (docs/requirements.md)', () => {
     const env = loadEnvironment('production');
     expect(env.database).toMatchObject({
       instanceClass: 'db.t3.medium',
@@ -45,7 +45,7 @@ describe('shipped environment files', () => {
     expect(env.domains).toEqual({ public: 'getdrop.no', apiOrigin: 'api.getdrop.no' });
   });
 
-  it.each(['staging', 'production'])('%s sizes and scales the services as the spec says', (name) => {
+  it.each(['staging', 'production'])('%s sizes and scales the services as docs/requirements.md (Scaling) says', (name) => {
     const { web, api } = loadEnvironment(name).compute.services;
     expect(web).toMatchObject({ port: 3000, cpu: 1, memoryGb: 2, minInstances: 1, maxInstances: 5, concurrency: 50 });
     expect(api).toMatchObject({ port: 3001, cpu: 1, memoryGb: 2, minInstances: 1, maxInstances: 10, concurrency: 100 });
@@ -290,7 +290,7 @@ describe('data rules', () => {
 });
 
 describe('edge validation rules', () => {
-  it('hold the spec values for the edge in both environments', () => {
+  it('hold the required values for the edge in both environments (docs/requirements.md, Edge)', () => {
     for (const name of ['staging', 'production']) {
       const edge = loadEnvironment(name).edge;
       expect(edge.rateLimits).toEqual({

@@ -63,7 +63,7 @@ describe('the main workflow, dry run', () => {
       const watch = step(result, 'deploy-production', 'production-stockholm/', 'Post-deployment monitoring');
       expect(watch.result).toBe('failure');
       expect(watch.output).toContain('ALARM: drop-production-stockholm-api-cpu (Threshold Crossed: CPU above 80 % for 3 minutes (dry run))');
-      // (ECS Express: the CPU alarm is the compute alarm the stack defines, see README "Compute engines")
+      // (ECS Express: the CPU alarm is the compute alarm the stack defines, see docs/compute-engines.md)
       expect(watch.output).toMatch(/check 1: health ok .*alarms FAILED/);
       expect(result.summaries.join('\n')).toContain('## Post-deployment monitoring: production-stockholm FAILED, rolling back');
       expect(step(result, 'deploy-production', 'production-stockholm/', 'Roll back production').output).toContain(`api: v2 ${SHA} -> v1 previous`);

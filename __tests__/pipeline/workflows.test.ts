@@ -14,7 +14,7 @@ interface Step { name?: string; uses?: string; run?: string; if?: string; 'timeo
 interface Job { steps: Step[]; environment?: string; needs?: string | string[]; if?: string; 'timeout-minutes'?: number; strategy?: { matrix: Record<string, unknown> } }
 const workflow = (file: string): { jobs: Record<string, Job> } => parse(read(file));
 
-/** The deployment document's "Pipeline Stages Detail": stage, step name, timeout in minutes. */
+/** The stage table of docs/requirements.md (Delivery pipeline): stage, step name, timeout in minutes. */
 const SPEC_STAGES: Array<[stage: string, step: string, minutes: number]> = [
   ['Checkout', 'Checkout', 1],
   ['Install deps', 'Install deps', 5],
@@ -52,7 +52,7 @@ describe('the main pipeline', () => {
     expect(step!['timeout-minutes']).toBe(minutes);
   });
 
-  it('keeps the failure actions of the spec\'s stage table', () => {
+  it('keeps the failure actions of the stage table (docs/requirements.md, Delivery pipeline)', () => {
     // "Fail pipeline": nothing after the step runs; a later job needs its job.
     for (const name of ['Checkout', 'Install deps', 'TypeScript check', 'Lint', 'Unit tests', 'Docker build', 'Push to ECR (staging)', 'Deploy staging']) {
       expect(steps.find((s) => s.name === name)!.if, name).toBeUndefined();
@@ -70,7 +70,7 @@ describe('the main pipeline', () => {
     expect(jobs['deploy-production'].environment).toBe('${{ matrix.environment }}');
   });
 
-  it('runs the chain in the spec\'s order, with the scan after the push (ECR scans on push)', () => {
+  it('runs the chain in the required order (docs/requirements.md, Delivery pipeline), with the scan after the push (ECR scans on push)', () => {
     const order = ['verify', 'images', 'scan', 'deploy-staging', 'smoke-staging', 'e2e-staging', 'deploy-production'];
     order.slice(1).forEach((job, i) => expect([jobs[job].needs].flat()).toContain(order[i]));
   });
@@ -109,7 +109,7 @@ describe('the main pipeline', () => {
   });
 
   it('deploys the exact build: records it as the release, then deploys compute and edge together', () => {
-    // The chain itself is proven by running it (dry-run.test.ts); this pins the commands the README shows.
+    // The chain itself is proven by running it (dry-run.test.ts); this pins the commands docs/pipeline.md shows.
     for (const [job, name] of [['deploy-staging', 'Deploy staging'], ['deploy-production', 'Production deploy']]) {
       const names = jobs[job].steps.map((s) => s.name);
       const release = jobs[job].steps.find((s) => s.name === 'Record the release')!.run!;
@@ -156,8 +156,8 @@ describe('the main pipeline', () => {
     }
   });
 
-  it('runs the commands the README shows (release, deploy, verify, watch, roll back)', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  it('runs the commands docs/pipeline.md shows (release, deploy, verify, watch, roll back)', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'pipeline.md'), 'utf8');
     const commands = ['deploy-staging', 'rollback-staging', 'deploy-production']
       .flatMap((job) => jobs[job].steps.flatMap((s) => (s.run ?? '').split('\n')))
       .map((line) => line.trim())
@@ -166,7 +166,7 @@ describe('the main pipeline', () => {
     for (const command of commands) {
       const shown = command.replace('npm run --silent ', 'npm run ').replace(/--env ("\$DROP_ENV"|staging)/, '--env <env>');
       const asRun = /^npx cdktf|^npm run rollback/.test(shown) ? `DROP_ENV=<env> ${shown}` : shown;
-      expect(readme, `README does not show: ${asRun}`).toContain(shown.startsWith('npm run release') ? shown : asRun);
+      expect(readme, `docs/pipeline.md does not show: ${asRun}`).toContain(shown.startsWith('npm run release') ? shown : asRun);
     }
   });
 

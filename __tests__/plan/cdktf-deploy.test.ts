@@ -1,5 +1,5 @@
 /**
- * `cdktf deploy edge compute` as the README writes it: the real cdktf CLI, with a stand-in
+ * `cdktf deploy edge compute` as docs/deploying.md writes it: the real cdktf CLI, with a stand-in
  * terraform (TERRAFORM_BINARY_NAME) that records what it is asked to do. No --var, no TF_VAR_.
  */
 import { spawnSync } from 'node:child_process';

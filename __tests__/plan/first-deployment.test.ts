@@ -1,5 +1,5 @@
 /**
- * The README's first deployment, in order (review/plan/chain.ts): registry, release the images,
+ * The first deployment of docs/deploying.md, in order (review/plan/chain.ts): registry, release the images,
  * data, secret values, compute, edge. Each stack is applied against mocked providers and what it
  * publishes is handed to the stacks after it, so a stack that needs a value before it exists fails.
  */

@@ -79,7 +79,7 @@ describe('the scan gate', () => {
     );
   });
 
-  it('applies the spec\'s policy: block on CRITICAL, warn on HIGH', () => {
+  it('applies the required policy (docs/requirements.md, Delivery pipeline): block on CRITICAL, warn on HIGH', () => {
     expect(judge({})).toBe('pass');
     expect(judge({ LOW: 9, MEDIUM: 9, INFORMATIONAL: 9, UNDEFINED: 9 })).toBe('pass');
     expect(judge({ HIGH: 1 })).toBe('warn');

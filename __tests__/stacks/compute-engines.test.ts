@@ -96,7 +96,7 @@ const SUBNETS: Record<Engine, string> = {
   'ecs-express': '${split(",", data.aws_ssm_parameter.contract-data-private-subnet-ids.insecure_value)}',
 };
 
-/** An alarm's threshold in the spec's units: App Runner's RequestLatency is in ms, the load balancer's TargetResponseTime in s. */
+/** An alarm's threshold in the units of docs/requirements.md (Alarms): App Runner's RequestLatency is in ms, the load balancer's TargetResponseTime in s. */
 const LATENCY_MS: Record<Engine, (threshold: number) => number> = {
   'app-runner': (threshold) => threshold,
   'ecs-express': (threshold) => threshold * 1000,
@@ -206,7 +206,7 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
     });
   });
 
-  it('gives the api the spec\'s plain environment', () => {
+  it('gives the api its required plain environment (docs/requirements.md, Secrets and variables)', () => {
     expect(VIEWS[engine](parsed, 'staging', 'api').environment).toEqual({
       NODE_ENV: 'production',
       DROP_ENV: 'staging',

@@ -97,7 +97,7 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
       expect(variables.DATABASE_URL ?? '').not.toMatch(/@|password/i);
     });
 
-    it('has three alarms from the spec to the alarm topic', () => {
+    it('has the three alarms of docs/requirements.md (Alarms) to the alarm topic', () => {
       const alarms = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).filter((a) => a.alarm_name.startsWith(`drop-${env}-${name}-`));
       const byName = Object.fromEntries(alarms.map((a) => [a.alarm_name.slice(`drop-${env}-${name}-`.length), a]));
       expect(Object.keys(byName).sort()).toEqual(['5xx-rate', 'cpu', 'latency-p95']);
@@ -117,7 +117,7 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
     });
   });
 
-  it('gives the api the spec\'s environment for this environment', () => {
+  it('gives the api its required environment for this environment (docs/requirements.md, Secrets and variables)', () => {
     const vars = service('api').source_configuration.image_repository.image_configuration.runtime_environment_variables;
     const host = SPEC.web.domain[env];
     expect(vars).toEqual({

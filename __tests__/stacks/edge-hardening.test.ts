@@ -1,6 +1,6 @@
 /**
  * Issue 16, edge hardening: Super Bot Fight Mode skipped for the api only, EU region sanctions,
- * imports of existing entry-point rulesets, and the plan table of the README kept equal to
+ * imports of existing entry-point rulesets, and the plan table of docs/edge.md kept equal to
  * `config/cloudflare.ts`.
  */
 import * as fs from 'node:fs';
@@ -214,12 +214,12 @@ describe('rate limiting rules on Enterprise', () => {
   });
 });
 
-describe('the README plan table', () => {
-  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+describe('the plan table of docs/edge.md', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'edge.md'), 'utf8');
 
-  /** The rows of the table under "### Plans and add-ons", keyed by their first cell. */
+  /** The rows of the table under "## Plans and add-ons", keyed by their first cell. */
   function planTable(): Map<string, string[]> {
-    const section = readme.slice(readme.indexOf('### Plans and add-ons'));
+    const section = readme.slice(readme.indexOf('## Plans and add-ons'));
     const lines = section.split('\n').filter((line) => line.startsWith('|'));
     const header = lines[0].split('|').slice(1, -1).map((cell) => cell.trim());
     expect(header).toEqual(['feature', ...CLOUDFLARE_PLANS]);
@@ -248,7 +248,7 @@ describe('the README plan table', () => {
 
   it.each(Object.keys(expected))('states "%s" per plan exactly as config/cloudflare.ts does', (feature) => {
     const row = planTable().get(feature);
-    expect(row, `README plan table row "${feature}"`).toBeDefined();
+    expect(row, `docs/edge.md plan table row "${feature}"`).toBeDefined();
     expect(row).toEqual(CLOUDFLARE_PLANS.map(expected[feature]));
   });
 });

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SERVICE_MODES = ['demo', 'mock', 'live'];
-// Baked into the client bundle at build time (spec: "Build-time env").
+// Baked into the client bundle at build time (docs/requirements.md, Environments: baked at build).
 const serviceMode = process.env.NEXT_PUBLIC_SERVICE_MODE || 'demo';
 if (!SERVICE_MODES.includes(serviceMode)) {
   throw new Error(`NEXT_PUBLIC_SERVICE_MODE: must be one of ${SERVICE_MODES.join(', ')} (found: ${JSON.stringify(serviceMode)})`);

@@ -1,4 +1,4 @@
-/** The spec's alarm thresholds (Scaling Triggers), the same for every engine. */
+/** The alarm thresholds (docs/requirements.md, Alarms), the same for every engine. */
 export const ALARMS = {
   latencyP95Ms: 500,
   latencyMinutes: 3,

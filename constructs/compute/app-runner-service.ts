@@ -1,7 +1,7 @@
 /**
  * The App Runner engine: a service from an ECR image with an access role, an instance role that
  * reads only its own secrets, a replaceable auto scaling configuration, X-Ray tracing, VPC egress
- * through a connector, a custom domain, and the spec's alarms.
+ * through a connector, a custom domain, and the alarms of docs/requirements.md (Alarms).
  */
 import { ApprunnerAutoScalingConfigurationVersion } from '@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version';
 import { ApprunnerCustomDomainAssociation } from '@cdktf/provider-aws/lib/apprunner-custom-domain-association';

@@ -4,7 +4,7 @@
  * scaling, canary deployments), with an execution role that pulls only its own image, writes only
  * its own log group and injects only its own secrets, a task role that reads the same secrets at
  * run time, an infrastructure role limited to AWS's managed policy for Express services, an ACM
- * certificate for the custom domain, and the spec's three alarms.
+ * certificate for the custom domain, and the three alarms of docs/requirements.md (Alarms).
  *
  * Where it runs (docs/compute-engines.md): the tasks sit in the private subnets, whose default
  * route is the data stack's NAT, so they reach ECR, Secrets Manager, CloudWatch Logs, BankID and
@@ -48,7 +48,7 @@ export const EXPRESS_INFRASTRUCTURE_POLICY =
 
 /**
  * Target tracking on average CPU at 60 % (the Express Mode default target): scale-out starts well
- * before the spec's 80 % CPU alarm, which then means "scaling is not keeping up" (or max reached).
+ * before the 80 % CPU alarm (docs/requirements.md, Alarms), which then means "scaling is not keeping up" (or max reached).
  */
 export const ECS_EXPRESS_SCALING = { metric: 'AVERAGE_CPU', targetPercent: 60 } as const;
 
@@ -344,7 +344,7 @@ export class EcsExpressService extends Construct implements ComputeService {
   }
 
   /**
-   * The spec's alarms on the service's own traffic: its target groups on the shared Express load
+   * The alarms (docs/requirements.md, Alarms) on the service's own traffic: its target groups on the shared Express load
    * balancer (two of them, as canary deployments move traffic from one to the other, so each
    * alarm reads both) and its ECS service's CPU.
    */

@@ -1,5 +1,5 @@
 /**
- * Cloudflare health checks of the origin services (the spec's "Cloudflare origin health": 60 s
+ * Cloudflare health checks of the origin services (docs/requirements.md, Health checks: "Cloudflare origin health": 60 s
  * interval, 10 s timeout, 2 retries), on each service's own health path. They probe the
  * services' App Runner targets directly, so they need no origin verification header: the
  * services accept their health paths without it.

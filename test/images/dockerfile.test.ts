@@ -1,7 +1,7 @@
 /**
  * The Dockerfile and the Compose files. No Docker engine runs here, so: lint the Dockerfile
- * (dockerfile-utils, the linter behind the VS Code Docker extension), check the rules the spec and
- * the platform set, and run the commands the Dockerfile runs: its npm installs in a copy of the
+ * (dockerfile-utils, the linter behind the VS Code Docker extension), check the rules of
+ * docs/requirements.md (Images) and of the platform, and run the commands the Dockerfile runs: its npm installs in a copy of the
  * manifests, and the api target's layout, started with its CMD and probed with its HEALTHCHECK.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -52,7 +52,7 @@ describe('Dockerfile', () => {
     );
   });
 
-  it("has the spec's four stages and a target per service, all on node:22-alpine", () => {
+  it("has the four required stages (docs/requirements.md, Images) and a target per service, all on node:22-alpine", () => {
     expect([...stages.keys()]).toEqual(['deps', 'test', 'builder', 'runner', 'api', 'web']);
     expect(text).toMatch(/^ARG NODE_IMAGE=node:22-alpine$/m);
     expect(stage('deps')[0].getArgumentsContent()).toBe('${NODE_IMAGE} AS deps');

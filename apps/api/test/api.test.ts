@@ -27,7 +27,7 @@ describe.each(backends)('API on the $name database', (backend) => {
     app.request('/v1/transactions', json(body, { ...auth(t), ...(key ? { 'idempotency-key': key } : {}) }));
 
   describe('health', () => {
-    it('answers 200 with the spec fields when the database answers', async () => {
+    it('answers 200 with the required fields (docs/requirements.md, Health checks) when the database answers', async () => {
       const res = await app.request('/v1/health');
       expect(res.status).toBe(200);
       const body = await res.json();

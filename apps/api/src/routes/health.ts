@@ -1,5 +1,5 @@
 /**
- * `GET /v1/health`, as the deployment spec shows it: `SELECT 1 as ok` against the database, 200
+ * `GET /v1/health`, as docs/requirements.md (Health checks) shows it: `SELECT 1 as ok` against the database, 200
  * with its latency, or 503 with `db: "disconnected"`. It answers within `timeoutMs` even when the
  * database hangs, well inside App Runner's 5 s health check timeout.
  */
