@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import nextPlugin from '@next/eslint-plugin-next';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -64,10 +65,12 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    // The web app's client components run in the browser; the rules of hooks keep React honest.
-    files: ['apps/web/**/*.{ts,tsx}'],
+    // The web app's client components run in the browser; the rules of hooks keep React honest,
+    // and Next.js's own rules (core web vitals: links, images, scripts, fonts) keep it a Next app.
+    files: ['apps/web/**/*.{ts,tsx,mjs}'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
-    plugins: { 'react-hooks': reactHooks },
-    rules: reactHooks.configs.recommended.rules,
+    plugins: { 'react-hooks': reactHooks, '@next/next': nextPlugin },
+    settings: { next: { rootDir: 'apps/web/' } },
+    rules: { ...reactHooks.configs.recommended.rules, ...nextPlugin.configs['core-web-vitals'].rules },
   },
 );

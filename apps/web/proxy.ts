@@ -7,6 +7,7 @@
  * - the CSRF cookie, created on first visit and handed to the page in a request header.
  */
 import { NextResponse, type NextRequest } from 'next/server';
+import { ORIGIN_VERIFY_HEADER } from '../api/src/headers';
 import { HEALTH_METHODS, HEALTH_PATH, matchesAnySecret } from './lib/origin-verify';
 import { contentSecurityPolicy, newCsrfToken, newNonce, STATIC_SECURITY_HEADERS } from './lib/security-headers';
 import { CSRF_COOKIE, CSRF_HEADER, NONCE_HEADER } from './lib/session';
@@ -15,7 +16,7 @@ export async function proxy(request: NextRequest) {
   const secret = process.env.ORIGIN_VERIFY_SECRET;
   const exempt = HEALTH_METHODS.includes(request.method) && request.nextUrl.pathname === HEALTH_PATH;
   if (secret && !exempt) {
-    const received = request.headers.get('x-origin-verify');
+    const received = request.headers.get(ORIGIN_VERIFY_HEADER);
     if (received === null || !(await matchesAnySecret(received, secret))) {
       return new NextResponse('Forbidden: requests must come through the edge', { status: 403, headers: { 'content-type': 'text/plain', ...STATIC_SECURITY_HEADERS } });
     }

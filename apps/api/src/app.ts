@@ -9,6 +9,7 @@ import type { BankIdOidc } from './bankid-oidc.js';
 import type { Database } from './db/database.js';
 import type { ErrorReporter } from './sentry.js';
 import { originVerify } from './origin-verify.js';
+import { errorBody } from './http.js';
 import { describeError, safeLine } from './log.js';
 import { healthRoutes } from './routes/health.js';
 import { transactionRoutes } from './routes/transactions.js';
@@ -34,7 +35,7 @@ export interface AppOptions {
   readonly reportError?: ErrorReporter;
 }
 
-export function createApp(options: AppOptions): Hono {
+export function createApp(options: AppOptions) {
   // Every line passes through safeLine: one line, no control characters, no secrets.
   const sink = options.log ?? ((message: string) => console.error(message));
   const log = (message: string) => sink(safeLine(message));
@@ -72,21 +73,26 @@ export function createApp(options: AppOptions): Hono {
   // Only for methods whose body a route reads: hono's bodyLimit looks at `c.req.raw.body`, which
   // makes @hono/node-server build a full web Request (AbortController, stream) for every request;
   // on GET /v1/health, 404s and preflights that was a fifth of the CPU profile.
-  const limit = bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.json({ error: { code: 'payload_too_large', message: 'The request body exceeds 16 KiB' } }, 413) });
+  const limit = bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.json(errorBody('payload_too_large', 'The request body exceeds 16 KiB'), 413) });
   app.use('/v1/*', (c, next) => (BODYLESS.has(c.req.method) ? next() : limit(c, next)));
 
-  app.route(HEALTH_PATH, healthRoutes({ ...options, startedAt: options.startedAt ?? Date.now(), timeoutMs: options.healthTimeoutMs, log }));
-  app.route('/v1/auth', authRoutes(options));
-  app.route('/v1/transactions', transactionRoutes(options));
+  // Chained: the routes' types add up to the app's type, which the web app's client is typed by.
+  const routes = app
+    .route(HEALTH_PATH, healthRoutes({ ...options, startedAt: options.startedAt ?? Date.now(), timeoutMs: options.healthTimeoutMs, log }))
+    .route('/v1/auth', authRoutes(options))
+    .route('/v1/transactions', transactionRoutes(options));
 
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
     // The client gets an opaque error; the details (and the stack) go to the log only.
     const id = crypto.randomUUID();
     log(`error ${id} on ${c.req.method} ${c.req.path}: ${describeError(error)}`);
     options.reportError?.(error, c.req.raw);
-    return c.json({ error: { code: 'internal_error', message: `Something went wrong (reference ${id})` } }, 500);
+    return c.json(errorBody('internal_error', `Something went wrong (reference ${id})`), 500);
   });
-  return app;
+  return routes;
 }
+
+/** The API's routes, their inputs and answers: `hc<AppType>(url)` from `hono/client` calls it typed. */
+export type AppType = ReturnType<typeof createApp>;

@@ -15,13 +15,14 @@
  * completes it on the first call (no app to confirm in). An order yields one token only.
  */
 import { and, eq, gt, sql } from 'drizzle-orm';
+import { zValidator } from '@hono/zod-validator';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { sign, verify } from 'hono/jwt';
 import { z } from 'zod';
 import { BankIdError, type BankIdOidc } from './bankid-oidc.js';
 import type { Database } from './db/database.js';
 import { authOrders, oidcFlows, users } from './db/schema.js';
-import { apiError, jsonBody, validate } from './http.js';
+import { apiError, invalid, jsonOnly } from './http.js';
 import { isValidNationalId } from './national-id.js';
 
 export interface AuthOptions {
@@ -58,12 +59,11 @@ const callbackBody = z.strictObject({
 /** The mock has no register to ask for a name; it makes a stable, non-identifying one. */
 const mockName = (nationalId: string) => `Demo user ${nationalId.slice(-4)}`;
 
-export function authRoutes(options: AuthOptions): Hono<AuthEnv> {
+/** Chained, so the routes' inputs and answers are part of the app's type (`AppType`, for `hc`). */
+export function authRoutes(options: AuthOptions) {
   const { database, jwtSecret } = options;
   const tokenTtl = options.tokenTtlSeconds ?? 3600;
   const orderTtl = options.orderTtlSeconds ?? 180;
-  const app = new Hono<AuthEnv>();
-
   const log = options.log ?? (() => undefined);
   const flowTtl = options.flowTtlSeconds ?? 600;
   if (!options.bankIdMock && !options.bankId) throw new Error('authRoutes: live BankID (bankIdMock false) needs the bankId OpenID Connect client');
@@ -81,81 +81,76 @@ export function authRoutes(options: AuthOptions): Hono<AuthEnv> {
     return { status: 'complete' as const, token, expiresIn: tokenTtl, user };
   };
 
-  app.get('/bankid', (c) => c.json({ mode: options.bankIdMock ? 'mock' : 'live' }));
-
-  app.post('/bankid/authorize', liveOnly, async (c) => {
-    const request = await options.bankId!.authorizationRequest().catch(bankIdFailure(log));
-    const [flow] = await database.run((db) =>
-      db
-        .insert(oidcFlows)
-        .values({ state: request.state, nonce: request.nonce, codeVerifier: request.codeVerifier, expiresAt: sql`now() + make_interval(secs => ${flowTtl})` })
-        .returning({ id: oidcFlows.id, expiresAt: oidcFlows.expiresAt }),
-    );
-    return c.json({ flowId: flow.id, authorizationUrl: request.url, expiresAt: flow.expiresAt.toISOString() }, 201);
-  });
-
-  app.post('/bankid/callback', liveOnly, async (c) => {
-    const { flowId, params } = validate(callbackBody, await jsonBody(c), 'BankID callback');
-    // Consumed before the exchange: a replayed callback finds nothing, even if the first one fails.
-    const [flow] = await database.run((db) =>
-      db
-        .delete(oidcFlows)
-        .where(and(eq(oidcFlows.id, flowId), gt(oidcFlows.expiresAt, sql`now()`)))
-        .returning({ state: oidcFlows.state, nonce: oidcFlows.nonce, codeVerifier: oidcFlows.codeVerifier }),
-    );
-    if (!flow) throw apiError(400, 'sign_in_expired', 'No BankID sign-in in progress for this browser (unknown, expired or already used); start again');
-    const identity = await options.bankId!.complete(new URLSearchParams(params as Record<string, string>), flow).catch(bankIdFailure(log));
-    if (!isValidNationalId(identity.nationalId)) {
-      log('bankid: the national identity number claim is not an 11-digit number with valid check digits');
-      throw apiError(502, 'bankid_claim_invalid', 'BankID returned no valid national identity number');
-    }
-    const [user] = await database.run((db) =>
-      db
-        .insert(users)
-        .values({ nationalId: identity.nationalId, name: identity.name ?? 'BankID user' })
-        .onConflictDoUpdate({ target: users.nationalId, set: { name: sql`excluded.name` } })
-        .returning({ id: users.id, name: users.name }),
-    );
-    return c.json(await issueToken(user));
-  });
-
-  app.post('/bankid/start', mockOnly, async (c) => {
-    const { nationalId } = validate(startBody, await jsonBody(c), 'BankID start request');
-    const [order] = await database.run((db) =>
-      db
-        .insert(authOrders)
-        .values({ nationalId, expiresAt: sql`now() + make_interval(secs => ${orderTtl})` })
-        .returning({ id: authOrders.id, expiresAt: authOrders.expiresAt }),
-    );
-    return c.json({ orderRef: order.id, status: 'pending', expiresAt: order.expiresAt.toISOString() }, 201);
-  });
-
-  app.post('/bankid/collect', mockOnly, async (c) => {
-    const { orderRef } = validate(collectBody, await jsonBody(c), 'BankID collect request');
-    const user = await database.run((db) =>
-      db.transaction(async (tx) => {
-        // Completing the order and reading it happen in one statement, so two collects of the same
-        // order cannot both succeed.
-        const [order] = await tx
-          .update(authOrders)
-          .set({ status: 'complete' })
-          .where(and(eq(authOrders.id, orderRef), eq(authOrders.status, 'pending'), gt(authOrders.expiresAt, sql`now()`)))
-          .returning({ nationalId: authOrders.nationalId });
-        if (!order) return undefined;
-        const [row] = await tx
+  return new Hono<AuthEnv>()
+    .get('/bankid', (c) => c.json({ mode: options.bankIdMock ? ('mock' as const) : ('live' as const) }))
+    .post('/bankid/authorize', liveOnly, async (c) => {
+      const request = await options.bankId!.authorizationRequest().catch(bankIdFailure(log));
+      const [flow] = await database.run((db) =>
+        db
+          .insert(oidcFlows)
+          .values({ state: request.state, nonce: request.nonce, codeVerifier: request.codeVerifier, expiresAt: sql`now() + make_interval(secs => ${flowTtl})` })
+          .returning({ id: oidcFlows.id, expiresAt: oidcFlows.expiresAt }),
+      );
+      return c.json({ flowId: flow.id, authorizationUrl: request.url, expiresAt: flow.expiresAt.toISOString() }, 201);
+    })
+    .post('/bankid/callback', liveOnly, jsonOnly, zValidator('json', callbackBody, invalid('BankID callback')), async (c) => {
+      const { flowId, params } = c.req.valid('json');
+      // Consumed before the exchange: a replayed callback finds nothing, even if the first one fails.
+      const [flow] = await database.run((db) =>
+        db
+          .delete(oidcFlows)
+          .where(and(eq(oidcFlows.id, flowId), gt(oidcFlows.expiresAt, sql`now()`)))
+          .returning({ state: oidcFlows.state, nonce: oidcFlows.nonce, codeVerifier: oidcFlows.codeVerifier }),
+      );
+      if (!flow) throw apiError(400, 'sign_in_expired', 'No BankID sign-in in progress for this browser (unknown, expired or already used); start again');
+      const identity = await options.bankId!.complete(new URLSearchParams(params as Record<string, string>), flow).catch(bankIdFailure(log));
+      if (!isValidNationalId(identity.nationalId)) {
+        log('bankid: the national identity number claim is not an 11-digit number with valid check digits');
+        throw apiError(502, 'bankid_claim_invalid', 'BankID returned no valid national identity number');
+      }
+      const [user] = await database.run((db) =>
+        db
           .insert(users)
-          .values({ nationalId: order.nationalId, name: mockName(order.nationalId) })
-          .onConflictDoUpdate({ target: users.nationalId, set: { nationalId: sql`excluded.national_id` } })
-          .returning({ id: users.id, name: users.name });
-        return row;
-      }),
-    );
-    if (!user) throw apiError(404, 'order_not_found', 'No pending BankID order with this orderRef (unknown, expired or already collected)');
-    return c.json(await issueToken(user));
-  });
-
-  app.get('/me', requireUser(jwtSecret), (c) => c.json({ user: c.get('user') }));
-  return app;
+          .values({ nationalId: identity.nationalId, name: identity.name ?? 'BankID user' })
+          .onConflictDoUpdate({ target: users.nationalId, set: { name: sql`excluded.name` } })
+          .returning({ id: users.id, name: users.name }),
+      );
+      return c.json(await issueToken(user));
+    })
+    .post('/bankid/start', mockOnly, jsonOnly, zValidator('json', startBody, invalid('BankID start request')), async (c) => {
+      const { nationalId } = c.req.valid('json');
+      const [order] = await database.run((db) =>
+        db
+          .insert(authOrders)
+          .values({ nationalId, expiresAt: sql`now() + make_interval(secs => ${orderTtl})` })
+          .returning({ id: authOrders.id, expiresAt: authOrders.expiresAt }),
+      );
+      return c.json({ orderRef: order.id, status: 'pending', expiresAt: order.expiresAt.toISOString() }, 201);
+    })
+    .post('/bankid/collect', mockOnly, jsonOnly, zValidator('json', collectBody, invalid('BankID collect request')), async (c) => {
+      const { orderRef } = c.req.valid('json');
+      const user = await database.run((db) =>
+        db.transaction(async (tx) => {
+          // Completing the order and reading it happen in one statement, so two collects of the same
+          // order cannot both succeed.
+          const [order] = await tx
+            .update(authOrders)
+            .set({ status: 'complete' })
+            .where(and(eq(authOrders.id, orderRef), eq(authOrders.status, 'pending'), gt(authOrders.expiresAt, sql`now()`)))
+            .returning({ nationalId: authOrders.nationalId });
+          if (!order) return undefined;
+          const [row] = await tx
+            .insert(users)
+            .values({ nationalId: order.nationalId, name: mockName(order.nationalId) })
+            .onConflictDoUpdate({ target: users.nationalId, set: { nationalId: sql`excluded.national_id` } })
+            .returning({ id: users.id, name: users.name });
+          return row;
+        }),
+      );
+      if (!user) throw apiError(404, 'order_not_found', 'No pending BankID order with this orderRef (unknown, expired or already collected)');
+      return c.json(await issueToken(user));
+    })
+    .get('/me', requireUser(jwtSecret), (c) => c.json({ user: c.get('user') }));
 }
 
 /** Maps a sign-in failure to its answer; the reason goes to the log and, without any token, to the client. */

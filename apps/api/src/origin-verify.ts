@@ -8,8 +8,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-
-export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+import { ORIGIN_VERIFY_HEADER } from './headers.js';
+import { errorBody } from './http.js';
 
 /** The accepted values of ORIGIN_VERIFY_SECRET (`current` or `current,previous`), in order. */
 export function originSecrets(value: string): string[] {
@@ -45,7 +45,7 @@ export function originVerify(options: OriginVerifyOptions): MiddlewareHandler {
     if (exempt.some((e) => e.method === c.req.method && e.path === c.req.path)) return next();
     const received = c.req.header(ORIGIN_VERIFY_HEADER);
     if (received === undefined || !matchesAny(received, accepted)) {
-      return c.json({ error: { code: 'forbidden', message: 'Requests must come through the edge' } }, 403);
+      return c.json(errorBody('forbidden', 'Requests must come through the edge'), 403);
     }
     return next();
   };

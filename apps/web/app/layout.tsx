@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import './globals.css';
@@ -22,8 +23,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           </p>
         )}
         <header className="top">
-          <a href="/" className="logo">Drop</a>
-          <a href="/sign-in">Sign in</a>
+          <Link href="/" className="logo">Drop</Link>
+          <Link href="/sign-in">Sign in</Link>
         </header>
         <main>{children}</main>
         <footer>Drop AS · Oslo</footer>

@@ -17,24 +17,22 @@ export interface HealthOptions {
   readonly log?: (message: string) => void;
 }
 
-export function healthRoutes(options: HealthOptions): Hono {
-  const app = new Hono();
-  app.get('/', async (c) => {
+export function healthRoutes(options: HealthOptions) {
+  return new Hono().get('/', async (c) => {
     c.header('Cache-Control', 'no-store');
     try {
       const latency = await withTimeout(options.database.ping(), options.timeoutMs ?? 2000, 'database');
       return c.json({
-        status: 'ok',
+        status: 'ok' as const,
         version: options.version,
         uptime: Math.floor((Date.now() - options.startedAt) / 1000),
-        db: 'connected',
+        db: 'connected' as const,
         dbLatencyMs: Math.round(latency),
         timestamp: new Date().toISOString(),
       });
     } catch (error) {
       options.log?.(`health: database check failed: ${describeError(error)}`);
-      return c.json({ status: 'error', db: 'disconnected', timestamp: new Date().toISOString() }, 503);
+      return c.json({ status: 'error' as const, db: 'disconnected' as const, timestamp: new Date().toISOString() }, 503);
     }
   });
-  return app;
 }

@@ -8,12 +8,13 @@
  */
 import { createHash } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
+import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireUser, type AuthEnv } from '../auth.js';
 import type { Database } from '../db/database.js';
 import { transactions } from '../db/schema.js';
-import { apiError, jsonBody, validate } from '../http.js';
+import { apiError, invalid, jsonOnly } from '../http.js';
 
 export const CURRENCIES = ['NOK', 'SEK', 'DKK', 'EUR'] as const;
 /** 10 billion in major units; far above any payment here, far below 2^53. */
@@ -46,9 +47,11 @@ const createBody = z.strictObject({
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
-const idempotencyKey = z
-  .string('is required: send a unique Idempotency-Key header per transaction, and the same one when retrying')
-  .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters');
+const idempotencyHeader = z.object({
+  'idempotency-key': z
+    .string('is required: send a unique Idempotency-Key header per transaction, and the same one when retrying')
+    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters'),
+});
 
 type Row = typeof transactions.$inferSelect;
 const view = (row: Row) => ({
@@ -59,45 +62,49 @@ const view = (row: Row) => ({
   createdAt: row.createdAt.toISOString(),
 });
 
-export function transactionRoutes(options: { database: Database; jwtSecret: string }): Hono<AuthEnv> {
+/** Chained, so the routes' inputs and answers are part of the app's type (`AppType`, for `hc`). */
+export function transactionRoutes(options: { database: Database; jwtSecret: string }) {
   const { database } = options;
-  const app = new Hono<AuthEnv>();
-  app.use('*', requireUser(options.jwtSecret));
+  return new Hono<AuthEnv>()
+    .use('*', requireUser(options.jwtSecret))
+    .get('/', zValidator('query', listQuery, invalid('query')), async (c) => {
+      const { limit } = c.req.valid('query');
+      const user = c.get('user');
+      const rows = await database.run((db) =>
+        db.select().from(transactions).where(eq(transactions.userId, user.id)).orderBy(desc(transactions.createdAt), desc(transactions.id)).limit(limit),
+      );
+      return c.json({ transactions: rows.map(view) });
+    })
+    .post(
+      '/',
+      zValidator('header', idempotencyHeader, invalid('Idempotency-Key header', { header: true })),
+      jsonOnly,
+      zValidator('json', createBody, invalid('transaction')),
+      async (c) => {
+        const key = c.req.valid('header')['idempotency-key'];
+        const body = c.req.valid('json');
+        const user = c.get('user');
+        const requestHash = createHash('sha256').update(JSON.stringify([body.amountMinor, body.currency, body.description])).digest('hex');
 
-  app.get('/', async (c) => {
-    const { limit } = validate(listQuery, c.req.query(), 'query');
-    const user = c.get('user');
-    const rows = await database.run((db) =>
-      db.select().from(transactions).where(eq(transactions.userId, user.id)).orderBy(desc(transactions.createdAt), desc(transactions.id)).limit(limit),
+        const { row, created } = await database.run(async (db) => {
+          const [inserted] = await db
+            .insert(transactions)
+            .values({ userId: user.id, ...body, idempotencyKey: key, requestHash })
+            .onConflictDoNothing({ target: [transactions.userId, transactions.idempotencyKey] })
+            .returning();
+          if (inserted) return { row: inserted, created: true };
+          const [existing] = await db
+            .select()
+            .from(transactions)
+            .where(and(eq(transactions.userId, user.id), eq(transactions.idempotencyKey, key)));
+          return { row: existing, created: false };
+        });
+        if (!row) throw new Error('idempotent insert found neither a new nor an existing row');
+        if (!created && row.requestHash !== requestHash) {
+          throw apiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different transaction; use a new key for a new transaction');
+        }
+        if (!created) c.header('Idempotent-Replayed', 'true');
+        return c.json({ transaction: view(row) }, created ? 201 : 200);
+      },
     );
-    return c.json({ transactions: rows.map(view) });
-  });
-
-  app.post('/', async (c) => {
-    const key = validate(idempotencyKey, c.req.header('idempotency-key'), 'Idempotency-Key header');
-    const body = validate(createBody, await jsonBody(c), 'transaction');
-    const user = c.get('user');
-    const requestHash = createHash('sha256').update(JSON.stringify([body.amountMinor, body.currency, body.description])).digest('hex');
-
-    const { row, created } = await database.run(async (db) => {
-      const [inserted] = await db
-        .insert(transactions)
-        .values({ userId: user.id, ...body, idempotencyKey: key, requestHash })
-        .onConflictDoNothing({ target: [transactions.userId, transactions.idempotencyKey] })
-        .returning();
-      if (inserted) return { row: inserted, created: true };
-      const [existing] = await db
-        .select()
-        .from(transactions)
-        .where(and(eq(transactions.userId, user.id), eq(transactions.idempotencyKey, key)));
-      return { row: existing, created: false };
-    });
-    if (!row) throw new Error('idempotent insert found neither a new nor an existing row');
-    if (!created && row.requestHash !== requestHash) {
-      throw apiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different transaction; use a new key for a new transaction');
-    }
-    if (!created) c.header('Idempotent-Replayed', 'true');
-    return c.json({ transaction: view(row) }, created ? 201 : 200);
-  });
-  return app;
 }

@@ -6,18 +6,12 @@
 import { cookies, headers } from 'next/headers';
 import { CSRF_FIELD } from '../../lib/csrf';
 import { formatAmount } from '../../lib/format';
-import { callApi, CSRF_HEADER, SESSION_COOKIE } from '../../lib/session';
+import { answer, api } from '../../lib/api';
+import { CSRF_HEADER, SESSION_COOKIE } from '../../lib/session';
 
 // The API's address is read when the page is served, not baked in at build time, so one image
 // serves staging and production.
 export const dynamic = 'force-dynamic';
-
-interface Transaction {
-  id: string;
-  amountMinor: number;
-  currency: string;
-  description: string;
-}
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string | string[] }> }) {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
@@ -25,9 +19,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const { error } = await searchParams;
 
   if (token) {
-    const me = await callApi<{ user: { name: string } }>('/v1/auth/me', { token });
+    const me = await answer(api(token).v1.auth.me.$get());
     if (me.ok) {
-      const list = await callApi<{ transactions: Transaction[] }>('/v1/transactions', { token });
+      const list = await answer(api(token).v1.transactions.$get({ query: {} }));
       const transactions = list.ok ? list.body.transactions : [];
       return (
         <section>
@@ -55,7 +49,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     }
   }
 
-  const mode = await callApi<{ mode: 'live' | 'mock' }>('/v1/auth/bankid');
+  const mode = await answer(api().v1.auth.bankid.$get());
   return (
     <section>
       <h1>Sign in</h1>

@@ -5,7 +5,8 @@
  */
 import { NextResponse, type NextRequest } from 'next/server';
 import { csrfProblem } from '../../../../lib/csrf';
-import { callApi, seeOther, setSessionCookie } from '../../../../lib/session';
+import { answer, api } from '../../../../lib/api';
+import { seeOther, setSessionCookie } from '../../../../lib/session';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,9 +15,9 @@ export async function POST(request: NextRequest) {
   const problem = csrfProblem(request, form);
   if (problem) return new NextResponse(`Forbidden: ${problem}`, { status: 403 });
   const nationalId = String(form.get('nationalId') ?? '').replace(/\s/g, '');
-  const start = await callApi<{ orderRef: string }>('/v1/auth/bankid/start', { method: 'POST', json: { nationalId } });
+  const start = await answer(api().v1.auth.bankid.start.$post({ json: { nationalId } }));
   if (!start.ok) return seeOther('/sign-in', start.body.error?.message);
-  const collect = await callApi<{ token: string; expiresIn: number }>('/v1/auth/bankid/collect', { method: 'POST', json: { orderRef: start.body.orderRef } });
+  const collect = await answer(api().v1.auth.bankid.collect.$post({ json: { orderRef: start.body.orderRef } }));
   if (!collect.ok) return seeOther('/sign-in', collect.body.error?.message);
   const response = seeOther('/sign-in');
   setSessionCookie(response, collect.body.token, collect.body.expiresIn);

@@ -9,7 +9,8 @@
  * on another site, so /sign-in must be a fresh navigation from this site.
  */
 import { NextResponse, type NextRequest } from 'next/server';
-import { callApi, clearCookie, FLOW_COOKIE, setSessionCookie } from '../../../../../lib/session';
+import { answer, api } from '../../../../../lib/api';
+import { clearCookie, FLOW_COOKIE, setSessionCookie } from '../../../../../lib/session';
 
 export const dynamic = 'force-dynamic';
 const PARAMS = ['code', 'state', 'iss', 'error', 'error_description', 'error_uri', 'session_state'];
@@ -27,7 +28,7 @@ export async function GET(request: NextRequest) {
   if (!flowId) {
     response = continuePage(`/sign-in?error=${encodeURIComponent('No BankID sign-in was started in this browser; start again')}`);
   } else {
-    const res = await callApi<{ token: string; expiresIn: number }>('/v1/auth/bankid/callback', { method: 'POST', json: { flowId, params } });
+    const res = await answer(api().v1.auth.bankid.callback.$post({ json: { flowId, params } }));
     if (res.ok) {
       response = continuePage('/sign-in');
       setSessionCookie(response, res.body.token, res.body.expiresIn);

@@ -6,14 +6,15 @@
  */
 import { NextResponse, type NextRequest } from 'next/server';
 import { crossSite } from '../../../../../lib/csrf';
-import { callApi, seeOther, setFlowCookie } from '../../../../../lib/session';
+import { answer, api } from '../../../../../lib/api';
+import { seeOther, setFlowCookie } from '../../../../../lib/session';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: NextRequest) {
   const site = crossSite(request);
   if (site) return new NextResponse(`Refused: sign-in must start on this site (Sec-Fetch-Site: ${site})`, { status: 403 });
-  const res = await callApi<{ flowId: string; authorizationUrl: string }>('/v1/auth/bankid/authorize', { method: 'POST' });
+  const res = await answer(api().v1.auth.bankid.authorize.$post());
   if (!res.ok) return seeOther('/sign-in', res.body.error?.message ?? `BankID sign-in is unavailable (${res.status})`);
   const response = seeOther(res.body.authorizationUrl);
   setFlowCookie(response, res.body.flowId);
