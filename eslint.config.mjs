@@ -6,7 +6,9 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdktf.out/', 'coverage/', 'apps/*/.next/', 'apps/*/dist/', 'apps/*/next-env.d.ts', 'data/', 'apps/*/data/'] },
+  {
+    ignores: ['node_modules/', 'cdktf.out/', 'coverage/', 'apps/*/.next/', 'apps/*/dist/', 'apps/*/next-env.d.ts', 'data/', 'apps/*/data/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -52,7 +54,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/config', '**/config/**', '**/stacks', '**/stacks/**'],
-              message: 'Constructs do not import config/ or stacks/: take the values as props, and export problems(props) for the configuration to call.',
+              message:
+                'Constructs do not import config/ or stacks/: take the values as props, and export problems(props) for the configuration to call.',
             },
           ],
         },

@@ -1,7 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 /** Tests that start real API processes and the cdktf CLI: minutes, not the unit tests' seconds. */
-const PIPELINE_RUNS = ['__tests__/pipeline/dry-run.test.ts', '__tests__/scripts/monitor.test.ts', '__tests__/scripts/verify-health.test.ts'];
+const PIPELINE_RUNS = [
+  '__tests__/pipeline/dry-run.test.ts',
+  '__tests__/scripts/monitor.test.ts',
+  '__tests__/scripts/verify-health.test.ts',
+];
 
 // One `vitest run` covers the infrastructure and the apps, as projects with their own settings.
 export default defineConfig({

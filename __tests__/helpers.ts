@@ -120,7 +120,9 @@ export function synthPlatform(config: EnvironmentConfig | string, zone?: Environ
       try {
         app.synth();
         const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
-        const files = fs.readdirSync(path.join(outdir, 'stacks')).map((stack) => `stacks/${stack}/cdk.tf.json`)
+        const files = fs
+          .readdirSync(path.join(outdir, 'stacks'))
+          .map((stack) => `stacks/${stack}/cdk.tf.json`)
           .filter((file) => fs.existsSync(path.join(outdir, file)));
         full = deepFreeze({ manifest: { stacks: manifest.stacks, files }, written: readSynth(outdir) });
       } finally {

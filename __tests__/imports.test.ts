@@ -31,7 +31,9 @@ function importsOf(file: string): string[] {
     .filter((spec) => spec.startsWith('.'))
     .map((spec) => {
       const base = path.resolve(path.dirname(file), spec);
-      const found = [`${base}.ts`, path.join(base, 'index.ts'), base].find((candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile());
+      const found = [`${base}.ts`, path.join(base, 'index.ts'), base].find(
+        (candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile(),
+      );
       return found;
     })
     .filter((found): found is string => found !== undefined && found.endsWith('.ts'));
@@ -87,7 +89,11 @@ describe('the import graph', () => {
 
   it('finds a cycle when there is one', () => {
     // GIVEN a graph where a imports b and b imports a
-    const small = new Map([['/a.ts', ['/b.ts']], ['/b.ts', ['/a.ts']], ['/c.ts', ['/a.ts']]]);
+    const small = new Map([
+      ['/a.ts', ['/b.ts']],
+      ['/b.ts', ['/a.ts']],
+      ['/c.ts', ['/a.ts']],
+    ]);
     // THEN
     expect(cycles(small)).toHaveLength(1);
   });
@@ -95,7 +101,9 @@ describe('the import graph', () => {
   it('has no construct that imports config/ or stacks/', () => {
     const offending = [...graph].flatMap(([file, imports]) =>
       path.relative(ROOT, file).startsWith('constructs/')
-        ? imports.filter((imported) => /^(config|stacks)\//.test(path.relative(ROOT, imported))).map((imported) => `${path.relative(ROOT, file)} -> ${path.relative(ROOT, imported)}`)
+        ? imports
+            .filter((imported) => /^(config|stacks)\//.test(path.relative(ROOT, imported)))
+            .map((imported) => `${path.relative(ROOT, file)} -> ${path.relative(ROOT, imported)}`)
         : [],
     );
     expect(offending).toEqual([]);

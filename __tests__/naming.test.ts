@@ -12,8 +12,6 @@ describe('Naming', () => {
   });
 
   it('refuses a name part that is not lower-case letters, digits and dashes', () => {
-    expect(() => naming.resource('Ci_Push')).toThrow(
-      'Invalid name part "Ci_Push": expected lower-case letters and digits joined by "-"',
-    );
+    expect(() => naming.resource('Ci_Push')).toThrow('Invalid name part "Ci_Push": expected lower-case letters and digits joined by "-"');
   });
 });

@@ -55,7 +55,11 @@ const PREFLIGHT: Route = {
   name: 'OPTIONS preflight',
   method: 'OPTIONS',
   path: '/v1/transactions',
-  headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+  headers: {
+    origin: 'http://localhost:3000',
+    'access-control-request-method': 'POST',
+    'access-control-request-headers': 'authorization,content-type',
+  },
   status: 204,
 };
 
@@ -73,7 +77,11 @@ function get(agent: http.Agent | false, port: number, route: Route = HEALTH): Pr
 async function start(subject: Subject): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
   const port = await freePort();
   const startedAt = performance.now();
-  const child = spawn(process.execPath, subject.argv, { cwd: ROOT, env: { PATH: process.env.PATH!, PORT: String(port), ...subject.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, subject.argv, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH!, PORT: String(port), ...subject.env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let log = '';
   child.stderr!.on('data', (d) => (log += d));
   const deadline = startedAt + 30_000;
@@ -92,7 +100,11 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function load(port: number, seconds: number, route: Route = HEALTH): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+async function load(
+  port: number,
+  seconds: number,
+  route: Route = HEALTH,
+): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const latencies: number[] = [];
   let errors = 0;
@@ -139,7 +151,11 @@ async function main(): Promise<void> {
     { name: 'API, embedded database', argv: [server], env: api({ DATA_DIR: dataDir() }) },
   ];
   // Not a baseline: bare Hono with the API's security headers, to show what those alone cost.
-  const bareSecure: Subject = { name: 'bare Hono + secureHeaders', argv: [path.join('bench', 'bare-hono.mjs')], env: { BARE_SECURE_HEADERS: '1' } };
+  const bareSecure: Subject = {
+    name: 'bare Hono + secureHeaders',
+    argv: [path.join('bench', 'bare-hono.mjs')],
+    env: { BARE_SECURE_HEADERS: '1' },
+  };
 
   let dropDatabase: (() => Promise<void>) | undefined;
   if (process.env.DROP_TEST_PG_URL) {
@@ -195,17 +211,30 @@ async function main(): Promise<void> {
         const rps = med(samples[i].map((s) => s.rps));
         const errors = samples[i].reduce((sum, s) => sum + s.errors, 0);
         console.log(
-          `${line.name.padEnd(28)} ${line.route.name.padEnd(18)} ${rps.toFixed(0).padStart(9)} ${`${(rps / baseline).toFixed(2)}x`.padStart(7)} ${med(samples[i].map((s) => s.p50)).toFixed(2).padStart(8)} ${med(samples[i].map((s) => s.p99)).toFixed(2).padStart(8)} ${String(errors).padStart(7)} ${cpuPerRequest(i).toFixed(0).padStart(11)} ${`${(cpuPerRequest(0) / cpuPerRequest(i)).toFixed(2)}x`.padStart(7)}`,
+          `${line.name.padEnd(28)} ${line.route.name.padEnd(18)} ${rps.toFixed(0).padStart(9)} ${`${(rps / baseline).toFixed(2)}x`.padStart(7)} ${med(
+            samples[i].map((s) => s.p50),
+          )
+            .toFixed(2)
+            .padStart(8)} ${med(samples[i].map((s) => s.p99))
+            .toFixed(2)
+            .padStart(
+              8,
+            )} ${String(errors).padStart(7)} ${cpuPerRequest(i).toFixed(0).padStart(11)} ${`${(cpuPerRequest(0) / cpuPerRequest(i)).toFixed(2)}x`.padStart(7)}`,
         );
       }
     } finally {
       await Promise.all(running.map((r) => stop(r.child)));
     }
 
-    console.log(`\nCold start to first healthy GET /v1/health: median of ${COLD_RUNS} fresh processes (embedded: a new data directory each, so initdb and migrations included, unless noted)`);
+    console.log(
+      `\nCold start to first healthy GET /v1/health: median of ${COLD_RUNS} fresh processes (embedded: a new data directory each, so initdb and migrations included, unless noted)`,
+    );
     // The embedded database once more, restarting on a data directory that already exists (a restart in development).
     const reused = dataDir();
-    const coldSubjects = [...subjects, { ...subjects[1], name: 'API, embedded (existing dir)', env: { ...subjects[1].env, DATA_DIR: reused }, reuse: true }];
+    const coldSubjects = [
+      ...subjects,
+      { ...subjects[1], name: 'API, embedded (existing dir)', env: { ...subjects[1].env, DATA_DIR: reused }, reuse: true },
+    ];
     for (const subject of coldSubjects) {
       const samples: number[] = [];
       if ('reuse' in subject) await stop((await start(subject)).child);
@@ -215,7 +244,9 @@ async function main(): Promise<void> {
         samples.push(readyMs);
         await stop(child);
       }
-      console.log(`${subject.name.padEnd(28)} ${median(samples).toFixed(0).padStart(6)} ms  (min ${Math.min(...samples).toFixed(0)}, max ${Math.max(...samples).toFixed(0)})`);
+      console.log(
+        `${subject.name.padEnd(28)} ${median(samples).toFixed(0).padStart(6)} ms  (min ${Math.min(...samples).toFixed(0)}, max ${Math.max(...samples).toFixed(0)})`,
+      );
     }
   } finally {
     await dropDatabase?.();

@@ -49,6 +49,12 @@ const [app, minimal] = Object.keys(subjects).map((name) => median(samples[name])
 console.log(`synth benchmark: median of ${RUNS} runs each, one process per run (node ${process.version}, ${os.cpus().length} cores)`);
 for (const name of Object.keys(subjects)) {
   const values = samples[name];
-  console.log(`  ${name.padEnd(28)} median ${median(values).toFixed(0).padStart(5)} ms   min ${Math.min(...values).toFixed(0).padStart(5)} ms   max ${Math.max(...values).toFixed(0).padStart(5)} ms`);
+  console.log(
+    `  ${name.padEnd(28)} median ${median(values).toFixed(0).padStart(5)} ms   min ${Math.min(...values)
+      .toFixed(0)
+      .padStart(5)} ms   max ${Math.max(...values)
+      .toFixed(0)
+      .padStart(5)} ms`,
+  );
 }
 console.log(`  ratio ${(app / minimal).toFixed(2)}x (budget: 2.00x)`);

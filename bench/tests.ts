@@ -18,7 +18,11 @@ const BUDGET = 10;
 const env = { ...process.env, CHECKPOINT_DISABLE: '1', NEXT_TELEMETRY_DISABLED: '1' };
 
 /** Wall time of a command, and the CPU time of it and its children (from /proc/self/stat's cutime/cstime). */
-function timed(command: string, args: string[], extraEnv: Record<string, string> = {}): { wall: number; cpu: number; ok: boolean; output: string } {
+function timed(
+  command: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): { wall: number; cpu: number; ok: boolean; output: string } {
   const cpuBefore = childrenCpu();
   const start = process.hrtime.bigint();
   const result = spawnSync(command, args, { cwd: ROOT, env: { ...env, ...extraEnv }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -58,8 +62,16 @@ synths.push(synth(), synth());
 const baseline = median(synths.map((s) => s.wall));
 const baselineCpu = median(synths.map((s) => s.cpu));
 const ms = (value: number) => `${value.toFixed(0).padStart(6)} ms`;
-console.log(`infra tests against one synth, same run (node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`);
-console.log(`  npm run synth (baseline)      median ${ms(baseline)} wall ${ms(baselineCpu)} CPU   runs ${synths.map((s) => s.wall.toFixed(0)).join(', ')} ms`);
-console.log(`  vitest run --project infra           ${ms(tests.wall)} wall ${ms(tests.cpu)} CPU${tests.ok ? '' : '   (tests FAILED: timing kept, see `npx vitest run --project infra`)'}`);
-console.log(`  ratio ${(tests.wall / baseline).toFixed(1)}x wall (budget: ${BUDGET}x); CPU ${(tests.cpu / baselineCpu).toFixed(1)}x on ${os.cpus().length} cores`);
+console.log(
+  `infra tests against one synth, same run (node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`,
+);
+console.log(
+  `  npm run synth (baseline)      median ${ms(baseline)} wall ${ms(baselineCpu)} CPU   runs ${synths.map((s) => s.wall.toFixed(0)).join(', ')} ms`,
+);
+console.log(
+  `  vitest run --project infra           ${ms(tests.wall)} wall ${ms(tests.cpu)} CPU${tests.ok ? '' : '   (tests FAILED: timing kept, see `npx vitest run --project infra`)'}`,
+);
+console.log(
+  `  ratio ${(tests.wall / baseline).toFixed(1)}x wall (budget: ${BUDGET}x); CPU ${(tests.cpu / baselineCpu).toFixed(1)}x on ${os.cpus().length} cores`,
+);
 if (!tests.ok) process.exitCode = 1;

@@ -60,9 +60,7 @@ export function parseEnvironment(raw: unknown, source: string, expectedName?: st
   }
   if (problems.length > 0) {
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    throw new ConfigError(
-      `Invalid environment file ${source} (${count}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
+    throw new ConfigError(`Invalid environment file ${source} (${count}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
   return (result as { data: EnvironmentConfig }).data;
 }
@@ -156,7 +154,9 @@ export function checkAccounts(all: readonly EnvironmentConfig[]): void {
         `(found: ${envs.map((env) => `"${env.ci.oidcProvider}"`).join(', ')})`,
     );
   if (problems.length > 0) {
-    throw new ConfigError(`Invalid environments (${problems.length === 1 ? '1 problem' : `${problems.length} problems`}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    throw new ConfigError(
+      `Invalid environments (${problems.length === 1 ? '1 problem' : `${problems.length} problems`}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
 }
 

@@ -11,7 +11,13 @@
  */
 import { z } from 'zod';
 import { OWASP_SCORE_THRESHOLDS, RATE_LIMIT_PERIODS, RULESET_PHASES } from '../constructs/edge/cloudflare';
-import { CLOUDFLARE_SPECIAL_COUNTRIES, DEFAULT_SANCTIONED_COUNTRIES, DEFAULT_SANCTIONED_REGIONS, ISO_COUNTRY_CODES, SUBDIVISION_CODE } from './countries';
+import {
+  CLOUDFLARE_SPECIAL_COUNTRIES,
+  DEFAULT_SANCTIONED_COUNTRIES,
+  DEFAULT_SANCTIONED_REGIONS,
+  ISO_COUNTRY_CODES,
+  SUBDIVISION_CODE,
+} from './countries';
 import { CLOUDFLARE_PLANS, COMPUTE_ENGINES, ENVIRONMENT_TIERS, LOG_RETENTION_DAYS } from './names';
 import { BACKUP_WINDOW_PATTERN, MAINTENANCE_WINDOW_PATTERN } from '../constructs/rds-windows';
 
@@ -21,18 +27,15 @@ export { SERVICE_NAMES, type ServiceName } from './names';
 function closed<T extends z.core.$ZodLooseShape>(shape: T) {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? `unknown key; allowed keys: ${allowed}` : undefined,
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key; allowed keys: ${allowed}` : undefined),
   });
 }
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
-const hostname = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
-    error: 'expected a lower-case DNS name such as "staging.getdrop.no"',
-  });
+const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+  error: 'expected a lower-case DNS name such as "staging.getdrop.no"',
+});
 
 const logRetention = z.literal(LOG_RETENTION_DAYS);
 
@@ -42,16 +45,21 @@ const subdivisionCode = z.string().refine((code) => SUBDIVISION_CODE.test(code) 
 
 const rulesetId = z.string().regex(/^[0-9a-f]{32}$/, { error: 'expected a Cloudflare ruleset id: 32 lower-case hex digits' });
 
-const countryCode = z.string().refine((code) => ISO_COUNTRY_CODES.has(code) || (CLOUDFLARE_SPECIAL_COUNTRIES as readonly string[]).includes(code), {
-  error: 'expected an upper-case ISO 3166-1 alpha-2 country code such as "NO" (or Cloudflare\'s "T1" for Tor, "XX" for unknown)',
-});
+const countryCode = z
+  .string()
+  .refine((code) => ISO_COUNTRY_CODES.has(code) || (CLOUDFLARE_SPECIAL_COUNTRIES as readonly string[]).includes(code), {
+    error: 'expected an upper-case ISO 3166-1 alpha-2 country code such as "NO" (or Cloudflare\'s "T1" for Tor, "XX" for unknown)',
+  });
 
 const CIDR = /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9a-fA-F:]+:[0-9a-fA-F:]*(\/\d{1,3})?)$/;
 
 const rateLimit = closed({
   requestsPerPeriod: int(1, 1000000).describe('Requests per client IP (and data centre) allowed in one period before the action triggers.'),
   periodSeconds: z
-    .union(RATE_LIMIT_PERIODS.map((n) => z.literal(n)), { error: `expected one of ${RATE_LIMIT_PERIODS.join(', ')} seconds` })
+    .union(
+      RATE_LIMIT_PERIODS.map((n) => z.literal(n)),
+      { error: `expected one of ${RATE_LIMIT_PERIODS.join(', ')} seconds` },
+    )
     .describe('Counting period; which ones the zone plan allows is checked with the plan.'),
   mitigationTimeoutSeconds: int(0, 86400).describe('How long the action lasts once triggered; challenges below Enterprise use 0.'),
 });
@@ -62,13 +70,15 @@ const backend = z.discriminatedUnion('type', [
   }),
   closed({
     type: z.literal('s3').describe('State in an S3 bucket (encrypted), one key per environment and stack.'),
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'expected an S3 bucket name' }).describe('The state bucket.'),
-    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: 'expected an AWS region such as "eu-west-1"' }).describe('The region of the state bucket.'),
-    dynamodbTable: z
+    bucket: z
       .string()
-      .min(3)
-      .optional()
-      .describe('Lock table. @default - S3 native locking (use_lockfile)'),
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'expected an S3 bucket name' })
+      .describe('The state bucket.'),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: 'expected an AWS region such as "eu-west-1"' })
+      .describe('The region of the state bucket.'),
+    dynamodbTable: z.string().min(3).optional().describe('Lock table. @default - S3 native locking (use_lockfile)'),
   }),
   closed({
     type: z.literal('cloud').describe('Terraform Cloud (or Enterprise): one workspace per environment and stack.'),
@@ -118,7 +128,9 @@ export const environmentSchema = closed({
     accountId: z
       .string()
       .regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id such as "123456789012"' })
-      .describe('The AWS account of this environment. The provider refuses any other (unless allowedAccountIds says otherwise), and one account holds one GitHub OIDC provider.'),
+      .describe(
+        'The AWS account of this environment. The provider refuses any other (unless allowedAccountIds says otherwise), and one account holds one GitHub OIDC provider.',
+      ),
     allowedAccountIds: z
       .array(z.string().regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' }))
       .optional()
@@ -140,25 +152,31 @@ export const environmentSchema = closed({
       .string()
       .regex(/^[A-Za-z0-9._-]+$/, { error: 'expected a GitHub environment name' })
       .describe('The GitHub environment whose deploy jobs (with their protection rules) may assume the CI role.'),
-    oidcProvider: z
-      .enum(['create', 'existing'])
-      .describe('"create" the account-wide GitHub OIDC provider, or use the "existing" one.'),
+    oidcProvider: z.enum(['create', 'existing']).describe('"create" the account-wide GitHub OIDC provider, or use the "existing" one.'),
   }).describe('The delivery pipeline (GitHub Actions) and the role it assumes.'),
   alarms: closed({
     subscribers: z
       .array(
-        z.discriminatedUnion('protocol', [
-          closed({
-            protocol: z.literal('email').describe('An email address (confirmed once from the email SNS sends).'),
-            endpoint: z.email({ error: 'expected an email address such as "oncall@getdrop.no"' }).describe('The address.'),
-          }),
-          closed({
-            protocol: z.literal('https').describe('An https webhook, e.g. an incident tool\'s SNS integration.'),
-            endpoint: z.url({ protocol: /^https$/, error: 'expected an https:// URL (an incident tool\'s SNS webhook)' }).describe('The URL.'),
-          }),
-        ], { error: 'expected a subscriber with protocol "email" or "https"' }),
+        z.discriminatedUnion(
+          'protocol',
+          [
+            closed({
+              protocol: z.literal('email').describe('An email address (confirmed once from the email SNS sends).'),
+              endpoint: z.email({ error: 'expected an email address such as "oncall@getdrop.no"' }).describe('The address.'),
+            }),
+            closed({
+              protocol: z.literal('https').describe("An https webhook, e.g. an incident tool's SNS integration."),
+              endpoint: z
+                .url({ protocol: /^https$/, error: "expected an https:// URL (an incident tool's SNS webhook)" })
+                .describe('The URL.'),
+            }),
+          ],
+          { error: 'expected a subscriber with protocol "email" or "https"' },
+        ),
       )
-      .describe('Who the alarm topic notifies: {"protocol": "email" | "https", "endpoint": ...}. Production needs at least one; email subscriptions must be confirmed once.'),
+      .describe(
+        'Who the alarm topic notifies: {"protocol": "email" | "https", "endpoint": ...}. Production needs at least one; email subscriptions must be confirmed once.',
+      ),
   }).describe('Where the alarms of every stack go.'),
   registry: closed({
     keepReleases: int(2, 1000).describe('Images kept per repository; 2 or more so rollback has a previous image.'),
@@ -172,7 +190,7 @@ export const environmentSchema = closed({
     availabilityZones: int(2, 3).describe('Private (and public) subnets are spread over this many zones.'),
     natGateways: int(1, 3).describe('1 saves cost; one per availability zone survives a zone outage.'),
     flowLogRetentionDays: logRetention.describe('Days the VPC flow logs are kept.'),
-  }).describe('The VPC the database and the services\' egress live in.'),
+  }).describe("The VPC the database and the services' egress live in."),
   database: closed({
     engineVersion: z.literal('16').describe('The PostgreSQL major version.'),
     instanceClass: z
@@ -205,8 +223,13 @@ export const environmentSchema = closed({
   app: closed({
     bankidMock: z.boolean().describe('BANKID_MOCK: sign in without BankID (never in production).'),
     bankidIssuer: z
-      .url({ protocol: /^https$/, error: 'expected the https URL of the BankID OpenID Connect issuer, e.g. "https://auth.current.bankid.no/auth/realms/current"' })
-      .describe('BANKID_ISSUER: the OpenID Connect issuer the api signs in against (found by discovery): BankID\'s test environment in staging, production BankID in production.'),
+      .url({
+        protocol: /^https$/,
+        error: 'expected the https URL of the BankID OpenID Connect issuer, e.g. "https://auth.current.bankid.no/auth/realms/current"',
+      })
+      .describe(
+        "BANKID_ISSUER: the OpenID Connect issuer the api signs in against (found by discovery): BankID's test environment in staging, production BankID in production.",
+      ),
     bankidIdClaim: z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/, { error: 'expected an ID token claim name such as "nnin_altsub"' })
@@ -235,12 +258,16 @@ export const environmentSchema = closed({
     zone: hostname.describe('The Cloudflare zone, e.g. "getdrop.no".'),
     plan: z.enum(CLOUDFLARE_PLANS).describe('The zone plan; every environment of the zone must say the same.'),
     addons: closed({
-      botManagement: z.boolean().describe('The Enterprise Bot Management add-on (bot score rules); without it Super Bot Fight Mode stands in.'),
+      botManagement: z
+        .boolean()
+        .describe('The Enterprise Bot Management add-on (bot score rules); without it Super Bot Fight Mode stands in.'),
       loadBalancing: z.boolean().describe('The Load Balancing add-on (paid).'),
       advancedRateLimiting: z
         .boolean()
         .default(false)
-        .describe('The Enterprise Advanced Rate Limiting add-on: 100 rate limiting rules instead of the 5 an Enterprise contract guarantees. @default false'),
+        .describe(
+          'The Enterprise Advanced Rate Limiting add-on: 100 rate limiting rules instead of the 5 an Enterprise contract guarantees. @default false',
+        ),
     }).describe('Paid Cloudflare add-ons the zone has.'),
     zoneOwner: z
       .boolean()
@@ -248,13 +275,16 @@ export const environmentSchema = closed({
         'Exactly one environment of a zone owns the zone-wide settings and the entry-point rulesets ' +
           '(one per phase per zone), with rules scoped by hostname for every environment of the zone; ' +
           'the others own only their own DNS records, health checks and /v1 routing. ' +
-          'The Cloudflare provider never deletes cloudflare_zone_setting: destroying the owner\'s edge stack, or moving the owner to ' +
+          "The Cloudflare provider never deletes cloudflare_zone_setting: destroying the owner's edge stack, or moving the owner to " +
           'another environment, leaves SSL/TLS, Always Use HTTPS and HSTS as they are (see the README, "Zone settings outlive the stack").',
       ),
     waf: closed({
       paranoiaLevel: int(1, 4).describe('OWASP Core Ruleset paranoia level: rules of higher levels are disabled.'),
       scoreThreshold: z
-        .union(OWASP_SCORE_THRESHOLDS.map((n) => z.literal(n)), { error: 'expected 25 (high), 40 (medium) or 60 (low sensitivity)' })
+        .union(
+          OWASP_SCORE_THRESHOLDS.map((n) => z.literal(n)),
+          { error: 'expected 25 (high), 40 (medium) or 60 (low sensitivity)' },
+        )
         .describe('OWASP anomaly score at or above which a request is blocked: 25 high, 40 medium, 60 low sensitivity.'),
     }).describe('The managed WAF rulesets (zone owner).'),
     countries: closed({
@@ -305,18 +335,25 @@ export const environmentSchema = closed({
       ),
     }).describe('What Cloudflare caches at the edge.'),
     originHealth: closed({
-      intervalSeconds: int(10, 3600).describe("Seconds between checks; at least the zone plan's minimum (pro 60, business 15, enterprise 10)."),
+      intervalSeconds: int(10, 3600).describe(
+        "Seconds between checks; at least the zone plan's minimum (pro 60, business 15, enterprise 10).",
+      ),
       timeoutSeconds: int(1, 60).describe('Seconds a check may take; shorter than intervalSeconds.'),
       retries: int(0, 5).describe('Retries before a check counts as failed.'),
     }).describe('Cloudflare health checks of the two origins.'),
     existingRulesets: closed(
-      Object.fromEntries(RULESET_PHASES.map((phase) => [phase, rulesetId.optional().describe(`The id of the zone's existing ${phase} entry-point ruleset.`)])) as Record<(typeof RULESET_PHASES)[number], z.ZodOptional<typeof rulesetId>>,
+      Object.fromEntries(
+        RULESET_PHASES.map((phase) => [
+          phase,
+          rulesetId.optional().describe(`The id of the zone's existing ${phase} entry-point ruleset.`),
+        ]),
+      ) as Record<(typeof RULESET_PHASES)[number], z.ZodOptional<typeof rulesetId>>,
     )
       .default({})
       .describe(
         'Zone owner only: entry-point rulesets the zone already has (made in the dashboard or by another tool), by phase, ' +
           'imported on the next apply instead of created (a second POST is refused: "A similar configuration with rules already exists"). ' +
-          'Their rules are then replaced by this stack\'s: review the plan. `npm run edge:existing -- --zone <zone>` prints these lines. @default - none',
+          "Their rules are then replaced by this stack's: review the plan. `npm run edge:existing -- --zone <zone>` prints these lines. @default - none",
       ),
   }).describe('The Cloudflare zone in front of the environment.'),
 });

@@ -24,7 +24,12 @@ const [CHECK_LAYERS, ...DOWNLOAD] = PULL_ACTIONS;
 const PUSH_ACTIONS = [CHECK_LAYERS, ...UPLOAD_ACTIONS, ...DOWNLOAD];
 
 /** The registry login: GetAuthorizationToken has no resource-level permissions. */
-const LOGIN: DataAwsIamPolicyDocumentStatement = { sid: 'EcrLogin', effect: 'Allow', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] };
+const LOGIN: DataAwsIamPolicyDocumentStatement = {
+  sid: 'EcrLogin',
+  effect: 'Allow',
+  actions: ['ecr:GetAuthorizationToken'],
+  resources: ['*'],
+};
 
 export interface ImageGrantOptions {
   /** The statement's sid. @default "PullOwnImage" / "PushImages" */
@@ -34,10 +39,18 @@ export interface ImageGrantOptions {
 }
 
 /** Pulling the images of the repositories with these ARNs: the login and the layers. */
-export function pullImageStatements(repositoryArns: readonly string[], options: ImageGrantOptions = {}): DataAwsIamPolicyDocumentStatement[] {
+export function pullImageStatements(
+  repositoryArns: readonly string[],
+  options: ImageGrantOptions = {},
+): DataAwsIamPolicyDocumentStatement[] {
   return [
     LOGIN,
-    { sid: options.sid ?? 'PullOwnImage', effect: 'Allow', actions: [...PULL_ACTIONS, ...(options.extraActions ?? [])], resources: [...repositoryArns] },
+    {
+      sid: options.sid ?? 'PullOwnImage',
+      effect: 'Allow',
+      actions: [...PULL_ACTIONS, ...(options.extraActions ?? [])],
+      resources: [...repositoryArns],
+    },
   ];
 }
 
@@ -45,7 +58,12 @@ export function pullImageStatements(repositoryArns: readonly string[], options: 
 function pushImageStatements(repositoryArns: readonly string[], options: ImageGrantOptions = {}): DataAwsIamPolicyDocumentStatement[] {
   return [
     LOGIN,
-    { sid: options.sid ?? 'PushImages', effect: 'Allow', actions: [...PUSH_ACTIONS, ...(options.extraActions ?? [])], resources: [...repositoryArns] },
+    {
+      sid: options.sid ?? 'PushImages',
+      effect: 'Allow',
+      actions: [...PUSH_ACTIONS, ...(options.extraActions ?? [])],
+      resources: [...repositoryArns],
+    },
   ];
 }
 
@@ -112,7 +130,8 @@ export class ContainerRegistry extends Construct {
   private arnsOf(names: readonly string[]): string[] {
     return names.map((name) => {
       const repository = this.repositories[name];
-      if (!repository) throw new Error(`${this.node.path}: no repository "${name}"; expected one of ${Object.keys(this.repositories).join(', ')}`);
+      if (!repository)
+        throw new Error(`${this.node.path}: no repository "${name}"; expected one of ${Object.keys(this.repositories).join(', ')}`);
       return repository.arn;
     });
   }

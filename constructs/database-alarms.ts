@@ -22,7 +22,15 @@ export interface DatabaseAlarmsProps {
 const GIB = 1024 ** 3;
 
 export const RDS_EVENT_CATEGORIES = [
-  'availability', 'deletion', 'failover', 'failure', 'low storage', 'maintenance', 'notification', 'recovery', 'restoration',
+  'availability',
+  'deletion',
+  'failover',
+  'failure',
+  'low storage',
+  'maintenance',
+  'notification',
+  'recovery',
+  'restoration',
 ];
 
 export class DatabaseAlarms extends Construct {
@@ -52,20 +60,37 @@ export class DatabaseAlarms extends Construct {
       });
 
     alarm('cpu', 'CPU above 80 % for 5 minutes', {
-      metric: 'CPUUtilization', statistic: 'Average', comparison: 'GreaterThanThreshold', threshold: 80, period: 60, periods: 5,
+      metric: 'CPUUtilization',
+      statistic: 'Average',
+      comparison: 'GreaterThanThreshold',
+      threshold: 80,
+      period: 60,
+      periods: 5,
     });
     alarm('free-storage', 'Free storage below 10 % of the allocated storage', {
-      metric: 'FreeStorageSpace', statistic: 'Minimum', comparison: 'LessThanThreshold',
-      threshold: Math.round(props.allocatedStorageGb * GIB * 0.1), period: 300, periods: 1,
+      metric: 'FreeStorageSpace',
+      statistic: 'Minimum',
+      comparison: 'LessThanThreshold',
+      threshold: Math.round(props.allocatedStorageGb * GIB * 0.1),
+      period: 300,
+      periods: 1,
     });
     const maxConnections = defaultMaxConnections(props.memoryGib);
     alarm('connections', `Connections above 80 % of the default max_connections (${maxConnections})`, {
-      metric: 'DatabaseConnections', statistic: 'Maximum', comparison: 'GreaterThanThreshold',
-      threshold: Math.floor(maxConnections * 0.8), period: 60, periods: 5,
+      metric: 'DatabaseConnections',
+      statistic: 'Maximum',
+      comparison: 'GreaterThanThreshold',
+      threshold: Math.floor(maxConnections * 0.8),
+      period: 60,
+      periods: 5,
     });
     alarm('freeable-memory', 'Freeable memory below 10 % of the instance memory for 10 minutes', {
-      metric: 'FreeableMemory', statistic: 'Average', comparison: 'LessThanThreshold',
-      threshold: Math.round(props.memoryGib * GIB * 0.1), period: 300, periods: 2,
+      metric: 'FreeableMemory',
+      statistic: 'Average',
+      comparison: 'LessThanThreshold',
+      threshold: Math.round(props.memoryGib * GIB * 0.1),
+      period: 300,
+      periods: 2,
     });
 
     new DbEventSubscription(this, 'events', {

@@ -89,11 +89,13 @@ export class EncryptionKey extends Construct {
     if (this.logGroupPatterns.has(logGroupNames)) return;
     this.logGroupPatterns.add(logGroupNames);
     const { region, account } = this.props;
-    this.grant(`logs.${region}.amazonaws.com`, CLOUDWATCH_LOGS_ACTIONS, [{
-      test: 'ArnLike',
-      variable: 'kms:EncryptionContext:aws:logs:arn',
-      values: [`arn:aws:logs:${region}:${account.accountId}:log-group:${logGroupNames}`],
-    }]);
+    this.grant(`logs.${region}.amazonaws.com`, CLOUDWATCH_LOGS_ACTIONS, [
+      {
+        test: 'ArnLike',
+        variable: 'kms:EncryptionContext:aws:logs:arn',
+        values: [`arn:aws:logs:${region}:${account.accountId}:log-group:${logGroupNames}`],
+      },
+    ]);
   }
 
   /** Lets `grantee` (a principal's policy) decrypt with this key (aws-cdk's `Key.grantDecrypt`). */

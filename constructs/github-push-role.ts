@@ -153,7 +153,12 @@ export function engineStatements(
           actions: ['elasticloadbalancing:DescribeListenerCertificates', 'elasticloadbalancing:DescribeRules'],
           resources: ['*'],
         },
-        { sid: 'AttachCertificates', effect: 'Allow', actions: ['elasticloadbalancing:AddListenerCertificates'], resources: [elb('listener')] },
+        {
+          sid: 'AttachCertificates',
+          effect: 'Allow',
+          actions: ['elasticloadbalancing:AddListenerCertificates'],
+          resources: [elb('listener')],
+        },
         { sid: 'RouteHosts', effect: 'Allow', actions: ['elasticloadbalancing:ModifyRule'], resources: [elb('listener-rule')] },
       ];
     }

@@ -16,7 +16,13 @@ import { Construct } from 'constructs';
 import type { EncryptionKey } from './encryption-key';
 import { assumedBy } from './iam';
 import { postgres16Class } from './rds-instance-classes';
-import { BACKUP_WINDOW_PATTERN, MAINTENANCE_WINDOW_PATTERN, backupWindowMinutes, maintenanceWindowMinutes, overlappingDays } from './rds-windows';
+import {
+  BACKUP_WINDOW_PATTERN,
+  MAINTENANCE_WINDOW_PATTERN,
+  backupWindowMinutes,
+  maintenanceWindowMinutes,
+  overlappingDays,
+} from './rds-windows';
 import { type Problem, throwIfProblems } from './validation';
 import type { Naming } from './naming';
 import type { Network } from './network';

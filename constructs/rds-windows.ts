@@ -53,8 +53,7 @@ function parseMaintenanceWindow(window: string): Span {
 
 function intersects(a: Span, b: Span): boolean {
   // On a circle, two spans meet when either one starts inside the other.
-  const inside = (point: number, s: Span) =>
-    (((point - s.start) % MINUTES_PER_WEEK) + MINUTES_PER_WEEK) % MINUTES_PER_WEEK < s.length;
+  const inside = (point: number, s: Span) => (((point - s.start) % MINUTES_PER_WEEK) + MINUTES_PER_WEEK) % MINUTES_PER_WEEK < s.length;
   return inside(a.start, b) || inside(b.start, a);
 }
 
@@ -65,7 +64,5 @@ function intersects(a: Span, b: Span): boolean {
 export function overlappingDays(backupWindow: string, maintenanceWindow: string): string[] {
   const backup = parseBackupWindow(backupWindow);
   const maintenance = parseMaintenanceWindow(maintenanceWindow);
-  return DAYS.filter((_, day) =>
-    intersects({ start: day * MINUTES_PER_DAY + backup.start, length: backup.length }, maintenance),
-  );
+  return DAYS.filter((_, day) => intersects({ start: day * MINUTES_PER_DAY + backup.start, length: backup.length }, maintenance));
 }

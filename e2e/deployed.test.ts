@@ -32,7 +32,7 @@ describe(`the deployed platform at ${BASE_URL || '(E2E_BASE_URL unset)'}`, () =>
     expect(await response.json()).toMatchObject({ status: 'ok', db: 'connected' });
   });
 
-  it('serves the web app\'s health route', async () => {
+  it("serves the web app's health route", async () => {
     const response = await fetch(`${BASE_URL}/api/health`);
     expect(response.status).toBe(200);
   });
@@ -60,7 +60,9 @@ describe(`the deployed platform at ${BASE_URL || '(E2E_BASE_URL unset)'}`, () =>
 
   it('sends the web security headers: CSP with a nonce, no framing, nosniff, referrer and permissions policies', async () => {
     const response = await fetch(`${BASE_URL}/sign-in`);
-    expect(response.headers.get('content-security-policy')).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'.*frame-ancestors 'none'/);
+    expect(response.headers.get('content-security-policy')).toMatch(
+      /script-src 'self' 'nonce-[^']+' 'strict-dynamic'.*frame-ancestors 'none'/,
+    );
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('referrer-policy')).toBe('same-origin');
     expect(response.headers.get('permissions-policy')).toContain('camera=()');

@@ -74,7 +74,11 @@ function synthBase(ref: string, environments: string[], env: NodeJS.ProcessEnv):
     const result: Record<string, BaseSynth> = {};
     for (const name of environments) {
       if (!fs.existsSync(path.join(tree, 'config', 'environments', `${name}.json`))) {
-        result[name] = { ref, commit: commit.out, error: `the base has no environment "${name}" (config/environments/${name}.json): it is new in this change` };
+        result[name] = {
+          ref,
+          commit: commit.out,
+          error: `the base has no environment "${name}" (config/environments/${name}.json): it is new in this change`,
+        };
         continue;
       }
       const outdir = path.join(temp, `out-${name}`);

@@ -22,7 +22,10 @@ export const MAIN_TYPES: Readonly<Record<string, NodeKind>> = {
   cloudflare_bot_management: { group: 'bot management' },
   cloudflare_dns_record: {
     // Records made per entry of a list (for_each) have no literal name: their comment says what they are.
-    label: (b) => (isInterpolation(b.name) ? `DNS records, one per entry: ${String(b.comment ?? '').split(':')[0]}` : `DNS ${b.type} ${b.name}${b.proxied === true ? ' (proxied)' : ''}`),
+    label: (b) =>
+      isInterpolation(b.name)
+        ? `DNS records, one per entry: ${String(b.comment ?? '').split(':')[0]}`
+        : `DNS ${b.type} ${b.name}${b.proxied === true ? ' (proxied)' : ''}`,
   },
   cloudflare_workers_script: { label: (b) => `Worker ${b.script_name}`, shape: 'stadium' },
   cloudflare_healthcheck: { label: (b) => `health check ${b.http_config?.path ?? ''}` },
@@ -32,7 +35,10 @@ export const MAIN_TYPES: Readonly<Record<string, NodeKind>> = {
   aws_secretsmanager_secret: { group: 'Secrets Manager secrets' },
   aws_vpc: { label: (b) => `VPC ${b.cidr_block}` },
   aws_nat_gateway: { group: 'NAT gateways' },
-  aws_db_instance: { label: (b) => `RDS ${b.engine} ${b.engine_version} ${b.identifier}${b.multi_az === true ? ' Multi-AZ' : ''}`, shape: 'database' },
+  aws_db_instance: {
+    label: (b) => `RDS ${b.engine} ${b.engine_version} ${b.identifier}${b.multi_az === true ? ' Multi-AZ' : ''}`,
+    shape: 'database',
+  },
   aws_sns_topic: { label: (b) => `SNS ${b.name}` },
   aws_kms_key: { group: 'KMS keys' },
   aws_cloudwatch_metric_alarm: { group: 'CloudWatch alarms' },
@@ -71,9 +77,7 @@ export interface DiagramOptions {
 export function renderDiagram(synth: Synth, options: DiagramOptions): string {
   const all = resources(synth);
   const byAddress = new Map(all.map((r) => [`${r.stack} ${r.address}`, r]));
-  const published = new Map(
-    all.filter((r) => r.type === 'aws_ssm_parameter').map((r) => [String(r.body.name), r] as const),
-  );
+  const published = new Map(all.filter((r) => r.type === 'aws_ssm_parameter').map((r) => [String(r.body.name), r] as const));
 
   /** The main resources a value leads to, following references through other resources and contract parameters. */
   const reach = (stack: string, value: unknown, seen = new Set<string>()): Resource[] => {
@@ -97,7 +101,12 @@ export function renderDiagram(synth: Synth, options: DiagramOptions): string {
   };
 
   const lines = ['flowchart LR', '  users([Users]) ==> edge_entry{{Cloudflare}}'];
-  const stacks = [...STACK_ORDER.filter((s) => synth[s]), ...Object.keys(synth).filter((s) => !STACK_ORDER.includes(s)).sort()];
+  const stacks = [
+    ...STACK_ORDER.filter((s) => synth[s]),
+    ...Object.keys(synth)
+      .filter((s) => !STACK_ORDER.includes(s))
+      .sort(),
+  ];
 
   for (const stack of stacks) {
     lines.push(`  subgraph ${id('stack', stack)}[${quote(stack)}]`);
@@ -122,7 +131,9 @@ export function renderDiagram(synth: Synth, options: DiagramOptions): string {
       if (!parameter || parameter.producer === stack) continue;
       const edge = `${parameter.producer} ${stack}`;
       if (!contract.has(edge)) contract.set(edge, new Set());
-      contract.get(edge)!.add(parameter.environment === options.environment ? parameter.key : `${parameter.key} (${parameter.environment})`);
+      contract
+        .get(edge)!
+        .add(parameter.environment === options.environment ? parameter.key : `${parameter.key} (${parameter.environment})`);
     }
   }
   lines.push('  %% contract values (SSM parameters)');
@@ -149,7 +160,10 @@ export function renderDiagram(synth: Synth, options: DiagramOptions): string {
     const from = records.find((r) => r.body.name === host);
     for (const script of reach(route.stack, route.body.script)) {
       if (from) link(nodeOf(from), nodeOf(script));
-      const hosts = [script.body.bindings ?? []].flat().filter((b: any) => b.type === 'plain_text').map((b: any) => b.text);
+      const hosts = [script.body.bindings ?? []]
+        .flat()
+        .filter((b: any) => b.type === 'plain_text')
+        .map((b: any) => b.text);
       for (const record of records.filter((r) => hosts.includes(r.body.name))) link(nodeOf(script), nodeOf(record));
     }
   }

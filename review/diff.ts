@@ -48,7 +48,18 @@ export const IDENTITY: Readonly<Record<string, string>> = {
 
 /** Attributes whose change makes Terraform destroy and re-create the resource (AWS provider ForceNew). */
 export const FORCES_REPLACEMENT: Readonly<Record<string, readonly string[]>> = {
-  aws_db_instance: ['identifier', 'engine', 'kms_key_id', 'storage_encrypted', 'db_subnet_group_name', 'availability_zone', 'username', 'db_name', 'character_set_name', 'timezone'],
+  aws_db_instance: [
+    'identifier',
+    'engine',
+    'kms_key_id',
+    'storage_encrypted',
+    'db_subnet_group_name',
+    'availability_zone',
+    'username',
+    'db_name',
+    'character_set_name',
+    'timezone',
+  ],
   aws_kms_key: ['customer_master_key_spec', 'key_usage', 'multi_region'],
   aws_ecr_repository: ['name', 'encryption_configuration'],
   aws_secretsmanager_secret: ['name'],
@@ -112,7 +123,10 @@ const ENCRYPTION: readonly [string, (body: any) => boolean][] = [
   ['storage_encrypted', (b) => isOn(b.storage_encrypted)],
   ['kms_key_id', (b) => Boolean(b.kms_key_id)],
   ['kms_master_key_id', (b) => Boolean(b.kms_master_key_id)],
-  ['encryption_configuration', (b) => [b.encryption_configuration ?? []].flat().some((e: any) => e?.encryption_type === 'KMS' || e?.kms_key)],
+  [
+    'encryption_configuration',
+    (b) => [b.encryption_configuration ?? []].flat().some((e: any) => e?.encryption_type === 'KMS' || e?.kms_key),
+  ],
   ['performance_insights_kms_key_id', (b) => Boolean(b.performance_insights_kms_key_id)],
   ['enable_key_rotation', (b) => isOn(b.enable_key_rotation)],
 ];
@@ -121,11 +135,29 @@ const ENCRYPTION: readonly [string, (body: any) => boolean][] = [
 function publicExposure(type: string, body: any): string[] {
   const found: string[] = [];
   if (isOn(body.publicly_accessible)) found.push('publicly_accessible = true');
-  if (type === 'aws_vpc_security_group_ingress_rule' && (PUBLIC_CIDRS.includes(body.cidr_ipv4) || PUBLIC_CIDRS.includes(body.cidr_ipv6))) found.push(`ingress from ${body.cidr_ipv4 ?? body.cidr_ipv6}`);
-  if (type === 'aws_security_group_rule' && body.type === 'ingress' && [...(body.cidr_blocks ?? []), ...(body.ipv6_cidr_blocks ?? [])].some((c: string) => PUBLIC_CIDRS.includes(c))) found.push('ingress from the internet');
-  if (type === 'aws_security_group' && [body.ingress ?? []].flat().some((r: any) => [...(r.cidr_blocks ?? []), ...(r.ipv6_cidr_blocks ?? [])].some((c: string) => PUBLIC_CIDRS.includes(c)))) found.push('inline ingress from the internet');
+  if (type === 'aws_vpc_security_group_ingress_rule' && (PUBLIC_CIDRS.includes(body.cidr_ipv4) || PUBLIC_CIDRS.includes(body.cidr_ipv6)))
+    found.push(`ingress from ${body.cidr_ipv4 ?? body.cidr_ipv6}`);
+  if (
+    type === 'aws_security_group_rule' &&
+    body.type === 'ingress' &&
+    [...(body.cidr_blocks ?? []), ...(body.ipv6_cidr_blocks ?? [])].some((c: string) => PUBLIC_CIDRS.includes(c))
+  )
+    found.push('ingress from the internet');
+  if (
+    type === 'aws_security_group' &&
+    [body.ingress ?? []]
+      .flat()
+      .some((r: any) => [...(r.cidr_blocks ?? []), ...(r.ipv6_cidr_blocks ?? [])].some((c: string) => PUBLIC_CIDRS.includes(c)))
+  )
+    found.push('inline ingress from the internet');
   if (isOn(body.map_public_ip_on_launch)) found.push('map_public_ip_on_launch = true');
-  if ((type === 'cloudflare_dns_record' || type === 'cloudflare_record') && ['A', 'AAAA', 'CNAME'].includes(body.type) && !String(body.name ?? '').startsWith('_') && !isOn(body.proxied)) found.push(`DNS record ${body.name} not proxied (bypasses the WAF)`);
+  if (
+    (type === 'cloudflare_dns_record' || type === 'cloudflare_record') &&
+    ['A', 'AAAA', 'CNAME'].includes(body.type) &&
+    !String(body.name ?? '').startsWith('_') &&
+    !isOn(body.proxied)
+  )
+    found.push(`DNS record ${body.name} not proxied (bypasses the WAF)`);
   return found;
 }
 
@@ -149,7 +181,8 @@ function risksOfChange(type: string, before: any, after: any, attributes: readon
   for (const [name, on] of PROTECTION) if (on(before) && !on(after)) risks.push({ kind: 'protection-off', message: `turns off ${name}` });
   for (const [name, on] of ENCRYPTION) if (on(before) && !on(after)) risks.push({ kind: 'encryption-off', message: `turns off ${name}` });
   const exposedBefore = new Set(publicExposure(type, before));
-  for (const exposure of publicExposure(type, after)) if (!exposedBefore.has(exposure)) risks.push({ kind: 'public-access', message: `opens public access: ${exposure}` });
+  for (const exposure of publicExposure(type, after))
+    if (!exposedBefore.has(exposure)) risks.push({ kind: 'public-access', message: `opens public access: ${exposure}` });
   return risks;
 }
 
@@ -161,7 +194,8 @@ export function diffSynth(base: Synth, head: Synth): SynthDiff {
 
   const removed = [...before.values()].filter((r) => !after.has(`${r.stack} ${r.address}`));
   const added = [...after.values()].filter((r) => !before.has(`${r.stack} ${r.address}`));
-  const identity = (r: Resource) => (IDENTITY[r.type] && typeof r.body[IDENTITY[r.type]] === 'string' ? `${r.stack} ${r.type} ${r.body[IDENTITY[r.type]]}` : undefined);
+  const identity = (r: Resource) =>
+    IDENTITY[r.type] && typeof r.body[IDENTITY[r.type]] === 'string' ? `${r.stack} ${r.type} ${r.body[IDENTITY[r.type]]}` : undefined;
   const addedByIdentity = new Map(added.filter(identity).map((r) => [identity(r)!, r]));
 
   for (const r of removed) {
@@ -173,7 +207,10 @@ export function diffSynth(base: Synth, head: Synth): SynthDiff {
         message: `${r.type} "${r.body[IDENTITY[r.type]]}" moves to ${moved.address}: Terraform destroys and re-creates it unless a moved block maps the addresses`,
       });
     } else if (isStateful(r.type)) {
-      risks.push({ kind: 'delete-stateful', message: `deletes a stateful ${r.type}${IDENTITY[r.type] ? ` "${r.body[IDENTITY[r.type]]}"` : ''}` });
+      risks.push({
+        kind: 'delete-stateful',
+        message: `deletes a stateful ${r.type}${IDENTITY[r.type] ? ` "${r.body[IDENTITY[r.type]]}"` : ''}`,
+      });
     }
     changes.push({ stack: r.stack, address: r.address, type: r.type, kind: 'removed', attributes: [], movedTo: moved?.address, risks });
   }
@@ -186,7 +223,14 @@ export function diffSynth(base: Synth, head: Synth): SynthDiff {
     if (!old) continue;
     const attributes = changedAttributes(old.body, r.body);
     if (attributes.length === 0) continue;
-    changes.push({ stack: r.stack, address: r.address, type: r.type, kind: 'changed', attributes, risks: risksOfChange(r.type, old.body, r.body, attributes) });
+    changes.push({
+      stack: r.stack,
+      address: r.address,
+      type: r.type,
+      kind: 'changed',
+      attributes,
+      risks: risksOfChange(r.type, old.body, r.body, attributes),
+    });
   }
   changes.sort((a, b) => a.stack.localeCompare(b.stack) || a.address.localeCompare(b.address));
 

@@ -44,15 +44,27 @@ export function renderReport(input: ReportInput): string {
     `Policy gate ${status}: ${gate.rules.length} rules, ${gate.findings.length} findings, ${gate.waived.length} waived, ${gate.unusedWaivers.length} unused waivers.`,
   );
   if ('error' in base) {
-    lines.push('', `> **The base ${baseName} could not be synthesized**, so there is no difference to show:`, '>', ...base.error.trim().split('\n').slice(-12).map((l) => `> ${l}`));
+    lines.push(
+      '',
+      `> **The base ${baseName} could not be synthesized**, so there is no difference to show:`,
+      '>',
+      ...base.error
+        .trim()
+        .split('\n')
+        .slice(-12)
+        .map((l) => `> ${l}`),
+    );
   } else if (diff) {
     const count = (kind: Change['kind']) => diff.changes.filter((c) => c.kind === kind).length;
-    lines.push(`Against ${baseName}: ${count('added')} added, ${count('changed')} changed, ${count('removed')} removed; ${risks.length} risk flags.`);
+    lines.push(
+      `Against ${baseName}: ${count('added')} added, ${count('changed')} changed, ${count('removed')} removed; ${risks.length} risk flags.`,
+    );
   }
 
   if (risks.length > 0) {
     lines.push('', '### Risks', '', '| risk | stack | address | what |', '|---|---|---|---|');
-    for (const { change, risk } of risks) lines.push(`| ⚠️ ${RISK_LABEL[risk.kind]} | ${change.stack} | ${code(change.address)} | ${cell(risk.message)} |`);
+    for (const { change, risk } of risks)
+      lines.push(`| ⚠️ ${RISK_LABEL[risk.kind]} | ${change.stack} | ${code(change.address)} | ${cell(risk.message)} |`);
   }
 
   if (diff && !('error' in base)) {
@@ -78,7 +90,8 @@ export function renderReport(input: ReportInput): string {
   if (gate.findings.length === 0) lines.push('No findings.');
   else {
     lines.push('| stack | address | rule | problem | fix |', '|---|---|---|---|---|');
-    for (const f of gate.findings) lines.push(`| ${f.stack} | ${code(f.address)} | ${f.rule} (${f.mirrors.join(', ')}) | ${cell(f.message)} | ${cell(f.fix)} |`);
+    for (const f of gate.findings)
+      lines.push(`| ${f.stack} | ${code(f.address)} | ${f.rule} (${f.mirrors.join(', ')}) | ${cell(f.message)} | ${cell(f.fix)} |`);
   }
   if (gate.waived.length > 0) {
     lines.push('', 'Waived (recorded in `review/waivers.ts`):', '', '| rule | stack | addresses | reason |', '|---|---|---|---|');

@@ -77,7 +77,13 @@ export interface DomainResult {
 }
 
 /** Attaches `domain`'s certificate and Host routing to `serviceName`'s Express listener and rule. */
-export async function wireDomain(clients: Clients, service: ServiceName, serviceName: string, domain: string, dryRun: boolean): Promise<DomainResult> {
+export async function wireDomain(
+  clients: Clients,
+  service: ServiceName,
+  serviceName: string,
+  domain: string,
+  dryRun: boolean,
+): Promise<DomainResult> {
   const serviceArn = await findServiceArn(clients.ecs, serviceName);
   const ingress = await ingressOf(clients.ecs, serviceArn);
   const certificateArn = await issuedCertificate(clients.acm, domain);
@@ -87,7 +93,9 @@ export async function wireDomain(clients: Clients, service: ServiceName, service
   if (!(attached.Certificates ?? []).some((c) => c.CertificateArn === certificateArn)) {
     changes.push(`attach certificate ${certificateArn} to ${ingress.listenerArn}`);
     if (!dryRun) {
-      await clients.elb.send(new AddListenerCertificatesCommand({ ListenerArn: ingress.listenerArn, Certificates: [{ CertificateArn: certificateArn }] }));
+      await clients.elb.send(
+        new AddListenerCertificatesCommand({ ListenerArn: ingress.listenerArn, Certificates: [{ CertificateArn: certificateArn }] }),
+      );
     }
   }
 
@@ -103,8 +111,13 @@ export async function wireDomain(clients: Clients, service: ServiceName, service
 }
 
 export function parseCommandLine(argv: string[]): { env: string; dryRun: boolean } {
-  const { values } = parseArgs({ args: argv, options: { env: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } }, strict: true });
-  if (!values.env) throw new DomainError('Missing --env <environment>: the ECS Express environment whose domains to wire (e.g. production-stockholm)');
+  const { values } = parseArgs({
+    args: argv,
+    options: { env: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+    strict: true,
+  });
+  if (!values.env)
+    throw new DomainError('Missing --env <environment>: the ECS Express environment whose domains to wire (e.g. production-stockholm)');
   return { env: values.env, dryRun: values['dry-run'] ?? false };
 }
 
@@ -112,7 +125,9 @@ export async function run(argv: string[], clientsFor: (region: string) => Client
   const { env, dryRun } = parseCommandLine(argv);
   const config = loadEnvironment(env);
   if (config.compute.engine !== 'ecs-express') {
-    throw new DomainError(`Environment ${env} runs on ${config.compute.engine}: its custom domains are Terraform's (aws_apprunner_custom_domain_association); this step is for ecs-express only`);
+    throw new DomainError(
+      `Environment ${env} runs on ${config.compute.engine}: its custom domains are Terraform's (aws_apprunner_custom_domain_association); this step is for ecs-express only`,
+    );
   }
   const naming = new Naming(config);
   const clients = clientsFor(config.aws.region);
@@ -120,7 +135,9 @@ export async function run(argv: string[], clientsFor: (region: string) => Client
   const results: DomainResult[] = [];
   for (const service of SERVICE_NAMES) {
     const result = await wireDomain(clients, service, naming.resource(service), domains[service], dryRun);
-    log(`${service} (${result.domain}): ${result.changes.length === 0 ? 'already wired' : `${dryRun ? 'would ' : ''}${result.changes.join('; ')}`}`);
+    log(
+      `${service} (${result.domain}): ${result.changes.length === 0 ? 'already wired' : `${dryRun ? 'would ' : ''}${result.changes.join('; ')}`}`,
+    );
     results.push(result);
   }
   return results;

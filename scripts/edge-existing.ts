@@ -50,7 +50,10 @@ async function get<T>(options: ExistingOptions, pathAndQuery: string): Promise<E
   const url = `${(options.apiBaseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, '')}${pathAndQuery}`;
   let response: Response;
   try {
-    response = await fetch(url, { headers: { authorization: `Bearer ${options.token}`, accept: 'application/json' }, signal: AbortSignal.timeout(30_000) });
+    response = await fetch(url, {
+      headers: { authorization: `Bearer ${options.token}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(30_000),
+    });
   } catch (error) {
     const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
     throw new ExistingError(`GET ${pathAndQuery} failed: ${cause}`);
@@ -62,10 +65,15 @@ async function get<T>(options: ExistingOptions, pathAndQuery: string): Promise<E
     throw new ExistingError(`GET ${pathAndQuery}: HTTP ${response.status} with a body that is not JSON`);
   }
   if (!response.ok || body.success !== true) {
-    const errors = (body.errors ?? []).map((e) => `${e.message ?? 'error'}${e.code !== undefined ? ` (code ${e.code})` : ''}`).join('; ') || 'no error detail';
-    const hint = response.status === 401 || response.status === 403 || (body.errors ?? []).some((e) => e.code === 10000 || e.code === 9109 || e.code === 6003)
-      ? ': check CLOUDFLARE_API_TOKEN (a valid token with Zone Read and the rulesets\' read permissions on this zone)'
-      : '';
+    const errors =
+      (body.errors ?? []).map((e) => `${e.message ?? 'error'}${e.code !== undefined ? ` (code ${e.code})` : ''}`).join('; ') ||
+      'no error detail';
+    const hint =
+      response.status === 401 ||
+      response.status === 403 ||
+      (body.errors ?? []).some((e) => e.code === 10000 || e.code === 9109 || e.code === 6003)
+        ? ": check CLOUDFLARE_API_TOKEN (a valid token with Zone Read and the rulesets' read permissions on this zone)"
+        : '';
     throw new ExistingError(`Cloudflare API refused GET ${pathAndQuery}: HTTP ${response.status}: ${errors}${hint}`);
   }
   return body;
@@ -76,7 +84,9 @@ export async function existingRulesets(options: ExistingOptions): Promise<Existi
   const zones = await get<{ id: string; name: string }[]>(options, `/zones?name=${encodeURIComponent(options.zone)}`);
   const zone = (zones.result ?? []).find((z) => z.name === options.zone);
   if (!zone) {
-    throw new ExistingError(`zone "${options.zone}" not found: this token sees no zone of that name (check the name, and that the token has Zone Read on it)`);
+    throw new ExistingError(
+      `zone "${options.zone}" not found: this token sees no zone of that name (check the name, and that the token has Zone Read on it)`,
+    );
   }
   const rulesets: ExistingRuleset[] = [];
   let cursor: string | undefined;
@@ -88,7 +98,12 @@ export async function existingRulesets(options: ExistingOptions): Promise<Existi
     for (const ruleset of page.result ?? []) {
       // Entry-point rulesets of a zone are kind "zone"; "managed" and "custom" ones are not entry points.
       if (ruleset.kind !== 'zone') continue;
-      rulesets.push({ phase: ruleset.phase, id: ruleset.id, name: ruleset.name, managed: (RULESET_PHASES as readonly string[]).includes(ruleset.phase) });
+      rulesets.push({
+        phase: ruleset.phase,
+        id: ruleset.id,
+        name: ruleset.name,
+        managed: (RULESET_PHASES as readonly string[]).includes(ruleset.phase),
+      });
     }
     cursor = page.result_info?.cursor || undefined;
   } while (cursor);
@@ -97,7 +112,11 @@ export async function existingRulesets(options: ExistingOptions): Promise<Existi
   const configLines =
     imported.length === 0
       ? []
-      : ['"existingRulesets": {', ...imported.map((r, i) => `  "${r.phase as RulesetPhase}": "${r.id}"${i < imported.length - 1 ? ',' : ''}`), '}'];
+      : [
+          '"existingRulesets": {',
+          ...imported.map((r, i) => `  "${r.phase as RulesetPhase}": "${r.id}"${i < imported.length - 1 ? ',' : ''}`),
+          '}',
+        ];
   return { zoneId: zone.id, rulesets, configLines };
 }
 
@@ -123,13 +142,18 @@ export function formatReport(zone: string, result: ExistingResult): string {
   return lines.join('\n');
 }
 
-export function parseCommandLine(argv: string[], env: { CLOUDFLARE_API_TOKEN?: string; CLOUDFLARE_API_BASE_URL?: string }): ExistingOptions {
+export function parseCommandLine(
+  argv: string[],
+  env: { CLOUDFLARE_API_TOKEN?: string; CLOUDFLARE_API_BASE_URL?: string },
+): ExistingOptions {
   const { values } = parseArgs({ args: argv, options: { zone: { type: 'string' }, api: { type: 'string' } }, strict: true });
   if (!values.zone || !/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(values.zone)) {
     throw new ExistingError(`--zone ${JSON.stringify(values.zone ?? null)} is not a zone name; expected e.g. --zone getdrop.no`);
   }
   if (!env.CLOUDFLARE_API_TOKEN) {
-    throw new ExistingError('CLOUDFLARE_API_TOKEN is not set: export a Cloudflare API token with Zone Read and the rulesets\' read permissions on the zone');
+    throw new ExistingError(
+      "CLOUDFLARE_API_TOKEN is not set: export a Cloudflare API token with Zone Read and the rulesets' read permissions on the zone",
+    );
   }
   const apiBaseUrl = values.api ?? env.CLOUDFLARE_API_BASE_URL ?? DEFAULT_API_BASE_URL;
   if (!/^https?:\/\/\S+$/.test(apiBaseUrl)) throw new ExistingError(`API base URL ${JSON.stringify(apiBaseUrl)} is not an http(s) URL`);

@@ -59,7 +59,9 @@ async function alarmsOf(cloudwatch: CloudWatchClient, prefix: string): Promise<M
   const alarms: MetricAlarm[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], NextToken: nextToken }));
+    const page = await cloudwatch.send(
+      new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], NextToken: nextToken }),
+    );
     alarms.push(...(page.MetricAlarms ?? []));
     nextToken = page.NextToken;
   } while (nextToken);
@@ -74,7 +76,9 @@ export async function monitor(deps: MonitorDeps, options: MonitorOptions): Promi
   const checks: Check[] = [];
   const end = deps.now() + options.minutes * 60_000;
   let reason = '';
-  deps.log(`Watching ${options.environment} for ${options.minutes} min: ${options.url} and the alarms ${prefixes.map((p) => `${p}*`).join(', ')} every ${options.intervalSeconds} s`);
+  deps.log(
+    `Watching ${options.environment} for ${options.minutes} min: ${options.url} and the alarms ${prefixes.map((p) => `${p}*`).join(', ')} every ${options.intervalSeconds} s`,
+  );
   for (let n = 1; ; n++) {
     const health = await checkOnce(options.url, options.timeoutSeconds);
     const alarms = (await Promise.all(prefixes.map((prefix) => alarmsOf(deps.cloudwatch, prefix)))).flat();
@@ -86,9 +90,17 @@ export async function monitor(deps: MonitorDeps, options: MonitorOptions): Promi
         : firing.length > 0
           ? `ALARM: ${firing.map((a) => `${a.AlarmName} (${a.StateReason ?? 'no reason'})`).join('; ')}`
           : `${alarms.length} alarms, none firing (${alarms.map((a) => `${a.AlarmName} ${a.StateValue}`).join(', ')})`;
-    const check: Check = { at: new Date(deps.now()), health: health.reason, healthOk: health.ok, alarms: alarmText, alarmsOk: missing.length === 0 && firing.length === 0 };
+    const check: Check = {
+      at: new Date(deps.now()),
+      health: health.reason,
+      healthOk: health.ok,
+      alarms: alarmText,
+      alarmsOk: missing.length === 0 && firing.length === 0,
+    };
     checks.push(check);
-    deps.log(`check ${n}: health ${health.ok ? 'ok' : 'FAILED'} (${health.reason}); alarms ${check.alarmsOk ? 'ok' : 'FAILED'} (${alarmText})`);
+    deps.log(
+      `check ${n}: health ${health.ok ? 'ok' : 'FAILED'} (${health.reason}); alarms ${check.alarmsOk ? 'ok' : 'FAILED'} (${alarmText})`,
+    );
     if (!check.healthOk) reason = `health check ${n} failed: ${health.reason}`;
     else if (!check.alarmsOk) reason = `alarm check ${n} failed: ${alarmText}`;
     if (reason || deps.now() + options.intervalSeconds * 1000 > end) break;
@@ -115,7 +127,8 @@ export function summary(options: MonitorOptions, result: MonitorResult): string 
     '| # | time (UTC) | health | alarms (p95 latency, 5xx ratio, CPU) |',
     '|---|---|---|---|',
     ...result.checks.map(
-      (c, i) => `| ${i + 1} | ${c.at.toISOString().slice(11, 19)} | ${c.healthOk ? 'ok' : 'FAILED'}: ${cell(c.health)} | ${c.alarmsOk ? 'ok' : 'FAILED'}: ${cell(c.alarms)} |`,
+      (c, i) =>
+        `| ${i + 1} | ${c.at.toISOString().slice(11, 19)} | ${c.healthOk ? 'ok' : 'FAILED'}: ${cell(c.health)} | ${c.alarmsOk ? 'ok' : 'FAILED'}: ${cell(c.alarms)} |`,
     ),
     '',
   ].join('\n');
@@ -141,7 +154,8 @@ export function parseCommandLine(argv: string[], publicUrl?: string): MonitorOpt
   }
   const number = (name: string, value: string, min: number, max: number) => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max) throw new MonitorError(`--${name} ${JSON.stringify(value)} is not a number from ${min} to ${max}`);
+    if (!Number.isFinite(n) || n < min || n > max)
+      throw new MonitorError(`--${name} ${JSON.stringify(value)} is not a number from ${min} to ${max}`);
     return n;
   };
   return {

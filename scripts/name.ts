@@ -21,14 +21,20 @@ const NAMES: Readonly<Record<string, (config: EnvironmentConfig, service?: strin
 
 function checkedService(service: string | undefined): string {
   if (!service || !(SERVICE_NAMES as readonly string[]).includes(service)) {
-    throw new ConfigError(`--service ${service === undefined ? 'is missing' : `"${service}" is unknown`}; expected one of ${SERVICE_NAMES.join(', ')}`);
+    throw new ConfigError(
+      `--service ${service === undefined ? 'is missing' : `"${service}" is unknown`}; expected one of ${SERVICE_NAMES.join(', ')}`,
+    );
   }
   return service;
 }
 
 /** The value asked for by `argv`; throws a ConfigError naming what is wrong. */
 export function name(argv: readonly string[]): string {
-  const { values, positionals } = parseArgs({ args: [...argv], options: { env: { type: 'string' }, service: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { env: { type: 'string' }, service: { type: 'string' } },
+    allowPositionals: true,
+  });
   const [what] = positionals;
   const make = what === undefined ? undefined : NAMES[what];
   if (!make) throw new ConfigError(`Unknown name "${what ?? ''}"; expected one of ${Object.keys(NAMES).join(', ')}`);

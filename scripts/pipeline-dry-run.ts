@@ -34,7 +34,7 @@ const ROOT = path.join(__dirname, '..');
 /** Steps the dry run does not run, by name, and why. */
 export const SKIPPED_STEPS: Readonly<Record<string, string>> = {
   'Install deps': 'npm ci would reinstall node_modules; the dry run uses the installed ones',
-  'Docker build': 'needs a Docker engine; the fake registries already hold this commit\'s images',
+  'Docker build': "needs a Docker engine; the fake registries already hold this commit's images",
   'Push to ECR (staging)': 'needs a Docker engine and ECR',
   'Push to ECR (production)': 'needs a Docker engine and ECR',
   'Push to ECR (production-stockholm)': 'needs a Docker engine and ECR',
@@ -279,7 +279,9 @@ const stringEnv = (env: Record<string, string | number | boolean> | undefined, c
 /** A copy of the checkout to run in (tracked and new files; node_modules linked). */
 function checkout(workflow: string | undefined): string {
   const workspace = mkdtempSync(path.join(tmpdir(), 'drop-dry-run-'));
-  const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).stdout.split('\0').filter(Boolean);
+  const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' })
+    .stdout.split('\0')
+    .filter(Boolean);
   for (const file of files) {
     if (!existsSync(path.join(ROOT, file))) continue; // deleted, not yet committed
     mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
@@ -311,7 +313,11 @@ export async function dryRun(options: DryRunOptions = {}): Promise<DryRunResult>
     for (const service of SERVICE_NAMES) {
       aws.pushImage(naming.repository(service), previousTag);
       aws.pushImage(naming.repository(service), sha);
-      aws.putParameter(naming.release(service), `${previousTag}@${fakeDigest(naming.repository(service), previousTag)}`, 'first release (dry-run seed)');
+      aws.putParameter(
+        naming.release(service),
+        `${previousTag}@${fakeDigest(naming.repository(service), previousTag)}`,
+        'first release (dry-run seed)',
+      );
     }
   }
 
@@ -410,7 +416,13 @@ export async function dryRun(options: DryRunOptions = {}): Promise<DryRunResult>
       const runs = job.if ? condition(job.if, base) : allNeedsOk && !ancestorsFailed;
       if (!runs) {
         results[id] = 'skipped';
-        records.push({ job: id, leg: '', step: '(job)', result: 'skipped', reason: job.if ? `if: ${job.if}` : 'a job it needs did not succeed' });
+        records.push({
+          job: id,
+          leg: '',
+          step: '(job)',
+          result: 'skipped',
+          reason: job.if ? `if: ${job.if}` : 'a job it needs did not succeed',
+        });
         log(`[job] ${id}: skipped`);
         continue;
       }
@@ -419,7 +431,11 @@ export async function dryRun(options: DryRunOptions = {}): Promise<DryRunResult>
         const leg = Object.values(matrix).join('/');
         const context: Context = { ...base, matrix, steps: {} };
         const files = mkdtempSync(path.join(tmpdir(), 'drop-dry-run-job-'));
-        const githubFiles = { GITHUB_OUTPUT: path.join(files, 'output'), GITHUB_ENV: path.join(files, 'env'), GITHUB_STEP_SUMMARY: path.join(files, 'summary') };
+        const githubFiles = {
+          GITHUB_OUTPUT: path.join(files, 'output'),
+          GITHUB_ENV: path.join(files, 'env'),
+          GITHUB_STEP_SUMMARY: path.join(files, 'summary'),
+        };
         for (const file of Object.values(githubFiles)) writeFileSync(file, '');
         const jobEnv = { ...stringEnv(workflow.env, context), ...stringEnv(job.env, context) };
         log(`[job] ${id}${leg ? ` (${leg})` : ''}`);
@@ -440,7 +456,13 @@ export async function dryRun(options: DryRunOptions = {}): Promise<DryRunResult>
             records.push({ job: id, leg, step: name, result: 'not run', reason: SKIPPED_STEPS[name] });
             continue;
           }
-          const env: Record<string, string> = { ...baseEnv, ...readKeyValues(githubFiles.GITHUB_ENV), ...jobEnv, ...stringEnv(step.env, context), ...githubFiles };
+          const env: Record<string, string> = {
+            ...baseEnv,
+            ...readKeyValues(githubFiles.GITHUB_ENV),
+            ...jobEnv,
+            ...stringEnv(step.env, context),
+            ...githubFiles,
+          };
           const environment = env.DROP_ENV ?? matrix.environment;
           env.AWS_REGION = environment && environments.includes(environment) ? loadEnvironment(environment).aws.region : 'eu-west-1';
           writeFileSync(githubFiles.GITHUB_OUTPUT, '');
@@ -462,14 +484,24 @@ export async function dryRun(options: DryRunOptions = {}): Promise<DryRunResult>
           const ok = child.status === 0;
           const stepOutputs = readKeyValues(githubFiles.GITHUB_OUTPUT);
           if (step.id) context.steps[step.id] = { outputs: stepOutputs, outcome: ok ? 'success' : 'failure' };
-          records.push({ job: id, leg, step: name, result: ok ? 'success' : 'failure', reason: ok ? undefined : `exit ${child.status ?? child.signal}`, output: child.stdout });
+          records.push({
+            job: id,
+            leg,
+            step: name,
+            result: ok ? 'success' : 'failure',
+            reason: ok ? undefined : `exit ${child.status ?? child.signal}`,
+            output: child.stdout,
+          });
           log(`  [step] ${name}: ${ok ? 'ok' : `FAILED (exit ${child.status ?? child.signal})`}`);
           if (!ok) for (const line of child.stdout.trim().split('\n').slice(-15)) log(`    | ${line}`);
           if (!ok && !step['continue-on-error']) context.jobFailed = true;
         }
         const summary = readFileSync(githubFiles.GITHUB_STEP_SUMMARY, 'utf8');
         if (summary) summaries.push(summary);
-        outputs[id] = { ...outputs[id], ...Object.fromEntries(Object.entries(job.outputs ?? {}).map(([k, v]) => [k, substitute(v, context)])) };
+        outputs[id] = {
+          ...outputs[id],
+          ...Object.fromEntries(Object.entries(job.outputs ?? {}).map(([k, v]) => [k, substitute(v, context)])),
+        };
         if (context.jobFailed) jobResult = 'failure';
         rmSync(files, { recursive: true, force: true });
       }

@@ -11,12 +11,19 @@ process.setSourceMapsEnabled(false);
 
 async function main(argv: string[]): Promise<number> {
   const names = argv.filter((a) => !a.startsWith('--'));
-  const { skipped, toolchain, plans } = await planEnvironments(names.length > 0 ? names : undefined, { env: process.env, download: argv.includes('--download') });
+  const { skipped, toolchain, plans } = await planEnvironments(names.length > 0 ? names : undefined, {
+    env: process.env,
+    download: argv.includes('--download'),
+  });
   if (skipped) {
     console.error(`Offline plan skipped: ${skipped}.`);
     return 2;
   }
-  console.log(`terraform ${toolchain!.terraform}; providers planned: ${Object.entries(toolchain!.available).map(([n, v]) => `${n} ${v}`).join(', ')}`);
+  console.log(
+    `terraform ${toolchain!.terraform}; providers planned: ${Object.entries(toolchain!.available)
+      .map(([n, v]) => `${n} ${v}`)
+      .join(', ')}`,
+  );
   let errors = 0;
   for (const { environment, results } of plans) {
     for (const result of results) {
@@ -35,7 +42,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (error) => {
     console.error(error instanceof ConfigError ? error.message : error);
     process.exitCode = 1;

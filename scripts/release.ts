@@ -39,7 +39,9 @@ export async function release(clients: Clients, request: ReleaseRequest, log: (l
     throw new ReleaseError(`--service "${service}" is not a service of the platform; expected one of ${SERVICE_NAMES.join(', ')}`);
   }
   if (!DIGEST.test(tag) && !TAG.test(tag)) {
-    throw new ReleaseError(`--tag "${tag}" is neither an image tag nor a digest; expected a tag such as "3f2a9c1" or "sha256:<64 hex digits>"`);
+    throw new ReleaseError(
+      `--tag "${tag}" is neither an image tag nor a digest; expected a tag such as "3f2a9c1" or "sha256:<64 hex digits>"`,
+    );
   }
   const naming = new Naming(config);
   const repositoryName = naming.repository(service);
@@ -52,35 +54,57 @@ export async function release(clients: Clients, request: ReleaseRequest, log: (l
     else throw new ReleaseError(`Cannot read ${repositoryName}:${tag} from ECR: ${(error as Error).message}`);
   }
   if (!detail?.imageDigest) {
-    throw new ReleaseError(`${repositoryName}:${tag} is not in the ${config.name} registry; push it (and let the scan gate pass) before releasing it`);
+    throw new ReleaseError(
+      `${repositoryName}:${tag} is not in the ${config.name} registry; push it (and let the scan gate pass) before releasing it`,
+    );
   }
   const digest = detail.imageDigest;
-  const findings = await clients.ecr.send(new DescribeImageScanFindingsCommand({ repositoryName, imageId: { imageDigest: digest } })).catch((error: Error) => {
-    throw new ReleaseError(`${repositoryName}:${tag} has no scan result (${error.name}); wait for the scan gate`);
-  });
+  const findings = await clients.ecr
+    .send(new DescribeImageScanFindingsCommand({ repositoryName, imageId: { imageDigest: digest } }))
+    .catch((error: Error) => {
+      throw new ReleaseError(`${repositoryName}:${tag} has no scan result (${error.name}); wait for the scan gate`);
+    });
   const status = findings.imageScanStatus?.status;
   if (status !== 'COMPLETE' && status !== 'ACTIVE') {
-    throw new ReleaseError(`${repositoryName}:${tag} has no completed scan (status ${status ?? 'none'}); wait for the scan gate, then release`);
+    throw new ReleaseError(
+      `${repositoryName}:${tag} has no completed scan (status ${status ?? 'none'}); wait for the scan gate, then release`,
+    );
   }
   const counts = (findings.imageScanFindings?.findingSeverityCounts ?? {}) as Record<string, number>;
   if (judge(counts) === 'block') {
-    throw new ReleaseError(`${repositoryName}:${tag} has CRITICAL findings (${counts.CRITICAL}); the scan gate blocks it, so it cannot be released`);
+    throw new ReleaseError(
+      `${repositoryName}:${tag} has CRITICAL findings (${counts.CRITICAL}); the scan gate blocks it, so it cannot be released`,
+    );
   }
   const releaseTag = DIGEST.test(tag) ? (detail.imageTags?.[0] ?? digest.slice('sha256:'.length, 'sha256:'.length + 12)) : tag;
   const value = `${releaseTag}@${digest}`;
   const name = naming.release(service);
   await clients.ssm.send(
-    new PutParameterCommand({ Name: name, Value: value, Type: 'String', Overwrite: true, Description: `Release of ${service} in ${config.name} (npm run release)` }),
+    new PutParameterCommand({
+      Name: name,
+      Value: value,
+      Type: 'String',
+      Overwrite: true,
+      Description: `Release of ${service} in ${config.name} (npm run release)`,
+    }),
   );
-  log(`Released ${service} to ${config.name}: ${name} = ${value}. Deploy with: DROP_ENV=${config.name} npx cdktf deploy compute edge --auto-approve`);
+  log(
+    `Released ${service} to ${config.name}: ${name} = ${value}. Deploy with: DROP_ENV=${config.name} npx cdktf deploy compute edge --auto-approve`,
+  );
   return value;
 }
 
 export function parseCommandLine(argv: string[]): { env: string; service: string; tag: string } {
-  const { values } = parseArgs({ args: argv, options: { env: { type: 'string' }, service: { type: 'string' }, tag: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { env: { type: 'string' }, service: { type: 'string' }, tag: { type: 'string' } },
+    strict: true,
+  });
   const missing = (['env', 'service', 'tag'] as const).filter((key) => !values[key]);
   if (missing.length > 0) {
-    throw new ReleaseError(`Missing ${missing.map((m) => `--${m}`).join(', ')}. Usage: npm run release -- --env <environment> --service <api|web> --tag <tag|sha256:digest>`);
+    throw new ReleaseError(
+      `Missing ${missing.map((m) => `--${m}`).join(', ')}. Usage: npm run release -- --env <environment> --service <api|web> --tag <tag|sha256:digest>`,
+    );
   }
   return { env: values.env!, service: values.service!, tag: values.tag! };
 }

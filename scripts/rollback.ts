@@ -65,7 +65,9 @@ function target(history: ServiceHistory, options: RollbackOptions): Release | un
   const now = current(history);
   const where = `${history.service} in ${options.environment}`;
   if (!now) {
-    throw new RollbackError(`No release of ${where} is recorded (${history.parameter}): there is nothing to roll back to. Nothing was deployed.`);
+    throw new RollbackError(
+      `No release of ${where} is recorded (${history.parameter}): there is nothing to roll back to. Nothing was deployed.`,
+    );
   }
   if (options.undo !== undefined && now.tag !== options.undo) return undefined; // the deploy being undone did not change it
   if (options.to) return find(history, options.to, options.environment);
@@ -120,7 +122,8 @@ export async function rollback(deps: RollbackDeps, options: RollbackOptions): Pr
   }
   deps.log(`release pointers written; deploying: DROP_ENV=${options.environment} ${DEPLOY_COMMAND.join(' ')}`);
   const status = deps.run(DEPLOY_COMMAND[0], DEPLOY_COMMAND.slice(1), { DROP_ENV: options.environment });
-  if (status !== 0) throw new RollbackError(`${DEPLOY_COMMAND.join(' ')} exited ${status}; the pointers already name the rollback target, so rerun it`);
+  if (status !== 0)
+    throw new RollbackError(`${DEPLOY_COMMAND.join(' ')} exited ${status}; the pointers already name the rollback target, so rerun it`);
   return changes;
 }
 
@@ -142,9 +145,12 @@ export function parseCommandLine(argv: string[], defaultEnvironment: string | un
   const services = values.service!.split(',').map((s) => s.trim());
   const unknown = services.filter((s) => !(SERVICE_NAMES as readonly string[]).includes(s));
   if (unknown.length > 0) throw new RollbackError(`--service ${unknown.join(',')} is not a service; expected ${SERVICE_NAMES.join(', ')}`);
-  if (values.to !== undefined && values.undo !== undefined) throw new RollbackError('--to and --undo exclude each other: --to picks one release, --undo goes back from the named one');
+  if (values.to !== undefined && values.undo !== undefined)
+    throw new RollbackError('--to and --undo exclude each other: --to picks one release, --undo goes back from the named one');
   if (values.undo !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(values.undo)) {
-    throw new RollbackError(`--undo ${JSON.stringify(values.undo)} is not an image tag; expected the tag the pipeline released, e.g. --undo "$IMAGE_TAG"`);
+    throw new RollbackError(
+      `--undo ${JSON.stringify(values.undo)} is not an image tag; expected the tag the pipeline released, e.g. --undo "$IMAGE_TAG"`,
+    );
   }
   return {
     environment,

@@ -4,11 +4,7 @@
  *
  *   npm run scan-gate -- --repository drop-staging/api --tag 3f2a9c1 [--region eu-west-1] [--max-wait 300]
  */
-import {
-  DescribeImageScanFindingsCommand,
-  type DescribeImageScanFindingsCommandOutput,
-  ECRClient,
-} from '@aws-sdk/client-ecr';
+import { DescribeImageScanFindingsCommand, type DescribeImageScanFindingsCommandOutput, ECRClient } from '@aws-sdk/client-ecr';
 import { parseArgs } from 'node:util';
 
 export interface GateOptions {
@@ -76,7 +72,10 @@ export async function scanGate(client: ECRClient, options: GateOptions, log: (li
   const final = output as DescribeImageScanFindingsCommandOutput;
   const counts = (final.imageScanFindings?.findingSeverityCounts ?? {}) as Record<string, number>;
   const verdict = judge(counts);
-  const summary = Object.entries(counts).map(([severity, n]) => `${severity} ${n}`).join(', ') || 'no findings';
+  const summary =
+    Object.entries(counts)
+      .map(([severity, n]) => `${severity} ${n}`)
+      .join(', ') || 'no findings';
   const message =
     verdict === 'block'
       ? `${options.repository}:${options.tag} has CRITICAL findings (${summary}): ${findingNames(final, 'CRITICAL').slice(0, 10).join(', ')}. Deploy blocked.`
@@ -100,7 +99,8 @@ export function parseCommandLine(argv: string[]): GateOptions & { region?: strin
   if (!values.repository) throw new GateError('--repository is required, e.g. drop-staging/api');
   if (!values.tag) throw new GateError('--tag is required: the pushed image tag, e.g. the commit SHA');
   const maxWait = Number(values['max-wait']);
-  if (!Number.isInteger(maxWait) || maxWait < 1) throw new GateError(`--max-wait ${JSON.stringify(values['max-wait'])} is not a whole number of seconds`);
+  if (!Number.isInteger(maxWait) || maxWait < 1)
+    throw new GateError(`--max-wait ${JSON.stringify(values['max-wait'])} is not a whole number of seconds`);
   return { repository: values.repository, tag: values.tag, region: values.region, maxWaitSeconds: maxWait };
 }
 

@@ -42,12 +42,15 @@ export async function checkOnce(url: string, timeoutSeconds: number): Promise<Ch
       const detail = body?.db !== undefined ? ` (db: ${String(body.db)})` : '';
       return { ok: false, reason: `HTTP ${response.status}${detail}`, ms: elapsed() };
     }
-    if (body?.status !== 'ok') return { ok: false, reason: `HTTP 200 but status is ${JSON.stringify(body?.status)}, expected "ok"`, ms: elapsed() };
+    if (body?.status !== 'ok')
+      return { ok: false, reason: `HTTP 200 but status is ${JSON.stringify(body?.status)}, expected "ok"`, ms: elapsed() };
     return { ok: true, reason: 'HTTP 200, status ok', ms: elapsed() };
   } catch (error) {
     const name = (error as Error).name;
     const reason =
-      name === 'TimeoutError' ? `no answer within ${timeoutSeconds} s` : `request failed: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`;
+      name === 'TimeoutError'
+        ? `no answer within ${timeoutSeconds} s`
+        : `request failed: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`;
     return { ok: false, reason, ms: elapsed() };
   }
 }
@@ -78,7 +81,8 @@ export function parseCommandLine(argv: string[], publicUrl?: string): VerifyOpti
     },
     strict: true,
   });
-  if (values.env !== undefined && values.url !== undefined) throw new VerifyError('--env and --url exclude each other: --env checks https://<domains.public>/v1/health of that environment');
+  if (values.env !== undefined && values.url !== undefined)
+    throw new VerifyError('--env and --url exclude each other: --env checks https://<domains.public>/v1/health of that environment');
   if (values.env !== undefined) values.url = healthUrl(values.env, publicUrl);
   if (!values.url || !/^https?:\/\/[^\s]+$/.test(values.url)) {
     throw new VerifyError(`--url ${JSON.stringify(values.url ?? null)} is not an http(s) URL; expected e.g. https://getdrop.no/v1/health`);
@@ -102,11 +106,18 @@ if (require.main === module) {
   (async () => {
     const options = parseCommandLine(process.argv.slice(2), process.env.DROP_PUBLIC_URLS);
     const scale = timeScale(process.env.DROP_PIPELINE_TIME_SCALE);
-    if (scale !== 1) console.log(`DROP_PIPELINE_TIME_SCALE=${scale}: the ${options.intervalSeconds} s interval is ${options.intervalSeconds * scale} s (dry run)`);
+    if (scale !== 1)
+      console.log(
+        `DROP_PIPELINE_TIME_SCALE=${scale}: the ${options.intervalSeconds} s interval is ${options.intervalSeconds * scale} s (dry run)`,
+      );
     await verifyHealth(options, console.log, scale);
     console.log(`${options.url} healthy on ${options.count} of ${options.count} checks`);
   })().catch((error: Error) => {
-    console.error(error instanceof VerifyError || error.name === 'ConfigError' || /DROP_PIPELINE_TIME_SCALE/.test(error.message) ? error.message : error);
+    console.error(
+      error instanceof VerifyError || error.name === 'ConfigError' || /DROP_PIPELINE_TIME_SCALE/.test(error.message)
+        ? error.message
+        : error,
+    );
     process.exitCode = 1;
   });
 }

@@ -112,27 +112,33 @@ export class ComputeStack extends DropStack {
 
     const build = (name: ServiceName): ComputeService => {
       const settings = config.compute.services[name];
-      return createService(config.compute.engine, this, name, {
-        naming,
+      return createService(
+        config.compute.engine,
+        this,
         name,
-        region: config.aws.region,
-        image: {
-          repositoryUrl: consume(this, naming, 'registry', `${name}RepositoryUrl`),
-          repositoryArn: consume(this, naming, 'registry', `${name}RepositoryArn`),
-          reference: releases.digest(name),
+        {
+          naming,
+          name,
+          region: config.aws.region,
+          image: {
+            repositoryUrl: consume(this, naming, 'registry', `${name}RepositoryUrl`),
+            repositoryArn: consume(this, naming, 'registry', `${name}RepositoryArn`),
+            reference: releases.digest(name),
+          },
+          port: settings.port,
+          cpu: settings.cpu,
+          memoryGb: settings.memoryGb,
+          scaling: { minInstances: settings.minInstances, maxInstances: settings.maxInstances, concurrency: settings.concurrency },
+          healthCheck: settings.healthCheck,
+          environment: environments[name],
+          secrets: secretsOf[name],
+          egress,
+          domainName: domains[name],
+          alarmTopicArn,
+          encryptionKey: key,
         },
-        port: settings.port,
-        cpu: settings.cpu,
-        memoryGb: settings.memoryGb,
-        scaling: { minInstances: settings.minInstances, maxInstances: settings.maxInstances, concurrency: settings.concurrency },
-        healthCheck: settings.healthCheck,
-        environment: environments[name],
-        secrets: secretsOf[name],
-        egress,
-        domainName: domains[name],
-        alarmTopicArn,
-        encryptionKey: key,
-      }, inputs);
+        inputs,
+      );
     };
     const api = build('api');
     environments.web.API_URL = api.serviceUrl;

@@ -30,7 +30,7 @@ export const CONTRACT = {
     databaseSecretArn: 'ARN of the RDS-managed master user secret (JSON username and password; RDS rotates it)',
     databaseKeyArn: 'ARN of the KMS key that encrypts the database and its secret',
     alarmTopicArn: 'ARN of the encrypted SNS topic that receives the platform alarms',
-    secretsKeyArn: 'ARN of the KMS key that encrypts the services\' secrets',
+    secretsKeyArn: "ARN of the KMS key that encrypts the services' secrets",
     jwtSecretArn: 'ARN of the secret JWT_SECRET (value generated write-only by this stack)',
     bankidClientIdSecretArn: 'ARN of the secret BANKID_CLIENT_ID (value set by the operator)',
     bankidClientSecretSecretArn: 'ARN of the secret BANKID_CLIENT_SECRET (value set by the operator)',
@@ -55,12 +55,7 @@ export function parameterKey(key: string): string {
 }
 
 /** Publishes every value of `producer` as an SSM parameter. */
-export function publish<P extends Producer>(
-  scope: Construct,
-  naming: Naming,
-  producer: P,
-  values: ContractValues<P>,
-): void {
+export function publish<P extends Producer>(scope: Construct, naming: Naming, producer: P, values: ContractValues<P>): void {
   const descriptions = CONTRACT[producer] as Record<string, string>;
   for (const key of Object.keys(descriptions)) {
     new SsmParameter(scope, `contract-${parameterKey(key)}`, {
@@ -78,12 +73,7 @@ export function consumeList<P extends Producer>(scope: Construct, naming: Naming
 }
 
 /** Reads one value another stack published. */
-export function consume<P extends Producer>(
-  scope: Construct,
-  naming: Naming,
-  producer: P,
-  key: ContractKey<P>,
-): string {
+export function consume<P extends Producer>(scope: Construct, naming: Naming, producer: P, key: ContractKey<P>): string {
   const id = `contract-${producer}-${parameterKey(key)}`;
   const existing = scope.node.tryFindChild(id) as DataAwsSsmParameter | undefined;
   const parameter = existing ?? new DataAwsSsmParameter(scope, id, { name: naming.parameter(producer, parameterKey(key)) });

@@ -135,8 +135,14 @@ export class DataStack extends DropStack {
 
     const instance = this.database.instance;
     publish(this, naming, 'data', {
-      privateSubnetIds: Fn.join(',', this.network.privateSubnets.map((subnet) => subnet.id)),
-      publicSubnetIds: Fn.join(',', this.network.publicSubnets.map((subnet) => subnet.id)),
+      privateSubnetIds: Fn.join(
+        ',',
+        this.network.privateSubnets.map((subnet) => subnet.id),
+      ),
+      publicSubnetIds: Fn.join(
+        ',',
+        this.network.publicSubnets.map((subnet) => subnet.id),
+      ),
       computeSecurityGroupId: computeGroup.id,
       databaseAddress: instance.address,
       databasePort: String(POSTGRES_PORT),

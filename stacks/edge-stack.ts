@@ -121,7 +121,8 @@ export class EdgeStack extends DropStack {
     for (const [phase, rulesetId] of existing) {
       if (rulesetId === undefined) continue;
       const ruleset = rulesets.find((r) => r.phaseInput === phase);
-      if (!ruleset) throw new Error(`edge.existingRulesets.${phase}: this edge stack manages no ${phase} ruleset on the ${this.config.edge.plan} plan`);
+      if (!ruleset)
+        throw new Error(`edge.existingRulesets.${phase}: this edge stack manages no ${phase} ruleset on the ${this.config.edge.plan} plan`);
       // The provider's import id: <{accounts|zones}/{account_id|zone_id}>/<ruleset_id>.
       ruleset.importFrom(`zones/${zoneId}/${rulesetId}`);
     }

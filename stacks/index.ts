@@ -33,6 +33,8 @@ export function synthWarnings(scope: IConstruct): string[] {
   return scope.node
     .findAll()
     .flatMap((construct) =>
-      construct.node.metadata.filter((entry) => entry.type === '@cdktf/warn').map((entry) => `${construct.node.path}: ${String(entry.data)}`),
+      construct.node.metadata
+        .filter((entry) => entry.type === '@cdktf/warn')
+        .map((entry) => `${construct.node.path}: ${String(entry.data)}`),
     );
 }

@@ -47,7 +47,9 @@ describe('alarms.subscribers', () => {
   });
 
   it('refuses an https subscriber that is not https', () => {
-    expect(configErrorOf('staging', { alarms: { subscribers: [{ protocol: 'https', endpoint: 'http://hooks.example.com/sns' }] } })).toContain(
+    expect(
+      configErrorOf('staging', { alarms: { subscribers: [{ protocol: 'https', endpoint: 'http://hooks.example.com/sns' }] } }),
+    ).toContain(
       'alarms.subscribers.0.endpoint: expected an https:// URL (an incident tool\'s SNS webhook) (found: "http://hooks.example.com/sns")',
     );
   });

@@ -139,7 +139,9 @@ describe('validation rules', () => {
 
   it('refuses backup retention 0', () => {
     const message = configErrorOf('production', { database: { backupRetentionDays: 0 } });
-    expect(message).toContain('database.backupRetentionDays: expected 1 to 35 days (0 would turn off backups and point-in-time recovery) (found: 0)');
+    expect(message).toContain(
+      'database.backupRetentionDays: expected 1 to 35 days (0 would turn off backups and point-in-time recovery) (found: 0)',
+    );
   });
 
   it('refuses backup retention above 35', () => {
@@ -159,12 +161,16 @@ describe('validation rules', () => {
 
   it('fails when max instances is below min', () => {
     const message = configErrorOf('staging', { compute: { services: { api: { minInstances: 3, maxInstances: 2 } } } });
-    expect(message).toContain('compute.services.api.maxInstances: is below minInstances (3); expected maxInstances >= minInstances (found: 2)');
+    expect(message).toContain(
+      'compute.services.api.maxInstances: is below minInstances (3); expected maxInstances >= minInstances (found: 2)',
+    );
   });
 
   it('fails when a health check times out after its interval', () => {
     const message = configErrorOf('staging', { compute: { services: { web: { healthCheck: { timeoutSeconds: 15 } } } } });
-    expect(message).toContain('compute.services.web.healthCheck.timeoutSeconds: is longer than intervalSeconds (10); expected timeoutSeconds <= intervalSeconds (found: 15)');
+    expect(message).toContain(
+      'compute.services.web.healthCheck.timeoutSeconds: is longer than intervalSeconds (10); expected timeoutSeconds <= intervalSeconds (found: 15)',
+    );
   });
 
   it('fails when Multi-AZ is off in production', () => {
@@ -183,12 +189,16 @@ describe('validation rules', () => {
 
   it('fails when the storage autoscaling limit is not above the allocated storage', () => {
     const message = configErrorOf('production', { database: { maxAllocatedStorageGb: 100 } });
-    expect(message).toContain('database.maxAllocatedStorageGb: must be above allocatedStorageGb (100) to autoscale; omit it to turn autoscaling off (found: 100)');
+    expect(message).toContain(
+      'database.maxAllocatedStorageGb: must be above allocatedStorageGb (100) to autoscale; omit it to turn autoscaling off (found: 100)',
+    );
   });
 
   it('fails when the backup window overlaps the maintenance window', () => {
     const message = configErrorOf('staging', { database: { backupWindow: '03:30-04:30' } });
-    expect(message).toContain('database.backupWindow: overlaps maintenanceWindow "sun:03:00-sun:04:00" (on sun); expected a daily window outside it (found: "03:30-04:30")');
+    expect(message).toContain(
+      'database.backupWindow: overlaps maintenanceWindow "sun:03:00-sun:04:00" (on sun); expected a daily window outside it (found: "03:30-04:30")',
+    );
   });
 
   it('fails when a backup window across midnight overlaps a maintenance window after midnight', () => {
@@ -210,17 +220,23 @@ describe('validation rules', () => {
 
   it('fails when a hostname is outside the Cloudflare zone', () => {
     const message = configErrorOf('staging', { domains: { public: 'staging.getdrop.se' } });
-    expect(message).toContain('domains.public: is not in zone "getdrop.no"; expected "getdrop.no" or a name ending in ".getdrop.no" (found: "staging.getdrop.se")');
+    expect(message).toContain(
+      'domains.public: is not in zone "getdrop.no"; expected "getdrop.no" or a name ending in ".getdrop.no" (found: "staging.getdrop.se")',
+    );
   });
 
   it('fails when a hostname is deeper than Universal SSL covers', () => {
     const message = configErrorOf('staging', { domains: { apiOrigin: 'api.staging.getdrop.no' } });
-    expect(message).toContain('domains.apiOrigin: is more than one level below "getdrop.no", which the zone\'s Universal SSL certificate does not cover; expected a name such as "staging-api.getdrop.no" (found: "api.staging.getdrop.no")');
+    expect(message).toContain(
+      'domains.apiOrigin: is more than one level below "getdrop.no", which the zone\'s Universal SSL certificate does not cover; expected a name such as "staging-api.getdrop.no" (found: "api.staging.getdrop.no")',
+    );
   });
 
   it('fails when the api shares the public hostname', () => {
     const message = configErrorOf('staging', { domains: { apiOrigin: 'staging.getdrop.no' } });
-    expect(message).toContain('domains.apiOrigin: is the same as domains.public; the api needs a hostname of its own (found: "staging.getdrop.no")');
+    expect(message).toContain(
+      'domains.apiOrigin: is the same as domains.public; the api needs a hostname of its own (found: "staging.getdrop.no")',
+    );
   });
 
   it('refuses a GitHub repository that is not owner/name', () => {
@@ -259,18 +275,24 @@ describe('data rules', () => {
 
   it('refuses an instance class of a family that cannot run PostgreSQL 16', () => {
     const message = configErrorOf('production', { database: { instanceClass: 'db.t2.medium' } });
-    expect(message).toContain('database.instanceClass: cannot run PostgreSQL 16 (db.t2 is a previous-generation family), single- or Multi-AZ; expected a class of db.t3, db.t4g, db.m5,');
+    expect(message).toContain(
+      'database.instanceClass: cannot run PostgreSQL 16 (db.t2 is a previous-generation family), single- or Multi-AZ; expected a class of db.t3, db.t4g, db.m5,',
+    );
     expect(message).toContain('(found: "db.t2.medium")');
   });
 
   it('refuses an instance class that does not exist', () => {
     const message = configErrorOf('staging', { database: { instanceClass: 'db.q9.large' } });
-    expect(message).toContain('database.instanceClass: is not a known RDS for PostgreSQL 16 instance class; expected a class of db.t3, db.t4g');
+    expect(message).toContain(
+      'database.instanceClass: is not a known RDS for PostgreSQL 16 instance class; expected a class of db.t3, db.t4g',
+    );
   });
 
   it('refuses a size the family does not have', () => {
     const message = configErrorOf('production', { database: { instanceClass: 'db.r6g.micro' } });
-    expect(message).toContain('database.instanceClass: has no size "micro" in db.r6g; expected one of large, xlarge, 2xlarge, 4xlarge, 8xlarge (found: "db.r6g.micro")');
+    expect(message).toContain(
+      'database.instanceClass: has no size "micro" in db.r6g; expected one of large, xlarge, 2xlarge, 4xlarge, 8xlarge (found: "db.r6g.micro")',
+    );
   });
 
   it('accepts the production upgrade path up to db.r6g.large', () => {
@@ -284,7 +306,9 @@ describe('data rules', () => {
 
   it('fails when production shares NAT gateways between zones', () => {
     const message = configErrorOf('production', { network: { natGateways: 1 } });
-    expect(message).toContain('network.natGateways: must equal availabilityZones (3) when tier is "production", so egress survives a zone outage (found: 1)');
+    expect(message).toContain(
+      'network.natGateways: must equal availabilityZones (3) when tier is "production", so egress survives a zone outage (found: 1)',
+    );
   });
 
   it('allows one shared NAT gateway outside production', () => {
@@ -330,7 +354,9 @@ describe('edge validation rules', () => {
 
   it('refuses an unknown country code', () => {
     const message = configErrorOf('staging', { edge: { countries: { allowed: ['NO', 'XY'] } } });
-    expect(message).toContain('edge.countries.allowed.1: expected an upper-case ISO 3166-1 alpha-2 country code such as "NO" (or Cloudflare\'s "T1" for Tor, "XX" for unknown) (found: "XY")');
+    expect(message).toContain(
+      'edge.countries.allowed.1: expected an upper-case ISO 3166-1 alpha-2 country code such as "NO" (or Cloudflare\'s "T1" for Tor, "XX" for unknown) (found: "XY")',
+    );
   });
 
   it('refuses a lower-case country code', () => {
@@ -340,17 +366,23 @@ describe('edge validation rules', () => {
 
   it('refuses an empty allow list', () => {
     const message = configErrorOf('staging', { edge: { countries: { allowed: [] } } });
-    expect(message).toContain('edge.countries.allowed: expected at least one country; an empty allow list would block every visitor (found: [])');
+    expect(message).toContain(
+      'edge.countries.allowed: expected at least one country; an empty allow list would block every visitor (found: [])',
+    );
   });
 
   it('refuses allowing a sanctioned country', () => {
     const message = configErrorOf('staging', { edge: { countries: { testRegions: ['US', 'IR'] } } });
-    expect(message).toContain('edge.countries.testRegions.1: is in edge.countries.sanctioned; a sanctioned country cannot be allowed (found: "IR")');
+    expect(message).toContain(
+      'edge.countries.testRegions.1: is in edge.countries.sanctioned; a sanctioned country cannot be allowed (found: "IR")',
+    );
   });
 
   it('refuses an exception that is not an IP range', () => {
     const message = configErrorOf('staging', { edge: { countries: { exceptions: { ipRanges: ['partner.example'] } } } });
-    expect(message).toContain('edge.countries.exceptions.ipRanges.0: expected an IPv4 or IPv6 address or CIDR range such as "192.0.2.0/24" (found: "partner.example")');
+    expect(message).toContain(
+      'edge.countries.exceptions.ipRanges.0: expected an IPv4 or IPv6 address or CIDR range such as "192.0.2.0/24" (found: "partner.example")',
+    );
   });
 
   it('refuses a rate limit period no plan has', () => {
@@ -369,21 +401,30 @@ describe('edge validation rules', () => {
 
   it('refuses a 1 h counting period on Business, naming Enterprise', () => {
     const message = configErrorOf('staging', { edge: { plan: 'business', rateLimits: { auth: { periodSeconds: 3600 } } } });
-    expect(message).toContain('edge.rateLimits.auth.periodSeconds: is not available on the business plan (allowed: 10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600 seconds); a 3600 s period needs the enterprise plan (found: 3600)');
+    expect(message).toContain(
+      'edge.rateLimits.auth.periodSeconds: is not available on the business plan (allowed: 10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600 seconds); a 3600 s period needs the enterprise plan (found: 3600)',
+    );
   });
 
   it('accepts the periods and timeouts the documentation gives each plan: Pro 15 s and a 1 h block, Business 10 min and a 1 day block', () => {
-    const pro = environment('staging', { edge: { rateLimits: { auth: { periodSeconds: 15 }, transactions: { periodSeconds: 60, mitigationTimeoutSeconds: 3600 } } } });
+    const pro = environment('staging', {
+      edge: { rateLimits: { auth: { periodSeconds: 15 }, transactions: { periodSeconds: 60, mitigationTimeoutSeconds: 3600 } } },
+    });
     expect(pro.edge.rateLimits.transactions.mitigationTimeoutSeconds).toBe(3600);
     const business = environment('staging', {
-      edge: { plan: 'business', rateLimits: { auth: { periodSeconds: 600 }, transactions: { periodSeconds: 600, mitigationTimeoutSeconds: 86400 } } },
+      edge: {
+        plan: 'business',
+        rateLimits: { auth: { periodSeconds: 600 }, transactions: { periodSeconds: 600, mitigationTimeoutSeconds: 86400 } },
+      },
     });
     expect(business.edge.rateLimits.transactions.mitigationTimeoutSeconds).toBe(86400);
   });
 
   it('refuses a mitigation timeout on a challenge below Enterprise', () => {
     const message = configErrorOf('staging', { edge: { rateLimits: { auth: { mitigationTimeoutSeconds: 60 } } } });
-    expect(message).toContain('edge.rateLimits.auth.mitigationTimeoutSeconds: must be 0 on the pro plan: a challenge action has no mitigation timeout below Enterprise (found: 60)');
+    expect(message).toContain(
+      'edge.rateLimits.auth.mitigationTimeoutSeconds: must be 0 on the pro plan: a challenge action has no mitigation timeout below Enterprise (found: 60)',
+    );
   });
 
   it('allows a mitigation timeout on a challenge on Enterprise', () => {
@@ -410,7 +451,9 @@ describe('edge validation rules', () => {
 
   it('refuses a health check interval below the plan minimum, naming the plan needed', () => {
     const message = configErrorOf('staging', { edge: { originHealth: { intervalSeconds: 30, timeoutSeconds: 10 } } });
-    expect(message).toContain("edge.originHealth.intervalSeconds: is below the pro plan's minimum of 60 seconds; 30 s needs the business plan (found: 30)");
+    expect(message).toContain(
+      "edge.originHealth.intervalSeconds: is below the pro plan's minimum of 60 seconds; 30 s needs the business plan (found: 30)",
+    );
   });
 
   it('refuses a health check timeout not shorter than its interval', () => {
@@ -425,7 +468,11 @@ describe('edge validation rules', () => {
 
   it('accepts Business features on Business: a 600 s period and a 15 s health interval', () => {
     const env = environment('staging', {
-      edge: { plan: 'business', rateLimits: { transactions: { periodSeconds: 600 } }, originHealth: { intervalSeconds: 15, timeoutSeconds: 10 } },
+      edge: {
+        plan: 'business',
+        rateLimits: { transactions: { periodSeconds: 600 } },
+        originHealth: { intervalSeconds: 15, timeoutSeconds: 10 },
+      },
     });
     expect(env.edge.plan).toBe('business');
   });
@@ -449,12 +496,20 @@ describe('the Cloudflare zone of an environment', () => {
   it('is staging and production for both, production owning it', () => {
     for (const name of ['staging', 'production']) {
       const zone = loadZone(loadEnvironment(name));
-      expect(zone.map((env) => [env.name, env.edge.zoneOwner])).toEqual([['production', true], ['staging', false]]);
+      expect(zone.map((env) => [env.name, env.edge.zoneOwner])).toEqual([
+        ['production', true],
+        ['staging', false],
+      ]);
     }
   });
 
   it('leaves out environments of other zones', () => {
-    const configDir = zoneWith({ staging: { edge: { zone: 'getdrop.se', zoneOwner: true }, domains: { public: 'staging.getdrop.se', apiOrigin: 'staging-api.getdrop.se' } } });
+    const configDir = zoneWith({
+      staging: {
+        edge: { zone: 'getdrop.se', zoneOwner: true },
+        domains: { public: 'staging.getdrop.se', apiOrigin: 'staging-api.getdrop.se' },
+      },
+    });
     expect(loadZone(loadEnvironment('staging', configDir), configDir).map((env) => env.name)).toEqual(['staging']);
   });
 
@@ -494,7 +549,9 @@ describe('the Cloudflare zone of an environment', () => {
 describe('edge hardening (issue 16)', () => {
   it('refuses the Advanced Rate Limiting add-on below Enterprise', () => {
     const message = configErrorOf('staging', { edge: { addons: { advancedRateLimiting: true } } });
-    expect(message).toContain('edge.addons.advancedRateLimiting: is an Enterprise add-on; the pro plan cannot have it (expected false, or plan "enterprise") (found: true)');
+    expect(message).toContain(
+      'edge.addons.advancedRateLimiting: is an Enterprise add-on; the pro plan cannot have it (expected false, or plan "enterprise") (found: true)',
+    );
   });
 
   it('defaults the Advanced Rate Limiting add-on to false', () => {
@@ -502,15 +559,25 @@ describe('edge hardening (issue 16)', () => {
   });
 
   it.each([
-    ['pro', 1800, "edge.cache.publicAssetTtlSeconds: is below the pro plan's minimum edge cache TTL of 3600 seconds (1 h); 1800 s needs the business plan (found: 1800)"],
-    ['free', 3600, "edge.cache.publicAssetTtlSeconds: is below the free plan's minimum edge cache TTL of 7200 seconds (2 h); 3600 s needs the pro plan (found: 3600)"],
-  ])('refuses an edge cache TTL below the %s plan\'s minimum, naming the plan and its minimum', (plan, ttl, expected) => {
+    [
+      'pro',
+      1800,
+      "edge.cache.publicAssetTtlSeconds: is below the pro plan's minimum edge cache TTL of 3600 seconds (1 h); 1800 s needs the business plan (found: 1800)",
+    ],
+    [
+      'free',
+      3600,
+      "edge.cache.publicAssetTtlSeconds: is below the free plan's minimum edge cache TTL of 7200 seconds (2 h); 3600 s needs the pro plan (found: 3600)",
+    ],
+  ])("refuses an edge cache TTL below the %s plan's minimum, naming the plan and its minimum", (plan, ttl, expected) => {
     expect(configErrorOf('staging', { edge: { plan, cache: { publicAssetTtlSeconds: ttl } } })).toContain(expected);
   });
 
   it('accepts the plan minimum itself, and 1 s on Business', () => {
     expect(environment('staging', { edge: { cache: { publicAssetTtlSeconds: 3600 } } }).edge.cache.publicAssetTtlSeconds).toBe(3600);
-    expect(environment('staging', { edge: { plan: 'business', cache: { publicAssetTtlSeconds: 1 } } }).edge.cache.publicAssetTtlSeconds).toBe(1);
+    expect(
+      environment('staging', { edge: { plan: 'business', cache: { publicAssetTtlSeconds: 1 } } }).edge.cache.publicAssetTtlSeconds,
+    ).toBe(1);
   });
 
   it('defaults the sanctioned regions to Crimea, Sevastopol and the occupied Donetsk, Luhansk, Zaporizhzhia and Kherson oblasts', () => {
@@ -530,43 +597,64 @@ describe('edge hardening (issue 16)', () => {
     expect(message).toContain(
       'edge.countries.testRegions.0: holds sanctioned regions (edge.countries.sanctionedRegions) that the pro plan cannot match (ip.src.subdivision_1_iso_code needs the business plan or higher); expected the country left out of the allow list, or plan "business" (found: "UA")',
     );
-    expect(environment('staging', { edge: { plan: 'business', countries: { testRegions: ['UA'] } } }).edge.countries.testRegions).toEqual(['UA']);
+    expect(environment('staging', { edge: { plan: 'business', countries: { testRegions: ['UA'] } } }).edge.countries.testRegions).toEqual([
+      'UA',
+    ]);
   });
 
   it('documents the sanctions list as a compliance decision, with its sources and date, in the JSON Schema', () => {
     const schema = JSON.parse(environmentJsonSchema());
     const description: string = schema.properties.edge.properties.countries.properties.sanctionedRegions.description;
-    for (const fact of ['compliance decision', 'November 2026', '692/2014', '2022/263', '2022/1903', 'UA-43', 'UA-65', 'ip.src.subdivision_1_iso_code']) {
+    for (const fact of [
+      'compliance decision',
+      'November 2026',
+      '692/2014',
+      '2022/263',
+      '2022/1903',
+      'UA-43',
+      'UA-65',
+      'ip.src.subdivision_1_iso_code',
+    ]) {
       expect(description).toContain(fact);
     }
   });
 
-  it('documents that zone settings outlive the owner\'s edge stack, in the JSON Schema of zoneOwner', () => {
+  it("documents that zone settings outlive the owner's edge stack, in the JSON Schema of zoneOwner", () => {
     const description: string = JSON.parse(environmentJsonSchema()).properties.edge.properties.zoneOwner.description;
     expect(description).toContain('never deletes cloudflare_zone_setting');
   });
 
   it('takes existing entry-point ruleset ids of the zone owner, by phase', () => {
-    const env = environment('production', { edge: { existingRulesets: { http_request_firewall_custom: '0123456789abcdef0123456789abcdef' } } });
+    const env = environment('production', {
+      edge: { existingRulesets: { http_request_firewall_custom: '0123456789abcdef0123456789abcdef' } },
+    });
     expect(env.edge.existingRulesets).toEqual({ http_request_firewall_custom: '0123456789abcdef0123456789abcdef' });
     expect(environment('production').edge.existingRulesets).toEqual({});
   });
 
   it('refuses existing rulesets in a zone member, which holds none', () => {
     const message = configErrorOf('staging', { edge: { existingRulesets: { http_ratelimit: '0123456789abcdef0123456789abcdef' } } });
-    expect(message).toContain('edge.existingRulesets: is only for the zone owner (edge.zoneOwner true): only its edge stack holds the entry-point rulesets');
+    expect(message).toContain(
+      'edge.existingRulesets: is only for the zone owner (edge.zoneOwner true): only its edge stack holds the entry-point rulesets',
+    );
   });
 
   it('refuses a malformed ruleset id and an unknown phase', () => {
-    const message = configErrorOf('production', { edge: { existingRulesets: { http_ratelimit: 'abc', http_request_sbfm: '0123456789abcdef0123456789abcdef' } } });
-    expect(message).toContain('edge.existingRulesets.http_ratelimit: expected a Cloudflare ruleset id: 32 lower-case hex digits (found: "abc")');
+    const message = configErrorOf('production', {
+      edge: { existingRulesets: { http_ratelimit: 'abc', http_request_sbfm: '0123456789abcdef0123456789abcdef' } },
+    });
+    expect(message).toContain(
+      'edge.existingRulesets.http_ratelimit: expected a Cloudflare ruleset id: 32 lower-case hex digits (found: "abc")',
+    );
     expect(message).toContain(
       'edge.existingRulesets.http_request_sbfm: unknown key; allowed keys: http_request_firewall_managed, http_ratelimit, http_request_firewall_custom, http_request_cache_settings, http_request_late_transform, http_request_origin',
     );
   });
 
   it('refuses an existing origin rules ruleset below Enterprise, where the stack manages none', () => {
-    const message = configErrorOf('production', { edge: { existingRulesets: { http_request_origin: '0123456789abcdef0123456789abcdef' } } });
-    expect(message).toContain('edge.existingRulesets.http_request_origin: names a ruleset the pro plan\'s edge stack does not manage');
+    const message = configErrorOf('production', {
+      edge: { existingRulesets: { http_request_origin: '0123456789abcdef0123456789abcdef' } },
+    });
+    expect(message).toContain("edge.existingRulesets.http_request_origin: names a ruleset the pro plan's edge stack does not manage");
   });
 });

@@ -11,7 +11,13 @@ function registryInStack() {
   const naming = new Naming({ project: 'drop', name: 'staging' });
   const account = new DataAwsCallerIdentity(stack, 'account');
   const key = new EncryptionKey(stack, 'key', { naming, account, region: 'eu-west-1', purpose: 'ecr', description: 'test' });
-  const registry = new ContainerRegistry(stack, 'images', { naming, key, repositories: ['web', 'api'], keepReleases: 10, untaggedExpiryDays: 7 });
+  const registry = new ContainerRegistry(stack, 'images', {
+    naming,
+    key,
+    repositories: ['web', 'api'],
+    keepReleases: 10,
+    untaggedExpiryDays: 7,
+  });
   const policy = new PolicyStatements(stack, 'grantee');
   const statements = () => JSON.parse(Testing.synth(stack)).data.aws_iam_policy_document.grantee.statement as any[];
   return { stack, registry, policy, statements };
@@ -28,7 +34,10 @@ describe('ContainerRegistry grants', () => {
     // THEN
     expect(statements()).toEqual([
       { sid: 'EcrLogin', effect: 'Allow', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
-      expect.objectContaining({ sid: 'PullOwnImage', actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] }),
+      expect.objectContaining({
+        sid: 'PullOwnImage',
+        actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      }),
     ]);
     expect(statements()[1].resources.map((r: string) => r.slice(0, arn('web').length))).toEqual([arn('web'), arn('api')]);
   });
@@ -42,8 +51,14 @@ describe('ContainerRegistry grants', () => {
     expect(statements()[1]).toMatchObject({
       sid: 'Push',
       actions: [
-        'ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage',
-        'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:DescribeImages',
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:InitiateLayerUpload',
+        'ecr:UploadLayerPart',
+        'ecr:CompleteLayerUpload',
+        'ecr:PutImage',
+        'ecr:BatchGetImage',
+        'ecr:GetDownloadUrlForLayer',
+        'ecr:DescribeImages',
       ],
     });
     expect(statements()[1].resources).toHaveLength(1);

@@ -54,11 +54,13 @@ describe('EncryptionKey', () => {
     expect(statements()[1]).toMatchObject({
       principals: [{ type: 'Service', identifiers: ['logs.eu-west-1.amazonaws.com'] }],
       actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      condition: [{
-        test: 'ArnLike',
-        variable: 'kms:EncryptionContext:aws:logs:arn',
-        values: ['arn:aws:logs:eu-west-1:${data.aws_caller_identity.account.account_id}:log-group:/drop/staging/*'],
-      }],
+      condition: [
+        {
+          test: 'ArnLike',
+          variable: 'kms:EncryptionContext:aws:logs:arn',
+          values: ['arn:aws:logs:eu-west-1:${data.aws_caller_identity.account.account_id}:log-group:/drop/staging/*'],
+        },
+      ],
     });
   });
 
@@ -95,12 +97,14 @@ describe('EncryptionKey.grantDecrypt', () => {
     // THEN
     const synthesized = JSON.parse(Testing.synth(TerraformStack.of(key))).data.aws_iam_policy_document;
     const document = Object.entries<any>(synthesized).find(([name]) => name.includes('grantee'))![1];
-    expect(document.statement).toEqual([{
-      sid: 'DecryptOwnSecrets',
-      effect: 'Allow',
-      actions: ['kms:Decrypt'],
-      resources: [expect.stringMatching(/^\$\{aws_kms_key\.key_.+\.arn\}$/)],
-      condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.eu-west-1.amazonaws.com'] }],
-    }]);
+    expect(document.statement).toEqual([
+      {
+        sid: 'DecryptOwnSecrets',
+        effect: 'Allow',
+        actions: ['kms:Decrypt'],
+        resources: [expect.stringMatching(/^\$\{aws_kms_key\.key_.+\.arn\}$/)],
+        condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.eu-west-1.amazonaws.com'] }],
+      },
+    ]);
   });
 });

@@ -29,7 +29,13 @@ describe('what each engine can run', () => {
     const api = loadEnvironment('production-stockholm').compute.services.api;
     const naming = new Naming({ project: 'drop', name: 'staging' });
     const account = new DataAwsCallerIdentity(stack, 'account');
-    const encryptionKey = new EncryptionKey(stack, 'key', { naming, account, region: 'eu-north-1', purpose: 'compute', description: 'test' });
+    const encryptionKey = new EncryptionKey(stack, 'key', {
+      naming,
+      account,
+      region: 'eu-north-1',
+      purpose: 'compute',
+      description: 'test',
+    });
     // WHEN / THEN
     expect(
       () =>

@@ -41,10 +41,17 @@ describe('the main workflow, dry run', () => {
       // (the deploy, then the rollback's deploy)
       expect(applies(result.terraform, 'production-stockholm')).toEqual(['compute', 'edge', 'compute', 'edge']);
       expect(new Set(result.terraform.map((c) => c.args[0]))).toEqual(new Set(['version', '-v', 'init', 'providers', 'apply', 'output']));
-      expect(step(result, 'scan', 'production-stockholm/api', 'Image scan').output).toContain(`drop-production-stockholm/api:${SHA} passed the scan`);
+      expect(step(result, 'scan', 'production-stockholm/api', 'Image scan').output).toContain(
+        `drop-production-stockholm/api:${SHA} passed the scan`,
+      );
 
       // the smoke test and the 3 checks 10 s apart call the real health endpoint
-      expect(result.jobs).toMatchObject({ 'deploy-staging': 'success', 'smoke-staging': 'success', 'rollback-staging': 'skipped', 'deploy-production': 'failure' });
+      expect(result.jobs).toMatchObject({
+        'deploy-staging': 'success',
+        'smoke-staging': 'success',
+        'rollback-staging': 'skipped',
+        'deploy-production': 'failure',
+      });
       expect(step(result, 'smoke-staging', '', 'Smoke test').output).toMatch(/check 1\/1: HTTP 200, status ok/);
       expect(step(result, 'deploy-production', 'production/', 'Health verification').output).toMatch(/check 3\/3: HTTP 200, status ok/);
 
@@ -62,12 +69,18 @@ describe('the main workflow, dry run', () => {
       // a firing alarm during the watch rolls back to the recorded previous release, in that environment only
       const watch = step(result, 'deploy-production', 'production-stockholm/', 'Post-deployment monitoring');
       expect(watch.result).toBe('failure');
-      expect(watch.output).toContain('ALARM: drop-production-stockholm-api-cpu (Threshold Crossed: CPU above 80 % for 3 minutes (dry run))');
+      expect(watch.output).toContain(
+        'ALARM: drop-production-stockholm-api-cpu (Threshold Crossed: CPU above 80 % for 3 minutes (dry run))',
+      );
       // (ECS Express: the CPU alarm is the compute alarm the stack defines, see docs/compute-engines.md)
       expect(watch.output).toMatch(/check 1: health ok .*alarms FAILED/);
       expect(result.summaries.join('\n')).toContain('## Post-deployment monitoring: production-stockholm FAILED, rolling back');
-      expect(step(result, 'deploy-production', 'production-stockholm/', 'Roll back production').output).toContain(`api: v2 ${SHA} -> v1 previous`);
-      expect(step(result, 'deploy-production', 'production-stockholm/', 'Health verification after rollback').output).toMatch(/check 3\/3: HTTP 200, status ok/);
+      expect(step(result, 'deploy-production', 'production-stockholm/', 'Roll back production').output).toContain(
+        `api: v2 ${SHA} -> v1 previous`,
+      );
+      expect(step(result, 'deploy-production', 'production-stockholm/', 'Health verification after rollback').output).toMatch(
+        /check 3\/3: HTTP 200, status ok/,
+      );
       expect(result.deployments['production-stockholm']).toEqual([SHA, 'previous']);
       expect(result.pointers['/drop/production-stockholm/release/api']).toBe(pointer('production-stockholm', 'api', 'previous'));
       expect(result.aws.state.parameters.get('/drop/production-stockholm/release/api')!.at(-1)!.description).toBe(
@@ -115,7 +128,7 @@ describe('the main workflow, dry run', () => {
   );
 });
 
-describe('the dry run\'s if: conditions', () => {
+describe("the dry run's if: conditions", () => {
   const context = (ancestorsFailed: boolean, result: 'success' | 'failure' | 'skipped') => ({
     sha: SHA,
     matrix: {},
@@ -137,6 +150,6 @@ describe('the dry run\'s if: conditions', () => {
   });
 
   it('refuses what it cannot evaluate', () => {
-    expect(() => condition("contains(github.ref, 'main')", context(false, 'success'))).toThrow("cannot");
+    expect(() => condition("contains(github.ref, 'main')", context(false, 'success'))).toThrow('cannot');
   });
 });

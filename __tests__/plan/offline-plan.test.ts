@@ -57,11 +57,16 @@ describe.skipIf(!toolchain)(`offline plan tier${toolchain ? '' : ` (skipped: ${(
 });
 
 describe.skipIf(!toolchain)('what the offline plan catches', () => {
-  it('a sensitive value in for_each, even in a resource of a provider it cannot plan (the edge stack\'s failure before the fix)', async () => {
+  it("a sensitive value in for_each, even in a resource of a provider it cannot plan (the edge stack's failure before the fix)", async () => {
     // GIVEN an edge-like stack looping over a contract parameter's sensitive `value`
     const { config } = synths.get('staging')!;
     const stack = {
-      terraform: { required_providers: { aws: { source: 'aws', version: '6.25.0' }, cloudflare: { source: 'cloudflare/cloudflare', version: '5.14.0' } } },
+      terraform: {
+        required_providers: {
+          aws: { source: 'aws', version: '6.25.0' },
+          cloudflare: { source: 'cloudflare/cloudflare', version: '5.14.0' },
+        },
+      },
       provider: { aws: [{ region: 'eu-west-1' }], cloudflare: [{}] },
       data: { aws_ssm_parameter: { records: { name: '/drop/staging/compute/web-certificate-validation-records' } } },
       resource: {
@@ -84,4 +89,3 @@ describe.skipIf(!toolchain)('what the offline plan catches', () => {
     expect(result.errors.join('\n')).toMatch(/Invalid for_each argument[\s\S]*has a sensitive value/);
   });
 });
-

@@ -24,9 +24,15 @@ describe('npm run review', () => {
     const before = worktrees();
     try {
       // GIVEN the committed HEAD as the base WHEN the entry point runs
-      const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/review.ts', '--base', 'HEAD', '--env', 'staging', '--out', out], {
-        cwd: ROOT, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' },
-      });
+      const result = spawnSync(
+        path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+        ['scripts/review.ts', '--base', 'HEAD', '--env', 'staging', '--out', out],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+        },
+      );
       // THEN it reports against HEAD's synth (the working tree may differ by uncommitted work)
       expect(result.status, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/Against `HEAD` \([0-9a-f]{12}\): \d+ added, \d+ changed, \d+ removed/);
@@ -46,8 +52,15 @@ describe('npm run review', () => {
   });
 
   it('refuses unknown arguments and environments with one line and exit code 2', () => {
-    expect(review('--env', 'nowhere')).toMatchObject({ code: 2, out: '', err: expect.stringMatching(/^review: unknown environment nowhere; known: [a-z, -]*staging\n$/) });
+    expect(review('--env', 'nowhere')).toMatchObject({
+      code: 2,
+      out: '',
+      err: expect.stringMatching(/^review: unknown environment nowhere; known: [a-z, -]*staging\n$/),
+    });
     expect(review('--base')).toMatchObject({ code: 2, err: 'review: --base needs a value\n' });
-    expect(review('--bas', 'main')).toMatchObject({ code: 2, err: expect.stringContaining('review: unknown argument "--bas"; usage: npm run review') });
+    expect(review('--bas', 'main')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('review: unknown argument "--bas"; usage: npm run review'),
+    });
   });
 });

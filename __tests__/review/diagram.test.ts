@@ -17,7 +17,9 @@ describe('architecture diagram', () => {
   it('is current in the README (run npm run diagram after changing a stack)', () => {
     const readme = fs.readFileSync(README, 'utf8');
     expect(readme).toContain(DIAGRAM_START);
-    expect(withDiagram(readme, renderDiagram(shipped(DIAGRAM_ENVIRONMENT), { environment: DIAGRAM_ENVIRONMENT }), DIAGRAM_ENVIRONMENT)).toBe(readme);
+    expect(
+      withDiagram(readme, renderDiagram(shipped(DIAGRAM_ENVIRONMENT), { environment: DIAGRAM_ENVIRONMENT }), DIAGRAM_ENVIRONMENT),
+    ).toBe(readme);
   });
 
   it('draws each stack with its main resources', () => {
@@ -28,9 +30,11 @@ describe('architecture diagram', () => {
     expect(diagram).toContain('ruleset http_request_firewall_managed: Managed WAF (2 rules)');
   });
 
-  it('labels the contract values between stacks, marking another environment\'s', () => {
+  it("labels the contract values between stacks, marking another environment's", () => {
     expect(diagram).toMatch(/stack_data -\.->\|"[^"]*databaseAddress<br>[^"]*privateSubnetIds<br>[^"]*"\| stack_compute/);
-    expect(diagram).toMatch(/stack_registry -\.->\|"apiRepositoryArn<br>apiRepositoryUrl<br>webRepositoryArn<br>webRepositoryUrl"\| stack_compute/);
+    expect(diagram).toMatch(
+      /stack_registry -\.->\|"apiRepositoryArn<br>apiRepositoryUrl<br>webRepositoryArn<br>webRepositoryUrl"\| stack_compute/,
+    );
     expect(diagram).toMatch(/stack_data -\.->\|"[^"]*originVerifySecretArn \(staging\)[^"]*"\| stack_edge/);
   });
 
@@ -59,7 +63,9 @@ describe('architecture diagram', () => {
   it('replaces only its own block in the README', () => {
     const readme = `# Title\n\n${DIAGRAM_START}\nold\n${DIAGRAM_END}\n\n## After\n`;
     const updated = withDiagram(readme, 'flowchart LR\n  a --> b\n', 'production');
-    expect(updated).toMatch(/^# Title\n\n<!-- architecture-diagram:start[^]*```mermaid\nflowchart LR\n {2}a --> b\n```\n\n<!-- architecture-diagram:end -->\n\n## After\n$/);
+    expect(updated).toMatch(
+      /^# Title\n\n<!-- architecture-diagram:start[^]*```mermaid\nflowchart LR\n {2}a --> b\n```\n\n<!-- architecture-diagram:end -->\n\n## After\n$/,
+    );
     expect(withDiagram(updated, 'flowchart LR\n  a --> b\n', 'production')).toBe(updated);
   });
 });

@@ -21,7 +21,10 @@ describe('policy gate on the shipped environments', () => {
   it('shows what staging waives, with the reasons', () => {
     const result = runGate(shipped('staging'), contextOf('staging'), WAIVERS);
     expect([...new Set(result.waived.map((w) => w.finding.rule))].sort()).toEqual([
-      'log-group-retention', 'rds-deletion-protection', 'rds-multi-az', 'secret-rotation',
+      'log-group-retention',
+      'rds-deletion-protection',
+      'rds-multi-az',
+      'secret-rotation',
     ]);
     expect(formatGate(result)).toContain('WAIVED data aws_db_instance.');
     expect(result.waived.every((w) => w.waiver.reason.length > 20)).toBe(true);
@@ -36,7 +39,9 @@ describe('policy gate on the shipped environments', () => {
 describe('waivers', () => {
   const staging = () => runGate(shipped('staging'), contextOf('staging'), []);
   const multiAz = (): Waiver => ({
-    rule: 'rds-multi-az', environment: 'staging', stack: 'data',
+    rule: 'rds-multi-az',
+    environment: 'staging',
+    stack: 'data',
     address: at(shipped('staging'), 'data', 'aws_db_instance', 'database/instance').address,
     reason: 'Staging runs single-AZ by decision: test data only.',
   });
@@ -88,27 +93,40 @@ describe('policy gate on constructs', () => {
     // GIVEN a stack written with the provider's constructs, wrong on purpose
     const stack = new TerraformStack(Testing.app(), 'data');
     new DbInstance(stack, 'db', {
-      identifier: 'bad', engine: 'postgres', instanceClass: 'db.t3.micro', allocatedStorage: 20, username: 'u',
-      manageMasterUserPassword: true, publiclyAccessible: true,
+      identifier: 'bad',
+      engine: 'postgres',
+      instanceClass: 'db.t3.micro',
+      allocatedStorage: 20,
+      username: 'u',
+      manageMasterUserPassword: true,
+      publiclyAccessible: true,
     });
     new SecurityGroup(stack, 'open', {
-      description: 'open', ingress: [{ description: 'ssh', fromPort: 22, toPort: 22, protocol: 'tcp', cidrBlocks: ['0.0.0.0/0'] }],
+      description: 'open',
+      ingress: [{ description: 'ssh', fromPort: 22, toPort: 22, protocol: 'tcp', cidrBlocks: ['0.0.0.0/0'] }],
     });
     const role = new IamRole(stack, 'role', {
-      assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ec2.amazonaws.com' } }] }),
+      assumeRolePolicy: JSON.stringify({
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ec2.amazonaws.com' } }],
+      }),
     });
-    new IamRolePolicy(stack, 'admin', { role: role.id, policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) });
+    new IamRolePolicy(stack, 'admin', {
+      role: role.id,
+      policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+    });
     // WHEN the gate runs over its synthesized JSON
     const result = runGate({ data: JSON.parse(Testing.synth(stack)) }, { environment: 'test', zoneOwner: false });
     // THEN each is named with its address
     const found = result.findings.map((f) => `${f.rule} ${f.address}`);
-    expect(found).toEqual(expect.arrayContaining([
-      'rds-not-public aws_db_instance.db',
-      'rds-storage-encrypted aws_db_instance.db',
-      'sg-no-public-ingress aws_security_group.open',
-      'iam-no-admin aws_iam_role_policy.admin',
-      'iam-no-wildcard-resource aws_iam_role_policy.admin',
-    ]));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'rds-not-public aws_db_instance.db',
+        'rds-storage-encrypted aws_db_instance.db',
+        'sg-no-public-ingress aws_security_group.open',
+        'iam-no-admin aws_iam_role_policy.admin',
+        'iam-no-wildcard-resource aws_iam_role_policy.admin',
+      ]),
+    );
     expect(found).not.toContain('iam-trust-no-wildcard-principal aws_iam_role.role');
   });
 });

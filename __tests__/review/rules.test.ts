@@ -21,7 +21,10 @@ describe('policy rules', () => {
   it('names a scanner rule (or "own") and a fix for every rule', () => {
     for (const rule of RULES) {
       expect(rule.mirrors.length, rule.id).toBeGreaterThan(0);
-      expect(rule.mirrors.every((m) => m === 'own' || /^(checkov|trivy|KICS|terraform-aws-modules)\b/.test(m)), rule.id).toBe(true);
+      expect(
+        rule.mirrors.every((m) => m === 'own' || /^(checkov|trivy|KICS|terraform-aws-modules)\b/.test(m)),
+        rule.id,
+      ).toBe(true);
       expect(rule.fix.length, rule.id).toBeGreaterThan(10);
     }
   });
@@ -29,7 +32,9 @@ describe('policy rules', () => {
   it('allows "*" only for actions without resource-level permissions', () => {
     const gate = (actions: string[]) => {
       const synth = shipped('staging');
-      const statement = at(synth, 'registry', 'data.aws_iam_policy_document', 'ci/permissions').body.statement.find((x: any) => x.sid === 'EcrLogin');
+      const statement = at(synth, 'registry', 'data.aws_iam_policy_document', 'ci/permissions').body.statement.find(
+        (x: any) => x.sid === 'EcrLogin',
+      );
       statement.actions = actions;
       return runGate(synth, contextOf('staging'), WAIVERS).findings.map((f) => f.rule);
     };

@@ -1,5 +1,10 @@
 import { ACMClient, ListCertificatesCommand } from '@aws-sdk/client-acm';
-import { DescribeExpressGatewayServiceCommand, DescribeServiceRevisionsCommand, DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import {
+  DescribeExpressGatewayServiceCommand,
+  DescribeServiceRevisionsCommand,
+  DescribeServicesCommand,
+  ECSClient,
+} from '@aws-sdk/client-ecs';
 import {
   AddListenerCertificatesCommand,
   DescribeListenerCertificatesCommand,
@@ -22,18 +27,32 @@ function deployed() {
   for (const service of ['api', 'web'] as const) {
     const name = `drop-production-stockholm-${service}`;
     const arn = `arn:ecs:${service}`;
-    ecs.on(DescribeServicesCommand, { cluster: 'default', services: [name] }).resolves({ services: [{ serviceName: name, serviceArn: arn, status: 'ACTIVE' }] });
+    ecs
+      .on(DescribeServicesCommand, { cluster: 'default', services: [name] })
+      .resolves({ services: [{ serviceName: name, serviceArn: arn, status: 'ACTIVE' }] });
     ecs.on(DescribeExpressGatewayServiceCommand, { serviceArn: arn }).resolves({
-      service: { serviceArn: arn, status: { statusCode: 'ACTIVE' }, activeConfigurations: [{ serviceRevisionArn: `rev-${service}`, createdAt: new Date() }] },
+      service: {
+        serviceArn: arn,
+        status: { statusCode: 'ACTIVE' },
+        activeConfigurations: [{ serviceRevisionArn: `rev-${service}`, createdAt: new Date() }],
+      },
     });
     ecs.on(DescribeServiceRevisionsCommand, { serviceRevisionArns: [`rev-${service}`] }).resolves({
-      serviceRevisions: [{ ecsManagedResources: { ingressPaths: [{
-        accessType: 'PRIVATE',
-        endpoint: `${service}.ecs.eu-north-1.on.aws`,
-        loadBalancer: { arn: 'arn:lb', scheme: 'internal', status: 'ACTIVE', updatedAt: new Date() },
-        listener: { arn: 'arn:listener', status: 'ACTIVE', updatedAt: new Date() },
-        rule: { arn: `arn:rule:${service}`, status: 'ACTIVE', updatedAt: new Date() },
-      }] } }],
+      serviceRevisions: [
+        {
+          ecsManagedResources: {
+            ingressPaths: [
+              {
+                accessType: 'PRIVATE',
+                endpoint: `${service}.ecs.eu-north-1.on.aws`,
+                loadBalancer: { arn: 'arn:lb', scheme: 'internal', status: 'ACTIVE', updatedAt: new Date() },
+                listener: { arn: 'arn:listener', status: 'ACTIVE', updatedAt: new Date() },
+                rule: { arn: `arn:rule:${service}`, status: 'ACTIVE', updatedAt: new Date() },
+              },
+            ],
+          },
+        },
+      ],
     });
   }
 }
@@ -51,11 +70,23 @@ function certificates(status: 'ISSUED' | 'PENDING_VALIDATION') {
 function rules(hosts: Record<'api' | 'web', string[]>) {
   for (const service of ['api', 'web'] as const) {
     elb.on(DescribeRulesCommand, { RuleArns: [`arn:rule:${service}`] }).resolves({
-      Rules: [{
-        RuleArn: `arn:rule:${service}`,
-        Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: hosts[service] } }],
-        Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: 'arn:tg:1', Weight: 100 }, { TargetGroupArn: 'arn:tg:2', Weight: 0 }] } }],
-      }],
+      Rules: [
+        {
+          RuleArn: `arn:rule:${service}`,
+          Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: hosts[service] } }],
+          Actions: [
+            {
+              Type: 'forward',
+              ForwardConfig: {
+                TargetGroups: [
+                  { TargetGroupArn: 'arn:tg:1', Weight: 100 },
+                  { TargetGroupArn: 'arn:tg:2', Weight: 0 },
+                ],
+              },
+            },
+          ],
+        },
+      ],
     });
   }
 }
@@ -67,7 +98,7 @@ beforeEach(() => {
 });
 
 describe('npm run ecs-domains', () => {
-  it('attaches each issued certificate to the Express listener and adds each host to its service\'s rule', async () => {
+  it("attaches each issued certificate to the Express listener and adds each host to its service's rule", async () => {
     // GIVEN a first deployment: nothing wired yet
     deployed();
     certificates('ISSUED');
@@ -82,18 +113,28 @@ describe('npm run ecs-domains', () => {
       { ListenerArn: 'arn:listener', Certificates: [{ CertificateArn: 'arn:cert:api' }] },
     ]);
     expect(elb.commandCalls(ModifyRuleCommand).map((c) => c.args[0].input)).toEqual([
-      { RuleArn: 'arn:rule:web', Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['web.ecs.eu-north-1.on.aws', HOSTS.web] } }] },
-      { RuleArn: 'arn:rule:api', Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['api.ecs.eu-north-1.on.aws', HOSTS.api] } }] },
+      {
+        RuleArn: 'arn:rule:web',
+        Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['web.ecs.eu-north-1.on.aws', HOSTS.web] } }],
+      },
+      {
+        RuleArn: 'arn:rule:api',
+        Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['api.ecs.eu-north-1.on.aws', HOSTS.api] } }],
+      },
     ]);
     // The rule's actions (the canary weights ECS moves) are never sent.
     expect(elb.commandCalls(ModifyRuleCommand).every((c) => c.args[0].input.Actions === undefined)).toBe(true);
-    expect(lines[1]).toBe('api (api.getdrop.se): attach certificate arn:cert:api to arn:listener; route Host api.getdrop.se through rule arn:rule:api');
+    expect(lines[1]).toBe(
+      'api (api.getdrop.se): attach certificate arn:cert:api to arn:listener; route Host api.getdrop.se through rule arn:rule:api',
+    );
   });
 
   it('changes nothing when certificate and hosts are in place (it runs after every deploy)', async () => {
     deployed();
     certificates('ISSUED');
-    elb.on(DescribeListenerCertificatesCommand).resolves({ Certificates: [{ CertificateArn: 'arn:cert:api' }, { CertificateArn: 'arn:cert:web' }] });
+    elb
+      .on(DescribeListenerCertificatesCommand)
+      .resolves({ Certificates: [{ CertificateArn: 'arn:cert:api' }, { CertificateArn: 'arn:cert:web' }] });
     rules({ api: ['api.ecs.eu-north-1.on.aws', HOSTS.api], web: ['web.ecs.eu-north-1.on.aws', HOSTS.web] });
     const lines: string[] = [];
     await run(['--env', 'production-stockholm'], clients, (line) => lines.push(line));
@@ -111,7 +152,9 @@ describe('npm run ecs-domains', () => {
     await run(['--env', 'production-stockholm', '--dry-run'], clients, (line) => lines.push(line));
     expect(elb.commandCalls(AddListenerCertificatesCommand)).toHaveLength(0);
     expect(elb.commandCalls(ModifyRuleCommand)).toHaveLength(0);
-    expect(lines[0]).toBe('web (getdrop.se): would attach certificate arn:cert:web to arn:listener; route Host getdrop.se through rule arn:rule:web');
+    expect(lines[0]).toBe(
+      'web (getdrop.se): would attach certificate arn:cert:web to arn:listener; route Host getdrop.se through rule arn:rule:web',
+    );
   });
 
   it('stops before changing anything while the certificate waits for validation', async () => {
@@ -126,17 +169,19 @@ describe('npm run ecs-domains', () => {
 
   it('refuses an App Runner environment, naming its engine', async () => {
     await expect(run(['--env', 'production'], clients, () => {})).rejects.toThrow(
-      'Environment production runs on app-runner: its custom domains are Terraform\'s (aws_apprunner_custom_domain_association); this step is for ecs-express only',
+      "Environment production runs on app-runner: its custom domains are Terraform's (aws_apprunner_custom_domain_association); this step is for ecs-express only",
     );
   });
 
   it('refuses a command line without --env', () => {
-    expect(() => parseCommandLine([])).toThrow('Missing --env <environment>: the ECS Express environment whose domains to wire (e.g. production-stockholm)');
+    expect(() => parseCommandLine([])).toThrow(
+      'Missing --env <environment>: the ECS Express environment whose domains to wire (e.g. production-stockholm)',
+    );
   });
 });
 
 describe('withHost', () => {
-  it('keeps the rule\'s other conditions as they are', () => {
+  it("keeps the rule's other conditions as they are", () => {
     const path = { Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } };
     expect(withHost([{ Field: 'host-header', HostHeaderConfig: { Values: ['a.on.aws'] } }, path], 'getdrop.se')).toEqual([
       { Field: 'host-header', HostHeaderConfig: { Values: ['a.on.aws', 'getdrop.se'] } },

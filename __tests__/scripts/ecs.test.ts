@@ -58,7 +58,10 @@ describe('runningImage', () => {
 
   it('is the newest configuration while a canary deployment runs, marked as settling', async () => {
     // GIVEN the API lists the new configuration first
-    express([{ image: IMAGE('b'), revision: 'rev-2', day: 2 }, { image: IMAGE('a'), revision: 'rev-1', day: 1 }]);
+    express([
+      { image: IMAGE('b'), revision: 'rev-2', day: 2 },
+      { image: IMAGE('a'), revision: 'rev-1', day: 1 },
+    ]);
     // WHEN / THEN
     await expect(runningImage(client, ARN)).resolves.toEqual({ image: IMAGE('b'), settling: true });
   });
@@ -72,23 +75,33 @@ describe('runningImage', () => {
 describe('ingressOf', () => {
   it('reads the load balancer, listener and rule of the newest revision', async () => {
     // GIVEN
-    express([{ image: IMAGE('a'), revision: 'rev-1', day: 1 }, { image: IMAGE('b'), revision: 'rev-2', day: 2 }]);
+    express([
+      { image: IMAGE('a'), revision: 'rev-1', day: 1 },
+      { image: IMAGE('b'), revision: 'rev-2', day: 2 },
+    ]);
     ecs.on(DescribeServiceRevisionsCommand, { serviceRevisionArns: ['rev-2'] }).resolves({
-      serviceRevisions: [{
-        ecsManagedResources: {
-          ingressPaths: [{
-            accessType: 'PRIVATE',
-            endpoint: 'dr-abc.ecs.eu-north-1.on.aws',
-            loadBalancer: { arn: 'arn:lb', scheme: 'internal', status: 'ACTIVE', updatedAt: new Date() },
-            listener: { arn: 'arn:listener', status: 'ACTIVE', updatedAt: new Date() },
-            rule: { arn: 'arn:rule', status: 'ACTIVE', updatedAt: new Date() },
-          }],
+      serviceRevisions: [
+        {
+          ecsManagedResources: {
+            ingressPaths: [
+              {
+                accessType: 'PRIVATE',
+                endpoint: 'dr-abc.ecs.eu-north-1.on.aws',
+                loadBalancer: { arn: 'arn:lb', scheme: 'internal', status: 'ACTIVE', updatedAt: new Date() },
+                listener: { arn: 'arn:listener', status: 'ACTIVE', updatedAt: new Date() },
+                rule: { arn: 'arn:rule', status: 'ACTIVE', updatedAt: new Date() },
+              },
+            ],
+          },
         },
-      }],
+      ],
     });
     // WHEN / THEN
     await expect(ingressOf(client, ARN)).resolves.toEqual({
-      endpoint: 'dr-abc.ecs.eu-north-1.on.aws', loadBalancerArn: 'arn:lb', listenerArn: 'arn:listener', ruleArn: 'arn:rule',
+      endpoint: 'dr-abc.ecs.eu-north-1.on.aws',
+      loadBalancerArn: 'arn:lb',
+      listenerArn: 'arn:listener',
+      ruleArn: 'arn:rule',
     });
   });
 
@@ -102,13 +115,19 @@ describe('ingressOf', () => {
 describe('waitUntilSteady', () => {
   const clock = () => {
     let t = 0;
-    return { now: () => t, sleep: async (ms: number) => { t += ms; } };
+    return {
+      now: () => t,
+      sleep: async (ms: number) => {
+        t += ms;
+      },
+    };
   };
 
   it('returns once the current deployment succeeded, polling while it runs', async () => {
     // GIVEN a deployment in progress for two polls, then successful
     express([{ image: IMAGE('a'), revision: 'rev-1', day: 1 }], { currentDeployment: 'arn:deployment' });
-    ecs.on(DescribeServiceDeploymentsCommand, { serviceDeploymentArns: ['arn:deployment'] })
+    ecs
+      .on(DescribeServiceDeploymentsCommand, { serviceDeploymentArns: ['arn:deployment'] })
       .resolvesOnce({ serviceDeployments: [{ status: 'IN_PROGRESS' }] })
       .resolvesOnce({ serviceDeployments: [{ status: 'IN_PROGRESS' }] })
       .resolves({ serviceDeployments: [{ serviceDeploymentArn: 'arn:deployment', status: 'SUCCESSFUL' }] });
@@ -119,16 +138,20 @@ describe('waitUntilSteady', () => {
     expect(ecs.commandCalls(DescribeServiceDeploymentsCommand)).toHaveLength(3);
   });
 
-  it('fails with ECS\'s reason when the deployment was rolled back', async () => {
+  it("fails with ECS's reason when the deployment was rolled back", async () => {
     express([{ image: IMAGE('a'), revision: 'rev-1', day: 1 }], { currentDeployment: 'arn:deployment' });
-    ecs.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [{ status: 'ROLLBACK_SUCCESSFUL', statusReason: 'alarm fired' }] });
+    ecs
+      .on(DescribeServiceDeploymentsCommand)
+      .resolves({ serviceDeployments: [{ status: 'ROLLBACK_SUCCESSFUL', statusReason: 'alarm fired' }] });
     await expect(waitUntilSteady(client, ARN, clock())).rejects.toThrow('ended ROLLBACK_SUCCESSFUL: alarm fired');
   });
 
   it('fails after the timeout', async () => {
     express([{ image: IMAGE('a'), revision: 'rev-1', day: 1 }], { currentDeployment: 'arn:deployment' });
     ecs.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [{ status: 'IN_PROGRESS' }] });
-    await expect(waitUntilSteady(client, ARN, { timeoutMs: 60_000, pollMs: 15_000, ...clock() })).rejects.toThrow('did not settle within 1 minutes');
+    await expect(waitUntilSteady(client, ARN, { timeoutMs: 60_000, pollMs: 15_000, ...clock() })).rejects.toThrow(
+      'did not settle within 1 minutes',
+    );
   });
 
   it('fails when the service is not active', async () => {

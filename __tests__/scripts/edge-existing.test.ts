@@ -36,7 +36,13 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   if (url.pathname === '/client/v4/zones') {
     const name = url.searchParams.get('name');
     const result = name === 'getdrop.no' ? [{ id: ZONE_ID, name: 'getdrop.no', status: 'active' }] : [];
-    return send(res, 200, { success: true, errors: [], messages: [], result, result_info: { page: 1, per_page: 20, count: result.length, total_count: result.length } });
+    return send(res, 200, {
+      success: true,
+      errors: [],
+      messages: [],
+      result,
+      result_info: { page: 1, per_page: 20, count: result.length, total_count: result.length },
+    });
   }
   if (url.pathname === `/client/v4/zones/${ZONE_ID}/rulesets`) {
     // Two pages, as the API's cursor pagination returns them; managed and custom rulesets are not entry points.
@@ -45,7 +51,12 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
         success: true,
         errors: [],
         result: [
-          { id: 'efb7b8c949ac4650a09736fc376e9aee', name: 'Cloudflare Managed Ruleset', kind: 'managed', phase: 'http_request_firewall_managed' },
+          {
+            id: 'efb7b8c949ac4650a09736fc376e9aee',
+            name: 'Cloudflare Managed Ruleset',
+            kind: 'managed',
+            phase: 'http_request_firewall_managed',
+          },
           { id: CUSTOM, name: 'default', kind: 'zone', phase: 'http_request_firewall_custom' },
           { id: REDIRECT, name: 'default', kind: 'zone', phase: 'http_request_dynamic_redirect' },
         ],
@@ -76,7 +87,7 @@ afterAll(async () => {
 });
 
 describe('edge:existing', () => {
-  it('lists the zone\'s entry-point rulesets across pages and prints the lines that import the managed phases', async () => {
+  it("lists the zone's entry-point rulesets across pages and prints the lines that import the managed phases", async () => {
     const result = await existingRulesets({ zone: 'getdrop.no', token: TOKEN, apiBaseUrl: base });
     expect(result.zoneId).toBe(ZONE_ID);
     expect(result.rulesets).toEqual([
@@ -84,7 +95,12 @@ describe('edge:existing', () => {
       { phase: 'http_request_dynamic_redirect', id: REDIRECT, name: 'default', managed: false },
       { phase: 'http_request_firewall_custom', id: CUSTOM, name: 'default', managed: true },
     ]);
-    expect(result.configLines).toEqual(['"existingRulesets": {', `  "http_ratelimit": "${RATELIMIT}",`, `  "http_request_firewall_custom": "${CUSTOM}"`, '}']);
+    expect(result.configLines).toEqual([
+      '"existingRulesets": {',
+      `  "http_ratelimit": "${RATELIMIT}",`,
+      `  "http_request_firewall_custom": "${CUSTOM}"`,
+      '}',
+    ]);
     expect(requests).toContain(`GET /client/v4/zones/${ZONE_ID}/rulesets?cursor=page-2`);
   });
 
@@ -100,10 +116,10 @@ describe('edge:existing', () => {
     expect(report).toContain('Add under "edge" in the zone owner\'s environment file');
   });
 
-  it('names a bad token, with the API\'s own error', async () => {
+  it("names a bad token, with the API's own error", async () => {
     await expect(existingRulesets({ zone: 'getdrop.no', token: 'wrong', apiBaseUrl: base })).rejects.toThrow(
       new ExistingError(
-        'Cloudflare API refused GET /zones?name=getdrop.no: HTTP 403: Authentication error (code 10000): check CLOUDFLARE_API_TOKEN (a valid token with Zone Read and the rulesets\' read permissions on this zone)',
+        "Cloudflare API refused GET /zones?name=getdrop.no: HTTP 403: Authentication error (code 10000): check CLOUDFLARE_API_TOKEN (a valid token with Zone Read and the rulesets' read permissions on this zone)",
       ),
     );
   });
@@ -116,25 +132,33 @@ describe('edge:existing', () => {
 
   it('refuses a missing token and a missing zone before calling the API', () => {
     expect(() => parseCommandLine(['--zone', 'getdrop.no'], {})).toThrow('CLOUDFLARE_API_TOKEN is not set');
-    expect(() => parseCommandLine([], { CLOUDFLARE_API_TOKEN: TOKEN })).toThrow('--zone null is not a zone name; expected e.g. --zone getdrop.no');
-    expect(parseCommandLine(['--zone', 'getdrop.no'], { CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_API_BASE_URL: base }).apiBaseUrl).toBe(base);
+    expect(() => parseCommandLine([], { CLOUDFLARE_API_TOKEN: TOKEN })).toThrow(
+      '--zone null is not a zone name; expected e.g. --zone getdrop.no',
+    );
+    expect(parseCommandLine(['--zone', 'getdrop.no'], { CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_API_BASE_URL: base }).apiBaseUrl).toBe(
+      base,
+    );
   });
 
   it.each([
     [TOKEN, 0, `"http_request_firewall_custom": "${CUSTOM}"`],
     ['wrong', 1, 'HTTP 403: Authentication error (code 10000)'],
-  ])('runs as `npm run edge:existing -- --zone getdrop.no` (token %s): exit %i', async (token, status, output) => {
-    // Asynchronous: the loopback API answers from this process while the command runs.
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'edge-existing.ts'), '--zone', 'getdrop.no'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, CLOUDFLARE_API_TOKEN: token, CLOUDFLARE_API_BASE_URL: base },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(code).toBe(status);
-    expect(status === 0 ? stdout : stderr).toContain(output);
-  }, 60_000);
+  ])(
+    'runs as `npm run edge:existing -- --zone getdrop.no` (token %s): exit %i',
+    async (token, status, output) => {
+      // Asynchronous: the loopback API answers from this process while the command runs.
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'edge-existing.ts'), '--zone', 'getdrop.no'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, CLOUDFLARE_API_TOKEN: token, CLOUDFLARE_API_BASE_URL: base },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(status);
+      expect(status === 0 ? stdout : stderr).toContain(output);
+    },
+    60_000,
+  );
 });

@@ -50,7 +50,8 @@ beforeEach(() => {
   // Another environment's alarm (same prefix up to the service) must not count.
   aws.state.alarms.push({ name: 'drop-production-stockholm-api-cpu', state: 'ALARM' });
   aws.state.parameters.clear();
-  for (const service of ['api', 'web']) aws.putParameter(`/drop/production/release/${service}`, `c2@${fakeDigest(`drop-production/${service}`, 'c2')}`);
+  for (const service of ['api', 'web'])
+    aws.putParameter(`/drop/production/release/${service}`, `c2@${fakeDigest(`drop-production/${service}`, 'c2')}`);
 });
 
 const options = (extra: Partial<MonitorOptions> = {}): MonitorOptions => ({
@@ -81,7 +82,9 @@ describe('post-deployment monitoring', () => {
     const summary = readFileSync(opts.summaryFile!, 'utf8');
     expect(summary).toContain('## Post-deployment monitoring: production passed');
     expect(summary).toContain(`| api | \`c2@${fakeDigest('drop-production/api', 'c2')}\` |`);
-    expect(summary).toMatch(/\| 2 \| 00:00:30 \| ok: HTTP 200, status ok \| ok: 6 alarms, none firing \(drop-production-web-latency-p95 OK/);
+    expect(summary).toMatch(
+      /\| 2 \| 00:00:30 \| ok: HTTP 200, status ok \| ok: 6 alarms, none firing \(drop-production-web-latency-p95 OK/,
+    );
   });
 
   it('stops and fails as soon as an alarm fires', async () => {
@@ -111,9 +114,11 @@ describe('post-deployment monitoring', () => {
 });
 
 describe('monitor command line', () => {
-  it('watches the environment\'s public health URL, or the one DROP_PUBLIC_URLS names for it', () => {
+  it("watches the environment's public health URL, or the one DROP_PUBLIC_URLS names for it", () => {
     expect(parseCommandLine(['--env', 'production']).url).toBe('https://getdrop.no/v1/health');
-    expect(parseCommandLine(['--env', 'production'], 'staging=http://127.0.0.1:1,production=http://127.0.0.1:2').url).toBe('http://127.0.0.1:2/v1/health');
+    expect(parseCommandLine(['--env', 'production'], 'staging=http://127.0.0.1:1,production=http://127.0.0.1:2').url).toBe(
+      'http://127.0.0.1:2/v1/health',
+    );
     expect(healthUrl('production-stockholm', undefined)).toBe('https://getdrop.se/v1/health');
   });
 
@@ -127,7 +132,9 @@ describe('monitor command line', () => {
   });
 
   it('refuses an unknown environment', async () => {
-    await expect(monitor(deps, options({ environment: 'prod' }))).rejects.toThrow('Unknown environment "prod" (DROP_ENV). Known environments: production, production-stockholm, staging.');
+    await expect(monitor(deps, options({ environment: 'prod' }))).rejects.toThrow(
+      'Unknown environment "prod" (DROP_ENV). Known environments: production, production-stockholm, staging.',
+    );
   });
 
   it('refuses a time scale that would lengthen the waits', () => {

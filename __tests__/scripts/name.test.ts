@@ -11,8 +11,12 @@ describe('npm run name', () => {
   });
 
   it('names what is wrong', () => {
-    expect(() => name(['bucket', '--env', 'staging'])).toThrow('Unknown name "bucket"; expected one of repository, region, public-host, service-mode');
-    expect(() => name(['repository', '--env', 'staging', '--service', 'worker'])).toThrow('--service "worker" is unknown; expected one of web, api');
+    expect(() => name(['bucket', '--env', 'staging'])).toThrow(
+      'Unknown name "bucket"; expected one of repository, region, public-host, service-mode',
+    );
+    expect(() => name(['repository', '--env', 'staging', '--service', 'worker'])).toThrow(
+      '--service "worker" is unknown; expected one of web, api',
+    );
     expect(() => name(['region'])).toThrow('--env is missing; expected an environment name such as staging');
     expect(() => name(['region', '--env', 'nope'])).toThrow('Unknown environment "nope"');
   });

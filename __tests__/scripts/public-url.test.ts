@@ -15,7 +15,9 @@ describe('the health URL of an environment', () => {
   });
 
   it('refuses an unknown environment, and --env with --url', () => {
-    expect(() => parseCommandLine(['--env', 'prod'])).toThrow('Unknown environment "prod" (DROP_ENV). Known environments: production, production-stockholm, staging.');
+    expect(() => parseCommandLine(['--env', 'prod'])).toThrow(
+      'Unknown environment "prod" (DROP_ENV). Known environments: production, production-stockholm, staging.',
+    );
     expect(() => parseCommandLine(['--env', 'staging', '--url', 'https://x/v1/health'])).toThrow(VerifyError);
     expect(() => parseCommandLine(['--env', 'staging', '--url', 'https://x/v1/health'])).toThrow('--env and --url exclude each other');
   });

@@ -28,7 +28,7 @@ describe('npm run release', () => {
     ssm.on(PutParameterCommand).resolves({ Version: 4 });
   });
 
-  it('records <tag>@<digest> of a scanned image as the service\'s release pointer', async () => {
+  it("records <tag>@<digest> of a scanned image as the service's release pointer", async () => {
     // GIVEN a pushed image whose scan passed with a HIGH finding (the gate warns, it does not block)
     image({ status: 'COMPLETE', counts: { HIGH: 1 } });
     // WHEN
@@ -36,13 +36,19 @@ describe('npm run release', () => {
     // THEN
     expect(value).toBe(`3f2a9c1@${DIGEST}`);
     expect(value).toMatch(new RegExp(RELEASE_VALUE));
-    expect(ecr.commandCalls(DescribeImagesCommand)[0].args[0].input).toEqual({ repositoryName: 'drop-staging/api', imageIds: [{ imageTag: '3f2a9c1' }] });
+    expect(ecr.commandCalls(DescribeImagesCommand)[0].args[0].input).toEqual({
+      repositoryName: 'drop-staging/api',
+      imageIds: [{ imageTag: '3f2a9c1' }],
+    });
     expect(ssm.commandCalls(PutParameterCommand)[0].args[0].input).toMatchObject({
-      Name: '/drop/staging/release/api', Value: `3f2a9c1@${DIGEST}`, Type: 'String', Overwrite: true,
+      Name: '/drop/staging/release/api',
+      Value: `3f2a9c1@${DIGEST}`,
+      Type: 'String',
+      Overwrite: true,
     });
   });
 
-  it('takes a digest, and records the image\'s tag with it', async () => {
+  it("takes a digest, and records the image's tag with it", async () => {
     image({ status: 'COMPLETE' });
     expect(await release(clients, { config, service: 'web', tag: DIGEST }, quiet)).toBe(`3f2a9c1@${DIGEST}`);
     expect(ecr.commandCalls(DescribeImagesCommand)[0].args[0].input.imageIds).toEqual([{ imageDigest: DIGEST }]);

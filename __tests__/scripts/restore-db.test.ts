@@ -29,8 +29,14 @@ const SOURCE = {
   DeletionProtection: true,
   BackupRetentionPeriod: 30,
   PreferredBackupWindow: '01:00-01:30',
-  MasterUserSecret: { SecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1', KmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/db' },
-  TagList: [{ Key: 'environment', Value: 'production' }, { Key: 'aws:cloudformation:stack', Value: 'x' }],
+  MasterUserSecret: {
+    SecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1',
+    KmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/db',
+  },
+  TagList: [
+    { Key: 'environment', Value: 'production' },
+    { Key: 'aws:cloudformation:stack', Value: 'x' },
+  ],
 };
 const WINDOW = { EarliestTime: new Date('2026-01-22T00:00:00Z'), LatestTime: new Date('2026-02-21T12:00:00Z') };
 const notFound = () => new DBInstanceNotFoundFault({ message: 'not found', $metadata: {} });
@@ -51,7 +57,7 @@ const options = {
 describe('restoreToPointInTime', () => {
   beforeEach(() => rds.reset());
 
-  it('restores to the given time as a new instance with the source\'s settings', async () => {
+  it("restores to the given time as a new instance with the source's settings", async () => {
     givenSource();
     const result = await restoreToPointInTime(client, options, quiet);
     expect(result).toEqual({ target: 'drop-production-postgres-restored', restoreTime: '2026-02-21T11:00:00.000Z' });
@@ -127,9 +133,12 @@ describe('restoreToPointInTime', () => {
 
   it('waits for the new instance and reports its endpoint', async () => {
     givenSource();
-    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'drop-production-postgres-restored' })
+    rds
+      .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'drop-production-postgres-restored' })
       .rejectsOnce(notFound())
-      .resolves({ DBInstances: [{ DBInstanceStatus: 'available', Endpoint: { Address: 'restored.eu-west-1.rds.amazonaws.com', Port: 5432 } }] });
+      .resolves({
+        DBInstances: [{ DBInstanceStatus: 'available', Endpoint: { Address: 'restored.eu-west-1.rds.amazonaws.com', Port: 5432 } }],
+      });
     const lines: string[] = [];
     const result = await restoreToPointInTime(client, { ...options, wait: true }, (line) => lines.push(line));
     expect(result.endpoint).toBe('restored.eu-west-1.rds.amazonaws.com');

@@ -25,7 +25,15 @@ function released(env: string, service: string, ...tags: string[]) {
 function deps(status = 0) {
   const runs: { command: string; args: readonly string[]; env: Record<string, string> }[] = [];
   const lines: string[] = [];
-  return { runs, lines, deps: { ssm, run: (command: string, args: readonly string[], env: Record<string, string>) => (runs.push({ command, args, env }), status), log: (line: string) => lines.push(line) } };
+  return {
+    runs,
+    lines,
+    deps: {
+      ssm,
+      run: (command: string, args: readonly string[], env: Record<string, string>) => (runs.push({ command, args, env }), status),
+      log: (line: string) => lines.push(line),
+    },
+  };
 }
 
 const options = (argv: string[], env = 'production') => parseCommandLine(argv, env);
@@ -40,9 +48,14 @@ describe('rollback', () => {
     // WHEN
     const changes = await rollback(d, options([]));
     // THEN
-    expect(changes.map((c) => [c.service, c.from.tag, c.to.tag])).toEqual([['web', 'c3', 'c2'], ['api', 'c3', 'c2']]);
+    expect(changes.map((c) => [c.service, c.from.tag, c.to.tag])).toEqual([
+      ['web', 'c3', 'c2'],
+      ['api', 'c3', 'c2'],
+    ]);
     expect(aws.parameter('/drop/production/release/api')).toBe(value('production', 'api', 'c2'));
-    expect(runs).toEqual([{ command: 'npx', args: ['cdktf', 'deploy', 'compute', 'edge', '--auto-approve'], env: { DROP_ENV: 'production' } }]);
+    expect(runs).toEqual([
+      { command: 'npx', args: ['cdktf', 'deploy', 'compute', 'edge', '--auto-approve'], env: { DROP_ENV: 'production' } },
+    ]);
     expect(DEPLOY_COMMAND.join(' ')).toBe('npx cdktf deploy compute edge --auto-approve');
   });
 
@@ -72,7 +85,9 @@ describe('rollback', () => {
     const { deps: d } = deps();
     expect((await rollback(d, options(['--service', 'api', '--to', 'c1', '--dry-run'])))[0].to.version).toBe(1);
     expect((await rollback(d, options(['--service', 'api', '--to', 'v2', '--dry-run'])))[0].to.tag).toBe('c2');
-    expect((await rollback(d, options(['--service', 'api', '--to', fakeDigest('drop-production/api', 'c1'), '--dry-run'])))[0].to.tag).toBe('c1');
+    expect((await rollback(d, options(['--service', 'api', '--to', fakeDigest('drop-production/api', 'c1'), '--dry-run'])))[0].to.tag).toBe(
+      'c1',
+    );
   });
 
   it('lists the history newest first, marking the current release and the rollback target', async () => {
@@ -122,11 +137,17 @@ describe('rollback refuses bad input, and deploys nothing', () => {
   it('when no previous release is recorded', async () => {
     released('production', 'api', 'c1');
     released('production', 'web', 'c1', 'c2');
-    await refused([], 'No previous release of api in production to roll back to: its history holds only v1 c1 (current v1 c1). Nothing was deployed.');
+    await refused(
+      [],
+      'No previous release of api in production to roll back to: its history holds only v1 c1 (current v1 c1). Nothing was deployed.',
+    );
   });
 
   it('when no release is recorded at all', async () => {
-    await refused(['--service', 'web'], 'No release of web in production is recorded (/drop/production/release/web): there is nothing to roll back to. Nothing was deployed.');
+    await refused(
+      ['--service', 'web'],
+      'No release of web in production is recorded (/drop/production/release/web): there is nothing to roll back to. Nothing was deployed.',
+    );
   });
 
   it('when the image is outside the history', async () => {
@@ -139,14 +160,21 @@ describe('rollback refuses bad input, and deploys nothing', () => {
 
   it('when the image is a release a rollback undid', async () => {
     released('production', 'api', 'c1', 'c2');
-    aws.putParameter('/drop/production/release/api', value('production', 'api', 'c1'), `rolled back from ${value('production', 'api', 'c2')}`);
+    aws.putParameter(
+      '/drop/production/release/api',
+      value('production', 'api', 'c1'),
+      `rolled back from ${value('production', 'api', 'c2')}`,
+    );
     await refused(['--service', 'api', '--to', 'c2'], '--to c2: api c2@sha256:');
   });
 
   it('when the release to undo was never recorded', async () => {
     released('production', 'api', 'c1', 'c2');
     released('production', 'web', 'c1', 'c2');
-    await refused(['--undo', 'c7'], 'Nothing to roll back in production: no service runs release c7 (it was never recorded there). Nothing was deployed.');
+    await refused(
+      ['--undo', 'c7'],
+      'Nothing to roll back in production: no service runs release c7 (it was never recorded there). Nothing was deployed.',
+    );
   });
 
   it('when the environment is unknown', async () => {

@@ -26,10 +26,15 @@ describe('the scan gate', () => {
   });
 
   it('warns on HIGH findings and names them', async () => {
-    scanned({ HIGH: 1, MEDIUM: 1 }, [{ name: 'CVE-2026-1111', severity: 'HIGH' }, { name: 'CVE-2026-2222', severity: 'MEDIUM' }]);
+    scanned({ HIGH: 1, MEDIUM: 1 }, [
+      { name: 'CVE-2026-1111', severity: 'HIGH' },
+      { name: 'CVE-2026-2222', severity: 'MEDIUM' },
+    ]);
     const result = await scanGate(client, options, quiet);
     expect(result.verdict).toBe('warn');
-    expect(result.message).toBe('drop-staging/api:3f2a9c1 has HIGH findings (HIGH 1, MEDIUM 1): CVE-2026-1111. Deploying anyway; fix them soon.');
+    expect(result.message).toBe(
+      'drop-staging/api:3f2a9c1 has HIGH findings (HIGH 1, MEDIUM 1): CVE-2026-1111. Deploying anyway; fix them soon.',
+    );
   });
 
   it('blocks on CRITICAL findings, whatever else there is', async () => {
@@ -51,7 +56,8 @@ describe('the scan gate', () => {
   });
 
   it('waits while the scan runs', async () => {
-    ecr.on(DescribeImageScanFindingsCommand)
+    ecr
+      .on(DescribeImageScanFindingsCommand)
       .rejectsOnce(Object.assign(new Error('not yet'), { name: 'ScanNotFoundException' }))
       .resolvesOnce({ imageScanStatus: { status: 'IN_PROGRESS' } })
       .resolves({ imageScanStatus: { status: 'COMPLETE' }, imageScanFindings: { findingSeverityCounts: {} } });
@@ -73,7 +79,9 @@ describe('the scan gate', () => {
   });
 
   it('fails when the image does not exist', async () => {
-    ecr.on(DescribeImageScanFindingsCommand).rejects(Object.assign(new Error('The image with imageId {imageTag:3f2a9c1} does not exist'), { name: 'ImageNotFoundException' }));
+    ecr
+      .on(DescribeImageScanFindingsCommand)
+      .rejects(Object.assign(new Error('The image with imageId {imageTag:3f2a9c1} does not exist'), { name: 'ImageNotFoundException' }));
     await expect(scanGate(client, options, quiet)).rejects.toThrow(
       'Cannot read the scan of drop-staging/api:3f2a9c1: The image with imageId {imageTag:3f2a9c1} does not exist',
     );

@@ -16,7 +16,10 @@ const quiet = () => undefined;
 
 function adminUrl(): string {
   const url = process.env.DROP_TEST_PG_URL;
-  if (!url) throw new Error('DROP_TEST_PG_URL is not set: run the tests with vitest from the repository root (its global setup starts PostgreSQL), or set it to a server of your own');
+  if (!url)
+    throw new Error(
+      'DROP_TEST_PG_URL is not set: run the tests with vitest from the repository root (its global setup starts PostgreSQL), or set it to a server of your own',
+    );
   return url;
 }
 
@@ -51,7 +54,14 @@ async function admin(sql: string): Promise<void> {
 function startApi(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', NODE_ENV: 'test', JWT_SECRET: 'verify-health-test-secret-of-32-chars!', DATABASE_URL: databaseUrl },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: '0',
+      NODE_ENV: 'test',
+      JWT_SECRET: 'verify-health-test-secret-of-32-chars!',
+      DATABASE_URL: databaseUrl,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -143,16 +153,18 @@ describe('verify-health against the real API', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as { port: number }).port;
     await new Promise((resolve) => closed.close(resolve));
-    await expect(verifyHealth({ url: `http://127.0.0.1:${port}/v1/health`, count: 1, intervalSeconds: 0, timeoutSeconds: 2 }, quiet)).rejects.toThrow(
-      /unhealthy on check 1\/1: request failed: .*ECONNREFUSED/,
-    );
+    await expect(
+      verifyHealth({ url: `http://127.0.0.1:${port}/v1/health`, count: 1, intervalSeconds: 0, timeoutSeconds: 2 }, quiet),
+    ).rejects.toThrow(/unhealthy on check 1\/1: request failed: .*ECONNREFUSED/);
   });
 
   // Last: it takes the database away from the running API.
   it('fails when the database is down', async () => {
     await admin(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
     await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database}'`);
-    const error = await verifyHealth({ url: `${api.url}/v1/health`, count: 3, intervalSeconds: 0.2, timeoutSeconds: 5 }, quiet).catch((e) => e);
+    const error = await verifyHealth({ url: `${api.url}/v1/health`, count: 3, intervalSeconds: 0.2, timeoutSeconds: 5 }, quiet).catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(VerifyError);
     expect(error.message).toBe(`${api.url}/v1/health is unhealthy on check 1/3: HTTP 503 (db: disconnected)`);
   });
@@ -161,7 +173,10 @@ describe('verify-health against the real API', () => {
 describe('the verify-health command line', () => {
   it('defaults to 3 checks, 10 s apart, 5 s timeout', () => {
     expect(parseCommandLine(['--url', 'https://getdrop.no/v1/health'])).toEqual({
-      url: 'https://getdrop.no/v1/health', count: 3, intervalSeconds: 10, timeoutSeconds: 5,
+      url: 'https://getdrop.no/v1/health',
+      count: 3,
+      intervalSeconds: 10,
+      timeoutSeconds: 5,
     });
   });
 

@@ -35,7 +35,10 @@ describe('backends', () => {
 
   it('uses a DynamoDB lock table instead of the lock file when one is configured', () => {
     const blocks = terraformBlocks('production', {
-      type: 's3', bucket: 'drop-terraform-state', region: 'eu-west-1', dynamodbTable: 'terraform-locks',
+      type: 's3',
+      bucket: 'drop-terraform-state',
+      region: 'eu-west-1',
+      dynamodbTable: 'terraform-locks',
     });
     expect(blocks.compute.backend.s3.dynamodb_table).toBe('terraform-locks');
     expect(blocks.compute.backend.s3.use_lockfile).toBeUndefined();
@@ -64,14 +67,17 @@ describe('backends', () => {
     expect(new Set(locations).size).toBe(2 * STACK_IDS.length);
   });
 
-  it.each(['staging', 'production', 'production-stockholm'])('gives every stack of the %s platform the backend of a DropStack of its id', (name) => {
-    // GIVEN the shipped environment WHEN its platform is synthesized
-    const platform = synthesized(name);
-    const own = terraformBlocks(name, rawEnvironment(name).backend as Record<string, unknown>);
-    // THEN each stack's state location is the one tested above for a stack of that id
-    for (const id of STACK_IDS) {
-      const { backend, cloud } = platform.parsed(id).terraform;
-      expect({ backend, cloud }).toEqual({ backend: own[id].backend, cloud: own[id].cloud });
-    }
-  });
+  it.each(['staging', 'production', 'production-stockholm'])(
+    'gives every stack of the %s platform the backend of a DropStack of its id',
+    (name) => {
+      // GIVEN the shipped environment WHEN its platform is synthesized
+      const platform = synthesized(name);
+      const own = terraformBlocks(name, rawEnvironment(name).backend as Record<string, unknown>);
+      // THEN each stack's state location is the one tested above for a stack of that id
+      for (const id of STACK_IDS) {
+        const { backend, cloud } = platform.parsed(id).terraform;
+        expect({ backend, cloud }).toEqual({ backend: own[id].backend, cloud: own[id].cloud });
+      }
+    },
+  );
 });

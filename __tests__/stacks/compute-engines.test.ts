@@ -5,7 +5,12 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { describe, expect, it } from 'vitest';
 import { type EnvironmentConfig, loadEnvironment, loadZone } from '../../config';
-import { CLOUDFLARE_IPV4_RANGES, ECS_EXPRESS_AWS_PROVIDER_VERSION, ENDPOINT_HOST_PATTERN, SCALING_VARIABLE } from '../../constructs/compute/ecs-express-service';
+import {
+  CLOUDFLARE_IPV4_RANGES,
+  ECS_EXPRESS_AWS_PROVIDER_VERSION,
+  ENDPOINT_HOST_PATTERN,
+  SCALING_VARIABLE,
+} from '../../constructs/compute/ecs-express-service';
 import { STACK_IDS } from '../../constructs/naming';
 import { configErrorOf, environment, resourcesOf, synthManifest, synthPlatform, warningsOf, type TerraformJson } from '../helpers';
 
@@ -43,7 +48,9 @@ const VIEWS: Record<Engine, (json: TerraformJson, env: string, name: Name) => Se
     const scaling = Object.values(resourcesOf(json, 'aws_apprunner_auto_scaling_configuration_version')).find(
       (x) => x.auto_scaling_configuration_name === `drop-${env}-${name}`,
     );
-    const connector = Object.values(resourcesOf(json, 'aws_apprunner_vpc_connector')).find((x) => x.vpc_connector_name === `drop-${env}-${name}`);
+    const connector = Object.values(resourcesOf(json, 'aws_apprunner_vpc_connector')).find(
+      (x) => x.vpc_connector_name === `drop-${env}-${name}`,
+    );
     const image = s.source_configuration.image_repository;
     return {
       serviceName: s.service_name,
@@ -76,7 +83,9 @@ const VIEWS: Record<Engine, (json: TerraformJson, env: string, name: Name) => Se
       healthPath: s.health_check_path,
       // The scaling target rides in the environment only on this engine (tested below).
       environment: Object.fromEntries(
-        container.environment.filter((e: { name: string }) => e.name !== SCALING_VARIABLE).map((e: { name: string; value: string }) => [e.name, e.value]),
+        container.environment
+          .filter((e: { name: string }) => e.name !== SCALING_VARIABLE)
+          .map((e: { name: string; value: string }) => [e.name, e.value]),
       ),
       secrets: Object.fromEntries(container.secret.map((e: { name: string; value_from: string }) => [e.name, e.value_from])),
       subnets: s.network_configuration[0].subnets,
@@ -107,7 +116,8 @@ const SPEC = {
   api: { port: 3001, min: 1, max: 10, path: '/v1/health' },
 } as const;
 
-const SECRET = (name: string) => `\${data.aws_ssm_parameter.contract-data-${name === 'jwt-secret' ? name : `${name}-secret`}-arn.insecure_value}`;
+const SECRET = (name: string) =>
+  `\${data.aws_ssm_parameter.contract-data-${name === 'jwt-secret' ? name : `${name}-secret`}-arn.insecure_value}`;
 const EXPECTED_SECRETS: Record<Name, Record<string, string>> = {
   api: {
     JWT_SECRET: SECRET('jwt-secret'),
@@ -158,7 +168,7 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
       expect(view.secrets).toEqual(EXPECTED_SECRETS[name]);
     });
 
-    it('joins the data stack\'s compute security group, in the subnets its engine needs', () => {
+    it("joins the data stack's compute security group, in the subnets its engine needs", () => {
       expect(view.securityGroups).toEqual(['${data.aws_ssm_parameter.contract-data-compute-security-group-id.insecure_value}']);
       expect(view.subnets).toBe(SUBNETS[engine]);
     });
@@ -171,35 +181,61 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
         const read = statements.find((s: { sid?: string }) => s.sid === 'ReadOwnSecrets');
         const decrypt = statements.find((s: { sid?: string }) => s.sid === 'DecryptOwnSecrets');
         expect(read.resources).toEqual([...new Set(Object.values(EXPECTED_SECRETS[name]))]);
-        expect(decrypt.condition).toEqual([{ test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.eu-west-1.amazonaws.com'] }]);
-        expect(statements.filter((s: { sid?: string }) => s.sid !== 'EcrLogin').flatMap((s: { resources: string[] }) => s.resources)).not.toContain('*');
+        expect(decrypt.condition).toEqual([
+          { test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.eu-west-1.amazonaws.com'] },
+        ]);
+        expect(
+          statements.filter((s: { sid?: string }) => s.sid !== 'EcrLogin').flatMap((s: { resources: string[] }) => s.resources),
+        ).not.toContain('*');
       }
     });
 
-    const alarm = (suffix: string) => Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).find((a) => a.alarm_name === `drop-staging-${name}-${suffix}`);
+    const alarm = (suffix: string) =>
+      Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).find((a) => a.alarm_name === `drop-staging-${name}-${suffix}`);
     const topic = ['${data.aws_ssm_parameter.contract-data-alarm-topic-arn.insecure_value}'];
 
     it('alarms on p95 latency above 500 ms for 3 minutes to the alarm topic', () => {
       const latency = alarm('latency-p95');
       expect(LATENCY_MS[engine](latency.threshold)).toBe(500);
-      expect(latency).toMatchObject({ evaluation_periods: 3, comparison_operator: 'GreaterThanThreshold', alarm_actions: topic, ok_actions: topic });
-      const periods = latency.metric_query ? latency.metric_query.filter((q: any) => q.metric).map((q: any) => q.metric.period) : [latency.period];
+      expect(latency).toMatchObject({
+        evaluation_periods: 3,
+        comparison_operator: 'GreaterThanThreshold',
+        alarm_actions: topic,
+        ok_actions: topic,
+      });
+      const periods = latency.metric_query
+        ? latency.metric_query.filter((q: any) => q.metric).map((q: any) => q.metric.period)
+        : [latency.period];
       expect(new Set(periods)).toEqual(new Set([60]));
       expect(JSON.stringify(latency)).toContain('p95');
     });
 
     it('alarms on 5xx above 5 % of requests for 2 minutes to the alarm topic', () => {
       const rate = alarm('5xx-rate');
-      expect(rate).toMatchObject({ threshold: 5, evaluation_periods: 2, comparison_operator: 'GreaterThanThreshold', alarm_actions: topic, ok_actions: topic });
+      expect(rate).toMatchObject({
+        threshold: 5,
+        evaluation_periods: 2,
+        comparison_operator: 'GreaterThanThreshold',
+        alarm_actions: topic,
+        ok_actions: topic,
+      });
       const expression = rate.metric_query.find((q: any) => q.return_data).expression;
       expect(expression).toMatch(/100 \* .*errors.*\/.*requests/);
-      expect(rate.metric_query.filter((q: any) => q.metric).every((q: any) => q.metric.period === 60 && q.metric.stat === 'Sum')).toBe(true);
+      expect(rate.metric_query.filter((q: any) => q.metric).every((q: any) => q.metric.period === 60 && q.metric.stat === 'Sum')).toBe(
+        true,
+      );
     });
 
     it('alarms on CPU above 80 % for 3 minutes to the alarm topic', () => {
-      const alarm = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).find((a) => a.alarm_name === `drop-staging-${name}-cpu`);
+      const alarm = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).find(
+        (a) => a.alarm_name === `drop-staging-${name}-cpu`,
+      );
       expect(alarm).toMatchObject({
-        metric_name: 'CPUUtilization', statistic: 'Average', threshold: 80, period: 60, evaluation_periods: 3,
+        metric_name: 'CPUUtilization',
+        statistic: 'Average',
+        threshold: 80,
+        period: 60,
+        evaluation_periods: 3,
         comparison_operator: 'GreaterThanThreshold',
         alarm_actions: ['${data.aws_ssm_parameter.contract-data-alarm-topic-arn.insecure_value}'],
       });
@@ -219,33 +255,47 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
       BANKID_ID_CLAIM: 'nnin_altsub',
       DROP_TIER: 'staging',
       SEED_DEMO: 'true',
-      DATABASE_URL: 'postgres://${data.aws_ssm_parameter.contract-data-database-address.insecure_value}:${data.aws_ssm_parameter.contract-data-database-port.insecure_value}/${data.aws_ssm_parameter.contract-data-database-name.insecure_value}',
+      DATABASE_URL:
+        'postgres://${data.aws_ssm_parameter.contract-data-database-address.insecure_value}:${data.aws_ssm_parameter.contract-data-database-port.insecure_value}/${data.aws_ssm_parameter.contract-data-database-name.insecure_value}',
       DATABASE_SECRET_ARN: '${data.aws_ssm_parameter.contract-data-database-secret-arn.insecure_value}',
     });
   });
 
-  it('lets the CI role read this engine\'s services and nothing of the other engine', () => {
+  it("lets the CI role read this engine's services and nothing of the other engine", () => {
     const registry = synthPlatform(stagingOn(engine)).parsed('registry');
-    const document = Object.values(registry.data!.aws_iam_policy_document).find((d: any) => d.statement.some((st: { sid?: string }) => st.sid === 'PushAndScanResults')) as any;
+    const document = Object.values(registry.data!.aws_iam_policy_document).find((d: any) =>
+      d.statement.some((st: { sid?: string }) => st.sid === 'PushAndScanResults'),
+    ) as any;
     const actions: string[] = document.statement.flatMap((st: { actions: string[] }) => st.actions);
     const own = engine === 'app-runner' ? /^apprunner:/ : /^(ecs|elasticloadbalancing|acm):/;
     const other = engine === 'app-runner' ? /^(ecs|elasticloadbalancing|acm):/ : /^apprunner:/;
     expect(actions.some((a) => own.test(a))).toBe(true);
     expect(actions.filter((a) => other.test(a))).toEqual([]);
     // Only what has no resource-level permission is granted on '*'.
-    const starred = document.statement.filter((st: { resources: string[] }) => st.resources.includes('*')).flatMap((st: { actions: string[] }) => st.actions).sort();
+    const starred = document.statement
+      .filter((st: { resources: string[] }) => st.resources.includes('*'))
+      .flatMap((st: { actions: string[] }) => st.actions)
+      .sort();
     expect(starred).toEqual(
       engine === 'app-runner'
         ? ['apprunner:ListServices', 'ecr:GetAuthorizationToken']
-        : ['acm:ListCertificates', 'ecr:GetAuthorizationToken', 'elasticloadbalancing:DescribeListenerCertificates', 'elasticloadbalancing:DescribeRules'],
+        : [
+            'acm:ListCertificates',
+            'ecr:GetAuthorizationToken',
+            'elasticloadbalancing:DescribeListenerCertificates',
+            'elasticloadbalancing:DescribeRules',
+          ],
     );
   });
 
   it('publishes the same contract keys for the edge', () => {
-    const names = Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => p.name).sort();
+    const names = Object.values(resourcesOf(parsed, 'aws_ssm_parameter'))
+      .map((p) => p.name)
+      .sort();
     expect(names).toEqual(
-      ['api-certificate-validation-records', 'api-dns-target', 'web-certificate-validation-records', 'web-dns-target']
-        .map((key) => `/drop/staging/compute/${key}`),
+      ['api-certificate-validation-records', 'api-dns-target', 'web-certificate-validation-records', 'web-dns-target'].map(
+        (key) => `/drop/staging/compute/${key}`,
+      ),
     );
   });
 });
@@ -258,11 +308,12 @@ describe('switching engine', () => {
     expect(ecsExpress.json(stack)).toBe(appRunner.json(stack));
   });
 
-  it('changes only the CI role\'s engine permissions in the registry stack', () => {
+  it("changes only the CI role's engine permissions in the registry stack", () => {
     const strip = (json: TerraformJson) => {
       const copy = structuredClone(json) as any;
       for (const doc of Object.values(copy.data.aws_iam_policy_document) as any[]) {
-        if (doc.statement.some((st: { sid?: string }) => st.sid === 'PushAndScanResults')) doc.statement = doc.statement.filter((st: { sid?: string }) => st.sid === 'EcrLogin' || st.sid === 'PushAndScanResults');
+        if (doc.statement.some((st: { sid?: string }) => st.sid === 'PushAndScanResults'))
+          doc.statement = doc.statement.filter((st: { sid?: string }) => st.sid === 'EcrLogin' || st.sid === 'PushAndScanResults');
       }
       return copy;
     };
@@ -280,7 +331,9 @@ describe('the ecs-express engine', () => {
   const synth = synthPlatform('production-stockholm');
   const parsed = synth.parsed('compute');
   const service = (name: Name) =>
-    Object.entries(resourcesOf(parsed, 'aws_ecs_express_gateway_service')).find(([, s]) => s.service_name === `drop-production-stockholm-${name}`)!;
+    Object.entries(resourcesOf(parsed, 'aws_ecs_express_gateway_service')).find(
+      ([, s]) => s.service_name === `drop-production-stockholm-${name}`,
+    )!;
 
   it('synthesizes all four stacks of production-stockholm in eu-north-1', () => {
     const config = loadEnvironment('production-stockholm');
@@ -290,25 +343,33 @@ describe('the ecs-express engine', () => {
 
   it('scales on average CPU at 60 %, waiting for each canary deployment to finish', () => {
     const [, s] = service('api');
-    expect(s.scaling_target).toEqual([{ auto_scaling_metric: 'AVERAGE_CPU', auto_scaling_target_value: 60, min_task_count: 1, max_task_count: 10 }]);
+    expect(s.scaling_target).toEqual([
+      { auto_scaling_metric: 'AVERAGE_CPU', auto_scaling_target_value: 60, min_task_count: 1, max_task_count: 10 },
+    ]);
     expect(s.wait_for_steady_state).toBe(true);
     expect(s.cluster).toBe('default');
   });
 
-  it('gives the infrastructure role only AWS\'s managed policy for Express services, before the service', () => {
+  it("gives the infrastructure role only AWS's managed policy for Express services, before the service", () => {
     const [, s] = service('web');
     const attachments = Object.entries(resourcesOf(parsed, 'aws_iam_role_policy_attachment'));
     const [id, attachment] = attachments.find(([, a]) => a.role.includes('web_infrastructure-role'))!;
     expect(attachment.policy_arn).toBe('arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices');
     expect(s.depends_on).toEqual([`aws_iam_role_policy_attachment.${id}`]);
-    const trust = parsed.data!.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(resourcesOf(parsed, 'aws_iam_role')[roleNamed(parsed, 'drop-production-stockholm-web-infrastructure')].assume_role_policy)![1]];
+    const trust =
+      parsed.data!.aws_iam_policy_document[
+        /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(
+          resourcesOf(parsed, 'aws_iam_role')[roleNamed(parsed, 'drop-production-stockholm-web-infrastructure')].assume_role_policy,
+        )![1]
+      ];
     expect(trust.statement[0].principals).toEqual([{ type: 'Service', identifiers: ['ecs.amazonaws.com'] }]);
   });
 
   it('lets the execution role pull only its own repository and write only its own log group', () => {
     const role = roleNamed(parsed, 'drop-production-stockholm-api-execution');
     const attached = Object.values(resourcesOf(parsed, 'aws_iam_role_policy')).find((p) => p.role === `\${aws_iam_role.${role}.id}`);
-    const statements = parsed.data!.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(attached.policy)![1]].statement;
+    const statements =
+      parsed.data!.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(attached.policy)![1]].statement;
     const bySid = Object.fromEntries(statements.map((s: { sid: string }) => [s.sid, s]));
     expect(bySid.PullOwnImage.resources).toEqual(['${data.aws_ssm_parameter.contract-registry-api-repository-arn.insecure_value}']);
     expect(bySid.WriteOwnLogs.resources).toEqual([expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.api_logs_[A-F0-9]+\.arn\}:\*$/)]);
@@ -318,13 +379,20 @@ describe('the ecs-express engine', () => {
   it('sends container logs to its own log group, kept a year, encrypted with the compute key', () => {
     const [, s] = service('api');
     const groups = Object.values(resourcesOf(parsed, 'aws_cloudwatch_log_group'));
-    expect(groups.map((g) => [g.name, g.retention_in_days])).toEqual([['/drop/production-stockholm/api', 365], ['/drop/production-stockholm/web', 365]]);
+    expect(groups.map((g) => [g.name, g.retention_in_days])).toEqual([
+      ['/drop/production-stockholm/api', 365],
+      ['/drop/production-stockholm/web', 365],
+    ]);
     expect(groups.every((g) => g.kms_key_id === '${aws_kms_key.compute-key_EEB4B4A0.arn}')).toBe(true);
-    expect(s.primary_container[0].aws_logs_configuration).toEqual([{ log_group: expect.stringContaining('aws_cloudwatch_log_group.api_logs_'), log_stream_prefix: 'api' }]);
+    expect(s.primary_container[0].aws_logs_configuration).toEqual([
+      { log_group: expect.stringContaining('aws_cloudwatch_log_group.api_logs_'), log_stream_prefix: 'api' },
+    ]);
   });
 
   it('sends the edge to an internet-facing Network Load Balancer in the public subnets, whose one target is the Express load balancer', () => {
-    const values = Object.fromEntries(Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => [p.name.split('/').pop(), p.value]));
+    const values = Object.fromEntries(
+      Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => [p.name.split('/').pop(), p.value]),
+    );
     const balancers = resourcesOf(parsed, 'aws_lb');
     const apiLb = Object.keys(balancers).find((id) => balancers[id].name === 'drop-production-stockholm-api')!;
     expect(values['api-dns-target']).toBe(`\${aws_lb.${apiLb}.dns_name}`);
@@ -333,47 +401,74 @@ describe('the ecs-express engine', () => {
       internal: false,
       subnets: '${split(",", data.aws_ssm_parameter.contract-data-public-subnet-ids.insecure_value)}',
     });
-    const [targetId, target] = Object.entries(resourcesOf(parsed, 'aws_lb_target_group')).find(([, t]) => t.name === 'drop-production-stockholm-api')!;
+    const [targetId, target] = Object.entries(resourcesOf(parsed, 'aws_lb_target_group')).find(
+      ([, t]) => t.name === 'drop-production-stockholm-api',
+    )!;
     expect(target).toMatchObject({ target_type: 'alb', protocol: 'TCP', port: 443 });
-    const attachment = Object.values(resourcesOf(parsed, 'aws_lb_target_group_attachment')).find((a) => a.target_group_arn === `\${aws_lb_target_group.${targetId}.arn}`);
+    const attachment = Object.values(resourcesOf(parsed, 'aws_lb_target_group_attachment')).find(
+      (a) => a.target_group_arn === `\${aws_lb_target_group.${targetId}.arn}`,
+    );
     const managed = Object.keys(parsed.data!.aws_cloudcontrolapi_resource).find((id) => id.startsWith('api_'))!;
     expect(attachment).toMatchObject({
       port: 443,
       target_id: `\${jsondecode(data.aws_cloudcontrolapi_resource.${managed}.properties).ECSManagedResourceArns.IngressPath.LoadBalancerArn}`,
     });
     const listener = Object.values(resourcesOf(parsed, 'aws_lb_listener')).find((l) => l.load_balancer_arn === `\${aws_lb.${apiLb}.arn}`);
-    expect(listener).toMatchObject({ port: 443, protocol: 'TCP', default_action: [{ type: 'forward', target_group_arn: `\${aws_lb_target_group.${targetId}.arn}` }] });
+    expect(listener).toMatchObject({
+      port: 443,
+      protocol: 'TCP',
+      default_action: [{ type: 'forward', target_group_arn: `\${aws_lb_target_group.${targetId}.arn}` }],
+    });
   });
 
-  it('finds what Express created through Cloud Control by the service\'s ARN, not by a typed name', () => {
+  it("finds what Express created through Cloud Control by the service's ARN, not by a typed name", () => {
     const [apiId] = service('api');
-    const managed = Object.entries(parsed.data!.aws_cloudcontrolapi_resource).find(([id]) => id.startsWith('api_'))![1] as Record<string, unknown>;
-    expect(managed).toEqual({ type_name: 'AWS::ECS::ExpressGatewayService', identifier: `\${aws_ecs_express_gateway_service.${apiId}.service_arn}` });
+    const managed = Object.entries(parsed.data!.aws_cloudcontrolapi_resource).find(([id]) => id.startsWith('api_'))![1] as Record<
+      string,
+      unknown
+    >;
+    expect(managed).toEqual({
+      type_name: 'AWS::ECS::ExpressGatewayService',
+      identifier: `\${aws_ecs_express_gateway_service.${apiId}.service_arn}`,
+    });
   });
 
-  it('admits only Cloudflare\'s ranges to the Network Load Balancer, on 443', () => {
+  it("admits only Cloudflare's ranges to the Network Load Balancer, on 443", () => {
     const groups = resourcesOf(parsed, 'aws_security_group');
     const ingressGroup = Object.keys(groups).find((id) => groups[id].name === 'drop-production-stockholm-api-ingress')!;
-    const rules = Object.values(resourcesOf(parsed, 'aws_vpc_security_group_ingress_rule')).filter((r) => r.security_group_id === `\${aws_security_group.${ingressGroup}.id}`);
+    const rules = Object.values(resourcesOf(parsed, 'aws_vpc_security_group_ingress_rule')).filter(
+      (r) => r.security_group_id === `\${aws_security_group.${ingressGroup}.id}`,
+    );
     expect(rules).toHaveLength(1);
-    const [listId, list] = Object.entries(resourcesOf(parsed, 'aws_ec2_managed_prefix_list')).find(([, l]) => l.name === 'drop-production-stockholm-api-cloudflare')!;
-    expect(rules[0]).toMatchObject({ ip_protocol: 'tcp', from_port: 443, to_port: 443, prefix_list_id: `\${aws_ec2_managed_prefix_list.${listId}.id}` });
+    const [listId, list] = Object.entries(resourcesOf(parsed, 'aws_ec2_managed_prefix_list')).find(
+      ([, l]) => l.name === 'drop-production-stockholm-api-cloudflare',
+    )!;
+    expect(rules[0]).toMatchObject({
+      ip_protocol: 'tcp',
+      from_port: 443,
+      to_port: 443,
+      prefix_list_id: `\${aws_ec2_managed_prefix_list.${listId}.id}`,
+    });
     expect(rules[0].cidr_ipv4).toBeUndefined();
     expect(list.entry.map((e: { cidr: string }) => e.cidr)).toEqual([...CLOUDFLARE_IPV4_RANGES]);
     expect(list.entry).toHaveLength(15);
   });
 
-  it('admits only the Network Load Balancer\'s group to the Express load balancer, on 443', () => {
+  it("admits only the Network Load Balancer's group to the Express load balancer, on 443", () => {
     const groups = resourcesOf(parsed, 'aws_security_group');
     const ingressGroup = Object.keys(groups).find((id) => groups[id].name === 'drop-production-stockholm-api-ingress')!;
     const rules = Object.values(resourcesOf(parsed, 'aws_vpc_security_group_ingress_rule'));
     const toExpress = rules.find((r) => r.referenced_security_group_id === `\${aws_security_group.${ingressGroup}.id}`);
     expect(toExpress).toMatchObject({ ip_protocol: 'tcp', from_port: 443, to_port: 443 });
-    expect(toExpress.security_group_id).toMatch(/^\$\{regex\("sg-\[0-9a-f\]\+", element\(jsondecode\(data\.aws_cloudcontrolapi_resource\.api_managed-resources_[A-F0-9]+\.properties\)\.ECSManagedResourceArns\.IngressPath\.LoadBalancerSecurityGroups, 0\)\)\}$/);
+    expect(toExpress.security_group_id).toMatch(
+      /^\$\{regex\("sg-\[0-9a-f\]\+", element\(jsondecode\(data\.aws_cloudcontrolapi_resource\.api_managed-resources_[A-F0-9]+\.properties\)\.ECSManagedResourceArns\.IngressPath\.LoadBalancerSecurityGroups, 0\)\)\}$/,
+    );
   });
 
   it('watches both target groups of the service (canary deployments move traffic between them) on the Express load balancer', () => {
-    const latency = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).find((a) => a.alarm_name === 'drop-production-stockholm-api-latency-p95');
+    const latency = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).find(
+      (a) => a.alarm_name === 'drop-production-stockholm-api-latency-p95',
+    );
     const metrics = latency.metric_query.filter((q: any) => q.metric);
     expect(metrics.map((q: any) => [q.id, q.metric.namespace, q.metric.metric_name, q.metric.stat])).toEqual([
       ['latency0', 'AWS/ApplicationELB', 'TargetResponseTime', 'p95'],
@@ -385,15 +480,21 @@ describe('the ecs-express engine', () => {
     expect(latency.metric_query.find((q: any) => q.return_data).expression).toBe('MAX([latency0, latency1])');
   });
 
-  it('publishes the custom domain certificate\'s validation records for the edge', () => {
-    const values = Object.fromEntries(Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => [p.name.split('/').pop(), p.value]));
+  it("publishes the custom domain certificate's validation records for the edge", () => {
+    const values = Object.fromEntries(
+      Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => [p.name.split('/').pop(), p.value]),
+    );
     const certificates = resourcesOf(parsed, 'aws_acm_certificate');
     const apiCert = Object.keys(certificates).find((id) => certificates[id].domain_name === 'api.getdrop.se')!;
     expect(certificates[apiCert]).toMatchObject({ validation_method: 'DNS', lifecycle: { create_before_destroy: true } });
     expect(values['api-certificate-validation-records']).toBe(
       `\${jsonencode([ for key, val in toset(tolist(aws_acm_certificate.${apiCert}.domain_validation_options)): { name = val.resource_record_name, type = val.resource_record_type, value = val.resource_record_value }])}`,
     );
-    expect(Object.values(certificates).map((c) => c.domain_name).sort()).toEqual(['api.getdrop.se', 'getdrop.se']);
+    expect(
+      Object.values(certificates)
+        .map((c) => c.domain_name)
+        .sort(),
+    ).toEqual(['api.getdrop.se', 'getdrop.se']);
   });
 
   it('pins hashicorp/aws 6.60.0 in ECS Express environments only (6.25.0 fails every apply with network_configuration)', () => {
@@ -414,10 +515,14 @@ describe('the ecs-express engine', () => {
   it('changes the container when only the scaling target changes, so the provider sends the new target', () => {
     // GIVEN production-stockholm, and the same with one more api instance allowed
     const variable = (json: TerraformJson) => {
-      const s = Object.values(resourcesOf(json, 'aws_ecs_express_gateway_service')).find((x) => x.service_name === 'drop-production-stockholm-api');
+      const s = Object.values(resourcesOf(json, 'aws_ecs_express_gateway_service')).find(
+        (x) => x.service_name === 'drop-production-stockholm-api',
+      );
       return s.primary_container[0].environment.find((e: { name: string }) => e.name === SCALING_VARIABLE)?.value;
     };
-    const more = synthPlatform(environment('production-stockholm', { compute: { services: { api: { maxInstances: 11 } } } })).parsed('compute');
+    const more = synthPlatform(environment('production-stockholm', { compute: { services: { api: { maxInstances: 11 } } } })).parsed(
+      'compute',
+    );
     // THEN the variable the provider cannot ignore differs
     expect(variable(parsed)).toBe('1-10-AVERAGE_CPU-60');
     expect(variable(more)).toBe('1-11-AVERAGE_CPU-60');
@@ -431,15 +536,19 @@ describe('the ecs-express engine', () => {
     expect(warnings.join(' ')).not.toMatch(/manual step|no p95 latency/);
   });
 
-  it('lets CloudWatch Logs use the compute key for this environment\'s log groups only', () => {
-    const policy = Object.values(parsed.data!.aws_iam_policy_document).find((doc: any) => doc.statement.some((st: { sid?: string }) => st.sid === 'ServiceLogs')) as any;
+  it("lets CloudWatch Logs use the compute key for this environment's log groups only", () => {
+    const policy = Object.values(parsed.data!.aws_iam_policy_document).find((doc: any) =>
+      doc.statement.some((st: { sid?: string }) => st.sid === 'ServiceLogs'),
+    ) as any;
     const logs = policy.statement.find((st: { sid?: string }) => st.sid === 'ServiceLogs');
     expect(logs.principals).toEqual([{ type: 'Service', identifiers: ['logs.eu-north-1.amazonaws.com'] }]);
-    expect(logs.condition).toEqual([{
-      test: 'ArnLike',
-      variable: 'kms:EncryptionContext:aws:logs:arn',
-      values: ['arn:aws:logs:eu-north-1:${data.aws_caller_identity.account.account_id}:log-group:/drop/production-stockholm/*'],
-    }]);
+    expect(logs.condition).toEqual([
+      {
+        test: 'ArnLike',
+        variable: 'kms:EncryptionContext:aws:logs:arn',
+        values: ['arn:aws:logs:eu-north-1:${data.aws_caller_identity.account.account_id}:log-group:/drop/production-stockholm/*'],
+      },
+    ]);
     // App Runner stores no logs with it: its key policy is unchanged.
     const appRunner = synthPlatform('staging').parsed('compute');
     expect(JSON.stringify(appRunner.data!.aws_iam_policy_document)).not.toContain('ServiceLogs');
@@ -467,7 +576,7 @@ describe('compute configuration ECS Express cannot run', () => {
     );
   });
 
-  it('refuses memory that does not go with the CPU, or is above Express Mode\'s 8 GB', () => {
+  it("refuses memory that does not go with the CPU, or is above Express Mode's 8 GB", () => {
     expect(configErrorOf('production-stockholm', { compute: { services: { api: { cpu: 0.25, memoryGb: 4 } } } })).toContain(
       'compute.services.api.memoryGb: cannot go with 0.25 vCPU on ECS Express; expected 0.5, 1, 2 GB (found: 4)',
     );
@@ -482,7 +591,7 @@ describe('compute configuration ECS Express cannot run', () => {
     );
   });
 
-  it('accepts eu-north-1 and App Runner\'s concurrency limit does not apply', () => {
+  it("accepts eu-north-1 and App Runner's concurrency limit does not apply", () => {
     expect(() => environment('production-stockholm', { compute: { services: { api: { concurrency: 500 } } } })).not.toThrow();
   });
 });

@@ -21,8 +21,22 @@ function policy(json: TerraformJson, roleResource: string): any {
 }
 
 const SPEC = {
-  web: { port: '3000', min: 1, max: 5, concurrency: 50, path: '/api/health', domain: { staging: 'staging.getdrop.no', production: 'getdrop.no' } },
-  api: { port: '3001', min: 1, max: 10, concurrency: 100, path: '/v1/health', domain: { staging: 'staging-api.getdrop.no', production: 'api.getdrop.no' } },
+  web: {
+    port: '3000',
+    min: 1,
+    max: 5,
+    concurrency: 50,
+    path: '/api/health',
+    domain: { staging: 'staging.getdrop.no', production: 'getdrop.no' },
+  },
+  api: {
+    port: '3001',
+    min: 1,
+    max: 10,
+    concurrency: 100,
+    path: '/v1/health',
+    domain: { staging: 'staging-api.getdrop.no', production: 'api.getdrop.no' },
+  },
 } as const;
 
 describe.each(['staging', 'production'] as const)('the %s compute stack', (env) => {
@@ -54,7 +68,12 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
 
     it('is health-checked over HTTP every 10 s, 5 s timeout, unhealthy after 3', () => {
       expect(s.health_check_configuration).toEqual({
-        protocol: 'HTTP', path: spec.path, interval: 10, timeout: 5, healthy_threshold: 1, unhealthy_threshold: 3,
+        protocol: 'HTTP',
+        path: spec.path,
+        interval: 10,
+        timeout: 5,
+        healthy_threshold: 1,
+        unhealthy_threshold: 3,
       });
     });
 
@@ -68,7 +87,7 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
       });
     });
 
-    it('sends all egress through a VPC connector in the data stack\'s subnets and security group', () => {
+    it("sends all egress through a VPC connector in the data stack's subnets and security group", () => {
       expect(s.network_configuration.egress_configuration.egress_type).toBe('VPC');
       expect(json).toHaveResourceWithProperties(ApprunnerVpcConnector, {
         vpc_connector_name: `drop-${env}-${name}`,
@@ -100,17 +119,31 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
     });
 
     it('has the three alarms of docs/requirements.md (Alarms) to the alarm topic', () => {
-      const alarms = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).filter((a) => a.alarm_name.startsWith(`drop-${env}-${name}-`));
+      const alarms = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).filter((a) =>
+        a.alarm_name.startsWith(`drop-${env}-${name}-`),
+      );
       const byName = Object.fromEntries(alarms.map((a) => [a.alarm_name.slice(`drop-${env}-${name}-`.length), a]));
       expect(Object.keys(byName).sort()).toEqual(['5xx-rate', 'cpu', 'latency-p95']);
       expect(byName['latency-p95']).toMatchObject({
-        metric_name: 'RequestLatency', extended_statistic: 'p95', threshold: 500, period: 60, evaluation_periods: 3,
+        metric_name: 'RequestLatency',
+        extended_statistic: 'p95',
+        threshold: 500,
+        period: 60,
+        evaluation_periods: 3,
         comparison_operator: 'GreaterThanThreshold',
       });
-      expect(byName.cpu).toMatchObject({ metric_name: 'CPUUtilization', statistic: 'Average', threshold: 80, period: 60, evaluation_periods: 3 });
+      expect(byName.cpu).toMatchObject({
+        metric_name: 'CPUUtilization',
+        statistic: 'Average',
+        threshold: 80,
+        period: 60,
+        evaluation_periods: 3,
+      });
       expect(byName['5xx-rate']).toMatchObject({ threshold: 5, evaluation_periods: 2, treat_missing_data: 'notBreaching' });
       expect(byName['5xx-rate'].metric_query.map((q: any) => q.expression ?? q.metric.metric_name)).toEqual([
-        '5xxStatusResponses', 'Requests', 'IF(requests > 0, 100 * errors / requests, 0)',
+        '5xxStatusResponses',
+        'Requests',
+        'IF(requests > 0, 100 * errors / requests, 0)',
       ]);
       for (const alarm of alarms) {
         expect(alarm.alarm_actions).toEqual(['${data.aws_ssm_parameter.contract-data-alarm-topic-arn.insecure_value}']);
@@ -125,7 +158,9 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
     expect(vars).toEqual({
       NODE_ENV: 'production',
       DROP_ENV: env,
-      APP_VERSION: expect.stringMatching(/^\$\{element\(split\("@", element\(nonsensitive\(data\.aws_ssm_parameters_by_path\.releases_pointers_4305C166\.values\), index\(.*"\/drop\/\w+\/release\/api"\)\)\), 0\)\}$/),
+      APP_VERSION: expect.stringMatching(
+        /^\$\{element\(split\("@", element\(nonsensitive\(data\.aws_ssm_parameters_by_path\.releases_pointers_4305C166\.values\), index\(.*"\/drop\/\w+\/release\/api"\)\)\), 0\)\}$/,
+      ),
       PORT: '3001',
       APP_URL: `https://${host}`,
       BANKID_MOCK: 'false',
@@ -134,22 +169,29 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
       BANKID_ID_CLAIM: 'nnin_altsub',
       DROP_TIER: env,
       ...(env === 'staging' ? { SEED_DEMO: 'true' } : {}),
-      DATABASE_URL: 'postgres://${data.aws_ssm_parameter.contract-data-database-address.insecure_value}:${data.aws_ssm_parameter.contract-data-database-port.insecure_value}/${data.aws_ssm_parameter.contract-data-database-name.insecure_value}',
+      DATABASE_URL:
+        'postgres://${data.aws_ssm_parameter.contract-data-database-address.insecure_value}:${data.aws_ssm_parameter.contract-data-database-port.insecure_value}/${data.aws_ssm_parameter.contract-data-database-name.insecure_value}',
       DATABASE_SECRET_ARN: '${data.aws_ssm_parameter.contract-data-database-secret-arn.insecure_value}',
     });
   });
 
-  it('gives the web app its environment: its server calls the api service directly, past the edge\'s per-IP limits', () => {
+  it("gives the web app its environment: its server calls the api service directly, past the edge's per-IP limits", () => {
     const vars = service('web').source_configuration.image_repository.image_configuration.runtime_environment_variables;
     const host = SPEC.web.domain[env];
     expect(vars).toEqual({
-      NODE_ENV: 'production', DROP_ENV: env, APP_VERSION: expect.stringContaining(`"/drop/${env}/release/web"`),
-      PORT: '3000', HOSTNAME: '0.0.0.0', APP_URL: `https://${host}`, API_URL: 'https://${aws_apprunner_service.api_service_298EA376.service_url}',
+      NODE_ENV: 'production',
+      DROP_ENV: env,
+      APP_VERSION: expect.stringContaining(`"/drop/${env}/release/web"`),
+      PORT: '3000',
+      HOSTNAME: '0.0.0.0',
+      APP_URL: `https://${host}`,
+      API_URL: 'https://${aws_apprunner_service.api_service_298EA376.service_url}',
     });
   });
 
   it('injects the secrets from Secrets Manager, never as values', () => {
-    const injected = (name: 'api' | 'web') => service(name).source_configuration.image_repository.image_configuration.runtime_environment_secrets;
+    const injected = (name: 'api' | 'web') =>
+      service(name).source_configuration.image_repository.image_configuration.runtime_environment_secrets;
     expect(injected('api')).toEqual({
       JWT_SECRET: '${data.aws_ssm_parameter.contract-data-jwt-secret-arn.insecure_value}',
       BANKID_CLIENT_ID: '${data.aws_ssm_parameter.contract-data-bankid-client-id-secret-arn.insecure_value}',
@@ -164,18 +206,26 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
     });
   });
 
-  it('creates no secret: it reads the data stack\'s, and refuses to plan while one has no value', () => {
+  it("creates no secret: it reads the data stack's, and refuses to plan while one has no value", () => {
     expect(parsed.resource?.aws_secretsmanager_secret).toBeUndefined();
     expect(parsed.resource?.aws_secretsmanager_secret_version).toBeUndefined();
     const checks = Object.values<any>(parsed.data?.aws_secretsmanager_secret_versions ?? {});
     expect(checks.map((c) => c.secret_id).sort()).toEqual(
-      ['bankid-client-id-secret', 'bankid-client-secret-secret', 'jwt-secret', 'origin-verify-secret', 'sentry-dsn-secret'].map((n) => `\${data.aws_ssm_parameter.contract-data-${n}-arn.insecure_value}`),
+      ['bankid-client-id-secret', 'bankid-client-secret-secret', 'jwt-secret', 'origin-verify-secret', 'sentry-dsn-secret'].map(
+        (n) => `\${data.aws_ssm_parameter.contract-data-${n}-arn.insecure_value}`,
+      ),
     );
     for (const check of checks) {
-      expect(check.lifecycle.postcondition).toEqual([{
-        condition: '${anytrue([for v in self.versions : contains(v.version_stages, "AWSCURRENT")])}',
-        error_message: expect.stringMatching(new RegExp(`has no value yet.*aws secretsmanager put-secret-value --region eu-west-1 --secret-id drop/${env}/[a-z-]+ --secret-string file:///dev/stdin$`)),
-      }]);
+      expect(check.lifecycle.postcondition).toEqual([
+        {
+          condition: '${anytrue([for v in self.versions : contains(v.version_stages, "AWSCURRENT")])}',
+          error_message: expect.stringMatching(
+            new RegExp(
+              `has no value yet.*aws secretsmanager put-secret-value --region eu-west-1 --secret-id drop/${env}/[a-z-]+ --secret-string file:///dev/stdin$`,
+            ),
+          ),
+        },
+      ]);
     }
   });
 
@@ -185,7 +235,9 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
     const api = policy(parsed, roleId('api')).statement;
     const web = policy(parsed, roleId('web')).statement;
     expect(api[0]).toEqual({
-      sid: 'ReadOwnSecrets', effect: 'Allow', actions: ['secretsmanager:GetSecretValue'],
+      sid: 'ReadOwnSecrets',
+      effect: 'Allow',
+      actions: ['secretsmanager:GetSecretValue'],
       resources: [
         '${data.aws_ssm_parameter.contract-data-jwt-secret-arn.insecure_value}',
         '${data.aws_ssm_parameter.contract-data-bankid-client-id-secret-arn.insecure_value}',
@@ -200,11 +252,16 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
       '${data.aws_ssm_parameter.contract-data-origin-verify-secret-arn.insecure_value}',
     ]);
     expect(web[1]).toEqual({
-      sid: 'DecryptOwnSecrets', effect: 'Allow', actions: ['kms:Decrypt'],
+      sid: 'DecryptOwnSecrets',
+      effect: 'Allow',
+      actions: ['kms:Decrypt'],
       resources: ['${data.aws_ssm_parameter.contract-data-secrets-key-arn.insecure_value}'],
       condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.eu-west-1.amazonaws.com'] }],
     });
-    expect(api[1].resources).toEqual(['${data.aws_ssm_parameter.contract-data-secrets-key-arn.insecure_value}', '${data.aws_ssm_parameter.contract-data-database-key-arn.insecure_value}']);
+    expect(api[1].resources).toEqual([
+      '${data.aws_ssm_parameter.contract-data-secrets-key-arn.insecure_value}',
+      '${data.aws_ssm_parameter.contract-data-database-key-arn.insecure_value}',
+    ]);
     expect([...api, ...web].flatMap((statement) => statement.resources)).not.toContain('*');
   });
 
@@ -223,8 +280,10 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
     expect(values).toEqual({
       [`/drop/${env}/compute/web-dns-target`]: '${aws_apprunner_custom_domain_association.web_domain_F6BB1BAC.dns_target}',
       [`/drop/${env}/compute/api-dns-target`]: '${aws_apprunner_custom_domain_association.api_domain_F56B3E99.dns_target}',
-      [`/drop/${env}/compute/web-certificate-validation-records`]: '${jsonencode(aws_apprunner_custom_domain_association.web_domain_F6BB1BAC.certificate_validation_records)}',
-      [`/drop/${env}/compute/api-certificate-validation-records`]: '${jsonencode(aws_apprunner_custom_domain_association.api_domain_F56B3E99.certificate_validation_records)}',
+      [`/drop/${env}/compute/web-certificate-validation-records`]:
+        '${jsonencode(aws_apprunner_custom_domain_association.web_domain_F6BB1BAC.certificate_validation_records)}',
+      [`/drop/${env}/compute/api-certificate-validation-records`]:
+        '${jsonencode(aws_apprunner_custom_domain_association.api_domain_F56B3E99.certificate_validation_records)}',
     });
   });
 });
@@ -239,7 +298,7 @@ describe('compute configuration App Runner cannot run', () => {
 
   it('refuses concurrency above 200', () => {
     const message = configErrorOf('staging', { compute: { services: { api: { concurrency: 250 } } } });
-    expect(message).toContain('compute.services.api.concurrency: is above App Runner\'s maximum; expected 1 to 200 (found: 250)');
+    expect(message).toContain("compute.services.api.concurrency: is above App Runner's maximum; expected 1 to 200 (found: 250)");
   });
 
   it('refuses a CPU and memory pair App Runner does not offer', () => {
@@ -253,7 +312,9 @@ describe('compute configuration App Runner cannot run', () => {
   });
 
   it('refuses mocked BankID in production', () => {
-    expect(configErrorOf('production', { app: { bankidMock: true } })).toContain('app.bankidMock: must be false when tier is "production" (found: true)');
+    expect(configErrorOf('production', { app: { bankidMock: true } })).toContain(
+      'app.bankidMock: must be false when tier is "production" (found: true)',
+    );
   });
 
   it('refuses a BankID test issuer in production', () => {
@@ -263,7 +324,9 @@ describe('compute configuration App Runner cannot run', () => {
   });
 
   it('refuses a BankID issuer that is not an https URL, and a malformed ID claim', () => {
-    const message = configErrorOf('staging', { app: { bankidIssuer: 'http://auth.current.bankid.no/auth/realms/current', bankidIdClaim: 'nnin altsub' } });
+    const message = configErrorOf('staging', {
+      app: { bankidIssuer: 'http://auth.current.bankid.no/auth/realms/current', bankidIdClaim: 'nnin altsub' },
+    });
     expect(message).toContain(
       'app.bankidIssuer: expected the https URL of the BankID OpenID Connect issuer, e.g. "https://auth.current.bankid.no/auth/realms/current" (found: "http://auth.current.bankid.no/auth/realms/current")',
     );
@@ -271,8 +334,12 @@ describe('compute configuration App Runner cannot run', () => {
   });
 
   it('refuses demo data in production', () => {
-    expect(configErrorOf('production', { app: { seedDemo: true } })).toContain('app.seedDemo: must be false when tier is "production" (found: true)');
-    expect(configErrorOf('production', { app: { serviceMode: 'mock' } })).toContain('app.serviceMode: must be "live" when tier is "production" (found: "mock")');
+    expect(configErrorOf('production', { app: { seedDemo: true } })).toContain(
+      'app.seedDemo: must be false when tier is "production" (found: true)',
+    );
+    expect(configErrorOf('production', { app: { serviceMode: 'mock' } })).toContain(
+      'app.serviceMode: must be "live" when tier is "production" (found: "mock")',
+    );
   });
 
   it('is refused by the App Runner construct itself when built for such a region', () => {
@@ -281,7 +348,13 @@ describe('compute configuration App Runner cannot run', () => {
     const api = loadEnvironment('staging').compute.services.api;
     const naming = new Naming({ project: 'drop', name: 'staging' });
     const account = new DataAwsCallerIdentity(stack, 'account');
-    const encryptionKey = new EncryptionKey(stack, 'key', { naming, account, region: 'eu-north-1', purpose: 'compute', description: 'test' });
+    const encryptionKey = new EncryptionKey(stack, 'key', {
+      naming,
+      account,
+      region: 'eu-north-1',
+      purpose: 'compute',
+      description: 'test',
+    });
     // WHEN / THEN
     expect(
       () =>
@@ -307,7 +380,7 @@ describe('compute configuration App Runner cannot run', () => {
 });
 
 describe('App Runner creation order', () => {
-  it('creates each service only after its roles\' policies exist', () => {
+  it("creates each service only after its roles' policies exist", () => {
     // GIVEN / WHEN
     const parsed = synthPlatform('staging').parsed('compute');
     // THEN: access policy (pull), instance policy (secrets) and the tracing attachment

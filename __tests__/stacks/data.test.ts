@@ -16,27 +16,43 @@ const DB = 'aws_db_instance.database_instance_D7FC2283';
 const GIB = 1024 ** 3;
 
 function policyWithSid(json: TerraformJson, sid: string) {
-  return Object.values(json.data!.aws_iam_policy_document).find((doc) =>
-    doc.statement.some((s: { sid?: string }) => s.sid === sid),
-  );
+  return Object.values(json.data!.aws_iam_policy_document).find((doc) => doc.statement.some((s: { sid?: string }) => s.sid === sid));
 }
 
 const expected = {
   staging: {
-    cidr: '10.20.0.0/16', zones: 2, nats: 1,
+    cidr: '10.20.0.0/16',
+    zones: 2,
+    nats: 1,
     instance: {
-      instance_class: 'db.t3.micro', allocated_storage: 20, multi_az: false, backup_retention_period: 7,
-      deletion_protection: false, skip_final_snapshot: true, monitoring_interval: 60,
+      instance_class: 'db.t3.micro',
+      allocated_storage: 20,
+      multi_az: false,
+      backup_retention_period: 7,
+      deletion_protection: false,
+      skip_final_snapshot: true,
+      monitoring_interval: 60,
     },
-    maxAllocated: undefined, preventDestroy: false, finalSnapshot: undefined,
+    maxAllocated: undefined,
+    preventDestroy: false,
+    finalSnapshot: undefined,
   },
   production: {
-    cidr: '10.30.0.0/16', zones: 3, nats: 3,
+    cidr: '10.30.0.0/16',
+    zones: 3,
+    nats: 3,
     instance: {
-      instance_class: 'db.t3.medium', allocated_storage: 100, multi_az: true, backup_retention_period: 30,
-      deletion_protection: true, skip_final_snapshot: false, monitoring_interval: 15,
+      instance_class: 'db.t3.medium',
+      allocated_storage: 100,
+      multi_az: true,
+      backup_retention_period: 30,
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      monitoring_interval: 15,
     },
-    maxAllocated: 500, preventDestroy: true, finalSnapshot: 'drop-production-postgres-final',
+    maxAllocated: 500,
+    preventDestroy: true,
+    finalSnapshot: 'drop-production-postgres-final',
   },
 } as const;
 
@@ -57,7 +73,9 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
       // Public subnets in every zone whatever the engine: an internet-facing load balancer (ECS
       // Express) needs two zones, and switching engine must not change the data stack.
       expect(publics).toHaveLength(want.zones);
-      expect(publics.map((s) => s.cidr_block)).toEqual([240, 241, 242].slice(0, want.zones).map((x) => `${want.cidr.split('.')[0]}.${want.cidr.split('.')[1]}.${x}.0/24`));
+      expect(publics.map((s) => s.cidr_block)).toEqual(
+        [240, 241, 242].slice(0, want.zones).map((x) => `${want.cidr.split('.')[0]}.${want.cidr.split('.')[1]}.${x}.0/24`),
+      );
       expect(subnets.every((s) => s.map_public_ip_on_launch === false)).toBe(true);
       const [a, b] = want.cidr.split('.');
       expect(privates.map((s) => s.cidr_block)).toEqual([0, 16, 32].slice(0, want.zones).map((x) => `${a}.${b}.${x}.0/20`));
@@ -94,7 +112,7 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
   });
 
   describe('database', () => {
-    it('holds the environment\'s size, availability and backups', () => {
+    it("holds the environment's size, availability and backups", () => {
       expect(json).toHaveResourceWithProperties(DbInstance, {
         identifier: `drop-${name}-postgres`,
         engine: 'postgres',
@@ -182,10 +200,17 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
 
     it('keeps the Terraform addresses of its stateful resources stable', () => {
       expect(Object.keys(resourcesOf(parsed, 'aws_db_instance'))).toEqual(['database_instance_D7FC2283']);
-      expect(Object.keys(resourcesOf(parsed, 'aws_kms_key')).sort()).toEqual(['database-key_C4D88439', 'observability-key_2E3FBCDD', 'secrets-key_83928A38']);
+      expect(Object.keys(resourcesOf(parsed, 'aws_kms_key')).sort()).toEqual([
+        'database-key_C4D88439',
+        'observability-key_2E3FBCDD',
+        'secrets-key_83928A38',
+      ]);
       expect(Object.keys(resourcesOf(parsed, 'aws_secretsmanager_secret')).sort()).toEqual([
-        'app-secrets_bankid-client-id_FACD12B3', 'app-secrets_bankid-client-secret_3A360577', 'app-secrets_jwt-secret_E8EB16B3',
-        'app-secrets_origin-verify_AE3DACCC', 'app-secrets_sentry-dsn_2D0D4AFD',
+        'app-secrets_bankid-client-id_FACD12B3',
+        'app-secrets_bankid-client-secret_3A360577',
+        'app-secrets_jwt-secret_E8EB16B3',
+        'app-secrets_origin-verify_AE3DACCC',
+        'app-secrets_sentry-dsn_2D0D4AFD',
       ]);
       expect(Object.keys(resourcesOf(parsed, 'aws_vpc'))).toEqual(['network_vpc_4E8F0223']);
       expect(Object.keys(resourcesOf(parsed, 'aws_db_subnet_group'))).toEqual(['database_subnets_53A37123']);
@@ -200,8 +225,12 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
           ...['network_public-0_A4E682E0', 'network_public-1_8D79547B', 'network_public-2_7452BF82'].slice(0, want.zones),
         ].sort(),
       );
-      expect(ids('aws_nat_gateway')).toEqual(['network_nat-0_D2F55FEE', 'network_nat-1_A72B97BB', 'network_nat-2_1CA02788'].slice(0, want.nats));
-      expect(ids('aws_eip')).toEqual(['network_nat-0-address_AFC5980F', 'network_nat-1-address_2D2E6F19', 'network_nat-2-address_CA2BC00C'].slice(0, want.nats));
+      expect(ids('aws_nat_gateway')).toEqual(
+        ['network_nat-0_D2F55FEE', 'network_nat-1_A72B97BB', 'network_nat-2_1CA02788'].slice(0, want.nats),
+      );
+      expect(ids('aws_eip')).toEqual(
+        ['network_nat-0-address_AFC5980F', 'network_nat-1-address_2D2E6F19', 'network_nat-2-address_CA2BC00C'].slice(0, want.nats),
+      );
     });
   });
 
@@ -213,17 +242,22 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
       expect(keys.every((k) => k.enable_key_rotation === true)).toBe(true);
     });
 
-    it('lets CloudWatch Logs use the observability key only for this account\'s log groups', () => {
+    it("lets CloudWatch Logs use the observability key only for this account's log groups", () => {
       const policy = policyWithSid(parsed, 'ServiceLogs');
       const logs = policy.statement.find((s: { sid: string }) => s.sid === 'ServiceLogs');
       expect(logs.principals).toEqual([{ type: 'Service', identifiers: ['logs.eu-west-1.amazonaws.com'] }]);
-      expect(logs.condition).toEqual([{
-        test: 'ArnLike',
-        variable: 'kms:EncryptionContext:aws:logs:arn',
-        values: ['arn:aws:logs:eu-west-1:${data.aws_caller_identity.account.account_id}:log-group:*'],
-      }]);
+      expect(logs.condition).toEqual([
+        {
+          test: 'ArnLike',
+          variable: 'kms:EncryptionContext:aws:logs:arn',
+          values: ['arn:aws:logs:eu-west-1:${data.aws_caller_identity.account.account_id}:log-group:*'],
+        },
+      ]);
       expect(policy.statement.map((s: { sid: string }) => s.sid)).toEqual([
-        'AccountAdministersThroughIam', 'ServiceLogs', 'ServiceCloudwatch', 'ServiceEvents',
+        'AccountAdministersThroughIam',
+        'ServiceLogs',
+        'ServiceCloudwatch',
+        'ServiceEvents',
       ]);
     });
   });
@@ -237,18 +271,22 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
         expect(version.secret_string_wo).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\.[\w-]+\.random_password\}$/);
         expect(version.secret_string_wo_version).toBe(1);
       }
-      const ephemeral = (parsed as { ephemeral?: Record<string, Record<string, unknown>> }).ephemeral?.aws_secretsmanager_random_password ?? {};
+      const ephemeral =
+        (parsed as { ephemeral?: Record<string, Record<string, unknown>> }).ephemeral?.aws_secretsmanager_random_password ?? {};
       expect(Object.values(ephemeral)).toEqual([
         { password_length: 64, exclude_punctuation: true },
         { password_length: 48, exclude_punctuation: true },
       ]);
     });
 
-    it('encrypts every app secret with the secrets key, and leaves the operator\'s secrets without a value', () => {
+    it("encrypts every app secret with the secrets key, and leaves the operator's secrets without a value", () => {
       const secrets = Object.values(resourcesOf(parsed, 'aws_secretsmanager_secret'));
       expect(secrets.map((s) => s.kms_key_id)).toEqual(secrets.map(() => '${aws_kms_key.secrets-key_83928A38.arn}'));
       const filled = Object.values(resourcesOf(parsed, 'aws_secretsmanager_secret_version')).map((v) => v.secret_id);
-      expect(filled.sort()).toEqual(['${aws_secretsmanager_secret.app-secrets_jwt-secret_E8EB16B3.id}', '${aws_secretsmanager_secret.app-secrets_origin-verify_AE3DACCC.id}']);
+      expect(filled.sort()).toEqual([
+        '${aws_secretsmanager_secret.app-secrets_jwt-secret_E8EB16B3.id}',
+        '${aws_secretsmanager_secret.app-secrets_origin-verify_AE3DACCC.id}',
+      ]);
     });
   });
 
@@ -272,17 +310,23 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
       const memory = (postgres16Class(env.database.instanceClass) as { memoryGib: number }).memoryGib;
       expect(byName('cpu')).toMatchObject({ metric_name: 'CPUUtilization', threshold: 80, comparison_operator: 'GreaterThanThreshold' });
       expect(byName('free-storage')).toMatchObject({
-        metric_name: 'FreeStorageSpace', threshold: Math.round(env.database.allocatedStorageGb * GIB * 0.1),
+        metric_name: 'FreeStorageSpace',
+        threshold: Math.round(env.database.allocatedStorageGb * GIB * 0.1),
       });
       expect(byName('connections')).toMatchObject({
-        metric_name: 'DatabaseConnections', threshold: Math.floor(defaultMaxConnections(memory) * 0.8),
+        metric_name: 'DatabaseConnections',
+        threshold: Math.floor(defaultMaxConnections(memory) * 0.8),
       });
       expect(byName('freeable-memory')).toMatchObject({ metric_name: 'FreeableMemory', threshold: Math.round(memory * GIB * 0.1) });
     });
 
     it('subscribe the topic to failover, failure, storage and maintenance events of the instance', () => {
       const [subscription] = Object.values(resourcesOf(parsed, 'aws_db_event_subscription'));
-      expect(subscription).toMatchObject({ source_type: 'db-instance', source_ids: [`drop-${name}-postgres`], sns_topic: '${aws_sns_topic.alarm-topic.arn}' });
+      expect(subscription).toMatchObject({
+        source_type: 'db-instance',
+        source_ids: [`drop-${name}-postgres`],
+        sns_topic: '${aws_sns_topic.alarm-topic.arn}',
+      });
       expect(subscription.event_categories).toEqual(expect.arrayContaining(['failover', 'failure', 'low storage', 'maintenance']));
     });
   });
@@ -291,7 +335,9 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
     const values = Object.fromEntries(Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => [p.name, p.value]));
     expect(values).toEqual({
       [`/drop/${name}/data/private-subnet-ids`]: expect.stringMatching(/^\$\{join\(",", \[aws_subnet\.network_private-0_A0649C48\.id/),
-      [`/drop/${name}/data/public-subnet-ids`]: expect.stringMatching(/^\$\{join\(",", \[aws_subnet\.network_public-0_A4E682E0\.id, aws_subnet\.network_public-1_8D79547B\.id/),
+      [`/drop/${name}/data/public-subnet-ids`]: expect.stringMatching(
+        /^\$\{join\(",", \[aws_subnet\.network_public-0_A4E682E0\.id, aws_subnet\.network_public-1_8D79547B\.id/,
+      ),
       [`/drop/${name}/data/compute-security-group-id`]: '${aws_security_group.compute-security-group.id}',
       [`/drop/${name}/data/database-address`]: `\${${DB}.address}`,
       [`/drop/${name}/data/database-port`]: '5432',
@@ -321,7 +367,12 @@ describe('alarm subscribers', () => {
   it('subscribes each configured endpoint to the alarm topic', () => {
     // GIVEN production with an email and an https subscriber
     const config = environment('production', {
-      alarms: { subscribers: [{ protocol: 'email', endpoint: 'oncall@getdrop.no' }, { protocol: 'https', endpoint: 'https://events.pagerduty.com/x' }] },
+      alarms: {
+        subscribers: [
+          { protocol: 'email', endpoint: 'oncall@getdrop.no' },
+          { protocol: 'https', endpoint: 'https://events.pagerduty.com/x' },
+        ],
+      },
     });
     // WHEN
     const parsed = synthPlatform(config).parsed('data');

@@ -34,7 +34,7 @@ function matches(expression: string, request: { host: string; path: string }): b
   };
   const literal = () => JSON.parse(take()) as string;
   const primary = (): boolean => {
-    if (peek() === 'not') return take(), !primary();
+    if (peek() === 'not') return (take(), !primary());
     if (peek() === '(') {
       take('(');
       const value = or();
@@ -173,7 +173,9 @@ describe('EU region sanctions', () => {
     expect(JSON.stringify(rules)).not.toContain('subdivision');
     expect(rules[0].expression).toBe('(http.host in {"getdrop.no" "api.getdrop.no"}) and (ip.src.country in {"CU" "IR" "KP"})');
     expect(warningsOf(synth.platform.edge)).toContainEqual(
-      expect.stringContaining('staging: sanctioned regions UA-43, UA-40, UA-14, UA-09, UA-23, UA-65 are not matched: ip.src.subdivision_1_iso_code needs the business plan (this zone: pro)'),
+      expect.stringContaining(
+        'staging: sanctioned regions UA-43, UA-40, UA-14, UA-09, UA-23, UA-65 are not matched: ip.src.subdivision_1_iso_code needs the business plan (this zone: pro)',
+      ),
     );
   });
 });
@@ -181,11 +183,16 @@ describe('EU region sanctions', () => {
 describe('existing entry-point rulesets are imported, not created', () => {
   const id = '0123456789abcdef0123456789abcdef';
 
-  it('emits a Terraform import block with the provider\'s zones/<zone id>/<ruleset id> for each named phase', () => {
-    const config = environment('production', { edge: { existingRulesets: { http_request_firewall_custom: id, http_ratelimit: 'fedcba9876543210fedcba9876543210' } } });
+  it("emits a Terraform import block with the provider's zones/<zone id>/<ruleset id> for each named phase", () => {
+    const config = environment('production', {
+      edge: { existingRulesets: { http_request_firewall_custom: id, http_ratelimit: 'fedcba9876543210fedcba9876543210' } },
+    });
     const parsed = synthPlatform(config).parsed('edge') as any;
     expect(parsed.import).toEqual([
-      { id: `zones/\${data.cloudflare_zone.zone.zone_id}/fedcba9876543210fedcba9876543210`, to: 'cloudflare_ruleset.rate-limits_ruleset_E4E730C9' },
+      {
+        id: `zones/\${data.cloudflare_zone.zone.zone_id}/fedcba9876543210fedcba9876543210`,
+        to: 'cloudflare_ruleset.rate-limits_ruleset_E4E730C9',
+      },
       { id: `zones/\${data.cloudflare_zone.zone.zone_id}/${id}`, to: 'cloudflare_ruleset.firewall_ruleset_F6C3AEA9' },
     ]);
   });
@@ -221,11 +228,17 @@ describe('the plan table of docs/edge.md', () => {
   function planTable(): Map<string, string[]> {
     const section = readme.slice(readme.indexOf('## Plans and add-ons'));
     const lines = section.split('\n').filter((line) => line.startsWith('|'));
-    const header = lines[0].split('|').slice(1, -1).map((cell) => cell.trim());
+    const header = lines[0]
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim());
     expect(header).toEqual(['feature', ...CLOUDFLARE_PLANS]);
     const rows = new Map<string, string[]>();
     for (const line of lines.slice(2)) {
-      const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
+      const cells = line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim());
       rows.set(cells[0], cells.slice(1));
     }
     return rows;
@@ -235,14 +248,17 @@ describe('the plan table of docs/edge.md', () => {
   const duration = (seconds: number) => (seconds >= 3600 ? `${seconds / 3600} h` : `${seconds} s`);
   const expected: Record<string, (plan: CloudflarePlan) => string> = {
     'rate limiting rules': (plan) =>
-      plan === 'enterprise' ? `${rateLimitRulesOf(plan, false)}, ${rateLimitRulesOf(plan, true)} with Advanced Rate Limiting` : `${rateLimitRulesOf(plan, false)}`,
+      plan === 'enterprise'
+        ? `${rateLimitRulesOf(plan, false)}, ${rateLimitRulesOf(plan, true)} with Advanced Rate Limiting`
+        : `${rateLimitRulesOf(plan, false)}`,
     'rate limit counting periods (s)': (plan) => range(PLAN_LIMITS[plan].rateLimitPeriods),
     'rate limit mitigation timeouts (s)': (plan) => range(PLAN_LIMITS[plan].rateLimitTimeouts),
     'minimum edge cache TTL': (plan) => duration(PLAN_LIMITS[plan].edgeCacheTtlMinSeconds),
     'custom rules': (plan) => `${PLAN_LIMITS[plan].customRules}`,
     'cache rules': (plan) => `${PLAN_LIMITS[plan].cacheRules}`,
     'request header transform rules': (plan) => `${PLAN_LIMITS[plan].transformRules}`,
-    'health checks (minimum interval)': (plan) => (PLAN_LIMITS[plan].healthChecks ? `${PLAN_LIMITS[plan].healthCheckMinIntervalSeconds} s` : 'refused: needs pro'),
+    'health checks (minimum interval)': (plan) =>
+      PLAN_LIMITS[plan].healthChecks ? `${PLAN_LIMITS[plan].healthCheckMinIntervalSeconds} s` : 'refused: needs pro',
     'region match (`ip.src.subdivision_1_iso_code`)': (plan) => (PLAN_LIMITS[plan].subdivisionField ? 'yes' : 'no: synth warning'),
   };
 

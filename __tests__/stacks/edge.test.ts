@@ -12,8 +12,7 @@ import { type EnvironmentConfig, loadEnvironment } from '../../config';
 import { MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE } from '../../constructs/edge/cloudflare';
 import { configErrorOf, environment, resourcesOf, rulesOf, synthManifest, synthPlatform, warningsOf } from '../helpers';
 
-const SECRET = (env: string) =>
-  `\${trimspace(element(split(",", data.aws_secretsmanager_secret_version.origin-verify-${env}_secret_`;
+const SECRET = (env: string) => `\${trimspace(element(split(",", data.aws_secretsmanager_secret_version.origin-verify-${env}_secret_`;
 
 describe('the zone owner (production) edge stack', () => {
   const synth = synthPlatform('production');
@@ -160,25 +159,35 @@ describe('the zone owner (production) edge stack', () => {
     expect(JSON.stringify(rules)).not.toContain('/public/');
   });
 
-  it.each(['production', 'staging'])('adds the %s origin verification header from the first value of its secret, never a literal', (env) => {
-    const rule = rulesOf(parsed, 'http_request_late_transform').find((r) => r.ref === `${env}_origin_verify`);
-    expect(rule.action).toBe('rewrite');
-    expect(rule.action_parameters.headers['X-Origin-Verify'].operation).toBe('set');
-    const value: string = rule.action_parameters.headers['X-Origin-Verify'].value;
-    // During a rotation the secret is "new,old": the edge sends the first value.
-    expect(value.startsWith(SECRET(env))).toBe(true);
-    expect(value.endsWith('.secret_string), 0))}')).toBe(true);
-  });
+  it.each(['production', 'staging'])(
+    'adds the %s origin verification header from the first value of its secret, never a literal',
+    (env) => {
+      const rule = rulesOf(parsed, 'http_request_late_transform').find((r) => r.ref === `${env}_origin_verify`);
+      expect(rule.action).toBe('rewrite');
+      expect(rule.action_parameters.headers['X-Origin-Verify'].operation).toBe('set');
+      const value: string = rule.action_parameters.headers['X-Origin-Verify'].value;
+      // During a rotation the secret is "new,old": the edge sends the first value.
+      expect(value.startsWith(SECRET(env))).toBe(true);
+      expect(value.endsWith('.secret_string), 0))}')).toBe(true);
+    },
+  );
 
-  it('reads each environment\'s secret through the contract parameter that environment publishes', () => {
+  it("reads each environment's secret through the contract parameter that environment publishes", () => {
     expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/staging/data/origin-verify-secret-arn' });
     expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/production/data/origin-verify-secret-arn' });
     expect(Object.keys(parsed.data?.[DataAwsSecretsmanagerSecretVersion.tfResourceType] ?? {})).toHaveLength(2);
   });
 
   it('uses Super Bot Fight Mode on Pro (no bot score) and says so', () => {
-    expect(json).toHaveResourceWithProperties(BotManagement, { sbfm_definitely_automated: 'managed_challenge', sbfm_verified_bots: 'allow' });
-    expect(rulesOf(parsed, 'http_request_firewall_custom').map((r) => r.expression).join()).not.toContain('cf.bot_management.score');
+    expect(json).toHaveResourceWithProperties(BotManagement, {
+      sbfm_definitely_automated: 'managed_challenge',
+      sbfm_verified_bots: 'allow',
+    });
+    expect(
+      rulesOf(parsed, 'http_request_firewall_custom')
+        .map((r) => r.expression)
+        .join(),
+    ).not.toContain('cf.bot_management.score');
     expect(warningsOf(synth.platform.edge)).toContainEqual(expect.stringContaining('Bot score below 30 is not challenged'));
   });
 });
@@ -189,7 +198,7 @@ describe.each(['staging', 'production'])('the %s edge stack', (name) => {
   const json = synth.json('edge');
   const parsed = synth.parsed('edge');
 
-  it('points its hostnames, proxied, at the compute services\' DNS targets', () => {
+  it("points its hostnames, proxied, at the compute services' DNS targets", () => {
     expect(json).toHaveResourceWithProperties(DnsRecord, {
       name: config.domains.public,
       type: 'CNAME',
@@ -207,7 +216,9 @@ describe.each(['staging', 'production'])('the %s edge stack', (name) => {
   });
 
   it.each(['web', 'api'])('keeps the %s certificate validation records, unproxied and without the trailing dot', (service) => {
-    const record = Object.values(resourcesOf(parsed, 'cloudflare_dns_record')).find((r: any) => r.for_each?.includes(`${service}-certificate-validation-records`));
+    const record = Object.values(resourcesOf(parsed, 'cloudflare_dns_record')).find((r: any) =>
+      r.for_each?.includes(`${service}-certificate-validation-records`),
+    );
     expect(record).toMatchObject({
       for_each: `\${{ for key, val in jsondecode(data.aws_ssm_parameter.contract-compute-${service}-certificate-validation-records.insecure_value): val.name => val }}`,
       name: '${trimsuffix(each.value.name, ".")}',
@@ -239,19 +250,25 @@ describe.each(['staging', 'production'])('the %s edge stack', (name) => {
       script: expect.stringMatching(/^\$\{cloudflare_workers_script\.api-path_script_[0-9A-F]{8}\.script_name\}$/),
     });
     const script = Object.values(resourcesOf(parsed, 'cloudflare_workers_script'))[0];
-    expect(script).toMatchObject({ script_name: `drop-${name}-api-path`, account_id: '${data.cloudflare_zone.zone.account.id}', main_module: 'worker.js' });
+    expect(script).toMatchObject({
+      script_name: `drop-${name}-api-path`,
+      account_id: '${data.cloudflare_zone.zone.account.id}',
+      main_module: 'worker.js',
+    });
     expect(script.bindings).toEqual([{ name: 'API_HOST', type: 'plain_text', text: config.domains.apiOrigin }]);
     expect(warningsOf(synth.platform.edge)).toContainEqual(expect.stringContaining('need the enterprise plan (this zone: pro)'));
   });
 
-  it('gives its Worker no secret: the zone\'s transform rule sets X-Origin-Verify on the Worker\'s subrequest', () => {
+  it("gives its Worker no secret: the zone's transform rule sets X-Origin-Verify on the Worker's subrequest", () => {
     const script = Object.values(resourcesOf(parsed, 'cloudflare_workers_script'))[0];
     expect(JSON.stringify(script)).not.toContain('secret_string');
     expect(JSON.stringify(script.bindings)).not.toContain('secret_text');
     // A secret set by hand (`wrangler secret put`) survives every apply, and never enters state.
     expect(script.keep_bindings).toEqual(['secret_text']);
     expect(script.content).toContain("forwarded.headers.delete('X-Origin-Verify')");
-    expect(script.content).toContain("if (env.ORIGIN_VERIFY) forwarded.headers.set('X-Origin-Verify', env.ORIGIN_VERIFY.split(',')[0].trim())");
+    expect(script.content).toContain(
+      "if (env.ORIGIN_VERIFY) forwarded.headers.set('X-Origin-Verify', env.ORIGIN_VERIFY.split(',')[0].trim())",
+    );
   });
 
   it('puts no secret value in the synthesized output', () => {
@@ -289,7 +306,9 @@ function onPlan(plan: EnvironmentConfig['edge']['plan'], botManagement = false):
 describe('plan awareness', () => {
   it('refuses the free plan, naming the plan each refused feature needs', () => {
     const message = configErrorOf('production', { edge: { plan: 'free' } });
-    expect(message).toContain('edge.plan: allows 1 rate limiting rule(s); the 2 rate limits (/v1/auth/*, /v1/transactions/*) need the pro plan or higher');
+    expect(message).toContain(
+      'edge.plan: allows 1 rate limiting rule(s); the 2 rate limits (/v1/auth/*, /v1/transactions/*) need the pro plan or higher',
+    );
     expect(message).toContain('edge.plan: has no Cloudflare Managed Ruleset or OWASP Core Ruleset; the WAF needs the pro plan or higher');
     expect(message).toContain('edge.plan: has no origin health checks (cloudflare_healthcheck); they need the pro plan or higher');
   });
@@ -330,7 +349,8 @@ describe('plan awareness', () => {
       expect.objectContaining({
         ref: 'bot_score_challenge',
         action: 'managed_challenge',
-        expression: '(http.host in {"getdrop.no" "api.getdrop.no"}) and (cf.bot_management.score lt 30) and (not cf.bot_management.verified_bot)',
+        expression:
+          '(http.host in {"getdrop.no" "api.getdrop.no"}) and (cf.bot_management.score lt 30) and (not cf.bot_management.verified_bot)',
       }),
     );
     expect(synth.json('edge')).not.toHaveResourceWithProperties(BotManagement, { sbfm_definitely_automated: 'managed_challenge' });

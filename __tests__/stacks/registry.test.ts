@@ -56,7 +56,12 @@ describe.each(['staging', 'production'])('the %s registry stack', (name) => {
       expect(rules).toEqual([
         expect.objectContaining({
           rulePriority: 1,
-          selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: env.registry.untaggedExpiryDays },
+          selection: {
+            tagStatus: 'untagged',
+            countType: 'sinceImagePushed',
+            countUnit: 'days',
+            countNumber: env.registry.untaggedExpiryDays,
+          },
           action: { type: 'expire' },
         }),
         expect.objectContaining({
@@ -68,7 +73,7 @@ describe.each(['staging', 'production'])('the %s registry stack', (name) => {
     }
   });
 
-  it('lets only the configured repository\'s deploy branch and GitHub environment assume the CI role', () => {
+  it("lets only the configured repository's deploy branch and GitHub environment assume the CI role", () => {
     const trust = Object.values(parsed.data!.aws_iam_policy_document).find((doc) =>
       doc.statement.some((s: { actions: string[] }) => s.actions.includes('sts:AssumeRoleWithWebIdentity')),
     );
@@ -77,7 +82,12 @@ describe.each(['staging', 'production'])('the %s registry stack', (name) => {
         effect: 'Allow',
         actions: ['sts:AssumeRoleWithWebIdentity'],
         // Staging creates the account's one GitHub OIDC provider; production (same account) looks it up.
-        principals: [{ type: 'Federated', identifiers: [`\${${name === 'staging' ? '' : 'data.'}aws_iam_openid_connect_provider.ci_oidc-provider_11D0C016.arn}`] }],
+        principals: [
+          {
+            type: 'Federated',
+            identifiers: [`\${${name === 'staging' ? '' : 'data.'}aws_iam_openid_connect_provider.ci_oidc-provider_11D0C016.arn}`],
+          },
+        ],
         condition: [
           { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:aud', values: ['sts.amazonaws.com'] },
           {
@@ -98,10 +108,7 @@ describe.each(['staging', 'production'])('the %s registry stack', (name) => {
     const [login, push, history, alarms, find, read] = permissions.statement;
     expect(permissions.statement).toHaveLength(6);
     expect(login).toEqual({ sid: 'EcrLogin', effect: 'Allow', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] });
-    expect(push.resources).toEqual([
-      '${aws_ecr_repository.images_api_BA5844F3.arn}',
-      '${aws_ecr_repository.images_web_D0043D39.arn}',
-    ]);
+    expect(push.resources).toEqual(['${aws_ecr_repository.images_api_BA5844F3.arn}', '${aws_ecr_repository.images_web_D0043D39.arn}']);
     expect(push.actions).not.toContain('ecr:*');
     expect(push.actions.every((action: string) => action.startsWith('ecr:'))).toBe(true);
     expect(push.actions).not.toContain('ecr:DeleteRepository');

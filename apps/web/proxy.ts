@@ -18,7 +18,10 @@ export async function proxy(request: NextRequest) {
   if (secret && !exempt) {
     const received = request.headers.get(ORIGIN_VERIFY_HEADER);
     if (received === null || !(await matchesAnySecret(received, secret))) {
-      return new NextResponse('Forbidden: requests must come through the edge', { status: 403, headers: { 'content-type': 'text/plain', ...STATIC_SECURITY_HEADERS } });
+      return new NextResponse('Forbidden: requests must come through the edge', {
+        status: 403,
+        headers: { 'content-type': 'text/plain', ...STATIC_SECURITY_HEADERS },
+      });
     }
   }
 

@@ -36,7 +36,9 @@ if (!/^\d+$/.test(shutdownRaw) || shutdownTimeoutMs < 1) {
   problems.push(`SHUTDOWN_TIMEOUT_MS: must be a positive integer (milliseconds) (found: ${JSON.stringify(shutdownRaw)})`);
 }
 if (problems.length) {
-  console.error(`Invalid web configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  console.error(
+    `Invalid web configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+  );
   process.exit(78); // EX_CONFIG
 }
 

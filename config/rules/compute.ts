@@ -9,22 +9,26 @@ export const computeRules: Rules = {
     SERVICE_NAMES.flatMap((name) => {
       const s = env.compute.services[name];
       return s.maxInstances < s.minInstances
-        ? [{
-            path: ['compute', 'services', name, 'maxInstances'],
-            input: s.maxInstances,
-            message: `is below minInstances (${s.minInstances}); expected maxInstances >= minInstances`,
-          }]
+        ? [
+            {
+              path: ['compute', 'services', name, 'maxInstances'],
+              input: s.maxInstances,
+              message: `is below minInstances (${s.minInstances}); expected maxInstances >= minInstances`,
+            },
+          ]
         : [];
     }),
   healthCheckTimeoutWithinInterval: (env) =>
     SERVICE_NAMES.flatMap((name) => {
       const h = env.compute.services[name].healthCheck;
       return h.timeoutSeconds > h.intervalSeconds
-        ? [{
-            path: ['compute', 'services', name, 'healthCheck', 'timeoutSeconds'],
-            input: h.timeoutSeconds,
-            message: `is longer than intervalSeconds (${h.intervalSeconds}); expected timeoutSeconds <= intervalSeconds`,
-          }]
+        ? [
+            {
+              path: ['compute', 'services', name, 'healthCheck', 'timeoutSeconds'],
+              input: h.timeoutSeconds,
+              message: `is longer than intervalSeconds (${h.intervalSeconds}); expected timeoutSeconds <= intervalSeconds`,
+            },
+          ]
         : [];
     }),
   // ECS Express's Network Load Balancer and its target group are named <project>-<name>-<service>;
@@ -33,11 +37,13 @@ export const computeRules: Rules = {
     if (env.compute.engine !== 'ecs-express') return [];
     const longest = `${env.project}-${env.name}-${[...SERVICE_NAMES].sort((a, b) => b.length - a.length)[0]}`;
     return longest.length > 32
-      ? [{
-          path: ['name'],
-          input: env.name,
-          message: `makes the ecs-express load balancer name "${longest}" ${longest.length} characters long; expected <project>-<name>-<service> within 32 (Elastic Load Balancing's limit): shorten name (or project)`,
-        }]
+      ? [
+          {
+            path: ['name'],
+            input: env.name,
+            message: `makes the ecs-express load balancer name "${longest}" ${longest.length} characters long; expected <project>-<name>-<service> within 32 (Elastic Load Balancing's limit): shorten name (or project)`,
+          },
+        ]
       : [];
   },
   // The engine construct's own checks, on each service; a region problem is reported once.
@@ -45,7 +51,12 @@ export const computeRules: Rules = {
     const seen = new Set<string>();
     return SERVICE_NAMES.flatMap((name) => {
       const service = env.compute.services[name];
-      const problems = engineProblems(env.compute.engine, { region: env.aws.region, cpu: service.cpu, memoryGb: service.memoryGb, scaling: service });
+      const problems = engineProblems(env.compute.engine, {
+        region: env.aws.region,
+        cpu: service.cpu,
+        memoryGb: service.memoryGb,
+        scaling: service,
+      });
       return mapPaths(problems, (path) =>
         path[0] === 'region' ? ['aws', 'region'] : ['compute', 'services', name, ...(path[0] === 'scaling' ? path.slice(1) : path)],
       );

@@ -6,7 +6,13 @@ import type { Rules } from './rule';
 export const databaseRules: Rules = {
   productionIsMultiAz: (env) =>
     env.tier === 'production' && !env.database.multiAz
-      ? [{ path: ['database', 'multiAz'], input: false, message: 'must be true when tier is "production" (failover for the live database)' }]
+      ? [
+          {
+            path: ['database', 'multiAz'],
+            input: false,
+            message: 'must be true when tier is "production" (failover for the live database)',
+          },
+        ]
       : [],
   productionHasDeletionProtection: (env) =>
     env.tier === 'production' && !env.database.deletionProtection

@@ -22,19 +22,31 @@ export const edgeRules: Rules = {
       }
       // Cloudflare's Universal SSL certificate covers the apex and one level below it only.
       if (host.slice(0, -zone.length - 1).includes('.')) {
-        return [{ path, input: host, message: `is more than one level below "${zone}", which the zone's Universal SSL certificate does not cover; expected a name such as "staging-api.${zone}"` }];
+        return [
+          {
+            path,
+            input: host,
+            message: `is more than one level below "${zone}", which the zone's Universal SSL certificate does not cover; expected a name such as "staging-api.${zone}"`,
+          },
+        ];
       }
       return [];
     });
   },
   rateLimitsOnPlan: (env) =>
     mapPaths(
-      rateLimitProblems({ plan: env.edge.plan, advancedRateLimiting: env.edge.addons.advancedRateLimiting, limits: rateLimitsOf(env.edge.rateLimits) }),
+      rateLimitProblems({
+        plan: env.edge.plan,
+        advancedRateLimiting: env.edge.addons.advancedRateLimiting,
+        limits: rateLimitsOf(env.edge.rateLimits),
+      }),
       (path) =>
         path[0] === 'limits'
           ? ['edge', 'rateLimits', RATE_LIMIT_NAMES[path[1] as number], ...path.slice(2)]
-          : path[0] === 'advancedRateLimiting' ? ['edge', 'addons', 'advancedRateLimiting'] : ['edge', ...path],
-    // A period no plan has is the schema's error already.
+          : path[0] === 'advancedRateLimiting'
+            ? ['edge', 'addons', 'advancedRateLimiting']
+            : ['edge', ...path],
+      // A period no plan has is the schema's error already.
     ).filter((problem) => problem.path.at(-1) !== 'periodSeconds' || RATE_LIMIT_PERIODS.includes(problem.input as number)),
   publicAssetTtlOnPlan: (env) =>
     mapPaths(publicAssetTtlProblems({ plan: env.edge.plan, ...env.edge.cache }), (path) => ['edge', 'cache', ...path]),
@@ -44,12 +56,15 @@ export const edgeRules: Rules = {
     return (['allowed', 'testRegions'] as const).flatMap((key) =>
       env.edge.countries[key].flatMap((code, index) =>
         regionCountries.has(code)
-          ? [{
-              path: ['edge', 'countries', key, index],
-              input: code,
-              message: `holds sanctioned regions (edge.countries.sanctionedRegions) that the ${env.edge.plan} plan cannot match ` +
-                '(ip.src.subdivision_1_iso_code needs the business plan or higher); expected the country left out of the allow list, or plan "business"',
-            }]
+          ? [
+              {
+                path: ['edge', 'countries', key, index],
+                input: code,
+                message:
+                  `holds sanctioned regions (edge.countries.sanctionedRegions) that the ${env.edge.plan} plan cannot match ` +
+                  '(ip.src.subdivision_1_iso_code needs the business plan or higher); expected the country left out of the allow list, or plan "business"',
+              },
+            ]
           : [],
       ),
     );
@@ -58,11 +73,13 @@ export const edgeRules: Rules = {
     const named = Object.entries(env.edge.existingRulesets).filter(([, id]) => id !== undefined);
     if (named.length === 0) return [];
     if (!env.edge.zoneOwner) {
-      return [{
-        path: ['edge', 'existingRulesets'],
-        input: env.edge.existingRulesets,
-        message: 'is only for the zone owner (edge.zoneOwner true): only its edge stack holds the entry-point rulesets',
-      }];
+      return [
+        {
+          path: ['edge', 'existingRulesets'],
+          input: env.edge.existingRulesets,
+          message: 'is only for the zone owner (edge.zoneOwner true): only its edge stack holds the entry-point rulesets',
+        },
+      ];
     }
     return named
       .filter(([phase]) => phase === 'http_request_origin' && !PLAN_LIMITS[env.edge.plan].originHostOverride)
@@ -82,13 +99,25 @@ export const edgeRules: Rules = {
     return (['allowed', 'testRegions'] as const).flatMap((key) =>
       env.edge.countries[key].flatMap((code, index) =>
         sanctioned.has(code)
-          ? [{ path: ['edge', 'countries', key, index], input: code, message: 'is in edge.countries.sanctioned; a sanctioned country cannot be allowed' }]
+          ? [
+              {
+                path: ['edge', 'countries', key, index],
+                input: code,
+                message: 'is in edge.countries.sanctioned; a sanctioned country cannot be allowed',
+              },
+            ]
           : [],
       ),
     );
   },
   distinctHostnames: (env) =>
     env.domains.public === env.domains.apiOrigin
-      ? [{ path: ['domains', 'apiOrigin'], input: env.domains.apiOrigin, message: 'is the same as domains.public; the api needs a hostname of its own' }]
+      ? [
+          {
+            path: ['domains', 'apiOrigin'],
+            input: env.domains.apiOrigin,
+            message: 'is the same as domains.public; the api needs a hostname of its own',
+          },
+        ]
       : [],
 };

@@ -124,9 +124,7 @@ export class AppRunnerService extends Construct implements ComputeService {
       enableWwwSubdomain: false,
     });
     this.dnsTarget = domain.dnsTarget;
-    this.certificateValidationRecords = Fn.jsonencode(
-      Token.asAny(domain.interpolationForAttribute('certificate_validation_records')),
-    );
+    this.certificateValidationRecords = Fn.jsonencode(Token.asAny(domain.interpolationForAttribute('certificate_validation_records')));
 
     this.alarms(props, serviceName);
   }

@@ -33,11 +33,17 @@ import { expressAlarms } from './ecs-express-alarms';
 import { ecsExpressProblems } from './engines';
 import { expressPublicIngress } from './ecs-express-ingress';
 import { assumedBy } from '../iam';
-import { type ComputeService, type ServiceProps, grantSecretReads, imageIdentifier, pullOwnImageStatements, secretReadStatements } from './service';
+import {
+  type ComputeService,
+  type ServiceProps,
+  grantSecretReads,
+  imageIdentifier,
+  pullOwnImageStatements,
+  secretReadStatements,
+} from './service';
 
 /** The managed policy AWS provides for the infrastructure role of Express services. */
-export const EXPRESS_INFRASTRUCTURE_POLICY =
-  'arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices';
+export const EXPRESS_INFRASTRUCTURE_POLICY = 'arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices';
 
 /**
  * Target tracking on average CPU at 60 % (the Express Mode default target): scale-out starts well
@@ -79,7 +85,6 @@ export const EXPRESS_CLOUD_CONTROL_TYPE = 'AWS::ECS::ExpressGatewayService';
  * whole configuration, scaling target included (at the cost of one deployment).
  */
 export const SCALING_VARIABLE = 'DROP_SCALING_TARGET';
-
 
 export { CLOUDFLARE_IPV4_RANGES, EXPRESS_LISTENER_PORT } from './ecs-express-ingress';
 
@@ -160,7 +165,9 @@ export class EcsExpressService extends Construct implements ComputeService {
     });
     const records = TerraformIterator.fromList(this.certificate.domainValidationOptions);
     this.certificateValidationRecords = Fn.jsonencode(
-      records.forExpressionForList('{ name = val.resource_record_name, type = val.resource_record_type, value = val.resource_record_value }'),
+      records.forExpressionForList(
+        '{ name = val.resource_record_name, type = val.resource_record_type, value = val.resource_record_value }',
+      ),
     );
 
     const scaling = {
@@ -185,14 +192,16 @@ export class EcsExpressService extends Construct implements ComputeService {
       healthCheckPath: props.healthCheck.path,
       // Private subnets (NAT egress); the data stack's compute group is the only one the database admits.
       networkConfiguration: [{ subnets: props.egress.subnetIds, securityGroups: props.egress.securityGroupIds }],
-      primaryContainer: [{
-        image: imageIdentifier(props.image.repositoryUrl, props.image.reference),
-        containerPort: props.port,
-        // Sorted by name, the order ECS returns them in (hashicorp/terraform-provider-aws #45792).
-        environment: sortedByName(Object.entries(environment).map(([key, value]) => ({ name: key, value }))),
-        secret: sortedByName(Object.entries(props.secrets).map(([key, secret]) => ({ name: key, valueFrom: secret.arn }))),
-        awsLogsConfiguration: [{ logGroup: logs.name, logStreamPrefix: name }],
-      }],
+      primaryContainer: [
+        {
+          image: imageIdentifier(props.image.repositoryUrl, props.image.reference),
+          containerPort: props.port,
+          // Sorted by name, the order ECS returns them in (hashicorp/terraform-provider-aws #45792).
+          environment: sortedByName(Object.entries(environment).map(([key, value]) => ({ name: key, value }))),
+          secret: sortedByName(Object.entries(props.secrets).map(([key, secret]) => ({ name: key, valueFrom: secret.arn }))),
+          awsLogsConfiguration: [{ logGroup: logs.name, logStreamPrefix: name }],
+        },
+      ],
       scalingTarget: [scaling],
       // A deploy returns once the canary deployment has finished (or failed and rolled back).
       waitForSteadyState: true,
@@ -214,12 +223,22 @@ export class EcsExpressService extends Construct implements ComputeService {
     const targetGroupArns = Token.asList(ingressPath('TargetGroupArns'));
     const loadBalancerGroup = Fn.element(Token.asList(ingressPath('LoadBalancerSecurityGroups')), 0);
 
-    this.ingress = expressPublicIngress(this, props, serviceName, loadBalancerArn, Token.asString(Fn.regex('sg-[0-9a-f]+', loadBalancerGroup)));
+    this.ingress = expressPublicIngress(
+      this,
+      props,
+      serviceName,
+      loadBalancerArn,
+      Token.asString(Fn.regex('sg-[0-9a-f]+', loadBalancerGroup)),
+    );
     this.dnsTarget = this.ingress.dnsName;
 
     const output = (key: string, value: string, description: string) =>
       new TerraformOutput(this, key, { value, description }).overrideLogicalId(`${name}-${key}`);
-    output('certificate-arn', this.certificate.arn, `ACM certificate of ${props.domainName} (npm run ecs-domains attaches it to the Express listener)`);
+    output(
+      'certificate-arn',
+      this.certificate.arn,
+      `ACM certificate of ${props.domainName} (npm run ecs-domains attaches it to the Express listener)`,
+    );
     output('service-arn', this.service.serviceArn, 'The Express service (npm run ecs-domains, rollback and release read it)');
 
     expressAlarms(this, props, serviceName, ECS_EXPRESS_CLUSTER, loadBalancerArn, targetGroupArns);

@@ -25,8 +25,17 @@ export type Sizes = ReadonlyArray<{ readonly cpu: number; readonly memoryGb: rea
 
 /** Regions where AWS App Runner is offered (not eu-north-1). */
 export const APP_RUNNER_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-2', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1',
-  'eu-central-1', 'eu-west-1', 'eu-west-2', 'eu-west-3',
+  'us-east-1',
+  'us-east-2',
+  'us-west-2',
+  'ap-south-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'eu-central-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
 ] as const;
 
 /** The vCPU sizes App Runner offers, each with the memory sizes (GB) it goes with. */
@@ -43,8 +52,10 @@ export const APP_RUNNER_MAX_CONCURRENCY = 200;
 /** The error for a region App Runner does not serve, or undefined. */
 export function appRunnerRegionProblem(region: string): string | undefined {
   if ((APP_RUNNER_REGIONS as readonly string[]).includes(region)) return undefined;
-  return `AWS App Runner is not offered in ${region}; it runs in ${APP_RUNNER_REGIONS.join(', ')}. ` +
-    'Choose one of those regions, or set compute.engine to "ecs-express" (ECS Express Mode), App Runner\'s successor.';
+  return (
+    `AWS App Runner is not offered in ${region}; it runs in ${APP_RUNNER_REGIONS.join(', ')}. ` +
+    'Choose one of those regions, or set compute.engine to "ecs-express" (ECS Express Mode), App Runner\'s successor.'
+  );
 }
 
 /** Everything App Runner cannot run of `props`; paths are props paths (`region`, `cpu`, `memoryGb`, `scaling.concurrency`). */
@@ -89,18 +100,22 @@ export function engineProblems(engine: ComputeEngine, props: EngineSizing): Prob
 function sizeProblems(props: EngineSizing, sizes: Sizes, sizeName: string, engine: string): Problem[] {
   const memories = sizes.find((size) => size.cpu === props.cpu)?.memoryGb;
   if (!memories) {
-    return [{
-      path: ['cpu'],
-      input: props.cpu,
-      message: `is not ${sizeName}; expected vCPU ${sizes.map((size) => size.cpu).join(', ')}`,
-    }];
+    return [
+      {
+        path: ['cpu'],
+        input: props.cpu,
+        message: `is not ${sizeName}; expected vCPU ${sizes.map((size) => size.cpu).join(', ')}`,
+      },
+    ];
   }
   if (!memories.includes(props.memoryGb)) {
-    return [{
-      path: ['memoryGb'],
-      input: props.memoryGb,
-      message: `cannot go with ${props.cpu} vCPU on ${engine}; expected ${memories.join(', ')} GB`,
-    }];
+    return [
+      {
+        path: ['memoryGb'],
+        input: props.memoryGb,
+        message: `cannot go with ${props.cpu} vCPU on ${engine}; expected ${memories.join(', ')} GB`,
+      },
+    ];
   }
   return [];
 }

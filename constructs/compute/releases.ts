@@ -37,21 +37,18 @@ export class Releases extends Construct {
     // fails the plan with a message that names the command, not AWS's ParameterNotFound.
     this.pointers = new DataAwsSsmParametersByPath(this, 'pointers', { path: props.naming.releasePath() });
     const names = '${join(", ", self.names)}';
-    this.pointers.addOverride(
-      'lifecycle.postcondition',
-      [
-        ...props.services.map((service) => ({
-          condition: `\${contains(self.names, "${props.naming.release(service)}")}`,
-          error_message:
-            `No release of ${service} is recorded for ${props.naming.environment} (SSM parameter ${props.naming.release(service)}). ` +
-            `Push and scan its image, then run: ${releaseCommand(props.naming.environment, service)}`,
-        })),
-        {
-          condition: `\${alltrue([for v in nonsensitive(self.values) : can(regex("${RELEASE_VALUE.replace(/\\/g, '\\\\')}", v))])}`,
-          error_message: `A release pointer under ${props.naming.releasePath()} does not hold "<tag>@sha256:<64 hex digits>": write it with npm run release, never by hand (pointers: ${names}).`,
-        },
-      ],
-    );
+    this.pointers.addOverride('lifecycle.postcondition', [
+      ...props.services.map((service) => ({
+        condition: `\${contains(self.names, "${props.naming.release(service)}")}`,
+        error_message:
+          `No release of ${service} is recorded for ${props.naming.environment} (SSM parameter ${props.naming.release(service)}). ` +
+          `Push and scan its image, then run: ${releaseCommand(props.naming.environment, service)}`,
+      })),
+      {
+        condition: `\${alltrue([for v in nonsensitive(self.values) : can(regex("${RELEASE_VALUE.replace(/\\/g, '\\\\')}", v))])}`,
+        error_message: `A release pointer under ${props.naming.releasePath()} does not hold "<tag>@sha256:<64 hex digits>": write it with npm run release, never by hand (pointers: ${names}).`,
+      },
+    ]);
   }
 
   private value(service: string): string {

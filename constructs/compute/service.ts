@@ -78,7 +78,10 @@ export function imageIdentifier(repositoryUrl: string, digest: string): string {
  * Least privilege for reading secrets: exactly the service's own secrets, and decryption with
  * their keys only through Secrets Manager.
  */
-export function secretReadStatements(secrets: Readonly<Record<string, ServiceSecret>>, region: string): DataAwsIamPolicyDocumentStatement[] {
+export function secretReadStatements(
+  secrets: Readonly<Record<string, ServiceSecret>>,
+  region: string,
+): DataAwsIamPolicyDocumentStatement[] {
   const values = Object.values(secrets);
   if (values.length === 0) return [];
   const unique = (list: string[]) => [...new Set(list)];
@@ -89,7 +92,10 @@ export function secretReadStatements(secrets: Readonly<Record<string, ServiceSec
       actions: ['secretsmanager:GetSecretValue'],
       resources: unique(values.map((secret) => secret.arn)),
     },
-    decryptStatement(unique(values.map((secret) => secret.kmsKeyArn)), { sid: 'DecryptOwnSecrets', viaService: `secretsmanager.${region}.amazonaws.com` }),
+    decryptStatement(unique(values.map((secret) => secret.kmsKeyArn)), {
+      sid: 'DecryptOwnSecrets',
+      viaService: `secretsmanager.${region}.amazonaws.com`,
+    }),
   ];
 }
 

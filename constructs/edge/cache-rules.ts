@@ -31,12 +31,15 @@ export function publicAssetTtlProblems(props: { readonly plan: CloudflarePlan; r
   const ttl = props.publicAssetTtlSeconds;
   if (ttl >= minimum) return [];
   const needed = lowestPlanWhere((plan) => PLAN_LIMITS[plan].edgeCacheTtlMinSeconds <= ttl);
-  return [{
-    path: ['publicAssetTtlSeconds'],
-    input: ttl,
-    message: `is below the ${props.plan} plan's minimum edge cache TTL of ${minimum} seconds (${humanSeconds(minimum)})` +
-      (needed ? `; ${ttl} s needs the ${needed} plan` : ''),
-  }];
+  return [
+    {
+      path: ['publicAssetTtlSeconds'],
+      input: ttl,
+      message:
+        `is below the ${props.plan} plan's minimum edge cache TTL of ${minimum} seconds (${humanSeconds(minimum)})` +
+        (needed ? `; ${ttl} s needs the ${needed} plan` : ''),
+    },
+  ];
 }
 
 /** "2 h", "1 h", "1 s": for messages. */
@@ -52,7 +55,11 @@ export class CacheRules extends Construct {
     throwIfProblems(
       this,
       props.sites.flatMap((site, index) =>
-        mapPaths(publicAssetTtlProblems({ plan: props.plan, publicAssetTtlSeconds: site.publicAssetTtlSeconds }), (path) => ['sites', index, ...path]),
+        mapPaths(publicAssetTtlProblems({ plan: props.plan, publicAssetTtlSeconds: site.publicAssetTtlSeconds }), (path) => [
+          'sites',
+          index,
+          ...path,
+        ]),
       ),
     );
     const rules: RulesetRules[] = [];

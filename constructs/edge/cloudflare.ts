@@ -175,7 +175,9 @@ export function rateLimitRulesOf(plan: CloudflarePlan, advancedRateLimiting: boo
 }
 
 /** Every period any plan allows: the schema's enum; the plan check is a cross-field rule. */
-export const RATE_LIMIT_PERIODS: readonly number[] = [...new Set(CLOUDFLARE_PLANS.flatMap((plan) => PLAN_LIMITS[plan].rateLimitPeriods))].sort((a, b) => a - b);
+export const RATE_LIMIT_PERIODS: readonly number[] = [
+  ...new Set(CLOUDFLARE_PLANS.flatMap((plan) => PLAN_LIMITS[plan].rateLimitPeriods)),
+].sort((a, b) => a - b);
 
 /** Managed rulesets, deployed with `execute` in the http_request_firewall_managed phase. */
 export const MANAGED_RULESETS = {

@@ -136,10 +136,7 @@ export class FirewallRules extends Construct {
 
 /** What an environment exempts from Super Bot Fight Mode: its api hostname, /v1/* of its public hostname, its health paths. */
 export function sbfmExemption(site: Pick<EdgeSite, 'publicHost' | 'apiHost' | 'healthPaths'>): string {
-  return any(
-    hostIn([site.apiHost]),
-    all(hostIn([site.publicHost]), any(pathUnder('/v1/'), pathIn(site.healthPaths))),
-  );
+  return any(hostIn([site.apiHost]), all(hostIn([site.publicHost]), any(pathUnder('/v1/'), pathIn(site.healthPaths))));
 }
 
 /** Bot management settings per plan: the score's own model on Enterprise + BM, else SBFM / BFM. */

@@ -27,7 +27,13 @@ export interface ManagedWafProps {
 export function managedWafProblems(props: Pick<ManagedWafProps, 'plan'>): Problem[] {
   return limitsOf(props.plan).managedRulesets
     ? []
-    : [{ path: ['plan'], input: props.plan, message: 'has no Cloudflare Managed Ruleset or OWASP Core Ruleset; the WAF needs the pro plan or higher' }];
+    : [
+        {
+          path: ['plan'],
+          input: props.plan,
+          message: 'has no Cloudflare Managed Ruleset or OWASP Core Ruleset; the WAF needs the pro plan or higher',
+        },
+      ];
 }
 
 export class ManagedWaf extends Construct {

@@ -38,9 +38,15 @@ export function originHealthProblems(props: Pick<OriginHealthProps, 'plan' | 'in
   const { intervalSeconds, timeoutSeconds } = props;
   const problems: Problem[] = [];
   if (!limits.healthChecks) {
-    problems.push({ path: ['plan'], input: props.plan, message: 'has no origin health checks (cloudflare_healthcheck); they need the pro plan or higher' });
+    problems.push({
+      path: ['plan'],
+      input: props.plan,
+      message: 'has no origin health checks (cloudflare_healthcheck); they need the pro plan or higher',
+    });
   } else if (intervalSeconds < limits.healthCheckMinIntervalSeconds) {
-    const needed = lowestPlanWhere((plan) => PLAN_LIMITS[plan].healthChecks && PLAN_LIMITS[plan].healthCheckMinIntervalSeconds <= intervalSeconds);
+    const needed = lowestPlanWhere(
+      (plan) => PLAN_LIMITS[plan].healthChecks && PLAN_LIMITS[plan].healthCheckMinIntervalSeconds <= intervalSeconds,
+    );
     problems.push({
       path: ['intervalSeconds'],
       input: intervalSeconds,
@@ -48,7 +54,11 @@ export function originHealthProblems(props: Pick<OriginHealthProps, 'plan' | 'in
     });
   }
   if (timeoutSeconds >= intervalSeconds) {
-    problems.push({ path: ['timeoutSeconds'], input: timeoutSeconds, message: `must be shorter than intervalSeconds (${intervalSeconds})` });
+    problems.push({
+      path: ['timeoutSeconds'],
+      input: timeoutSeconds,
+      message: `must be shorter than intervalSeconds (${intervalSeconds})`,
+    });
   }
   return problems;
 }

@@ -37,15 +37,13 @@ export class OriginRules extends Construct {
       phase: 'http_request_late_transform',
       name: 'Origin verification header',
       description: `Adds ${ORIGIN_VERIFY_HEADER} for the origin (managed by the drop edge stack)`,
-      rules: props.sites.map(
-        (site): RulesetRules => ({
-          ref: `${site.name}_origin_verify`,
-          description: `${site.name}: prove to the origin that the request came through Cloudflare`,
-          expression: hostIn(siteHosts(site)),
-          action: 'rewrite',
-          actionParameters: { headers: { [ORIGIN_VERIFY_HEADER]: { operation: 'set', value: site.originVerifySecret } } },
-        }),
-      ),
+      rules: props.sites.map((site): RulesetRules => ({
+        ref: `${site.name}_origin_verify`,
+        description: `${site.name}: prove to the origin that the request came through Cloudflare`,
+        expression: hostIn(siteHosts(site)),
+        action: 'rewrite',
+        actionParameters: { headers: { [ORIGIN_VERIFY_HEADER]: { operation: 'set', value: site.originVerifySecret } } },
+      })),
     });
 
     if (limitsOf(props.plan).originHostOverride) {
@@ -55,15 +53,13 @@ export class OriginRules extends Construct {
         phase: 'http_request_origin',
         name: 'Api path routing',
         description: '/v1/* of the public hostname reaches the api (managed by the drop edge stack)',
-        rules: props.sites.map(
-          (site): RulesetRules => ({
-            ref: `${site.name}_api_path`,
-            description: `${site.name}: /v1/* of ${site.publicHost} goes to ${site.apiHost}`,
-            expression: all(`http.host eq ${quoted(site.publicHost)}`, pathStartsWith('/v1/')),
-            action: 'route',
-            actionParameters: { hostHeader: site.apiHost, origin: { host: site.apiHost } },
-          }),
-        ),
+        rules: props.sites.map((site): RulesetRules => ({
+          ref: `${site.name}_api_path`,
+          description: `${site.name}: /v1/* of ${site.publicHost} goes to ${site.apiHost}`,
+          expression: all(`http.host eq ${quoted(site.publicHost)}`, pathStartsWith('/v1/')),
+          action: 'route',
+          actionParameters: { hostHeader: site.apiHost, origin: { host: site.apiHost } },
+        })),
       });
     }
   }

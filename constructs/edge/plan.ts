@@ -9,11 +9,15 @@ export function ruleCountProblems(what: string, count: number, limit: CountLimit
   const allowed = PLAN_LIMITS[plan][limit];
   if (count <= allowed) return [];
   const needed = CLOUDFLARE_PLANS.find((p) => PLAN_LIMITS[p][limit] >= count);
-  return [{
-    path: ['plan'],
-    input: plan,
-    message: `${count} ${what} exceed the ${plan} plan's ${allowed}` + (needed ? `; they need the ${needed} plan` : '; no plan allows that many'),
-  }];
+  return [
+    {
+      path: ['plan'],
+      input: plan,
+      message:
+        `${count} ${what} exceed the ${plan} plan's ${allowed}` +
+        (needed ? `; they need the ${needed} plan` : '; no plan allows that many'),
+    },
+  ];
 }
 
 export function limitsOf(plan: CloudflarePlan): PlanLimits {

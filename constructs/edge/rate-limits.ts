@@ -62,7 +62,9 @@ export function rateLimitProblems(props: Pick<RateLimitsProps, 'plan' | 'advance
       ? `need the ${needed} plan or higher`
       : limits.length > ADVANCED_RATE_LIMITING_RULES
         ? 'are more than any plan allows'
-        : plan === 'enterprise' ? `need ${addOn}` : `need the enterprise plan with ${addOn}`;
+        : plan === 'enterprise'
+          ? `need ${addOn}`
+          : `need the enterprise plan with ${addOn}`;
     problems.push({ path: ['plan'], input: plan, message: `allows ${allowed} rate limiting rule(s); ${what} ${remedy}` });
   }
   const limitsOfPlan = PLAN_LIMITS[plan];
@@ -73,7 +75,8 @@ export function rateLimitProblems(props: Pick<RateLimitsProps, 'plan' | 'advance
       problems.push({
         path: ['limits', index, 'periodSeconds'],
         input: periodSeconds,
-        message: `is not available on the ${plan} plan (allowed: ${limitsOfPlan.rateLimitPeriods.join(', ')} seconds); ` +
+        message:
+          `is not available on the ${plan} plan (allowed: ${limitsOfPlan.rateLimitPeriods.join(', ')} seconds); ` +
           (neededPlan ? `a ${periodSeconds} s period needs the ${neededPlan} plan` : `no plan has a ${periodSeconds} s period`),
       });
     }
@@ -81,10 +84,21 @@ export function rateLimitProblems(props: Pick<RateLimitsProps, 'plan' | 'advance
     // A challenge below Enterprise must have no mitigation timeout.
     if (limit.action !== 'block' && limitsOfPlan.challengeNeedsZeroTimeout) {
       if (mitigationTimeoutSeconds !== 0) {
-        problems.push({ path, input: mitigationTimeoutSeconds, message: `must be 0 on the ${plan} plan: a challenge action has no mitigation timeout below Enterprise` });
+        problems.push({
+          path,
+          input: mitigationTimeoutSeconds,
+          message: `must be 0 on the ${plan} plan: a challenge action has no mitigation timeout below Enterprise`,
+        });
       }
-    } else if (!(limit.action !== 'block' && mitigationTimeoutSeconds === 0) && !limitsOfPlan.rateLimitTimeouts.includes(mitigationTimeoutSeconds)) {
-      problems.push({ path, input: mitigationTimeoutSeconds, message: `is not available on the ${plan} plan; expected one of ${limitsOfPlan.rateLimitTimeouts.join(', ')} seconds` });
+    } else if (
+      !(limit.action !== 'block' && mitigationTimeoutSeconds === 0) &&
+      !limitsOfPlan.rateLimitTimeouts.includes(mitigationTimeoutSeconds)
+    ) {
+      problems.push({
+        path,
+        input: mitigationTimeoutSeconds,
+        message: `is not available on the ${plan} plan; expected one of ${limitsOfPlan.rateLimitTimeouts.join(', ')} seconds`,
+      });
     }
   });
   return problems;

@@ -43,7 +43,11 @@ export async function firstDeployment(toolchain: Toolchain, synth: Synth, ctx: F
   const unpublished: string[] = [];
   try {
     for (const stack of FIRST_DEPLOYMENT) {
-      const json = transformForOfflinePlan(synth[stack], { available: toolchain.available, knownTypes: toolchain.knownTypes, computed: evaluatedComputed(ctx) }).json;
+      const json = transformForOfflinePlan(synth[stack], {
+        available: toolchain.available,
+        knownTypes: toolchain.knownTypes,
+        computed: evaluatedComputed(ctx),
+      }).json;
       // terraform test destroys what it applied; prevent_destroy (production's database) would
       // fail that teardown, which is not a deployment step.
       for (const byName of Object.values<Record<string, any>>(json.resource ?? {})) {
@@ -77,7 +81,11 @@ export async function firstDeployment(toolchain: Toolchain, synth: Synth, ctx: F
       fs.writeFileSync(path.join(root, stack, 'main.tf.json'), JSON.stringify(json, null, 2));
       if (providers.length === 0) {
         const used = new Set(FIRST_DEPLOYMENT.flatMap((name) => Object.keys(synth[name].resource ?? {})));
-        providers = mockProviders(json, ctx, [...(toolchain.arnTypes ?? [])].filter((type) => used.has(type)));
+        providers = mockProviders(
+          json,
+          ctx,
+          [...(toolchain.arnTypes ?? [])].filter((type) => used.has(type)),
+        );
       }
       runs.push(
         `run ${JSON.stringify(stack)} {`,
@@ -96,7 +104,11 @@ export async function firstDeployment(toolchain: Toolchain, synth: Synth, ctx: F
     // The root module only holds the test; terraform needs the providers required there too.
     fs.writeFileSync(
       path.join(root, 'main.tf.json'),
-      JSON.stringify({ terraform: { required_providers: JSON.parse(fs.readFileSync(path.join(root, 'registry', 'main.tf.json'), 'utf8')).terraform.required_providers } }),
+      JSON.stringify({
+        terraform: {
+          required_providers: JSON.parse(fs.readFileSync(path.join(root, 'registry', 'main.tf.json'), 'utf8')).terraform.required_providers,
+        },
+      }),
     );
     fs.mkdirSync(path.join(root, 'tests'), { recursive: true });
     fs.writeFileSync(path.join(root, 'tests', 'first-deployment.tftest.hcl'), `${[...providers, ...runs].join('\n')}\n`);

@@ -37,7 +37,11 @@ export function parameterFixture(name: string, ctx: FixtureContext): string {
   const validation = (host: string) =>
     JSON.stringify([
       { name: `_${hex(`${host}1`, 32)}.${host}.`, type: 'CNAME', value: `_${hex(`${host}2`, 32)}.mhbtsbpdnt.acm-validations.aws.` },
-      { name: `_${hex(`${host}3`, 32)}.2a57j78h5fsbzb7ey72hbx9c01pbxcf.${host}.`, type: 'CNAME', value: `_${hex(`${host}4`, 32)}.mhbtsbpdnt.acm-validations.aws.` },
+      {
+        name: `_${hex(`${host}3`, 32)}.2a57j78h5fsbzb7ey72hbx9c01pbxcf.${host}.`,
+        type: 'CNAME',
+        value: `_${hex(`${host}4`, 32)}.mhbtsbpdnt.acm-validations.aws.`,
+      },
     ]);
   const values: Record<string, () => string> = {
     'private-subnet-ids': () => `subnet-${hex(`${env}p1`, 17)},subnet-${hex(`${env}p2`, 17)}`,
@@ -47,7 +51,8 @@ export function parameterFixture(name: string, ctx: FixtureContext): string {
     'database-port': () => '5432',
     'database-name': () => project,
     'database-secret-arn': () => arn('secretsmanager', `secret:rds!db-${hex(`${env}db`, 8)}-${hex(`${env}db`, 4)}-AbCdEf`),
-    'database-key-arn': () => arn('kms', `key/${hex(`${env}k`, 8)}-${hex(`${env}k1`, 4)}-${hex(`${env}k2`, 4)}-${hex(`${env}k3`, 4)}-${hex(`${env}k4`, 12)}`),
+    'database-key-arn': () =>
+      arn('kms', `key/${hex(`${env}k`, 8)}-${hex(`${env}k1`, 4)}-${hex(`${env}k2`, 4)}-${hex(`${env}k3`, 4)}-${hex(`${env}k4`, 12)}`),
     'alarm-topic-arn': () => arn('sns', `${prefix}-alarms`),
     'api-repository-url': () => `${accountId}.dkr.ecr.${region}.amazonaws.com/${prefix}-api`,
     'web-repository-url': () => `${accountId}.dkr.ecr.${region}.amazonaws.com/${prefix}-web`,
@@ -58,7 +63,8 @@ export function parameterFixture(name: string, ctx: FixtureContext): string {
     'web-certificate-validation-records': () => validation(`${env}.getdrop.no`),
     'api-certificate-validation-records': () => validation(`${env}-api.getdrop.no`),
     'origin-verify-secret-arn': () => arn('secretsmanager', `secret:${project}/${env}/origin-verify-AbCdEf`),
-    'secrets-key-arn': () => arn('kms', `key/${hex(`${env}s`, 8)}-${hex(`${env}s1`, 4)}-${hex(`${env}s2`, 4)}-${hex(`${env}s3`, 4)}-${hex(`${env}s4`, 12)}`),
+    'secrets-key-arn': () =>
+      arn('kms', `key/${hex(`${env}s`, 8)}-${hex(`${env}s1`, 4)}-${hex(`${env}s2`, 4)}-${hex(`${env}s3`, 4)}-${hex(`${env}s4`, 12)}`),
     'jwt-secret-arn': () => arn('secretsmanager', `secret:${project}/${env}/jwt-secret-AbCdEf`),
     'bankid-client-id-secret-arn': () => arn('secretsmanager', `secret:${project}/${env}/bankid-client-id-AbCdEf`),
     'bankid-client-secret-secret-arn': () => arn('secretsmanager', `secret:${project}/${env}/bankid-client-secret-AbCdEf`),
@@ -81,12 +87,25 @@ export function awsDataDefaults(ctx: FixtureContext): Record<string, Record<stri
     // Every secret holds a value (first-deployment step "secret values" done).
     // What ECS Express created for a service (Cloud Control's read-only ECSManagedResourceArns).
     aws_cloudcontrolapi_resource: { properties: JSON.stringify(expressManagedResources(ctx)) },
-    aws_secretsmanager_secret_versions: { versions: [{ version_id: 'a1b2c3d4-0000-4000-8000-000000000001', version_stages: ['AWSCURRENT'], created_time: '2026-11-01T00:00:00Z', last_accessed_date: '' }] },
+    aws_secretsmanager_secret_versions: {
+      versions: [
+        {
+          version_id: 'a1b2c3d4-0000-4000-8000-000000000001',
+          version_stages: ['AWSCURRENT'],
+          created_time: '2026-11-01T00:00:00Z',
+          last_accessed_date: '',
+        },
+      ],
+    },
   };
 }
 
 /** The release pointers under `path` (`/<project>/<env>/release`), as `aws_ssm_parameters_by_path` returns them. */
-export function releaseFixture(path: string, services: readonly string[], ctx: FixtureContext): { names: string[]; values: string[]; types: string[]; arns: string[] } {
+export function releaseFixture(
+  path: string,
+  services: readonly string[],
+  ctx: FixtureContext,
+): { names: string[]; values: string[]; types: string[]; arns: string[] } {
   const names = services.map((service) => `${path}/${service}`);
   return {
     names,
@@ -109,7 +128,9 @@ export function expressManagedResources(ctx: FixtureContext): Record<string, unk
         LoadBalancerArn: elb(`loadbalancer/app/${alb}/${albId}`),
         ListenerArn: elb(`listener/app/${alb}/${albId}/${hex(`${ctx.env}l`, 16)}`),
         ListenerRuleArn: elb(`listener-rule/app/${alb}/${albId}/${hex(`${ctx.env}l`, 16)}/${hex(`${ctx.env}r`, 16)}`),
-        TargetGroupArns: [1, 2].map((n) => elb(`targetgroup/ecs-gateway-tg-${hex(`${ctx.env}tg${n}`, 8)}/${hex(`${ctx.env}tgid${n}`, 16)}`)),
+        TargetGroupArns: [1, 2].map((n) =>
+          elb(`targetgroup/ecs-gateway-tg-${hex(`${ctx.env}tg${n}`, 8)}/${hex(`${ctx.env}tgid${n}`, 16)}`),
+        ),
         LoadBalancerSecurityGroups: [`arn:aws:ec2:${region}:${accountId}:security-group/sg-${hex(`${ctx.env}albsg`, 17)}`],
         CertificateArn: `arn:aws:acm:${region}:${accountId}:certificate/${hex(`${ctx.env}c`, 8)}-0000-4000-8000-${hex(`${ctx.env}c2`, 12)}`,
       },
@@ -130,7 +151,11 @@ export function awsResourceDefaults(ctx: FixtureContext): Record<string, Record<
     aws_ecr_repository: { repository_url: `${accountId}.dkr.ecr.${region}.amazonaws.com/mock` },
     aws_db_instance: {
       master_user_secret: [
-        { secret_arn: `arn:aws:secretsmanager:${region}:${accountId}:secret:rds!db-${hex(ctx.env, 8)}-AbCdEf`, kms_key_id: `arn:aws:kms:${region}:${accountId}:key/mock`, secret_status: 'active' },
+        {
+          secret_arn: `arn:aws:secretsmanager:${region}:${accountId}:secret:rds!db-${hex(ctx.env, 8)}-AbCdEf`,
+          kms_key_id: `arn:aws:kms:${region}:${accountId}:key/mock`,
+          secret_status: 'active',
+        },
       ],
     },
   };

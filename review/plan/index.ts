@@ -33,7 +33,8 @@ export async function planEnvironment(
   const queue = [...stacks];
   await Promise.all(
     [0, 1].map(async () => {
-      for (let stack = queue.shift(); stack !== undefined; stack = queue.shift()) results.push(await planStack(toolchain, stack, synth[stack], ctx));
+      for (let stack = queue.shift(); stack !== undefined; stack = queue.shift())
+        results.push(await planStack(toolchain, stack, synth[stack], ctx));
     }),
   );
   results.sort((a, b) => stacks.indexOf(a.stack) - stacks.indexOf(b.stack));
@@ -41,7 +42,10 @@ export async function planEnvironment(
 }
 
 /** Synthesizes and plans every shipped environment (or `names`). */
-export async function planEnvironments(names: readonly string[] = knownEnvironments(), options: { env: NodeJS.ProcessEnv; download?: boolean }) {
+export async function planEnvironments(
+  names: readonly string[] = knownEnvironments(),
+  options: { env: NodeJS.ProcessEnv; download?: boolean },
+) {
   const configs = names.map((name) => loadEnvironment(name));
   const synths = configs.map((config) => synthEnvironment(config));
   const pinned = Object.assign({}, ...synths.map(pinnedProviders)) as Record<string, string>;

@@ -102,25 +102,35 @@ export async function prepareToolchain(
 
   fs.mkdirSync(path.join(CACHE, 'plugins'), { recursive: true });
   const cliConfig = path.join(CACHE, 'terraformrc');
-  const blocks = mirrors.map(({ dir, include }) => `  filesystem_mirror {\n    path    = ${JSON.stringify(dir)}\n    include = ${JSON.stringify(include)}\n  }`);
+  const blocks = mirrors.map(
+    ({ dir, include }) => `  filesystem_mirror {\n    path    = ${JSON.stringify(dir)}\n    include = ${JSON.stringify(include)}\n  }`,
+  );
   blocks.push(
     direct.length > 0
       ? `  direct {\n    include = ${JSON.stringify(direct.map((name) => `registry.terraform.io/${SOURCES[name] ?? name}`))}\n  }`
       : '  direct {\n    exclude = ["*/*/*"]\n  }',
   );
-  fs.writeFileSync(cliConfig, `plugin_cache_dir = ${JSON.stringify(path.join(CACHE, 'plugins'))}\nprovider_installation {\n${blocks.join('\n')}\n}\n`);
+  fs.writeFileSync(
+    cliConfig,
+    `plugin_cache_dir = ${JSON.stringify(path.join(CACHE, 'plugins'))}\nprovider_installation {\n${blocks.join('\n')}\n}\n`,
+  );
   const toolchain: Toolchain = { terraform, cliConfig, available, env };
   return { ...toolchain, ...(await schemaFacts(toolchain)) };
 }
 
 /** The resource and data source types of the available providers, read once and cached. */
 async function schemaFacts(toolchain: Toolchain): Promise<{ knownTypes: ReadonlySet<string>; arnTypes: ReadonlySet<string> }> {
-  const key = Object.entries(toolchain.available).sort().map(([n, v]) => `${n}-${v}`).join('_');
+  const key = Object.entries(toolchain.available)
+    .sort()
+    .map(([n, v]) => `${n}-${v}`)
+    .join('_');
   const file = path.join(CACHE, `schema-facts-${key}.json`);
   if (!fs.existsSync(file)) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-plan-schema-'));
     try {
-      const required = Object.fromEntries(Object.entries(toolchain.available).map(([n, v]) => [n, { source: SOURCES[n] ?? n, version: v }]));
+      const required = Object.fromEntries(
+        Object.entries(toolchain.available).map(([n, v]) => [n, { source: SOURCES[n] ?? n, version: v }]),
+      );
       fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ terraform: { required_providers: required } }));
       await terraform(toolchain, dir, ['init', '-input=false', '-backend=false', '-no-color']);
       const { stdout } = await terraform(toolchain, dir, ['providers', 'schema', '-json'], 256 * 1024 * 1024);
@@ -176,7 +186,11 @@ export function mockProviders(stack: Record<string, any>, ctx: FixtureContext, a
         for (const type of new Set([...arnTypes, ...Object.keys(extra)])) {
           const service = type.split('_')[1];
           const arn = `arn:aws:${service}:${config.region ?? ctx.region}:${ctx.accountId}:${type.slice(4 + service.length + 1) || service}/mock`;
-          lines.push(`  mock_resource ${hcl(type)} {`, `    defaults = ${hcl({ ...([...arnTypes].includes(type) ? { arn } : {}), ...extra[type] })}`, '  }');
+          lines.push(
+            `  mock_resource ${hcl(type)} {`,
+            `    defaults = ${hcl({ ...([...arnTypes].includes(type) ? { arn } : {}), ...extra[type] })}`,
+            '  }',
+          );
         }
       }
       lines.push('}');
@@ -200,11 +214,21 @@ export function dataOverrides(
   for (const [name, body] of Object.entries<Record<string, any>>(stack.data?.aws_ssm_parameter ?? {})) {
     if (typeof body.name !== 'string' || body.name.includes('${') || skip(body.name)) continue;
     const value = parameterFixture(body.name, ctx);
-    lines.push('override_data {', `  target = data.aws_ssm_parameter.${name}`, `  values = ${hcl({ value, insecure_value: value, type: 'String' })}`, '}');
+    lines.push(
+      'override_data {',
+      `  target = data.aws_ssm_parameter.${name}`,
+      `  values = ${hcl({ value, insecure_value: value, type: 'String' })}`,
+      '}',
+    );
   }
   for (const [name, body] of Object.entries<Record<string, any>>(stack.data?.aws_ssm_parameters_by_path ?? {})) {
     if (typeof body.path !== 'string' || !body.path.endsWith('/release')) continue;
-    lines.push('override_data {', `  target = data.aws_ssm_parameters_by_path.${name}`, `  values = ${hcl(releaseFixture(body.path, releases, ctx))}`, '}');
+    lines.push(
+      'override_data {',
+      `  target = data.aws_ssm_parameters_by_path.${name}`,
+      `  values = ${hcl(releaseFixture(body.path, releases, ctx))}`,
+      '}',
+    );
   }
   return lines.map((line) => indent + line);
 }
@@ -234,7 +258,11 @@ export async function planStack(
   ctx: FixtureContext,
   { workdir, releases }: PlanOptions = {},
 ): Promise<PlanResult> {
-  const transformed = transformForOfflinePlan(stack, { available: toolchain.available, knownTypes: toolchain.knownTypes, computed: evaluatedComputed(ctx) });
+  const transformed = transformForOfflinePlan(stack, {
+    available: toolchain.available,
+    knownTypes: toolchain.knownTypes,
+    computed: evaluatedComputed(ctx),
+  });
   const dir = workdir ?? fs.mkdtempSync(path.join(os.tmpdir(), `drop-plan-${name}-`));
   try {
     fs.mkdirSync(path.join(dir, 'tests'), { recursive: true });
@@ -267,7 +295,8 @@ export function errorBlocks(output: string): string[] {
 export function pinnedProviders(stacks: Readonly<Record<string, TerraformJson>>): Record<string, string> {
   const pinned: Record<string, string> = {};
   for (const stack of Object.values(stacks)) {
-    for (const [name, requirement] of Object.entries<Record<string, string>>(stack.terraform?.required_providers ?? {})) pinned[name] = requirement.version;
+    for (const [name, requirement] of Object.entries<Record<string, string>>(stack.terraform?.required_providers ?? {}))
+      pinned[name] = requirement.version;
   }
   return pinned;
 }

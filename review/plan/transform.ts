@@ -86,7 +86,8 @@ export function transformForOfflinePlan(stack: TerraformJson, options: Transform
       (resources[type] ??= new Set()).add(name);
       evaluated.push(`${type}.${name}`);
     }
-    if (planned[providerOf(type)]) notes.push(`resource type ${type}: not in provider ${providerOf(type)} ${planned[providerOf(type)]}, evaluated, not planned`);
+    if (planned[providerOf(type)])
+      notes.push(`resource type ${type}: not in provider ${providerOf(type)} ${planned[providerOf(type)]}, evaluated, not planned`);
   }
   for (const [type, byName] of Object.entries<Record<string, any>>(json.data ?? {})) {
     if (!converted('data', type)) continue;
@@ -113,22 +114,28 @@ export function transformForOfflinePlan(stack: TerraformJson, options: Transform
   const dataAttributes: Record<string, Set<string>> = {};
   const rewrite = (text: string): string =>
     text
-      .replace(/\bephemeral\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)/g, (whole, type: string, name: string, path: string) => {
-        if (!ephemerals[`${type}.${name}`]) return whole;
-        (dataAttributes[`ephemeral.${type}.${name}`] ??= new Set()).add(path);
-        return `local.ephemeral__${localName(type, name)}${path}`;
-      })
-      .replace(/\bdata\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)/g, (whole, type: string, name: string, path: string) => {
-        if (!dataSources[`${type}.${name}`]) return whole;
-        (dataAttributes[`${type}.${name}`] ??= new Set()).add(path);
-        return `local.${localName(type, name)}${path}`;
-      })
+      .replace(
+        /\bephemeral\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)/g,
+        (whole, type: string, name: string, path: string) => {
+          if (!ephemerals[`${type}.${name}`]) return whole;
+          (dataAttributes[`ephemeral.${type}.${name}`] ??= new Set()).add(path);
+          return `local.ephemeral__${localName(type, name)}${path}`;
+        },
+      )
+      .replace(
+        /\bdata\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)/g,
+        (whole, type: string, name: string, path: string) => {
+          if (!dataSources[`${type}.${name}`]) return whole;
+          (dataAttributes[`${type}.${name}`] ??= new Set()).add(path);
+          return `local.${localName(type, name)}${path}`;
+        },
+      )
       .replace(
         /(^|[^.\w])([a-z0-9]+_[a-z0-9_]+)\.([A-Za-z0-9_-]+)((?:\[[^\]]*\])?)((?:\.[A-Za-z_][A-Za-z0-9_]*)?)/g,
         (whole, before: string, type: string, name: string, index: string, attribute: string) => {
           if (!resources[type]?.has(name)) return whole;
           const target = `terraform_data.${localName(type, name)}${index}`;
-          if (attribute === '' ) return `${before}${target}`;
+          if (attribute === '') return `${before}${target}`;
           const body = json.resource[type][name];
           const key = attribute.slice(1);
           // An argument of the body is known at plan like the real one. Anything else is computed:
@@ -161,7 +168,10 @@ export function transformForOfflinePlan(stack: TerraformJson, options: Transform
         const kept = Object.fromEntries(
           Object.entries(lifecycle)
             .filter(([key]) => ['create_before_destroy', 'prevent_destroy', 'precondition', 'postcondition'].includes(key))
-            .map(([key, value]) => [key, key === 'postcondition' ? JSON.parse(JSON.stringify(value).replace(/\bself\.(?!id\b)/g, 'self.output.')) : value]),
+            .map(([key, value]) => [
+              key,
+              key === 'postcondition' ? JSON.parse(JSON.stringify(value).replace(/\bself\.(?!id\b)/g, 'self.output.')) : value,
+            ]),
         );
         if (Object.keys(kept).length > 0) replacement.lifecycle = kept;
       }
@@ -172,7 +182,11 @@ export function transformForOfflinePlan(stack: TerraformJson, options: Transform
   }
   const asLocals = [
     ...Object.entries(dataSources).map(([key, body]) => ({ key, body, local: localName(...(key.split('.') as [string, string])) })),
-    ...Object.entries(ephemerals).map(([key, body]) => ({ key: `ephemeral.${key}`, body, local: `ephemeral__${localName(...(key.split('.') as [string, string]))}` })),
+    ...Object.entries(ephemerals).map(([key, body]) => ({
+      key: `ephemeral.${key}`,
+      body,
+      local: `ephemeral__${localName(...(key.split('.') as [string, string]))}`,
+    })),
   ];
   for (const { key, body, local } of asLocals) {
     const [type, name] = key.replace(/^ephemeral\./, '').split('.');

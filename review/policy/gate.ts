@@ -56,21 +56,33 @@ export function validateWaivers(waivers: readonly Waiver[], rules: readonly Rule
       ids.has(waiver.rule) ? undefined : `${where}: unknown rule "${waiver.rule}"; rules are ${[...ids].join(', ')}`,
       waiver.stack && waiver.address && waiver.environment ? undefined : `${where}: environment, stack and address are required`,
       waiver.address === '*' ? `${where}: address "*" would waive the rule for the whole stack; name the resources` : undefined,
-      (waiver.reason ?? '').trim().length >= MIN_REASON ? undefined : `${where}: the reason must say why (at least ${MIN_REASON} characters)`,
+      (waiver.reason ?? '').trim().length >= MIN_REASON
+        ? undefined
+        : `${where}: the reason must say why (at least ${MIN_REASON} characters)`,
     ].filter((problem): problem is string => problem !== undefined);
   });
-  if (problems.length > 0) throw new WaiverError(`Invalid waivers (${problems.length} problems):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length > 0)
+    throw new WaiverError(`Invalid waivers (${problems.length} problems):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 }
 
 function covers(waiver: Waiver, finding: Finding): boolean {
-  const address = waiver.address.endsWith('*') ? finding.address.startsWith(waiver.address.slice(0, -1)) : finding.address === waiver.address;
-  return waiver.rule === finding.rule && (waiver.environment === '*' || waiver.environment === finding.environment) && waiver.stack === finding.stack && address;
+  const address = waiver.address.endsWith('*')
+    ? finding.address.startsWith(waiver.address.slice(0, -1))
+    : finding.address === waiver.address;
+  return (
+    waiver.rule === finding.rule &&
+    (waiver.environment === '*' || waiver.environment === finding.environment) &&
+    waiver.stack === finding.stack &&
+    address
+  );
 }
 
 export function runGate(synth: Synth, context: GateContext, waivers: readonly Waiver[] = [], rules: readonly Rule[] = RULES): GateResult {
   validateWaivers(waivers, rules);
   const all: Finding[] = rules.flatMap((rule) =>
-    rule.check(synth, context).map((raw) => ({ ...raw, environment: context.environment, rule: rule.id, title: rule.title, mirrors: rule.mirrors, fix: rule.fix })),
+    rule
+      .check(synth, context)
+      .map((raw) => ({ ...raw, environment: context.environment, rule: rule.id, title: rule.title, mirrors: rule.mirrors, fix: rule.fix })),
   );
   const relevant = waivers.filter((w) => w.environment === '*' || w.environment === context.environment);
   const used = new Set<Waiver>();
@@ -84,7 +96,14 @@ export function runGate(synth: Synth, context: GateContext, waivers: readonly Wa
     } else findings.push(finding);
   }
   const unusedWaivers = relevant.filter((w) => !used.has(w));
-  return { environment: context.environment, rules, findings, waived, unusedWaivers, ok: findings.length === 0 && unusedWaivers.length === 0 };
+  return {
+    environment: context.environment,
+    rules,
+    findings,
+    waived,
+    unusedWaivers,
+    ok: findings.length === 0 && unusedWaivers.length === 0,
+  };
 }
 
 /** One line per finding: stack, address, rule, what is wrong and the fix. */
@@ -94,9 +113,15 @@ export function formatFinding(finding: Finding): string {
 
 /** A plain-text summary for the terminal and for test failures. */
 export function formatGate(result: GateResult): string {
-  const lines = [`Policy gate, ${result.environment}: ${result.rules.length} rules, ${result.findings.length} findings, ${result.waived.length} waived, ${result.unusedWaivers.length} unused waivers`];
+  const lines = [
+    `Policy gate, ${result.environment}: ${result.rules.length} rules, ${result.findings.length} findings, ${result.waived.length} waived, ${result.unusedWaivers.length} unused waivers`,
+  ];
   for (const finding of result.findings) lines.push(`  FAIL ${formatFinding(finding)}`);
-  for (const { finding, waiver } of result.waived) lines.push(`  WAIVED ${finding.stack} ${finding.address} [${finding.rule}]: ${waiver.reason}`);
-  for (const waiver of result.unusedWaivers) lines.push(`  UNUSED WAIVER ${waiver.environment}/${waiver.stack} ${waiver.address} [${waiver.rule}]: it matches no finding; remove it`);
+  for (const { finding, waiver } of result.waived)
+    lines.push(`  WAIVED ${finding.stack} ${finding.address} [${finding.rule}]: ${waiver.reason}`);
+  for (const waiver of result.unusedWaivers)
+    lines.push(
+      `  UNUSED WAIVER ${waiver.environment}/${waiver.stack} ${waiver.address} [${waiver.rule}]: it matches no finding; remove it`,
+    );
   return lines.join('\n');
 }

@@ -145,7 +145,9 @@ export class FakeAws {
       case 'ssm:GetParameter': {
         const p = this.state.parameters.get(String(input.Name))?.at(-1);
         if (!p) throw new AwsError('ParameterNotFound', `Parameter ${String(input.Name)} not found.`);
-        return { Parameter: { Name: input.Name, Type: 'String', Value: p.value, Version: p.version, LastModifiedDate: seconds(p.modified) } };
+        return {
+          Parameter: { Name: input.Name, Type: 'String', Value: p.value, Version: p.version, LastModifiedDate: seconds(p.modified) },
+        };
       }
       case 'ssm:PutParameter': {
         const name = String(input.Name);
@@ -157,9 +159,15 @@ export class FakeAws {
       case 'ecr:DescribeImages': {
         const images = this.repository(String(input.repositoryName));
         const ids = (input.imageIds as Array<{ imageTag?: string; imageDigest?: string }> | undefined) ?? [];
-        const found = ids.length === 0 ? images : images.filter((image) => ids.some((id) => id.imageTag === image.tag || id.imageDigest === image.digest));
+        const found =
+          ids.length === 0
+            ? images
+            : images.filter((image) => ids.some((id) => id.imageTag === image.tag || id.imageDigest === image.digest));
         if (ids.length > 0 && found.length === 0) {
-          throw new AwsError('ImageNotFoundException', `The image with imageId ${JSON.stringify(ids[0])} does not exist within the repository with name '${String(input.repositoryName)}'`);
+          throw new AwsError(
+            'ImageNotFoundException',
+            `The image with imageId ${JSON.stringify(ids[0])} does not exist within the repository with name '${String(input.repositoryName)}'`,
+          );
         }
         return {
           imageDetails: found.map((image) => ({
@@ -179,7 +187,10 @@ export class FakeAws {
         return {
           repositoryName: input.repositoryName,
           imageId: { imageDigest: image.digest, imageTag: image.tag },
-          imageScanStatus: { status: image.findings ? 'COMPLETE' : 'IN_PROGRESS', description: image.findings ? 'The scan was completed successfully.' : 'Scanning' },
+          imageScanStatus: {
+            status: image.findings ? 'COMPLETE' : 'IN_PROGRESS',
+            description: image.findings ? 'The scan was completed successfully.' : 'Scanning',
+          },
           imageScanFindings: image.findings ? { findingSeverityCounts: image.findings, findings: [] } : undefined,
         };
       }
@@ -187,7 +198,12 @@ export class FakeAws {
         const prefix = String(input.AlarmNamePrefix ?? '');
         const alarms = this.state.alarms.filter((a) => a.name.startsWith(prefix) && (!input.StateValue || a.state === input.StateValue));
         return {
-          MetricAlarms: alarms.map((a) => ({ AlarmName: a.name, StateValue: a.state, StateReason: a.reason ?? `state ${a.state}`, StateUpdatedTimestamp: seconds(new Date()) })),
+          MetricAlarms: alarms.map((a) => ({
+            AlarmName: a.name,
+            StateValue: a.state,
+            StateReason: a.reason ?? `state ${a.state}`,
+            StateUpdatedTimestamp: seconds(new Date()),
+          })),
           CompositeAlarms: [],
         };
       }

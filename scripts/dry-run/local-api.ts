@@ -62,7 +62,10 @@ export class LocalApi {
     this.child = child;
     this.running = release;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`API ${release.tag} neither listened nor exited within 120 s:\n${this.output}`)), 120_000);
+      const timer = setTimeout(
+        () => reject(new Error(`API ${release.tag} neither listened nor exited within 120 s:\n${this.output}`)),
+        120_000,
+      );
       const onData = (data: Buffer) => {
         this.output += data;
         if (/listening on :\d+/.test(this.output)) {

@@ -23,11 +23,15 @@ export class EcsError extends Error {}
 
 /** The ARN of the service named `serviceName` in the Express cluster. */
 export async function findServiceArn(ecs: ECSClient, serviceName: string): Promise<string> {
-  const { services = [], failures = [] } = await ecs.send(new DescribeServicesCommand({ cluster: EXPRESS_CLUSTER, services: [serviceName] }));
+  const { services = [], failures = [] } = await ecs.send(
+    new DescribeServicesCommand({ cluster: EXPRESS_CLUSTER, services: [serviceName] }),
+  );
   const found = services.find((service) => service.serviceName === serviceName && service.status !== 'INACTIVE');
   if (!found?.serviceArn) {
     const reason = failures[0]?.reason ? ` (${failures[0].reason})` : '';
-    throw new EcsError(`No ECS Express service named ${serviceName} in cluster ${EXPRESS_CLUSTER}${reason}: deploy the compute stack first`);
+    throw new EcsError(
+      `No ECS Express service named ${serviceName} in cluster ${EXPRESS_CLUSTER}${reason}: deploy the compute stack first`,
+    );
   }
   return found.serviceArn;
 }
@@ -76,13 +80,17 @@ export interface Ingress {
 export async function ingressOf(ecs: ECSClient, serviceArn: string): Promise<Ingress> {
   const { newest } = newestConfiguration(await describe(ecs, serviceArn));
   if (!newest.serviceRevisionArn) throw new EcsError(`Express service ${serviceArn} reports no service revision`);
-  const { serviceRevisions = [] } = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: [newest.serviceRevisionArn] }));
+  const { serviceRevisions = [] } = await ecs.send(
+    new DescribeServiceRevisionsCommand({ serviceRevisionArns: [newest.serviceRevisionArn] }),
+  );
   const path = serviceRevisions[0]?.ecsManagedResources?.ingressPaths?.[0];
   const loadBalancerArn = path?.loadBalancer?.arn;
   const listenerArn = path?.listener?.arn;
   const ruleArn = path?.rule?.arn;
   if (!path?.endpoint || !loadBalancerArn || !listenerArn || !ruleArn) {
-    throw new EcsError(`Express service ${serviceArn} has no load balancer, listener and rule yet (revision ${newest.serviceRevisionArn}): wait for its deployment`);
+    throw new EcsError(
+      `Express service ${serviceArn} has no load balancer, listener and rule yet (revision ${newest.serviceRevisionArn}): wait for its deployment`,
+    );
   }
   return { endpoint: path.endpoint, loadBalancerArn, listenerArn, ruleArn };
 }
@@ -94,7 +102,14 @@ export interface WaitOptions {
   readonly now?: () => number;
 }
 
-const FAILED = new Set(['ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_REQUESTED', 'STOPPED', 'STOP_REQUESTED']);
+const FAILED = new Set([
+  'ROLLBACK_SUCCESSFUL',
+  'ROLLBACK_FAILED',
+  'ROLLBACK_IN_PROGRESS',
+  'ROLLBACK_REQUESTED',
+  'STOPPED',
+  'STOP_REQUESTED',
+]);
 
 /**
  * Waits until the service's current deployment has succeeded (the canary finished and all traffic
@@ -107,16 +122,24 @@ export async function waitUntilSteady(ecs: ECSClient, serviceArn: string, option
   for (;;) {
     const service = await describe(ecs, serviceArn);
     const status = service.status?.statusCode;
-    if (status !== 'ACTIVE') throw new EcsError(`Express service ${serviceArn} is ${status ?? 'in an unknown state'}${service.status?.statusReason ? `: ${service.status.statusReason}` : ''}`);
+    if (status !== 'ACTIVE')
+      throw new EcsError(
+        `Express service ${serviceArn} is ${status ?? 'in an unknown state'}${service.status?.statusReason ? `: ${service.status.statusReason}` : ''}`,
+      );
     if (service.currentDeployment) {
-      const { serviceDeployments = [] } = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [service.currentDeployment] }));
+      const { serviceDeployments = [] } = await ecs.send(
+        new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [service.currentDeployment] }),
+      );
       const deployment = serviceDeployments[0];
       if (deployment?.status === 'SUCCESSFUL') return deployment;
       if (deployment?.status && FAILED.has(deployment.status)) {
-        throw new EcsError(`Deployment ${service.currentDeployment} of ${serviceArn} ended ${deployment.status}${deployment.statusReason ? `: ${deployment.statusReason}` : ''}`);
+        throw new EcsError(
+          `Deployment ${service.currentDeployment} of ${serviceArn} ended ${deployment.status}${deployment.statusReason ? `: ${deployment.statusReason}` : ''}`,
+        );
       }
     }
-    if (now() + pollMs > deadline) throw new EcsError(`Express service ${serviceArn} did not settle within ${Math.round(timeoutMs / 60_000)} minutes`);
+    if (now() + pollMs > deadline)
+      throw new EcsError(`Express service ${serviceArn} did not settle within ${Math.round(timeoutMs / 60_000)} minutes`);
     await sleep(pollMs);
   }
 }

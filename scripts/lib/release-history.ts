@@ -35,14 +35,24 @@ export interface ServiceHistory {
   readonly failed: ReadonlySet<string>;
 }
 
-export function parseRelease(entry: Pick<ParameterHistory, 'Version' | 'Value' | 'LastModifiedDate' | 'Description'>, parameter: string): Release {
+export function parseRelease(
+  entry: Pick<ParameterHistory, 'Version' | 'Value' | 'LastModifiedDate' | 'Description'>,
+  parameter: string,
+): Release {
   const match = VALUE.exec(entry.Value ?? '');
   if (!match) {
     throw new ReleaseHistoryError(
       `${parameter} version ${entry.Version} holds ${JSON.stringify(entry.Value)}, not "<tag>@sha256:<64 hex digits>": release pointers are written by npm run release only`,
     );
   }
-  return { version: entry.Version ?? 0, value: match[0], tag: match[1], digest: match[2], modified: entry.LastModifiedDate, description: entry.Description };
+  return {
+    version: entry.Version ?? 0,
+    value: match[0],
+    tag: match[1],
+    digest: match[2],
+    modified: entry.LastModifiedDate,
+    description: entry.Description,
+  };
 }
 
 /** Reads every version of a service's pointer; an empty history when none was ever recorded. */
@@ -133,6 +143,12 @@ export function describeHistory(history: ServiceHistory): string[] {
 /** Points the service at a release already in its history; the description records why. */
 export async function writePointer(ssm: SSMClient, history: ServiceHistory, release: Release, description: string): Promise<void> {
   await ssm.send(
-    new PutParameterCommand({ Name: history.parameter, Value: release.value, Type: 'String', Overwrite: true, Description: description.slice(0, 1024) }),
+    new PutParameterCommand({
+      Name: history.parameter,
+      Value: release.value,
+      Type: 'String',
+      Overwrite: true,
+      Description: description.slice(0, 1024),
+    }),
   );
 }

@@ -30,12 +30,21 @@ for (const instruction of dockerfile.getInstructions()) {
   } else current?.push(instruction);
 }
 const stage = (name: string) => stages.get(name) ?? [];
-const runs = (name: string) => stage(name).filter((i) => i.getKeyword() === 'RUN').map((i) => i.getArgumentsContent()!.replace(/\s+/g, ' '));
-const flag = (i: Instruction, name: string) => (i as unknown as { getFlags(): { getName(): string; getValue(): string }[] }).getFlags().find((f) => f.getName() === name)?.getValue();
+const runs = (name: string) =>
+  stage(name)
+    .filter((i) => i.getKeyword() === 'RUN')
+    .map((i) => i.getArgumentsContent()!.replace(/\s+/g, ' '));
+const flag = (i: Instruction, name: string) =>
+  (i as unknown as { getFlags(): { getName(): string; getValue(): string }[] })
+    .getFlags()
+    .find((f) => f.getName() === name)
+    ?.getValue();
 /** CMD/HEALTHCHECK exec form as argv. */
 const execForm = (i: Instruction) => JSON.parse(/(\[.*\])\s*$/s.exec(i.getArgumentsContent()!.replace(/\\\n/g, ''))![1]) as string[];
 const npmInstall = (name: string, needle: string) => {
-  const command = runs(name).flatMap((r) => r.split(' && ')).find((c) => c.trim().startsWith('npm ci') && c.includes(needle));
+  const command = runs(name)
+    .flatMap((r) => r.split(' && '))
+    .find((c) => c.trim().startsWith('npm ci') && c.includes(needle));
   if (!command) throw new Error(`no "npm ci ... ${needle}" in stage ${name}`);
   return command.trim().split(' ').slice(1);
 };
@@ -48,11 +57,15 @@ describe('Dockerfile', () => {
   it('the linter does find problems (a broken Dockerfile is not silently accepted)', () => {
     const findings = validate('from node:22-alpine\nCMD node a\nCMD node b\nHEALTHCHECK --interval=abc CMD true\n');
     expect(findings.map((f) => f.message)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/uppercase/), expect.stringMatching(/only be one CMD/), expect.stringMatching(/invalid duration/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/uppercase/),
+        expect.stringMatching(/only be one CMD/),
+        expect.stringMatching(/invalid duration/),
+      ]),
     );
   });
 
-  it("has the four required stages (docs/requirements.md, Images) and a target per service, all on node:22-alpine", () => {
+  it('has the four required stages (docs/requirements.md, Images) and a target per service, all on node:22-alpine', () => {
     expect([...stages.keys()]).toEqual(['deps', 'test', 'builder', 'runner', 'api', 'web']);
     expect(text).toMatch(/^ARG NODE_IMAGE=node:22-alpine$/m);
     expect(stage('deps')[0].getArgumentsContent()).toBe('${NODE_IMAGE} AS deps');
@@ -68,7 +81,12 @@ describe('Dockerfile', () => {
 
   it("copies tsconfig.base.json, which the apps' tsconfig.json extend, into the stages that compile them", () => {
     const copied = (name: string) =>
-      stage(name).some((i) => i.getKeyword() === 'COPY' && !flag(i, 'from') && i.getArgumentsContent()!.split(/\s+/).slice(0, -1).includes('tsconfig.base.json'));
+      stage(name).some(
+        (i) =>
+          i.getKeyword() === 'COPY' &&
+          !flag(i, 'from') &&
+          i.getArgumentsContent()!.split(/\s+/).slice(0, -1).includes('tsconfig.base.json'),
+      );
     expect(copied('test')).toBe(true);
     expect(copied('builder')).toBe(true);
   });
@@ -80,7 +98,9 @@ describe('Dockerfile', () => {
   });
 
   it('runs both targets as the non-root user 1001, with a health check and an exec-form CMD, without source', () => {
-    expect(runs('runner').join(' ')).toMatch(/addgroup -S -g 1001 nodejs && adduser -S -u 1001 -G nodejs -H -D nextjs && mkdir -p \/app\/data && chown nextjs:nodejs \/app\/data/);
+    expect(runs('runner').join(' ')).toMatch(
+      /addgroup -S -g 1001 nodejs && adduser -S -u 1001 -G nodejs -H -D nextjs && mkdir -p \/app\/data && chown nextjs:nodejs \/app\/data/,
+    );
     for (const [target, port, healthPath, main] of [
       ['api', '3001', '/v1/health', 'apps/api/dist/server.js'],
       ['web', '3000', '/api/health', 'apps/web/serve.mjs'],
@@ -95,7 +115,11 @@ describe('Dockerfile', () => {
       // Everything comes from the builder: no COPY or ADD from the build context (the source).
       expect(keyword('COPY').every((i) => flag(i, 'from') === 'builder')).toBe(true);
     }
-    expect(stage('web').filter((i) => i.getKeyword() === 'COPY').map((i) => i.getArgumentsContent())).toEqual([
+    expect(
+      stage('web')
+        .filter((i) => i.getKeyword() === 'COPY')
+        .map((i) => i.getArgumentsContent()),
+    ).toEqual([
       '/app/apps/web/.next/standalone ./',
       '/app/apps/web/.next/static ./apps/web/.next/static',
       '/app/apps/web/public ./apps/web/public',
@@ -111,8 +135,12 @@ describe('Dockerfile', () => {
 
   it('puts the RDS CA bundle where the API looks for it by default', () => {
     const add = stage('api').find((i) => i.getKeyword() === 'ADD')!;
-    expect(add.getArgumentsContent()).toBe('https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /app/certs/rds-global-bundle.pem');
-    expect(readFileSync(path.join(ROOT, 'apps/api/src/config.ts'), 'utf8')).toContain("DEFAULT_DATABASE_CA_FILE = '/app/certs/rds-global-bundle.pem'");
+    expect(add.getArgumentsContent()).toBe(
+      'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /app/certs/rds-global-bundle.pem',
+    );
+    expect(readFileSync(path.join(ROOT, 'apps/api/src/config.ts'), 'utf8')).toContain(
+      "DEFAULT_DATABASE_CA_FILE = '/app/certs/rds-global-bundle.pem'",
+    );
   });
 
   it('keeps node_modules, builds, local data and git out of the build context', () => {
@@ -125,12 +153,26 @@ describe('Dockerfile', () => {
     const context = dockerignore().add(readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n'));
     const envFiles = ['.env', 'apps/web/.env', 'apps/web/.env.local', 'apps/web/.env.production', 'apps/api/.env.development.local'];
     for (const file of envFiles) expect(context.ignores(file), file).toBe(true);
-    for (const file of ['apps/web/app/page.tsx', 'apps/web/next.config.mjs', 'apps/api/src/config.ts']) expect(context.ignores(file), file).toBe(false);
+    for (const file of ['apps/web/app/page.tsx', 'apps/web/next.config.mjs', 'apps/api/src/config.ts'])
+      expect(context.ignores(file), file).toBe(false);
 
     // git itself decides for the repository (a file committed by mistake would still be tracked: none is).
-    const checked = spawnSync('git', ['check-ignore', '--no-index', '--verbose', '--non-matching', ...envFiles, 'apps/web/app/page.tsx', '.env.example'], { cwd: ROOT, encoding: 'utf8' });
-    const verdicts = Object.fromEntries(checked.stdout.trim().split('\n').map((line) => [line.split('\t')[1], !line.startsWith('::') && !/:!/.test(line)]));
-    expect(verdicts).toEqual({ ...Object.fromEntries(envFiles.map((f) => [f, true])), 'apps/web/app/page.tsx': false, '.env.example': false });
+    const checked = spawnSync(
+      'git',
+      ['check-ignore', '--no-index', '--verbose', '--non-matching', ...envFiles, 'apps/web/app/page.tsx', '.env.example'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    const verdicts = Object.fromEntries(
+      checked.stdout
+        .trim()
+        .split('\n')
+        .map((line) => [line.split('\t')[1], !line.startsWith('::') && !/:!/.test(line)]),
+    );
+    expect(verdicts).toEqual({
+      ...Object.fromEntries(envFiles.map((f) => [f, true])),
+      'apps/web/app/page.tsx': false,
+      '.env.example': false,
+    });
     expect(execFileSync('git', ['ls-files', '--', '*.env*', '.env*'], { cwd: ROOT, encoding: 'utf8' })).toBe('');
   });
 });
@@ -139,9 +181,15 @@ describe('the commands the Dockerfile runs', () => {
   // A copy of what the deps stage copies: the root and app manifests and the lockfile.
   let context: string;
   const npm = (args: string[], cwd: string) =>
-    execFileSync('npm', args, { cwd, env: { ...process.env, npm_config_prefer_offline: 'true', npm_config_loglevel: 'error' }, stdio: 'pipe' });
+    execFileSync('npm', args, {
+      cwd,
+      env: { ...process.env, npm_config_prefer_offline: 'true', npm_config_loglevel: 'error' },
+      stdio: 'pipe',
+    });
   const installed = (dir: string) =>
-    readdirSync(path.join(dir, 'node_modules')).flatMap((name) => (name.startsWith('@') ? readdirSync(path.join(dir, 'node_modules', name)).map((n) => `${name}/${n}`) : [name]));
+    readdirSync(path.join(dir, 'node_modules')).flatMap((name) =>
+      name.startsWith('@') ? readdirSync(path.join(dir, 'node_modules', name)).map((n) => `${name}/${n}`) : [name],
+    );
 
   beforeAll(() => {
     context = mkdtempSync(path.join(tmpdir(), 'drop-docker-context-'));
@@ -158,7 +206,15 @@ describe('the commands the Dockerfile runs', () => {
     const names = installed(context);
     expect(names).toEqual(expect.arrayContaining(['hono', 'pg', '@electric-sql/pglite', 'vitest', 'typescript', 'playwright-core']));
     expect(existsSync(path.join(context, 'apps/web/node_modules/next')) || names.includes('next')).toBe(true);
-    for (const infra of ['cdktf', 'cdktf-cli', '@cdktf/provider-aws', '@cdktf/provider-cloudflare', 'constructs', 'eslint', 'dockerfile-utils']) {
+    for (const infra of [
+      'cdktf',
+      'cdktf-cli',
+      '@cdktf/provider-aws',
+      '@cdktf/provider-cloudflare',
+      'constructs',
+      'eslint',
+      'dockerfile-utils',
+    ]) {
       expect(names).not.toContain(infra);
     }
   });
@@ -172,7 +228,8 @@ describe('the commands the Dockerfile runs', () => {
       rmSync(path.join(context, 'apps/api/node_modules'), { recursive: true, force: true });
       rmSync(path.join(context, 'apps/web/node_modules'), { recursive: true, force: true });
       npm(npmInstall('builder', '--omit=dev'), context);
-      for (const dir of ['dist', 'migrations']) cpSync(path.join(ROOT, 'apps/api', dir), path.join(context, 'apps/api', dir), { recursive: true });
+      for (const dir of ['dist', 'migrations'])
+        cpSync(path.join(ROOT, 'apps/api', dir), path.join(context, 'apps/api', dir), { recursive: true });
 
       // runner + api: exactly the COPY lines of the api target, from the builder's /app to the image's /app.
       app = mkdtempSync(path.join(tmpdir(), 'drop-api-image-'));
@@ -203,8 +260,18 @@ describe('the commands the Dockerfile runs', () => {
       const cmd = execForm(stage('api').find((i) => i.getKeyword() === 'CMD')!);
       const healthcheck = execForm(stage('api').find((i) => i.getKeyword() === 'HEALTHCHECK')!);
       // As docker-compose.yml runs it: development mode on the embedded database in /app/data.
-      const env = { PATH: process.env.PATH, NODE_ENV: 'development', PORT: String(port), DATA_DIR: path.join(app, 'data'), APP_VERSION: 'v9.8.7-rc.1' };
-      const probe = () => spawnSync(healthcheck[0] === 'CMD' ? healthcheck[1] : healthcheck[0], healthcheck.slice(healthcheck[0] === 'CMD' ? 2 : 1), { env, timeout: 10_000 }).status;
+      const env = {
+        PATH: process.env.PATH,
+        NODE_ENV: 'development',
+        PORT: String(port),
+        DATA_DIR: path.join(app, 'data'),
+        APP_VERSION: 'v9.8.7-rc.1',
+      };
+      const probe = () =>
+        spawnSync(healthcheck[0] === 'CMD' ? healthcheck[1] : healthcheck[0], healthcheck.slice(healthcheck[0] === 'CMD' ? 2 : 1), {
+          env,
+          timeout: 10_000,
+        }).status;
 
       expect(probe()).toBe(1); // nothing listening yet
       const child = spawn(cmd[0], cmd.slice(1), { cwd: app, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -236,7 +303,8 @@ interface Service {
 }
 
 describe('Compose files', () => {
-  const load = (file: string) => parse(readFileSync(path.join(ROOT, file), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+  const load = (file: string) =>
+    parse(readFileSync(path.join(ROOT, file), 'utf8'), { merge: true }) as { services: Record<string, Service> };
   const specHealth = { interval: '30s', timeout: '10s', retries: 3, start_period: '10s' };
 
   it('development runs both targets on the embedded database with mocked BankID', () => {
@@ -259,7 +327,8 @@ describe('Compose files', () => {
     expect(services.api.environment).toMatchObject({ NODE_ENV: 'production', DATABASE_CA_FILE: '/certs/ca.pem' });
     expect(services.api.environment.JWT_SECRET).toBe('${JWT_SECRET:?set JWT_SECRET}');
     // Both services refuse to start in production without it.
-    for (const name of ['api', 'web']) expect(services[name].environment.ORIGIN_VERIFY_SECRET).toBe('${ORIGIN_VERIFY_SECRET:?set ORIGIN_VERIFY_SECRET}');
+    for (const name of ['api', 'web'])
+      expect(services[name].environment.ORIGIN_VERIFY_SECRET).toBe('${ORIGIN_VERIFY_SECRET:?set ORIGIN_VERIFY_SECRET}');
     expect(services.api.environment.DATABASE_URL).toBe('postgres://drop:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}@postgres:5432/drop');
     expect(services.api.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
     // No literal secret: every secret-looking key is an interpolation.

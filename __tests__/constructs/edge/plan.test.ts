@@ -10,7 +10,13 @@ import { ruleCountProblems } from '../../../constructs/edge/plan';
 import { RateLimits } from '../../../constructs/edge/rate-limits';
 
 const stack = () => new TerraformStack(Testing.app(), 'test');
-const limit = { pathPrefix: '/v1/auth/', action: 'managed_challenge' as const, requestsPerPeriod: 20, periodSeconds: 10, mitigationTimeoutSeconds: 0 };
+const limit = {
+  pathPrefix: '/v1/auth/',
+  action: 'managed_challenge' as const,
+  requestsPerPeriod: 20,
+  periodSeconds: 10,
+  mitigationTimeoutSeconds: 0,
+};
 
 describe('Cloudflare plan facts', () => {
   it('orders the plans free < pro < business < enterprise', () => {
@@ -35,31 +41,46 @@ describe('Cloudflare plan facts', () => {
 
 describe('the edge constructs on a plan that cannot run them', () => {
   it('refuses two rate limits on Free, naming Pro', () => {
-    expect(() => new RateLimits(stack(), 'rl', { zoneId: 'z', plan: 'free', limits: [limit, { ...limit, pathPrefix: '/v1/transactions/' }] })).toThrow(
+    expect(
+      () => new RateLimits(stack(), 'rl', { zoneId: 'z', plan: 'free', limits: [limit, { ...limit, pathPrefix: '/v1/transactions/' }] }),
+    ).toThrow(
       'test/rl: plan: allows 1 rate limiting rule(s); the 2 rate limits (/v1/auth/*, /v1/transactions/*) need the pro plan or higher (found: "free")',
     );
   });
 
   it('refuses a challenge with a mitigation timeout below Enterprise', () => {
-    expect(() => new RateLimits(stack(), 'rl', { zoneId: 'z', plan: 'business', limits: [{ ...limit, mitigationTimeoutSeconds: 60 }] })).toThrow(
+    expect(
+      () => new RateLimits(stack(), 'rl', { zoneId: 'z', plan: 'business', limits: [{ ...limit, mitigationTimeoutSeconds: 60 }] }),
+    ).toThrow(
       'test/rl: limits.0.mitigationTimeoutSeconds: must be 0 on the business plan: a challenge action has no mitigation timeout below Enterprise (found: 60)',
     );
   });
 
   it('refuses the managed rulesets on Free, naming Pro', () => {
-    expect(() => new ManagedWaf(stack(), 'waf', { zoneId: 'z', plan: 'free', paranoiaLevel: 1, scoreThreshold: 40 })).toThrow('the WAF needs the pro plan or higher');
-  });
-
-  it('refuses health checks on Free, naming Pro', () => {
-    expect(() => new OriginHealth(stack(), 'h', { zoneId: 'z', plan: 'free', targets: {}, intervalSeconds: 60, timeoutSeconds: 10, retries: 2 })).toThrow(
-      'they need the pro plan or higher',
+    expect(() => new ManagedWaf(stack(), 'waf', { zoneId: 'z', plan: 'free', paranoiaLevel: 1, scoreThreshold: 40 })).toThrow(
+      'the WAF needs the pro plan or higher',
     );
   });
 
-  it('refuses a public asset TTL below the plan\'s minimum edge cache TTL, naming the plan that allows it', () => {
+  it('refuses health checks on Free, naming Pro', () => {
+    expect(
+      () => new OriginHealth(stack(), 'h', { zoneId: 'z', plan: 'free', targets: {}, intervalSeconds: 60, timeoutSeconds: 10, retries: 2 }),
+    ).toThrow('they need the pro plan or higher');
+  });
+
+  it("refuses a public asset TTL below the plan's minimum edge cache TTL, naming the plan that allows it", () => {
     const site = {
-      name: 'staging', publicHost: 'staging.getdrop.no', apiHost: 'staging-api.getdrop.no', allowedCountries: ['NO'], sanctionedCountries: [],
-      sanctionedRegions: [], exceptionIpRanges: [], exceptionAsns: [], healthPaths: [], publicAssets: ['/favicon.ico'], publicAssetTtlSeconds: 1800,
+      name: 'staging',
+      publicHost: 'staging.getdrop.no',
+      apiHost: 'staging-api.getdrop.no',
+      allowedCountries: ['NO'],
+      sanctionedCountries: [],
+      sanctionedRegions: [],
+      exceptionIpRanges: [],
+      exceptionAsns: [],
+      healthPaths: [],
+      publicAssets: ['/favicon.ico'],
+      publicAssetTtlSeconds: 1800,
       originVerifySecret: 's',
     };
     expect(() => new CacheRules(stack(), 'cache', { zoneId: 'z', plan: 'pro', sites: [site] })).toThrow(
@@ -69,17 +90,21 @@ describe('the edge constructs on a plan that cannot run them', () => {
 
   it('refuses more custom rules than the plan holds, naming the plan that holds them', () => {
     expect(ruleCountProblems('custom rules', 21, 'customRules', 'pro')).toEqual([
-      { path: ['plan'], input: 'pro', message: '21 custom rules exceed the pro plan\'s 20; they need the business plan' },
+      { path: ['plan'], input: 'pro', message: "21 custom rules exceed the pro plan's 20; they need the business plan" },
     ]);
   });
 });
 
 describe('rule expressions', () => {
   it('quotes hostnames and joins terms with and', () => {
-    expect(all(hostIn(['a.example']), hostIn(['a.example', 'b.example']))).toBe('(http.host eq "a.example") and (http.host in {"a.example" "b.example"})');
+    expect(all(hostIn(['a.example']), hostIn(['a.example', 'b.example']))).toBe(
+      '(http.host eq "a.example") and (http.host in {"a.example" "b.example"})',
+    );
   });
 
   it('treats a trailing "/" as a prefix and anything else as an exact path', () => {
-    expect(pathPatterns(['/favicon.ico', '/images/'])).toBe('(http.request.uri.path eq "/favicon.ico") or (starts_with(http.request.uri.path, "/images/"))');
+    expect(pathPatterns(['/favicon.ico', '/images/'])).toBe(
+      '(http.request.uri.path eq "/favicon.ico") or (starts_with(http.request.uri.path, "/images/"))',
+    );
   });
 });

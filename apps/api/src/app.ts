@@ -73,7 +73,10 @@ export function createApp(options: AppOptions) {
   // Only for methods whose body a route reads: hono's bodyLimit looks at `c.req.raw.body`, which
   // makes @hono/node-server build a full web Request (AbortController, stream) for every request;
   // on GET /v1/health, 404s and preflights that was a fifth of the CPU profile.
-  const limit = bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.json(errorBody('payload_too_large', 'The request body exceeds 16 KiB'), 413) });
+  const limit = bodyLimit({
+    maxSize: 16 * 1024,
+    onError: (c) => c.json(errorBody('payload_too_large', 'The request body exceeds 16 KiB'), 413),
+  });
   app.use('/v1/*', (c, next) => (BODYLESS.has(c.req.method) ? next() : limit(c, next)));
 
   // Chained: the routes' types add up to the app's type, which the web app's client is typed by.

@@ -51,9 +51,12 @@ const startBody = z.object({
 });
 const collectBody = z.object({ orderRef: z.uuid('must be the orderRef returned by /v1/auth/bankid/start') });
 const callbackBody = z.strictObject({
-  flowId: z.uuid('must be the flowId returned by /v1/auth/bankid/authorize (kept in the browser\'s sign-in cookie)'),
+  flowId: z.uuid("must be the flowId returned by /v1/auth/bankid/authorize (kept in the browser's sign-in cookie)"),
   /** The query parameters the issuer sent the browser back with (code, state, iss; or error). */
-  params: z.partialRecord(z.enum(['code', 'state', 'iss', 'error', 'error_description', 'error_uri', 'session_state']), z.string().max(4096)),
+  params: z.partialRecord(
+    z.enum(['code', 'state', 'iss', 'error', 'error_description', 'error_uri', 'session_state']),
+    z.string().max(4096),
+  ),
 });
 
 /** The mock has no register to ask for a name; it makes a stable, non-identifying one. */
@@ -66,13 +69,16 @@ export function authRoutes(options: AuthOptions) {
   const orderTtl = options.orderTtlSeconds ?? 180;
   const log = options.log ?? (() => undefined);
   const flowTtl = options.flowTtlSeconds ?? 600;
-  if (!options.bankIdMock && !options.bankId) throw new Error('authRoutes: live BankID (bankIdMock false) needs the bankId OpenID Connect client');
+  if (!options.bankIdMock && !options.bankId)
+    throw new Error('authRoutes: live BankID (bankIdMock false) needs the bankId OpenID Connect client');
   const mockOnly = async (_c: unknown, next: () => Promise<void>) => {
-    if (!options.bankIdMock) throw apiError(404, 'bankid_mock_disabled', 'Mock BankID is off here: sign in with POST /v1/auth/bankid/authorize');
+    if (!options.bankIdMock)
+      throw apiError(404, 'bankid_mock_disabled', 'Mock BankID is off here: sign in with POST /v1/auth/bankid/authorize');
     return next();
   };
   const liveOnly = async (_c: unknown, next: () => Promise<void>) => {
-    if (options.bankIdMock) throw apiError(404, 'bankid_live_disabled', 'This instance runs mock BankID (development): use POST /v1/auth/bankid/start');
+    if (options.bankIdMock)
+      throw apiError(404, 'bankid_live_disabled', 'This instance runs mock BankID (development): use POST /v1/auth/bankid/start');
     return next();
   };
   const issueToken = async (user: SignedInUser) => {
@@ -88,7 +94,12 @@ export function authRoutes(options: AuthOptions) {
       const [flow] = await database.run((db) =>
         db
           .insert(oidcFlows)
-          .values({ state: request.state, nonce: request.nonce, codeVerifier: request.codeVerifier, expiresAt: sql`now() + make_interval(secs => ${flowTtl})` })
+          .values({
+            state: request.state,
+            nonce: request.nonce,
+            codeVerifier: request.codeVerifier,
+            expiresAt: sql`now() + make_interval(secs => ${flowTtl})`,
+          })
           .returning({ id: oidcFlows.id, expiresAt: oidcFlows.expiresAt }),
       );
       return c.json({ flowId: flow.id, authorizationUrl: request.url, expiresAt: flow.expiresAt.toISOString() }, 201);
@@ -102,8 +113,15 @@ export function authRoutes(options: AuthOptions) {
           .where(and(eq(oidcFlows.id, flowId), gt(oidcFlows.expiresAt, sql`now()`)))
           .returning({ state: oidcFlows.state, nonce: oidcFlows.nonce, codeVerifier: oidcFlows.codeVerifier }),
       );
-      if (!flow) throw apiError(400, 'sign_in_expired', 'No BankID sign-in in progress for this browser (unknown, expired or already used); start again');
-      const identity = await options.bankId!.complete(new URLSearchParams(params as Record<string, string>), flow).catch(bankIdFailure(log));
+      if (!flow)
+        throw apiError(
+          400,
+          'sign_in_expired',
+          'No BankID sign-in in progress for this browser (unknown, expired or already used); start again',
+        );
+      const identity = await options
+        .bankId!.complete(new URLSearchParams(params as Record<string, string>), flow)
+        .catch(bankIdFailure(log));
       if (!isValidNationalId(identity.nationalId)) {
         log('bankid: the national identity number claim is not an 11-digit number with valid check digits');
         throw apiError(502, 'bankid_claim_invalid', 'BankID returned no valid national identity number');
@@ -147,7 +165,8 @@ export function authRoutes(options: AuthOptions) {
           return row;
         }),
       );
-      if (!user) throw apiError(404, 'order_not_found', 'No pending BankID order with this orderRef (unknown, expired or already collected)');
+      if (!user)
+        throw apiError(404, 'order_not_found', 'No pending BankID order with this orderRef (unknown, expired or already collected)');
       return c.json(await issueToken(user));
     })
     .get('/me', requireUser(jwtSecret), (c) => c.json({ user: c.get('user') }));
@@ -185,7 +204,8 @@ export function requireUser(jwtSecret: string): MiddlewareHandler<AuthEnv> {
       throw apiError(401, 'unauthorized', 'The token is invalid or expired; sign in again');
     }
     // hono's verify checks `exp` only when present: a token without one would never expire.
-    if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) throw apiError(401, 'unauthorized', 'The token has no expiry; sign in again');
+    if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp))
+      throw apiError(401, 'unauthorized', 'The token has no expiry; sign in again');
     // `sub` goes into queries on uuid columns: anything but a UUID would fail there as a 500.
     if (typeof payload.sub !== 'string' || !UUID.test(payload.sub) || typeof payload.name !== 'string') {
       throw apiError(401, 'unauthorized', 'The token lacks a valid user; sign in again');

@@ -124,18 +124,27 @@ export class BankIdOidc {
       claims = tokens.claims();
     } catch (error) {
       if (error instanceof client.AuthorizationResponseError) {
-        throw new BankIdError('cancelled', `BankID answered ${error.error}${error.error_description ? `: ${error.error_description}` : ''}`);
+        throw new BankIdError(
+          'cancelled',
+          `BankID answered ${error.error}${error.error_description ? `: ${error.error_description}` : ''}`,
+        );
       }
       if (isUnreachable(error)) throw new BankIdError('unavailable', `BankID (${this.options.issuer}) cannot be reached: ${reason(error)}`);
       if (error instanceof client.ResponseBodyError) {
-        throw new BankIdError('rejected', `BankID refused the code: ${error.error}${error.error_description ? ` (${error.error_description})` : ''}`);
+        throw new BankIdError(
+          'rejected',
+          `BankID refused the code: ${error.error}${error.error_description ? ` (${error.error_description})` : ''}`,
+        );
       }
       throw new BankIdError('rejected', `The BankID response failed verification: ${reason(error)}`);
     }
     if (!claims) throw new BankIdError('rejected', 'BankID returned no ID token');
     const nationalId = claims[this.options.idClaim];
     if (typeof nationalId !== 'string' || nationalId === '') {
-      throw new BankIdError('claim_missing', `The ID token has no "${this.options.idClaim}" claim (BANKID_ID_CLAIM); ask BankID for its scope`);
+      throw new BankIdError(
+        'claim_missing',
+        `The ID token has no "${this.options.idClaim}" claim (BANKID_ID_CLAIM); ask BankID for its scope`,
+      );
     }
     const name = typeof claims.name === 'string' ? claims.name : undefined;
     return { nationalId, name };

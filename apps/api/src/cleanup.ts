@@ -10,9 +10,19 @@ import { authOrders, oidcFlows } from './db/schema.js';
 
 /** Deletes expired BankID orders and expired OpenID Connect flows; resolves with how many of each. */
 export async function deleteExpired(database: Database): Promise<{ orders: number; flows: number }> {
-  const deleted = await database.run((db) => db.delete(authOrders).where(lt(authOrders.expiresAt, sql`now()`)).returning({ id: authOrders.id }));
+  const deleted = await database.run((db) =>
+    db
+      .delete(authOrders)
+      .where(lt(authOrders.expiresAt, sql`now()`))
+      .returning({ id: authOrders.id }),
+  );
   // A flow holds a PKCE verifier and a nonce: useless once expired, and never to be reused.
-  const flows = await database.run((db) => db.delete(oidcFlows).where(lt(oidcFlows.expiresAt, sql`now()`)).returning({ id: oidcFlows.id }));
+  const flows = await database.run((db) =>
+    db
+      .delete(oidcFlows)
+      .where(lt(oidcFlows.expiresAt, sql`now()`))
+      .returning({ id: oidcFlows.id }),
+  );
   return { orders: deleted.length, flows: flows.length };
 }
 

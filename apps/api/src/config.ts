@@ -60,7 +60,9 @@ export interface ApiConfig {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid API configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `Invalid API configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -122,16 +124,23 @@ export function loadConfig(env: Env): ApiConfig {
   }
 
   const dropEnv = str('DROP_ENV');
-  if (dropEnv === undefined && production) bad('DROP_ENV', 'not set', 'is required in production (the environment name, set by the compute stack)');
-  else if (dropEnv !== undefined && !/^[a-z][a-z0-9-]{0,62}$/.test(dropEnv)) bad('DROP_ENV', JSON.stringify(dropEnv), 'must be an environment name: lowercase letters, digits and "-", starting with a letter');
+  if (dropEnv === undefined && production)
+    bad('DROP_ENV', 'not set', 'is required in production (the environment name, set by the compute stack)');
+  else if (dropEnv !== undefined && !/^[a-z][a-z0-9-]{0,62}$/.test(dropEnv))
+    bad('DROP_ENV', JSON.stringify(dropEnv), 'must be an environment name: lowercase letters, digits and "-", starting with a letter');
   const tierRaw = str('DROP_TIER');
-  if (tierRaw !== undefined && tierRaw !== 'staging' && tierRaw !== 'production') bad('DROP_TIER', JSON.stringify(tierRaw), 'must be "staging" or "production"');
+  if (tierRaw !== undefined && tierRaw !== 'staging' && tierRaw !== 'production')
+    bad('DROP_TIER', JSON.stringify(tierRaw), 'must be "staging" or "production"');
   // Either signal makes an environment production-tier: the explicit tier, or a production* name.
   const productionTier = tierRaw === 'production' || (dropEnv ?? '').startsWith('production');
 
   const bankIdMock = bool('BANKID_MOCK', !production);
   if (production && bankIdMock) {
-    bad('BANKID_MOCK', '"true"', 'must not be "true" when NODE_ENV is "production": mock sign-in is for development only; set BANKID_MOCK=false and BANKID_ISSUER');
+    bad(
+      'BANKID_MOCK',
+      '"true"',
+      'must not be "true" when NODE_ENV is "production": mock sign-in is for development only; set BANKID_MOCK=false and BANKID_ISSUER',
+    );
   }
   const bankIdClientId = str('BANKID_CLIENT_ID');
   const bankIdClientSecret = str('BANKID_CLIENT_SECRET');
@@ -143,19 +152,30 @@ export function loadConfig(env: Env): ApiConfig {
   // Plain http only outside production: the tests' local OpenID provider.
   const issuer = url('BANKID_ISSUER', production ? ['https:'] : ['https:', 'http:']);
   const idClaim = str('BANKID_ID_CLAIM') ?? DEFAULT_BANKID_ID_CLAIM;
-  if (!/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/.test(idClaim)) bad('BANKID_ID_CLAIM', JSON.stringify(idClaim), 'must be a claim name (letters, digits, "_", ".", ":", "-")');
+  if (!/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/.test(idClaim))
+    bad('BANKID_ID_CLAIM', JSON.stringify(idClaim), 'must be a claim name (letters, digits, "_", ".", ":", "-")');
   const scope = str('BANKID_SCOPE') ?? DEFAULT_BANKID_SCOPE;
   if (!scope.split(' ').includes('openid') || !/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/.test(scope)) {
     bad('BANKID_SCOPE', JSON.stringify(scope), 'must be space-separated OAuth scopes including "openid"');
   }
   if (!bankIdMock) {
-    if (!str('BANKID_ISSUER')) bad('BANKID_ISSUER', 'not set', 'is required when BANKID_MOCK is "false" (the OpenID Connect issuer URL, e.g. https://auth.current.bankid.no/auth/realms/current)');
-    if (!str('BANKID_CALLBACK_URL')) bad('BANKID_CALLBACK_URL', 'not set', "is required when BANKID_MOCK is \"false\" (the web app's /api/auth/bankid/callback)");
+    if (!str('BANKID_ISSUER'))
+      bad(
+        'BANKID_ISSUER',
+        'not set',
+        'is required when BANKID_MOCK is "false" (the OpenID Connect issuer URL, e.g. https://auth.current.bankid.no/auth/realms/current)',
+      );
+    if (!str('BANKID_CALLBACK_URL'))
+      bad('BANKID_CALLBACK_URL', 'not set', 'is required when BANKID_MOCK is "false" (the web app\'s /api/auth/bankid/callback)');
   }
 
   const seedDemo = bool('SEED_DEMO', !production);
   if (seedDemo && productionTier) {
-    bad('SEED_DEMO', '"true"', `must not be "true" in a production-tier environment (DROP_ENV=${JSON.stringify(dropEnv ?? '')}, DROP_TIER=${JSON.stringify(tierRaw ?? '')}): demo data is for development and staging`);
+    bad(
+      'SEED_DEMO',
+      '"true"',
+      `must not be "true" in a production-tier environment (DROP_ENV=${JSON.stringify(dropEnv ?? '')}, DROP_TIER=${JSON.stringify(tierRaw ?? '')}): demo data is for development and staging`,
+    );
   }
   const sentryDsn = url('SENTRY_DSN', ['https:', 'http:']);
 
@@ -165,7 +185,11 @@ export function loadConfig(env: Env): ApiConfig {
   } else {
     const values = originSecrets(originVerifySecret);
     if (values.length > 2 || values.some((v) => v.length < 16)) {
-      bad('ORIGIN_VERIFY_SECRET', values.map(secretShape).join(', '), 'must be "current" or "current,previous", each value at least 16 characters');
+      bad(
+        'ORIGIN_VERIFY_SECRET',
+        values.map(secretShape).join(', '),
+        'must be "current" or "current,previous", each value at least 16 characters',
+      );
     }
   }
 
@@ -182,12 +206,20 @@ export function loadConfig(env: Env): ApiConfig {
       try {
         credentials = parseCredentials(credentialsJson, 'DATABASE_CREDENTIALS');
       } catch (error) {
-        bad('DATABASE_CREDENTIALS', secretShape(credentialsJson), (error as Error).message.replace('DATABASE_CREDENTIALS ', 'must be valid: '));
+        bad(
+          'DATABASE_CREDENTIALS',
+          secretShape(credentialsJson),
+          (error as Error).message.replace('DATABASE_CREDENTIALS ', 'must be valid: '),
+        );
       }
     }
     const secretArn = str('DATABASE_SECRET_ARN');
     if (secretArn !== undefined && !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(secretArn)) {
-      bad('DATABASE_SECRET_ARN', JSON.stringify(secretArn), 'must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)');
+      bad(
+        'DATABASE_SECRET_ARN',
+        JSON.stringify(secretArn),
+        'must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)',
+      );
     }
     if (production && credentials && !secretArn) {
       bad('DATABASE_SECRET_ARN', 'not set', 'is required in production with DATABASE_CREDENTIALS (re-read when RDS rotates the password)');
@@ -195,7 +227,8 @@ export function loadConfig(env: Env): ApiConfig {
     let ca: string | undefined;
     if (production) {
       const caFile = str('DATABASE_CA_FILE') ?? DEFAULT_DATABASE_CA_FILE;
-      if (!existsSync(caFile)) bad('DATABASE_CA_FILE', JSON.stringify(caFile), 'must name a readable PEM file: production verifies the database certificate');
+      if (!existsSync(caFile))
+        bad('DATABASE_CA_FILE', JSON.stringify(caFile), 'must name a readable PEM file: production verifies the database certificate');
       else ca = readFileSync(caFile, 'utf8');
     }
     if (production && valid) {
@@ -215,7 +248,8 @@ export function loadConfig(env: Env): ApiConfig {
 
   const shutdownRaw = str('SHUTDOWN_TIMEOUT_MS') ?? '25000';
   const shutdownTimeoutMs = Number(shutdownRaw);
-  if (!/^\d+$/.test(shutdownRaw) || shutdownTimeoutMs < 1) bad('SHUTDOWN_TIMEOUT_MS', JSON.stringify(shutdownRaw), 'must be a positive integer (milliseconds)');
+  if (!/^\d+$/.test(shutdownRaw) || shutdownTimeoutMs < 1)
+    bad('SHUTDOWN_TIMEOUT_MS', JSON.stringify(shutdownRaw), 'must be a positive integer (milliseconds)');
 
   const queryTimeoutRaw = str('DATABASE_QUERY_TIMEOUT_MS') ?? '5000';
   const queryTimeoutMs = Number(queryTimeoutRaw);
@@ -225,7 +259,11 @@ export function loadConfig(env: Env): ApiConfig {
 
   const appVersion = str('APP_VERSION');
   if (appVersion !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(appVersion)) {
-    bad('APP_VERSION', JSON.stringify(appVersion), 'must be an image tag: 1 to 128 letters, digits, "_", "." or "-", not starting with "." or "-"');
+    bad(
+      'APP_VERSION',
+      JSON.stringify(appVersion),
+      'must be an image tag: 1 to 128 letters, digits, "_", "." or "-", not starting with "." or "-"',
+    );
   }
 
   if (problems.length) throw new ConfigError(problems);

@@ -73,10 +73,13 @@ export function drainable(server: Server, options: DrainOptions = {}): Drainer {
           clearTimeout(deadline);
           resolve({ forced });
         });
-        const sweep = setInterval(() => {
-          const now = Date.now();
-          for (const [socket, since] of idleSince) if (now - since >= idleGraceMs && active.get(socket) === 0) socket.end();
-        }, Math.max(10, Math.min(100, idleGraceMs / 4)));
+        const sweep = setInterval(
+          () => {
+            const now = Date.now();
+            for (const [socket, since] of idleSince) if (now - since >= idleGraceMs && active.get(socket) === 0) socket.end();
+          },
+          Math.max(10, Math.min(100, idleGraceMs / 4)),
+        );
         const deadline = setTimeout(() => {
           forced = active.size;
           for (const socket of active.keys()) socket.destroy();

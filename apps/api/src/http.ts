@@ -26,14 +26,23 @@ export function errorBody(code: string, message: string, issues?: ErrorBody['err
 }
 
 /** An error for a route to throw; the app's error handler answers it as is. */
-export function apiError(status: ContentfulStatusCode, code: string, message: string, issues?: ErrorBody['error']['issues']): HTTPException {
+export function apiError(
+  status: ContentfulStatusCode,
+  code: string,
+  message: string,
+  issues?: ErrorBody['error']['issues'],
+): HTTPException {
   return new HTTPException(status, { res: Response.json(errorBody(code, message, issues), { status }) });
 }
 
 type Issue = z.core.$ZodIssue;
 
 /** The 400 for zod issues: `Invalid <what>: <path>: <message>; ...`, and each issue by path. */
-export function invalidRequest(what: string, zodIssues: readonly Issue[], pathOf: (issue: Issue) => PropertyKey[] = (issue) => issue.path): HTTPException {
+export function invalidRequest(
+  what: string,
+  zodIssues: readonly Issue[],
+  pathOf: (issue: Issue) => PropertyKey[] = (issue) => issue.path,
+): HTTPException {
   const issues = zodIssues.map((issue) => ({ path: pathOf(issue).map(String).join('.') || '(root)', message: issue.message }));
   return apiError(400, 'invalid_request', `Invalid ${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
 }

@@ -6,7 +6,8 @@
  */
 export const FILTERED = '[Filtered]';
 
-const SENSITIVE_KEY = /authorization|cookie|token|secret|password|passwd|api[-_]?key|session|nnin|national|fnr|ssn|origin-verify|code_verifier|^(code|state|nonce)$/i;
+const SENSITIVE_KEY =
+  /authorization|cookie|token|secret|password|passwd|api[-_]?key|session|nnin|national|fnr|ssn|origin-verify|code_verifier|^(code|state|nonce)$/i;
 const PATTERNS: [RegExp, string][] = [
   [/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[token]'],
   [/\b(Bearer|Basic)\s+[\w\-.~+/=]+/gi, '$1 [Filtered]'],
@@ -31,6 +32,7 @@ export function scrub<T>(value: T, depth = 0): T {
   }
   if (value instanceof Date) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = SENSITIVE_KEY.test(key) && v !== undefined && v !== null ? FILTERED : scrub(v, depth + 1);
+  for (const [key, v] of Object.entries(value))
+    out[key] = SENSITIVE_KEY.test(key) && v !== undefined && v !== null ? FILTERED : scrub(v, depth + 1);
   return out as T;
 }

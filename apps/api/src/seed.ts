@@ -24,7 +24,16 @@ export async function seedDemo(database: Database): Promise<void> {
     ];
     await db
       .insert(transactions)
-      .values(rows.map((r) => ({ userId: user.id, amountMinor: r.amountMinor, currency: 'NOK', description: r.description, idempotencyKey: r.key, requestHash: 'seed' })))
+      .values(
+        rows.map((r) => ({
+          userId: user.id,
+          amountMinor: r.amountMinor,
+          currency: 'NOK',
+          description: r.description,
+          idempotencyKey: r.key,
+          requestHash: 'seed',
+        })),
+      )
       .onConflictDoNothing({ target: [transactions.userId, transactions.idempotencyKey] });
   });
 }

@@ -31,7 +31,12 @@ export function initSentry(options: SentryOptions): ErrorReporter {
     Sentry.withScope((scope) => {
       const url = new URL(request.url);
       scope.setSDKProcessingMetadata({
-        normalizedRequest: { method: request.method, url: request.url, query_string: url.search.slice(1), headers: Object.fromEntries(request.headers) },
+        normalizedRequest: {
+          method: request.method,
+          url: request.url,
+          query_string: url.search.slice(1),
+          headers: Object.fromEntries(request.headers),
+        },
       });
       Sentry.captureException(error);
     });

@@ -99,7 +99,9 @@ export async function startApi(config: ApiConfig, deps: StartDeps = {}): Promise
       const { forced } = await drainer.drain(config.shutdownTimeoutMs - closeBudget);
       if (forced) log(`shutdown: ${forced} connection(s) still open after ${config.shutdownTimeoutMs - closeBudget} ms, closed them`);
       const left = Math.max(1, config.shutdownTimeoutMs - (Date.now() - began));
-      await withTimeout(database.close(), left, 'closing the database').catch((error: Error) => log(`shutdown: ${error.message}; exiting anyway`));
+      await withTimeout(database.close(), left, 'closing the database').catch((error: Error) =>
+        log(`shutdown: ${error.message}; exiting anyway`),
+      );
     })());
   return { port, server, database, shutdown };
 }

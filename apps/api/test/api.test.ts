@@ -97,13 +97,17 @@ describe.each(backends)('API on the $name database', (backend) => {
       const ids = new Set(await Promise.all(responses.map(async (r) => (await r.json()).transaction.id)));
       expect(ids.size).toBe(1);
       expect(responses.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(24);
-      const [{ n }] = await database.run((db) => db.select({ n: count() }).from(transactions).where(eq(transactions.idempotencyKey, 'retry-storm')));
+      const [{ n }] = await database.run((db) =>
+        db.select({ n: count() }).from(transactions).where(eq(transactions.idempotencyKey, 'retry-storm')),
+      );
       expect(n).toBe(1);
     });
 
     it('loses nothing when distinct requests arrive at once', async () => {
       const responses = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => create({ amountMinor: i + 1, currency: 'EUR', description: `parallel ${i}` }, `parallel-${i}`, otherToken)),
+        Array.from({ length: 20 }, (_, i) =>
+          create({ amountMinor: i + 1, currency: 'EUR', description: `parallel ${i}` }, `parallel-${i}`, otherToken),
+        ),
       );
       expect(responses.every((r) => r.status === 201)).toBe(true);
       const list = await (await app.request('/v1/transactions?limit=100', { headers: auth(otherToken) })).json();
@@ -153,7 +157,10 @@ describe.each(backends)('API on the $name database', (backend) => {
     it('answers 400 for malformed JSON, 415 for another content type, 400 for a bad limit', async () => {
       const headers = { ...auth(), 'idempotency-key': 'malformed', 'content-type': 'application/json' };
       expect((await app.request('/v1/transactions', { method: 'POST', headers, body: '{"amountMinor":' })).status).toBe(400);
-      expect((await app.request('/v1/transactions', { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
+      expect(
+        (await app.request('/v1/transactions', { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: '{}' }))
+          .status,
+      ).toBe(415);
       expect((await app.request('/v1/transactions?limit=1000', { headers: auth() })).status).toBe(400);
     });
   });

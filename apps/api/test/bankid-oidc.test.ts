@@ -26,7 +26,14 @@ describe('live BankID sign-in against a local OpenID provider', () => {
   const liveApp = (issuer: string, idClaim = DEFAULT_BANKID_ID_CLAIM) =>
     testApp(database, {
       bankIdMock: false,
-      bankId: new BankIdOidc({ issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, scope: DEFAULT_BANKID_SCOPE, idClaim }),
+      bankId: new BankIdOidc({
+        issuer,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        redirectUri: REDIRECT_URI,
+        scope: DEFAULT_BANKID_SCOPE,
+        idClaim,
+      }),
       log: (m) => logs.push(m),
     });
   type App = ReturnType<typeof liveApp>;
@@ -36,7 +43,8 @@ describe('live BankID sign-in against a local OpenID provider', () => {
     expect(res.status).toBe(201);
     return (await res.json()) as { flowId: string; authorizationUrl: string; expiresAt: string };
   };
-  const callback = (app: App, flowId: string, url: URL) => app.request('/v1/auth/bankid/callback', json({ flowId, params: Object.fromEntries(url.searchParams) }));
+  const callback = (app: App, flowId: string, url: URL) =>
+    app.request('/v1/auth/bankid/callback', json({ flowId, params: Object.fromEntries(url.searchParams) }));
 
   beforeAll(async () => {
     ({ database, cleanup } = await embedded.open());
@@ -183,12 +191,18 @@ describe('live BankID sign-in against a local OpenID provider', () => {
     const back = await signInAtProvider(flow.authorizationUrl, NATIONAL_IDS[0], REDIRECT_URI);
     const res = await callback(app, flow.flowId, back);
     expect(res.status).toBe(502);
-    expect((await res.json()).error).toMatchObject({ code: 'bankid_claim_missing', message: expect.stringContaining('"nnin" claim (BANKID_ID_CLAIM)') });
+    expect((await res.json()).error).toMatchObject({
+      code: 'bankid_claim_missing',
+      message: expect.stringContaining('"nnin" claim (BANKID_ID_CLAIM)'),
+    });
   });
 
   it('refuses a callback without a flow from this browser, or with unknown parameters', async () => {
     const app = liveApp(provider.issuer);
-    const none = await app.request('/v1/auth/bankid/callback', json({ flowId: '8c6f0b4e-4f8e-4b7a-9d3c-2a1e5f6b7c8d', params: { code: 'x', state: 'y' } }));
+    const none = await app.request(
+      '/v1/auth/bankid/callback',
+      json({ flowId: '8c6f0b4e-4f8e-4b7a-9d3c-2a1e5f6b7c8d', params: { code: 'x', state: 'y' } }),
+    );
     expect(none.status).toBe(400);
     expect((await none.json()).error.code).toBe('sign_in_expired');
     const bad = await app.request('/v1/auth/bankid/callback', json({ flowId: 'nope', params: { code: 'x', token: 'y' } }));

@@ -46,7 +46,11 @@ describe('API configuration', () => {
 
   it('accepts the production environment App Runner gives, with TLS verified against the CA file', () => {
     const config = loadConfig(production);
-    expect(config.database).toMatchObject({ kind: 'postgres', credentials: { username: 'drop' }, secretArn: production.DATABASE_SECRET_ARN });
+    expect(config.database).toMatchObject({
+      kind: 'postgres',
+      credentials: { username: 'drop' },
+      secretArn: production.DATABASE_SECRET_ARN,
+    });
     expect(config.database.kind === 'postgres' && config.database.ca).toMatch(/BEGIN CERTIFICATE/);
     expect(config.seedDemo).toBe(false);
   });
@@ -84,18 +88,34 @@ describe('API configuration', () => {
     ['PORT', 'http', 'PORT: must be an integer from 0 (any free port) to 65535 (found: "http")'],
     ['BANKID_MOCK', 'yes', 'BANKID_MOCK: must be "true" or "false" (found: "yes")'],
     ['DATABASE_URL', 'mysql://db/drop', 'DATABASE_URL: must be a URL with scheme postgres or postgresql (found: "mysql://db/drop")'],
-    ['DATABASE_SECRET_ARN', 'drop-db', 'DATABASE_SECRET_ARN: must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) (found: "drop-db")'],
+    [
+      'DATABASE_SECRET_ARN',
+      'drop-db',
+      'DATABASE_SECRET_ARN: must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) (found: "drop-db")',
+    ],
     ['NODE_ENV', 'prod', 'NODE_ENV: must be one of development, production, test (found: "prod")'],
-    ['DROP_ENV', 'Prod_1', 'DROP_ENV: must be an environment name: lowercase letters, digits and "-", starting with a letter (found: "Prod_1")'],
+    [
+      'DROP_ENV',
+      'Prod_1',
+      'DROP_ENV: must be an environment name: lowercase letters, digits and "-", starting with a letter (found: "Prod_1")',
+    ],
     ['DROP_TIER', 'prod', 'DROP_TIER: must be "staging" or "production" (found: "prod")'],
     ['BANKID_ISSUER', 'auth.bankid.no', 'BANKID_ISSUER: must be a URL with scheme https (found: "auth.bankid.no")'],
-    ['BANKID_ID_CLAIM', 'nnin altsub', 'BANKID_ID_CLAIM: must be a claim name (letters, digits, "_", ".", ":", "-") (found: "nnin altsub")'],
-    ['BANKID_SCOPE', 'profile nnin_altsub', 'BANKID_SCOPE: must be space-separated OAuth scopes including "openid" (found: "profile nnin_altsub")'],
+    [
+      'BANKID_ID_CLAIM',
+      'nnin altsub',
+      'BANKID_ID_CLAIM: must be a claim name (letters, digits, "_", ".", ":", "-") (found: "nnin altsub")',
+    ],
+    [
+      'BANKID_SCOPE',
+      'profile nnin_altsub',
+      'BANKID_SCOPE: must be space-separated OAuth scopes including "openid" (found: "profile nnin_altsub")',
+    ],
   ])('names %s, its value and what is allowed', (name, value, message) => {
     expect(problems({ ...production, [name]: value })).toContain(message);
   });
 
-  it('reads the live BankID settings, with BankID Norway\'s national identity claim by default', () => {
+  it("reads the live BankID settings, with BankID Norway's national identity claim by default", () => {
     expect(loadConfig(production).bankId).toMatchObject({
       mock: false,
       issuer: 'https://auth.bankid.no/auth/realms/prod',
@@ -119,8 +139,16 @@ describe('API configuration', () => {
     ]);
   });
 
-  it('allows a plain-http issuer outside production only (the tests\' local provider)', () => {
-    expect(loadConfig({ BANKID_MOCK: 'false', BANKID_CLIENT_ID: 'c', BANKID_CLIENT_SECRET: 's', BANKID_ISSUER: 'http://127.0.0.1:4000', BANKID_CALLBACK_URL: 'http://localhost:3000/api/auth/bankid/callback' }).bankId.issuer).toBe('http://127.0.0.1:4000');
+  it("allows a plain-http issuer outside production only (the tests' local provider)", () => {
+    expect(
+      loadConfig({
+        BANKID_MOCK: 'false',
+        BANKID_CLIENT_ID: 'c',
+        BANKID_CLIENT_SECRET: 's',
+        BANKID_ISSUER: 'http://127.0.0.1:4000',
+        BANKID_CALLBACK_URL: 'http://localhost:3000/api/auth/bankid/callback',
+      }).bankId.issuer,
+    ).toBe('http://127.0.0.1:4000');
     expect(problems({ ...production, BANKID_ISSUER: 'http://auth.bankid.no/auth/realms/prod' })).toEqual([
       'BANKID_ISSUER: must be a URL with scheme https (found: "http://auth.bankid.no/auth/realms/prod")',
     ]);
@@ -132,7 +160,11 @@ describe('API configuration', () => {
 
   it.each([
     ['DROP_TIER is production', { DROP_ENV: 'live', DROP_TIER: 'production' }, 'DROP_ENV="live", DROP_TIER="production"'],
-    ['the environment is named production*', { DROP_ENV: 'production-stockholm', DROP_TIER: undefined }, 'DROP_ENV="production-stockholm", DROP_TIER=""'],
+    [
+      'the environment is named production*',
+      { DROP_ENV: 'production-stockholm', DROP_TIER: undefined },
+      'DROP_ENV="production-stockholm", DROP_TIER=""',
+    ],
   ])('refuses demo data in a production-tier environment (%s)', (_, env, found) => {
     expect(problems({ ...production, ...env, SEED_DEMO: 'true' })).toEqual([
       `SEED_DEMO: must not be "true" in a production-tier environment (${found}): demo data is for development and staging (found: "true")`,
@@ -141,7 +173,9 @@ describe('API configuration', () => {
 
   it('requires the environment name in production', () => {
     const { DROP_ENV: _e, ...rest } = production;
-    expect(problems(rest)).toEqual(['DROP_ENV: is required in production (the environment name, set by the compute stack) (found: not set)']);
+    expect(problems(rest)).toEqual([
+      'DROP_ENV: is required in production (the environment name, set by the compute stack) (found: not set)',
+    ]);
   });
 
   it('configures error reporting only with SENTRY_DSN: release = APP_VERSION, environment = DROP_ENV', () => {

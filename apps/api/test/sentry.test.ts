@@ -40,7 +40,12 @@ describe('error reports (Sentry)', () => {
     const [csrf, edgeSecret, code] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
     // WHEN a request fails with an unexpected error
     const res = await app.request(`/v1/boom?nationalId=${nationalId}&code=${code}&limit=5`, {
-      headers: { authorization: `Bearer ${token}`, cookie: `drop_session=${token}; drop_csrf=${csrf}`, 'x-origin-verify': edgeSecret, 'user-agent': 'vitest' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        cookie: `drop_session=${token}; drop_csrf=${csrf}`,
+        'x-origin-verify': edgeSecret,
+        'user-agent': 'vitest',
+      },
     });
     expect(res.status).toBe(500);
     await flushSentry();
@@ -65,19 +70,36 @@ describe('error reports (Sentry)', () => {
   });
 
   it('scrubs with the same rules in the web app (its copy of scrub.ts)', () => {
-    const code = (file: string) => readFileSync(path.join(import.meta.dirname, '..', '..', file), 'utf8').split('*/').slice(1).join('*/');
+    const code = (file: string) =>
+      readFileSync(path.join(import.meta.dirname, '..', '..', file), 'utf8')
+        .split('*/')
+        .slice(1)
+        .join('*/');
     expect(code('web/lib/scrub.ts')).toBe(code('api/src/scrub.ts'));
   });
 
   it('scrubs breadcrumbs and header pairs as well', () => {
     expect(
       scrub({
-        breadcrumbs: [{ message: `GET /v1/users/150585 34541?state=abc`, data: { Authorization: 'Basic dXNlcjpwYXNz', url: '/cb?code=xyz&iss=a' } }],
-        headers: [['Cookie', 'a=b'], ['Accept', 'text/html']],
+        breadcrumbs: [
+          { message: `GET /v1/users/150585 34541?state=abc`, data: { Authorization: 'Basic dXNlcjpwYXNz', url: '/cb?code=xyz&iss=a' } },
+        ],
+        headers: [
+          ['Cookie', 'a=b'],
+          ['Accept', 'text/html'],
+        ],
       }),
     ).toEqual({
-      breadcrumbs: [{ message: 'GET /v1/users/[national-id]?state=[Filtered]', data: { Authorization: '[Filtered]', url: '/cb?code=[Filtered]&iss=a' } }],
-      headers: [['Cookie', '[Filtered]'], ['Accept', 'text/html']],
+      breadcrumbs: [
+        {
+          message: 'GET /v1/users/[national-id]?state=[Filtered]',
+          data: { Authorization: '[Filtered]', url: '/cb?code=[Filtered]&iss=a' },
+        },
+      ],
+      headers: [
+        ['Cookie', '[Filtered]'],
+        ['Accept', 'text/html'],
+      ],
     });
   });
 });

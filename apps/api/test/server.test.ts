@@ -55,7 +55,14 @@ async function environmentFor(name: string): Promise<Record<string, string>> {
 
 describe('API process', () => {
   it('refuses to start in production with the development JWT secret, saying why', async () => {
-    const proc = startProcess({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET, DATABASE_URL: 'postgres://db:5432/drop', APP_URL: 'https://getdrop.no', BANKID_MOCK: 'true', DATABASE_CA_FILE: SERVER });
+    const proc = startProcess({
+      NODE_ENV: 'production',
+      JWT_SECRET: DEV_JWT_SECRET,
+      DATABASE_URL: 'postgres://db:5432/drop',
+      APP_URL: 'https://getdrop.no',
+      BANKID_MOCK: 'true',
+      DATABASE_CA_FILE: SERVER,
+    });
     proc.listening.catch(() => undefined);
     expect(await proc.exited).toBe(78);
     expect(proc.output()).toContain('JWT_SECRET: must not be the development secret in production');
@@ -76,36 +83,48 @@ describe('API process', () => {
     expect(proc.output()).toContain('BANKID_MOCK: must not be "true" when NODE_ENV is "production": mock sign-in is for development only');
   });
 
-  it.each(backends.map((b) => b.name))('drains on SIGTERM: finishes the request in flight, refuses new ones, exits 0 (%s)', async (name) => {
-    const proc = startProcess({ NODE_ENV: 'test', JWT_SECRET, SHUTDOWN_TIMEOUT_MS: '10000', ...(await environmentFor(name)) });
-    const port = await proc.listening;
+  it.each(backends.map((b) => b.name))(
+    'drains on SIGTERM: finishes the request in flight, refuses new ones, exits 0 (%s)',
+    async (name) => {
+      const proc = startProcess({ NODE_ENV: 'test', JWT_SECRET, SHUTDOWN_TIMEOUT_MS: '10000', ...(await environmentFor(name)) });
+      const port = await proc.listening;
 
-    // GIVEN a request in flight: headers sent, body still arriving
-    const body = JSON.stringify({ nationalId: '31129945616' });
-    const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ port, method: 'POST', path: '/v1/auth/bankid/start', headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      // GIVEN a request in flight: headers sent, body still arriving
+      const body = JSON.stringify({ nationalId: '31129945616' });
+      const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(
+          {
+            port,
+            method: 'POST',
+            path: '/v1/auth/bankid/start',
+            headers: { 'content-type': 'application/json', 'content-length': body.length },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (d) => (text += d));
+            res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+          },
+        );
+        req.on('error', reject);
+        req.write(body.slice(0, 10));
+        setTimeout(() => req.end(body.slice(10)), 700);
       });
-      req.on('error', reject);
-      req.write(body.slice(0, 10));
-      setTimeout(() => req.end(body.slice(10)), 700);
-    });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, 200));
 
-    // WHEN SIGTERM arrives
-    proc.child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+      // WHEN SIGTERM arrives
+      proc.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 200));
 
-    // THEN new connections are refused, the request in flight is answered, and the process exits 0
-    await expect(fetch(`http://127.0.0.1:${port}/v1/health`)).rejects.toThrow();
-    const answered = await inFlight;
-    expect(answered.status).toBe(201);
-    expect(JSON.parse(answered.body).status).toBe('pending');
-    expect(await proc.exited).toBe(0);
-    expect(proc.output()).toContain('SIGTERM: draining');
-    expect(proc.output()).toContain('stopped');
-    // The embedded database's first start (initdb, migrations) alone can take 20 s on a loaded machine.
-  }, 60_000);
+      // THEN new connections are refused, the request in flight is answered, and the process exits 0
+      await expect(fetch(`http://127.0.0.1:${port}/v1/health`)).rejects.toThrow();
+      const answered = await inFlight;
+      expect(answered.status).toBe(201);
+      expect(JSON.parse(answered.body).status).toBe('pending');
+      expect(await proc.exited).toBe(0);
+      expect(proc.output()).toContain('SIGTERM: draining');
+      expect(proc.output()).toContain('stopped');
+      // The embedded database's first start (initdb, migrations) alone can take 20 s on a loaded machine.
+    },
+    60_000,
+  );
 });

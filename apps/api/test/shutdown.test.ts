@@ -28,7 +28,9 @@ function startProcess(env: Record<string, string>) {
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: performance.now() })));
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, at: performance.now() })),
+  );
   const listening = new Promise<number>((resolve, reject) => {
     child.stderr!.on('data', () => {
       const match = /listening on :(\d+)/.exec(output);
@@ -41,7 +43,13 @@ function startProcess(env: Record<string, string>) {
 
 async function signIn(port: number): Promise<string> {
   const post = async (p: string, body: unknown) =>
-    (await fetch(`http://127.0.0.1:${port}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+    (
+      await fetch(`http://127.0.0.1:${port}${p}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    ).json();
   const { orderRef } = await post('/v1/auth/bankid/start', { nationalId: NATIONAL_IDS[0] });
   return (await post('/v1/auth/bankid/collect', { orderRef })).token;
 }
@@ -91,8 +99,7 @@ describe('API process shutdown', () => {
           if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || /socket hang up/.test(error.message)) {
             if (req.reusedSocket) outcomes.resets++;
             else outcomes.newConnectionResets++;
-          }
-          else outcomes.other.push(error.code ?? error.message);
+          } else outcomes.other.push(error.code ?? error.message);
           resolve();
         });
       });
@@ -117,35 +124,42 @@ describe('API process shutdown', () => {
     expect(at - sentAt).toBeLessThan(8000);
   });
 
-  it.skipIf(embeddedOnly)('fails a query on a frozen database within the timeout, and exits on SIGTERM within SHUTDOWN_TIMEOUT_MS', async () => {
-    const db = await createPgDatabase();
-    cleanups.push(() => db.drop());
-    const proc = startProcess({ DATABASE_URL: db.url, DATABASE_QUERY_TIMEOUT_MS: '1000', SHUTDOWN_TIMEOUT_MS: '3000' });
-    const port = await proc.listening;
-    const token = await signIn(port);
-    const list = () => fetch(`http://127.0.0.1:${port}/v1/transactions`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
-    expect((await list()).status).toBe(200);
+  it.skipIf(embeddedOnly)(
+    'fails a query on a frozen database within the timeout, and exits on SIGTERM within SHUTDOWN_TIMEOUT_MS',
+    async () => {
+      const db = await createPgDatabase();
+      cleanups.push(() => db.drop());
+      const proc = startProcess({ DATABASE_URL: db.url, DATABASE_QUERY_TIMEOUT_MS: '1000', SHUTDOWN_TIMEOUT_MS: '3000' });
+      const port = await proc.listening;
+      const token = await signIn(port);
+      const list = () =>
+        fetch(`http://127.0.0.1:${port}/v1/transactions`, {
+          headers: { authorization: `Bearer ${token}` },
+          signal: AbortSignal.timeout(10_000),
+        });
+      expect((await list()).status).toBe(200);
 
-    // GIVEN the server processes behind the pool's open connections are frozen
-    const pids = (await adminQuery<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db.name])).map((r) => r.pid);
-    expect(pids.length).toBeGreaterThan(0);
-    pids.forEach((pid) => process.kill(pid, 'SIGSTOP'));
-    cleanups.push(() => pids.forEach((pid) => process.kill(pid, 'SIGCONT')));
+      // GIVEN the server processes behind the pool's open connections are frozen
+      const pids = (await adminQuery<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db.name])).map((r) => r.pid);
+      expect(pids.length).toBeGreaterThan(0);
+      pids.forEach((pid) => process.kill(pid, 'SIGSTOP'));
+      cleanups.push(() => pids.forEach((pid) => process.kill(pid, 'SIGCONT')));
 
-    // WHEN a request needs the database, THEN it fails (opaque 500) within the query timeout (1 s + 1 s client grace)
-    const began = performance.now();
-    const res = await list();
-    expect(res.status).toBe(500);
-    expect(performance.now() - began).toBeLessThan(3000);
-    expect(proc.output()).toMatch(/error [0-9a-f-]{36} on GET \/v1\/transactions: .*Query read timeout/);
+      // WHEN a request needs the database, THEN it fails (opaque 500) within the query timeout (1 s + 1 s client grace)
+      const began = performance.now();
+      const res = await list();
+      expect(res.status).toBe(500);
+      expect(performance.now() - began).toBeLessThan(3000);
+      expect(proc.output()).toMatch(/error [0-9a-f-]{36} on GET \/v1\/transactions: .*Query read timeout/);
 
-    // WHEN SIGTERM arrives while the database is still frozen, THEN the process exits within SHUTDOWN_TIMEOUT_MS
-    const pending = list().catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const sentAt = performance.now();
-    proc.child.kill('SIGTERM');
-    const { at } = await proc.exited;
-    expect(at - sentAt).toBeLessThan(3000 + 500);
-    await pending;
-  });
+      // WHEN SIGTERM arrives while the database is still frozen, THEN the process exits within SHUTDOWN_TIMEOUT_MS
+      const pending = list().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const sentAt = performance.now();
+      proc.child.kill('SIGTERM');
+      const { at } = await proc.exited;
+      expect(at - sentAt).toBeLessThan(3000 + 500);
+      await pending;
+    },
+  );
 });

@@ -44,22 +44,40 @@ describe('request validation', () => {
   });
 
   it('answers malformed JSON with a JSON 400 invalid_json', async () => {
-    const res = await app.request('/v1/transactions', { method: 'POST', headers: { ...auth(), 'idempotency-key': 'k-json', 'content-type': 'application/json' }, body: '{"amountMinor":' });
-    expect(await errorOf(res)).toEqual({ status: 400, type: 'application/json', body: { error: { code: 'invalid_json', message: 'The request body is not valid JSON' } } });
+    const res = await app.request('/v1/transactions', {
+      method: 'POST',
+      headers: { ...auth(), 'idempotency-key': 'k-json', 'content-type': 'application/json' },
+      body: '{"amountMinor":',
+    });
+    expect(await errorOf(res)).toEqual({
+      status: 400,
+      type: 'application/json',
+      body: { error: { code: 'invalid_json', message: 'The request body is not valid JSON' } },
+    });
   });
 
   it('names the Idempotency-Key header, with the value as the issue path', async () => {
     const res = await app.request('/v1/transactions', json({ amountMinor: 100, currency: 'NOK', description: 'x' }, auth()));
     const required = 'is required: send a unique Idempotency-Key header per transaction, and the same one when retrying';
     expect((await errorOf(res)).body).toEqual({
-      error: { code: 'invalid_request', message: `Invalid Idempotency-Key header: (root): ${required}`, issues: [{ path: '(root)', message: required }] },
+      error: {
+        code: 'invalid_request',
+        message: `Invalid Idempotency-Key header: (root): ${required}`,
+        issues: [{ path: '(root)', message: required }],
+      },
     });
-    const long = await app.request('/v1/transactions', json({ amountMinor: 100, currency: 'NOK', description: 'x' }, { ...auth(), 'idempotency-key': 'x'.repeat(256) }));
+    const long = await app.request(
+      '/v1/transactions',
+      json({ amountMinor: 100, currency: 'NOK', description: 'x' }, { ...auth(), 'idempotency-key': 'x'.repeat(256) }),
+    );
     expect((await long.json()).error.message).toBe('Invalid Idempotency-Key header: (root): must be 1 to 255 visible ASCII characters');
   });
 
   it('lists every invalid field of a body in the message and the issues', async () => {
-    const res = await app.request('/v1/transactions', json({ amountMinor: 0, currency: 'USD', description: 'x' }, { ...auth(), 'idempotency-key': 'k-fields' }));
+    const res = await app.request(
+      '/v1/transactions',
+      json({ amountMinor: 0, currency: 'USD', description: 'x' }, { ...auth(), 'idempotency-key': 'k-fields' }),
+    );
     expect(await errorOf(res)).toEqual({
       status: 400,
       type: 'application/json',
@@ -75,7 +93,9 @@ describe('request validation', () => {
       },
     });
     const start = await app.request('/v1/auth/bankid/start', json({ nationalId: '123' }));
-    expect((await start.json()).error.message).toBe('Invalid BankID start request: nationalId: must be an 11-digit Norwegian national identity number with valid check digits');
+    expect((await start.json()).error.message).toBe(
+      'Invalid BankID start request: nationalId: must be an 11-digit Norwegian national identity number with valid check digits',
+    );
     const list = await app.request('/v1/transactions?limit=0', { headers: auth() });
     expect((await list.json()).error.message).toMatch(/^Invalid query: limit: /);
   });
@@ -89,7 +109,10 @@ describe('request validation', () => {
     const signedIn = await collect.json();
     expect(signedIn.status).toBe('complete');
     const headers = { authorization: `Bearer ${signedIn.token}` };
-    const created = await client.v1.transactions.$post({ json: { amountMinor: -250, currency: 'SEK', description: 'Typed' }, header: { 'idempotency-key': 'typed-1' } }, { headers });
+    const created = await client.v1.transactions.$post(
+      { json: { amountMinor: -250, currency: 'SEK', description: 'Typed' }, header: { 'idempotency-key': 'typed-1' } },
+      { headers },
+    );
     expect(created.status).toBe(201);
     const list = await client.v1.transactions.$get({ query: { limit: '5' } }, { headers });
     const { transactions } = await list.json();

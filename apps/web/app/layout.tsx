@@ -23,7 +23,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           </p>
         )}
         <header className="top">
-          <Link href="/" className="logo">Drop</Link>
+          <Link href="/" className="logo">
+            Drop
+          </Link>
           <Link href="/sign-in">Sign in</Link>
         </header>
         <main>{children}</main>

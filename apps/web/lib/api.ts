@@ -37,6 +37,8 @@ export interface ApiAnswer<T> {
 /** Waits for a call and reads its JSON body, typed by the route. */
 export async function answer<T>(call: Promise<ClientResponse<T>>): Promise<ApiAnswer<T>> {
   const res = await call;
-  const body = (await res.json().catch(() => ({ error: { code: 'bad_response', message: `The service answered ${res.status}` } }))) as ApiAnswer<T>['body'];
+  const body = (await res
+    .json()
+    .catch(() => ({ error: { code: 'bad_response', message: `The service answered ${res.status}` } }))) as ApiAnswer<T>['body'];
   return { status: res.status, ok: res.ok, body };
 }

@@ -22,7 +22,8 @@ export function csrfProblem(request: NextRequest, form: FormData): string | unde
   if (site !== null && site !== 'same-origin') return `refused a ${site} request (Sec-Fetch-Site): forms of this site only`;
   const cookie = request.cookies.get(CSRF_COOKIE)?.value;
   const sent = form.get(CSRF_FIELD);
-  if (!cookie || typeof sent !== 'string' || !equal(cookie, sent)) return 'the form lacks a valid CSRF token: reload the page and try again';
+  if (!cookie || typeof sent !== 'string' || !equal(cookie, sent))
+    return 'the form lacks a valid CSRF token: reload the page and try again';
   return undefined;
 }
 

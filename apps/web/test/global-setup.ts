@@ -38,7 +38,12 @@ function copyServe(): void {
 export default function setup(): void {
   if (buildIsFresh()) return copyServe();
   const startedAt = Date.now();
-  const next = path.join(path.dirname(createRequire(import.meta.url).resolve('next/package.json', { paths: [WEB] })), 'dist', 'bin', 'next');
+  const next = path.join(
+    path.dirname(createRequire(import.meta.url).resolve('next/package.json', { paths: [WEB] })),
+    'dist',
+    'bin',
+    'next',
+  );
   rmSync(path.join(WEB, '.next'), { recursive: true, force: true });
   execFileSync(process.execPath, [next, 'build'], {
     cwd: WEB,

@@ -25,19 +25,35 @@ async function freePort(): Promise<number> {
 async function startWeb(env: Record<string, string>) {
   const port = await freePort();
   const child = spawn(process.execPath, [SERVE], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', HOSTNAME: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1', PORT: String(port), API_URL: 'http://127.0.0.1:9', ...env },
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      HOSTNAME: '127.0.0.1',
+      NEXT_TELEMETRY_DISABLED: '1',
+      PORT: String(port),
+      API_URL: 'http://127.0.0.1:9',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, at: performance.now() })));
+  const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, at: performance.now() })),
+  );
   const url = `http://127.0.0.1:${port}`;
   const ready = (async () => {
     for (let i = 0; i < 200; i++) {
       if (child.exitCode !== null) throw new Error(`web exited with ${child.exitCode}:\n${output}`);
-      if (await fetch(`${url}/api/health`).then((r) => r.ok, () => false)) return;
+      if (
+        await fetch(`${url}/api/health`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`web not healthy in 20 s:\n${output}`);
@@ -53,7 +69,9 @@ describe('web process (serve.mjs)', () => {
     const missing = await startWeb({});
     missing.ready.catch(() => undefined);
     expect((await missing.exited).code).toBe(78);
-    expect(missing.output()).toContain('ORIGIN_VERIFY_SECRET: is required in production (only the edge may reach the service) (found: not set)');
+    expect(missing.output()).toContain(
+      'ORIGIN_VERIFY_SECRET: is required in production (only the edge may reach the service) (found: not set)',
+    );
 
     const short = await startWeb({ ORIGIN_VERIFY_SECRET: `${CURRENT},short` });
     short.ready.catch(() => undefined);
@@ -118,8 +136,7 @@ describe('web process (serve.mjs)', () => {
           if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || /socket hang up/.test(error.message)) {
             if (req.reusedSocket) outcomes.resets++;
             else outcomes.newConnectionResets++;
-          }
-          else outcomes.other.push(error.code ?? error.message);
+          } else outcomes.other.push(error.code ?? error.message);
           resolve();
         });
       });

@@ -37,7 +37,10 @@ async function startWeb(env: Record<string, string>): Promise<{ url: string; chi
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`web server exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { url, child };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -77,9 +80,12 @@ describe('web (standalone build, headless Chromium)', () => {
   beforeAll(async () => {
     const webPort = await freePort();
     dataDir = mkdtempSync(path.join(tmpdir(), 'drop-web-test-'));
-    api = await startApi(loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, APP_URL: `http://127.0.0.1:${webPort}`, SEED_DEMO: 'true' }), {
-      hostname: '127.0.0.1',
-    });
+    api = await startApi(
+      loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, APP_URL: `http://127.0.0.1:${webPort}`, SEED_DEMO: 'true' }),
+      {
+        hostname: '127.0.0.1',
+      },
+    );
     web = await startWeb({ PORT: String(webPort), API_URL: `http://127.0.0.1:${api.port}` });
     chromium = await launchChromium();
     browser = chromium.browser;
@@ -140,7 +146,11 @@ describe('web (standalone build, headless Chromium)', () => {
   });
 
   it('with ORIGIN_VERIFY_SECRET, refuses requests without the edge header but not its health route', async () => {
-    const guarded = await startWeb({ PORT: String(await freePort()), API_URL: `http://127.0.0.1:${api.port}`, ORIGIN_VERIFY_SECRET: ORIGIN_SECRET });
+    const guarded = await startWeb({
+      PORT: String(await freePort()),
+      API_URL: `http://127.0.0.1:${api.port}`,
+      ORIGIN_VERIFY_SECRET: ORIGIN_SECRET,
+    });
     try {
       expect((await fetch(guarded.url)).status).toBe(403);
       expect((await fetch(guarded.url, { headers: { 'x-origin-verify': 'wrong' } })).status).toBe(403);
@@ -156,7 +166,11 @@ describe('web (standalone build, headless Chromium)', () => {
       loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dir, SEED_DEMO: 'false', ORIGIN_VERIFY_SECRET: ORIGIN_SECRET }),
       { hostname: '127.0.0.1' },
     );
-    const guardedWeb = await startWeb({ PORT: String(await freePort()), API_URL: `http://127.0.0.1:${guardedApi.port}`, ORIGIN_VERIFY_SECRET: ORIGIN_SECRET });
+    const guardedWeb = await startWeb({
+      PORT: String(await freePort()),
+      API_URL: `http://127.0.0.1:${guardedApi.port}`,
+      ORIGIN_VERIFY_SECRET: ORIGIN_SECRET,
+    });
     try {
       const page = await browser.newPage({ extraHTTPHeaders: { 'x-origin-verify': ORIGIN_SECRET } });
       await page.goto(`${guardedWeb.url}/sign-in`);
@@ -207,7 +221,11 @@ describe('web (standalone build, headless Chromium)', () => {
     expect(crossSite.status).toBe(403);
     expect(await crossSite.text()).toContain('cross-site');
     expect((await post({ csrf }, { 'sec-fetch-site': 'same-origin' })).status).toBe(303);
-    const mock = await fetch(`${web.url}/api/auth/mock`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ nationalId: '15058534541' }) });
+    const mock = await fetch(`${web.url}/api/auth/mock`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({ nationalId: '15058534541' }),
+    });
     expect(mock.status).toBe(403);
     expect(mock.headers.getSetCookie().some((c) => c.startsWith('__Host-drop-session'))).toBe(false);
   });
@@ -280,7 +298,9 @@ describe('web (standalone build, headless Chromium)', () => {
       await page.getByRole('link', { name: 'Continue with BankID' }).click();
       await page.waitForURL(`${provider.issuer}/interaction/**`);
       // Another browser's callback (a forged state) arrives in this one.
-      await page.goto(`${liveWeb.url}/api/auth/bankid/callback?code=stolen-code&state=forged-state&iss=${encodeURIComponent(provider.issuer)}`);
+      await page.goto(
+        `${liveWeb.url}/api/auth/bankid/callback?code=stolen-code&state=forged-state&iss=${encodeURIComponent(provider.issuer)}`,
+      );
       const alert = page.locator('p.error[role=alert]');
       await alert.waitFor();
       expect(await alert.textContent()).toMatch(/BankID sign-in was refused: .*"state"/);
@@ -296,7 +316,13 @@ describe('web (standalone build, headless Chromium)', () => {
     beforeAll(async () => {
       sink = await startSentrySink();
       // An API that is not there: the sign-in page fails with a real error.
-      reporting = await startWeb({ PORT: String(await freePort()), API_URL: `http://127.0.0.1:${await freePort()}`, SENTRY_DSN: sink.dsn, APP_VERSION: 'v9.8.7', DROP_ENV: 'staging' });
+      reporting = await startWeb({
+        PORT: String(await freePort()),
+        API_URL: `http://127.0.0.1:${await freePort()}`,
+        SENTRY_DSN: sink.dsn,
+        APP_VERSION: 'v9.8.7',
+        DROP_ENV: 'staging',
+      });
     });
     afterAll(async () => {
       reporting?.child.kill('SIGTERM');
@@ -308,7 +334,11 @@ describe('web (standalone build, headless Chromium)', () => {
       const res = await fetch(`${reporting.url}/sign-in?error=31129945616`, { headers: { cookie: `__Host-drop-session=${token}` } });
       expect(res.status).toBe(500);
       const envelope = await sink.next('event', 15_000);
-      const event = envelope.items.find((i) => i.header.type === 'event')!.payload as { release: string; environment: string; exception: { values: { type: string }[] } };
+      const event = envelope.items.find((i) => i.header.type === 'event')!.payload as {
+        release: string;
+        environment: string;
+        exception: { values: { type: string }[] };
+      };
       expect(event).toMatchObject({ release: 'v9.8.7', environment: 'staging' });
       expect(event.exception.values.length).toBeGreaterThan(0);
       expect(envelope.raw).not.toContain(token);

@@ -44,10 +44,27 @@ export function policiesOf(synth: Synth): PolicyUse[] {
   };
   add(['aws_iam_role_policy', 'aws_iam_policy', 'aws_iam_user_policy', 'aws_iam_group_policy'], 'policy', 'identity');
   add(['aws_iam_role'], 'assume_role_policy', 'trust');
-  add(['aws_kms_key', 'aws_ecr_repository_policy', 'aws_secretsmanager_secret_policy', 'aws_sns_topic_policy', 'aws_sns_topic', 'aws_s3_bucket_policy'], 'policy', 'resource');
+  add(
+    [
+      'aws_kms_key',
+      'aws_ecr_repository_policy',
+      'aws_secretsmanager_secret_policy',
+      'aws_sns_topic_policy',
+      'aws_sns_topic',
+      'aws_s3_bucket_policy',
+    ],
+    'policy',
+    'resource',
+  );
   for (const role of resources(synth, 'aws_iam_role')) {
     for (const [index, inline] of [role.body.inline_policy ?? []].flat().entries()) {
-      if (inline?.policy) uses.push({ resource: role, attribute: `inline_policy[${index}]`, kind: 'identity', document: policyDocument(synth[role.stack], inline.policy) });
+      if (inline?.policy)
+        uses.push({
+          resource: role,
+          attribute: `inline_policy[${index}]`,
+          kind: 'identity',
+          document: policyDocument(synth[role.stack], inline.policy),
+        });
     }
   }
   return uses;
@@ -90,12 +107,27 @@ export const iamRules: Rule[] = [
         .map((use) => finding(use.resource, `${use.attribute}: cannot read the policy (${(use.document as { reason: string }).reason})`)),
   },
   policyRule(
-    { id: 'iam-no-admin', title: 'No policy grants "*" on "*" (full administrator)', mirrors: ['checkov CKV_AWS_1', 'checkov CKV_AWS_62', 'checkov CKV_AWS_63'], fix: 'Grant the actions the principal needs on the resources it needs.' },
+    {
+      id: 'iam-no-admin',
+      title: 'No policy grants "*" on "*" (full administrator)',
+      mirrors: ['checkov CKV_AWS_1', 'checkov CKV_AWS_62', 'checkov CKV_AWS_63'],
+      fix: 'Grant the actions the principal needs on the resources it needs.',
+    },
     ['identity'],
-    (s) => (s.actions.some((a) => a === '*' || a === '*:*') ? `allows action "${s.actions.join('", "')}"` : s.notActions.length > 0 && s.resources.includes('*') ? 'uses NotAction with resource "*"' : undefined),
+    (s) =>
+      s.actions.some((a) => a === '*' || a === '*:*')
+        ? `allows action "${s.actions.join('", "')}"`
+        : s.notActions.length > 0 && s.resources.includes('*')
+          ? 'uses NotAction with resource "*"'
+          : undefined,
   ),
   policyRule(
-    { id: 'iam-no-wildcard-actions', title: 'Identity policies name their actions (no "service:*")', mirrors: ['trivy AVD-AWS-0057', 'checkov CKV_AWS_290', 'checkov CKV_AWS_355'], fix: 'List the actions instead of a service wildcard.' },
+    {
+      id: 'iam-no-wildcard-actions',
+      title: 'Identity policies name their actions (no "service:*")',
+      mirrors: ['trivy AVD-AWS-0057', 'checkov CKV_AWS_290', 'checkov CKV_AWS_355'],
+      fix: 'List the actions instead of a service wildcard.',
+    },
     ['identity'],
     (s) => {
       const wild = s.actions.filter((a) => /(^|:)\*$/.test(a) && a !== '*');
@@ -103,7 +135,12 @@ export const iamRules: Rule[] = [
     },
   ),
   policyRule(
-    { id: 'iam-no-wildcard-resource', title: 'Identity policies scope resources ("*" only for actions without resource-level permissions)', mirrors: ['checkov CKV_AWS_356', 'checkov CKV_AWS_111', 'trivy AVD-AWS-0057'], fix: 'Name the resources (ARNs), or move the action to UNSCOPABLE_ACTIONS if IAM truly has no resource for it.' },
+    {
+      id: 'iam-no-wildcard-resource',
+      title: 'Identity policies scope resources ("*" only for actions without resource-level permissions)',
+      mirrors: ['checkov CKV_AWS_356', 'checkov CKV_AWS_111', 'trivy AVD-AWS-0057'],
+      fix: 'Name the resources (ARNs), or move the action to UNSCOPABLE_ACTIONS if IAM truly has no resource for it.',
+    },
     ['identity'],
     (s) => {
       if (!s.resources.includes('*') || s.conditions.length > 0) return undefined;
@@ -112,35 +149,66 @@ export const iamRules: Rule[] = [
     },
   ),
   policyRule(
-    { id: 'iam-trust-no-wildcard-principal', title: 'Roles can be assumed only by named principals', mirrors: ['checkov CKV_AWS_60', 'checkov CKV_AWS_61'], fix: 'Name the service, account or federated provider in the trust policy.' },
+    {
+      id: 'iam-trust-no-wildcard-principal',
+      title: 'Roles can be assumed only by named principals',
+      mirrors: ['checkov CKV_AWS_60', 'checkov CKV_AWS_61'],
+      fix: 'Name the service, account or federated provider in the trust policy.',
+    },
     ['trust'],
-    (s) => (s.principals.some(isWildcardPrincipal) || s.principals.some((p) => p.identifiers.some((i) => i === '*')) ? 'any principal may assume the role' : undefined),
+    (s) =>
+      s.principals.some(isWildcardPrincipal) || s.principals.some((p) => p.identifiers.some((i) => i === '*'))
+        ? 'any principal may assume the role'
+        : undefined,
   ),
   policyRule(
-    { id: 'iam-github-oidc-subject', title: 'GitHub OIDC trust names one repository in the token subject and the STS audience', mirrors: ['checkov CKV_AWS_358'], fix: 'Add StringEquals token.actions.githubusercontent.com:sub = repo:<owner>/<repo>:ref:refs/heads/<branch> and :aud = sts.amazonaws.com.' },
+    {
+      id: 'iam-github-oidc-subject',
+      title: 'GitHub OIDC trust names one repository in the token subject and the STS audience',
+      mirrors: ['checkov CKV_AWS_358'],
+      fix: 'Add StringEquals token.actions.githubusercontent.com:sub = repo:<owner>/<repo>:ref:refs/heads/<branch> and :aud = sts.amazonaws.com.',
+    },
     ['trust'],
     (s) => {
       if (!s.actions.includes('sts:AssumeRoleWithWebIdentity')) return undefined;
       const federated = s.principals.filter((p) => p.type === 'Federated').flatMap((p) => p.identifiers);
-      const github = federated.some((id) => id.includes('token.actions.githubusercontent.com') || id.includes('aws_iam_openid_connect_provider') || id.includes('data.aws_iam_openid_connect_provider'));
+      const github = federated.some(
+        (id) =>
+          id.includes('token.actions.githubusercontent.com') ||
+          id.includes('aws_iam_openid_connect_provider') ||
+          id.includes('data.aws_iam_openid_connect_provider'),
+      );
       if (!github) return undefined;
       const subjects = s.conditions.filter((c) => c.variable === 'token.actions.githubusercontent.com:sub');
       const audiences = s.conditions.filter((c) => c.variable === 'token.actions.githubusercontent.com:aud');
-      if (subjects.length === 0) return 'no condition on token.actions.githubusercontent.com:sub: every GitHub repository may assume the role';
+      if (subjects.length === 0)
+        return 'no condition on token.actions.githubusercontent.com:sub: every GitHub repository may assume the role';
       const unsafe = subjects.flatMap((c) => c.values).filter((v) => !/^repo:[^*/:]+\/[^*/:]+:/.test(v));
       if (unsafe.length > 0) return `subject ${unsafe.map((v) => JSON.stringify(v)).join(', ')} does not pin one owner/repository`;
-      if (!audiences.some((c) => c.values.length > 0 && c.values.every((v) => v === 'sts.amazonaws.com'))) return 'no condition on token.actions.githubusercontent.com:aud = sts.amazonaws.com';
+      if (!audiences.some((c) => c.values.length > 0 && c.values.every((v) => v === 'sts.amazonaws.com')))
+        return 'no condition on token.actions.githubusercontent.com:aud = sts.amazonaws.com';
       return undefined;
     },
   ),
   policyRule(
-    { id: 'resource-policy-not-public', title: 'Key, repository, secret and topic policies do not allow any principal', mirrors: ['checkov CKV_AWS_33', 'checkov CKV_AWS_32'], fix: 'Name the account root, roles or services in the resource policy.' },
+    {
+      id: 'resource-policy-not-public',
+      title: 'Key, repository, secret and topic policies do not allow any principal',
+      mirrors: ['checkov CKV_AWS_33', 'checkov CKV_AWS_32'],
+      fix: 'Name the account root, roles or services in the resource policy.',
+    },
     ['resource'],
     (s) => (s.principals.some(isWildcardPrincipal) && s.conditions.length === 0 ? 'allows principal "*" without a condition' : undefined),
   ),
   perResource(
-    { id: 'iam-no-admin-managed-policy', title: 'No role gets the AdministratorAccess or IAMFullAccess managed policy', mirrors: ['checkov CKV_AWS_274'], fix: 'Attach a policy with the actions the role needs.' },
+    {
+      id: 'iam-no-admin-managed-policy',
+      title: 'No role gets the AdministratorAccess or IAMFullAccess managed policy',
+      mirrors: ['checkov CKV_AWS_274'],
+      fix: 'Attach a policy with the actions the role needs.',
+    },
     ['aws_iam_role_policy_attachment', 'aws_iam_policy_attachment'],
-    (b) => (/:policy\/(AdministratorAccess|IAMFullAccess|PowerUserAccess)$/.test(String(b.policy_arn)) ? `attaches ${b.policy_arn}` : undefined),
+    (b) =>
+      /:policy\/(AdministratorAccess|IAMFullAccess|PowerUserAccess)$/.test(String(b.policy_arn)) ? `attaches ${b.policy_arn}` : undefined,
   ),
 ];

@@ -61,4 +61,3 @@ export function hasReferrer(json: TerraformJson, type: string, attribute: string
 
 export const isTrue = (value: unknown) => value === true || value === 'true';
 export const isPostgres = (body: Record<string, any>) => String(body.engine ?? '').startsWith('postgres');
-

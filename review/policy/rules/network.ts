@@ -4,25 +4,35 @@ import { type Rule, finding, perResource, isTrue } from './kit';
 const PUBLIC_V4 = '0.0.0.0/0';
 const PUBLIC_V6 = '::/0';
 const isAllPorts = (rule: Record<string, any>) =>
-  String(rule.ip_protocol ?? rule.protocol) === '-1' || String(rule.ip_protocol ?? rule.protocol) === 'all' ||
+  String(rule.ip_protocol ?? rule.protocol) === '-1' ||
+  String(rule.ip_protocol ?? rule.protocol) === 'all' ||
   (Number(rule.from_port) === 0 && (Number(rule.to_port) === 65535 || Number(rule.to_port) === 0));
 
 /** Every security group rule: separate rule resources and inline blocks, with their direction. */
-function securityGroupRules(synth: Synth): { resource: Resource; direction: 'ingress' | 'egress'; rule: Record<string, any>; label: string }[] {
+function securityGroupRules(
+  synth: Synth,
+): { resource: Resource; direction: 'ingress' | 'egress'; rule: Record<string, any>; label: string }[] {
   const found: ReturnType<typeof securityGroupRules> = [];
-  for (const r of resources(synth, 'aws_vpc_security_group_ingress_rule')) found.push({ resource: r, direction: 'ingress', rule: r.body, label: '' });
-  for (const r of resources(synth, 'aws_vpc_security_group_egress_rule')) found.push({ resource: r, direction: 'egress', rule: r.body, label: '' });
-  for (const r of resources(synth, 'aws_security_group_rule')) found.push({ resource: r, direction: r.body.type === 'egress' ? 'egress' : 'ingress', rule: r.body, label: '' });
+  for (const r of resources(synth, 'aws_vpc_security_group_ingress_rule'))
+    found.push({ resource: r, direction: 'ingress', rule: r.body, label: '' });
+  for (const r of resources(synth, 'aws_vpc_security_group_egress_rule'))
+    found.push({ resource: r, direction: 'egress', rule: r.body, label: '' });
+  for (const r of resources(synth, 'aws_security_group_rule'))
+    found.push({ resource: r, direction: r.body.type === 'egress' ? 'egress' : 'ingress', rule: r.body, label: '' });
   for (const r of resources(synth, 'aws_security_group')) {
     for (const direction of ['ingress', 'egress'] as const) {
-      [r.body[direction] ?? []].flat().forEach((rule: any, index: number) => found.push({ resource: r, direction, rule, label: `${direction}[${index}]: ` }));
+      [r.body[direction] ?? []]
+        .flat()
+        .forEach((rule: any, index: number) => found.push({ resource: r, direction, rule, label: `${direction}[${index}]: ` }));
     }
   }
   return found;
 }
 
 const opensTo = (rule: Record<string, any>) =>
-  [rule.cidr_ipv4, rule.cidr_ipv6, ...[rule.cidr_blocks ?? []].flat(), ...[rule.ipv6_cidr_blocks ?? []].flat()].filter((c) => c === PUBLIC_V4 || c === PUBLIC_V6);
+  [rule.cidr_ipv4, rule.cidr_ipv6, ...[rule.cidr_blocks ?? []].flat(), ...[rule.ipv6_cidr_blocks ?? []].flat()].filter(
+    (c) => c === PUBLIC_V4 || c === PUBLIC_V6,
+  );
 
 export const networkRules: Rule[] = [
   {
@@ -33,7 +43,12 @@ export const networkRules: Rule[] = [
     check: (synth) =>
       securityGroupRules(synth)
         .filter((r) => r.direction === 'ingress' && opensTo(r.rule).length > 0)
-        .map((r) => finding(r.resource, `${r.label}ingress from ${opensTo(r.rule).join(', ')} on ${r.rule.from_port ?? 'all'}-${r.rule.to_port ?? 'all'}/${r.rule.ip_protocol ?? r.rule.protocol}`)),
+        .map((r) =>
+          finding(
+            r.resource,
+            `${r.label}ingress from ${opensTo(r.rule).join(', ')} on ${r.rule.from_port ?? 'all'}-${r.rule.to_port ?? 'all'}/${r.rule.ip_protocol ?? r.rule.protocol}`,
+          ),
+        ),
   },
   {
     id: 'sg-no-unrestricted-egress',
@@ -51,8 +66,12 @@ export const networkRules: Rule[] = [
     mirrors: ['checkov CKV_AWS_23', 'trivy AVD-AWS-0099', 'trivy AVD-AWS-0124'],
     fix: 'Set description on the group and on every rule.',
     check: (synth) => [
-      ...resources(synth, 'aws_security_group').filter((g) => !g.body.description).map((g) => finding(g, 'the group has no description')),
-      ...securityGroupRules(synth).filter((r) => !r.rule.description).map((r) => finding(r.resource, `${r.label}${r.direction} rule has no description`)),
+      ...resources(synth, 'aws_security_group')
+        .filter((g) => !g.body.description)
+        .map((g) => finding(g, 'the group has no description')),
+      ...securityGroupRules(synth)
+        .filter((r) => !r.rule.description)
+        .map((r) => finding(r.resource, `${r.label}${r.direction} rule has no description`)),
     ],
   },
   {
@@ -65,7 +84,8 @@ export const networkRules: Rule[] = [
         const groups = Object.values(synth[vpc.stack].resource?.aws_default_security_group ?? {}).filter((g: any) =>
           referencesIn(g.vpc_id).some((r) => r.address === vpc.address),
         );
-        if (groups.length === 0) return [finding(vpc, 'no aws_default_security_group: the default group allows all traffic between its members')];
+        if (groups.length === 0)
+          return [finding(vpc, 'no aws_default_security_group: the default group allows all traffic between its members')];
         return groups.some((g: any) => [g.ingress ?? []].flat().length > 0 || [g.egress ?? []].flat().length > 0)
           ? [finding(vpc, 'its aws_default_security_group has rules')]
           : [];
@@ -86,7 +106,12 @@ export const networkRules: Rule[] = [
       }),
   },
   perResource(
-    { id: 'subnet-no-public-ip', title: 'Subnets do not hand out public IPs', mirrors: ['checkov CKV_AWS_130', 'trivy AVD-AWS-0164'], fix: 'Set map_public_ip_on_launch = false.' },
+    {
+      id: 'subnet-no-public-ip',
+      title: 'Subnets do not hand out public IPs',
+      mirrors: ['checkov CKV_AWS_130', 'trivy AVD-AWS-0164'],
+      fix: 'Set map_public_ip_on_launch = false.',
+    },
     ['aws_subnet'],
     (b) => (isTrue(b.map_public_ip_on_launch) ? 'map_public_ip_on_launch = true' : undefined),
   ),

@@ -30,7 +30,9 @@ const SECRET_PATTERNS: [RegExp, string][] = [
 /** Attributes that name or point at a secret rather than hold one. */
 const SECRET_POINTERS = /(_arn|_id|_ids|_name|secret_string_wo_version|manage_master_user_password|_kms_key_id|_secrets)$/i;
 const readsSecretValue = (text: string) =>
-  interpolations(text).some((expr) => /\baws_secretsmanager_secret_version\.[A-Za-z0-9_-]+\.secret_(string|binary)\b|\brandom_password\.[A-Za-z0-9_-]+\.result\b/.test(expr));
+  interpolations(text).some((expr) =>
+    /\baws_secretsmanager_secret_version\.[A-Za-z0-9_-]+\.secret_(string|binary)\b|\brandom_password\.[A-Za-z0-9_-]+\.result\b/.test(expr),
+  );
 
 function plaintextSecrets(synth: Synth): RawFinding[] {
   const found: RawFinding[] = [];
@@ -39,31 +41,45 @@ function plaintextSecrets(synth: Synth): RawFinding[] {
     const json = synth[stack];
     const scan = (address: string, value: unknown, where: { environment?: boolean } = {}) =>
       walkStrings(value, (text, path) => {
-        const key = path.split(/[.[\]]/).filter(Boolean).pop() ?? '';
+        const key =
+          path
+            .split(/[.[\]]/)
+            .filter(Boolean)
+            .pop() ?? '';
         for (const [pattern, what] of SECRET_PATTERNS) if (pattern.test(text)) add(stack, address, `${path} holds ${what}`);
         const secretish = SECRET_KEY.test(key) && !SECRET_POINTERS.test(key) && !/^\d+$/.test(key);
-        if (secretish && text !== '' && !isInterpolation(text) && !/^(true|false)$/.test(text)) add(stack, address, `${path} is a literal value`);
-        if (where.environment && readsSecretValue(text)) add(stack, address, `${path} puts a secret value into plain configuration: inject it as a secret instead`);
+        if (secretish && text !== '' && !isInterpolation(text) && !/^(true|false)$/.test(text))
+          add(stack, address, `${path} is a literal value`);
+        if (where.environment && readsSecretValue(text))
+          add(stack, address, `${path} puts a secret value into plain configuration: inject it as a secret instead`);
       });
     for (const r of resources({ [stack]: json })) {
       const body = { ...r.body };
       scan(r.address, body);
       // Plain (not secret) configuration channels: a secret value there is readable by anyone who can describe the resource.
-      for (const path of ['source_configuration.image_repository.image_configuration.runtime_environment_variables', 'environment.variables', 'environment']) {
+      for (const path of [
+        'source_configuration.image_repository.image_configuration.runtime_environment_variables',
+        'environment.variables',
+        'environment',
+      ]) {
         const value = path.split('.').reduce<any>((v, k) => (Array.isArray(v) ? v[0] : v)?.[k], body);
         if (value && typeof value === 'object') scan(`${r.address}`, value, { environment: true });
       }
-      if (r.type === 'aws_ssm_parameter' && r.body.type !== 'SecureString' && readsSecretValue(String(r.body.value ?? ''))) add(stack, r.address, 'a String SSM parameter holds a secret value: use SecureString or publish the secret ARN');
+      if (r.type === 'aws_ssm_parameter' && r.body.type !== 'SecureString' && readsSecretValue(String(r.body.value ?? '')))
+        add(stack, r.address, 'a String SSM parameter holds a secret value: use SecureString or publish the secret ARN');
       if (r.type === 'cloudflare_workers_script') {
         for (const binding of [r.body.bindings ?? []].flat()) {
-          if (binding.type === 'plain_text' && readsSecretValue(String(binding.text ?? ''))) add(stack, r.address, `binding ${binding.name} is plain_text but holds a secret: use secret_text`);
+          if (binding.type === 'plain_text' && readsSecretValue(String(binding.text ?? '')))
+            add(stack, r.address, `binding ${binding.name} is plain_text but holds a secret: use secret_text`);
         }
       }
     }
     for (const [name, provider] of Object.entries(json.provider ?? {})) scan(`provider.${name}`, provider);
-    for (const [name, variable] of Object.entries(json.variable ?? {})) scan(`var.${name}`, { default: variable?.default, [name]: variable?.default });
+    for (const [name, variable] of Object.entries(json.variable ?? {}))
+      scan(`var.${name}`, { default: variable?.default, [name]: variable?.default });
     for (const [name, output] of Object.entries(json.output ?? {})) {
-      if (!isTrue(output?.sensitive) && readsSecretValue(JSON.stringify(output?.value ?? ''))) add(stack, `output.${name}`, 'prints a secret value: mark it sensitive or output the ARN');
+      if (!isTrue(output?.sensitive) && readsSecretValue(JSON.stringify(output?.value ?? '')))
+        add(stack, `output.${name}`, 'prints a secret value: mark it sensitive or output the ARN');
     }
   }
   return found;
@@ -76,16 +92,20 @@ export const projectRules: Rule[] = [
     mirrors: ['own', 'checkov CKV_AWS_19 (for a state bucket)'],
     fix: 'Set encrypt = true (and a kms_key_id) on the S3 backend, or use Terraform Cloud.',
     check: (synth) =>
-      Object.keys(synth).sort().flatMap((stack) => {
-        const s3 = synth[stack].terraform?.backend?.s3;
-        return s3 && !isTrue(s3.encrypt) && !s3.kms_key_id ? [{ stack, address: 'terraform.backend.s3', message: 'the S3 backend does not set encrypt = true' }] : [];
-      }),
+      Object.keys(synth)
+        .sort()
+        .flatMap((stack) => {
+          const s3 = synth[stack].terraform?.backend?.s3;
+          return s3 && !isTrue(s3.encrypt) && !s3.kms_key_id
+            ? [{ stack, address: 'terraform.backend.s3', message: 'the S3 backend does not set encrypt = true' }]
+            : [];
+        }),
   },
   {
     id: 'cloudflare-tls',
     title: 'The zone serves HTTPS only with Full (strict) TLS to the origin, TLS 1.2 minimum, TLS 1.3 and HSTS',
     mirrors: ['own'],
-    fix: 'Keep ZoneSettings in the zone owner\'s edge stack with its defaults.',
+    fix: "Keep ZoneSettings in the zone owner's edge stack with its defaults.",
     check: (synth, context) => {
       const settings = resources(synth, 'cloudflare_zone_setting');
       const wrong = settings.flatMap((s) => {
@@ -96,36 +116,72 @@ export const projectRules: Rule[] = [
       if (!context.zoneOwner || !synth.edge) return wrong;
       const present = new Set(settings.filter((s) => s.stack === 'edge').map((s) => s.body.setting_id));
       const missing = Object.keys(TLS_SETTINGS).filter((id) => !present.has(id));
-      return [...wrong, ...(missing.length ? [{ stack: 'edge', address: 'cloudflare_zone_setting', message: `the zone owner sets no ${missing.join(', ')}: Cloudflare's defaults apply (ssl "full" does not verify the origin certificate)` }] : [])];
+      return [
+        ...wrong,
+        ...(missing.length
+          ? [
+              {
+                stack: 'edge',
+                address: 'cloudflare_zone_setting',
+                message: `the zone owner sets no ${missing.join(', ')}: Cloudflare's defaults apply (ssl "full" does not verify the origin certificate)`,
+              },
+            ]
+          : []),
+      ];
     },
   },
   {
     id: 'cloudflare-waf',
     title: 'The zone runs the Cloudflare Managed and OWASP Core rulesets',
     mirrors: ['own'],
-    fix: 'Keep ManagedWaf in the zone owner\'s edge stack; do not disable its rules.',
+    fix: "Keep ManagedWaf in the zone owner's edge stack; do not disable its rules.",
     check: (synth, context) => {
       const managed = resources(synth, 'cloudflare_ruleset').filter((r) => r.body.phase === 'http_request_firewall_managed');
       const problems: RawFinding[] = [];
       for (const ruleset of managed) {
         for (const rule of ruleset.body.rules ?? []) {
           const id = rule.action_parameters?.id as keyof typeof REQUIRED_WAF_RULESETS;
-          if (REQUIRED_WAF_RULESETS[id] && (rule.enabled === false || rule.action !== 'execute')) problems.push(finding(ruleset, `${REQUIRED_WAF_RULESETS[id]} is not executed (enabled ${rule.enabled}, action ${rule.action})`));
-          if (REQUIRED_WAF_RULESETS[id] && rule.action_parameters?.overrides?.enabled === false) problems.push(finding(ruleset, `${REQUIRED_WAF_RULESETS[id]} is overridden to disabled`));
+          if (REQUIRED_WAF_RULESETS[id] && (rule.enabled === false || rule.action !== 'execute'))
+            problems.push(
+              finding(ruleset, `${REQUIRED_WAF_RULESETS[id]} is not executed (enabled ${rule.enabled}, action ${rule.action})`),
+            );
+          if (REQUIRED_WAF_RULESETS[id] && rule.action_parameters?.overrides?.enabled === false)
+            problems.push(finding(ruleset, `${REQUIRED_WAF_RULESETS[id]} is overridden to disabled`));
         }
       }
       if (context.zoneOwner && synth.edge) {
-        const executed = new Set(managed.flatMap((r) => (r.body.rules ?? []).filter((rule: any) => rule.enabled !== false && rule.action === 'execute').map((rule: any) => rule.action_parameters?.id)));
-        const missing = Object.entries(REQUIRED_WAF_RULESETS).filter(([id]) => !executed.has(id)).map(([, name]) => name);
-        if (missing.length > 0) problems.push({ stack: 'edge', address: 'cloudflare_ruleset', message: `the zone owner does not execute ${missing.join(' and ')} in http_request_firewall_managed` });
+        const executed = new Set(
+          managed.flatMap((r) =>
+            (r.body.rules ?? [])
+              .filter((rule: any) => rule.enabled !== false && rule.action === 'execute')
+              .map((rule: any) => rule.action_parameters?.id),
+          ),
+        );
+        const missing = Object.entries(REQUIRED_WAF_RULESETS)
+          .filter(([id]) => !executed.has(id))
+          .map(([, name]) => name);
+        if (missing.length > 0)
+          problems.push({
+            stack: 'edge',
+            address: 'cloudflare_ruleset',
+            message: `the zone owner does not execute ${missing.join(' and ')} in http_request_firewall_managed`,
+          });
       }
       return problems;
     },
   },
   perResource(
-    { id: 'cloudflare-origin-proxied', title: 'Hostnames that point at the origin go through Cloudflare (proxied), so the WAF sees them', mirrors: ['own'], fix: 'Set proxied = true and ttl = 1 on the record (OriginDns does for domains.public and domains.apiOrigin).' },
+    {
+      id: 'cloudflare-origin-proxied',
+      title: 'Hostnames that point at the origin go through Cloudflare (proxied), so the WAF sees them',
+      mirrors: ['own'],
+      fix: 'Set proxied = true and ttl = 1 on the record (OriginDns does for domains.public and domains.apiOrigin).',
+    },
     ['cloudflare_dns_record', 'cloudflare_record'],
-    (b) => (['A', 'AAAA', 'CNAME'].includes(b.type) && !String(b.name ?? '').startsWith('_') && !isTrue(b.proxied) ? `${b.type} ${b.name} is not proxied: it bypasses the WAF and exposes the origin` : undefined),
+    (b) =>
+      ['A', 'AAAA', 'CNAME'].includes(b.type) && !String(b.name ?? '').startsWith('_') && !isTrue(b.proxied)
+        ? `${b.type} ${b.name} is not proxied: it bypasses the WAF and exposes the origin`
+        : undefined,
   ),
   {
     id: 'no-plaintext-secrets',

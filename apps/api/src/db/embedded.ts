@@ -30,9 +30,10 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
       return performance.now() - start;
     },
     migrate: (migrations) =>
-      migrate({
-        exec: async (text) => void (await client.exec(text)),
-        query: async <T>(text: string, params?: unknown[]) => (await client.query<T>(text, params)).rows,
+      migrate(
+        {
+          exec: async (text) => void (await client.exec(text)),
+          query: async <T>(text: string, params?: unknown[]) => (await client.query<T>(text, params)).rows,
         },
         migrations,
       ),

@@ -14,7 +14,9 @@ const heldHere = new Set<string>();
 
 export class DataDirLockedError extends Error {
   constructor(dataDir: string, owner: string) {
-    super(`DATA_DIR ${dataDir} is in use by ${owner} (lock file ${path.join(dataDir, LOCK_FILE)}): two processes on one embedded database would lose writes; stop the other process or use another DATA_DIR`);
+    super(
+      `DATA_DIR ${dataDir} is in use by ${owner} (lock file ${path.join(dataDir, LOCK_FILE)}): two processes on one embedded database would lose writes; stop the other process or use another DATA_DIR`,
+    );
     this.name = 'DataDirLockedError';
   }
 }

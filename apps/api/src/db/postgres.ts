@@ -204,9 +204,10 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
       const noTimeout = { query_timeout: MIGRATION_TIMEOUT_MS };
       await client.query({ text: 'SET statement_timeout = 0', ...noTimeout });
       try {
-        return await migrate({
-          exec: async (text) => void (await client.query({ text, ...noTimeout })),
-          query: async <T>(text: string, params?: unknown[]) => (await client.query({ text, values: params, ...noTimeout })).rows as T[],
+        return await migrate(
+          {
+            exec: async (text) => void (await client.query({ text, ...noTimeout })),
+            query: async <T>(text: string, params?: unknown[]) => (await client.query({ text, values: params, ...noTimeout })).rows as T[],
           },
           migrations,
         );

@@ -14,7 +14,9 @@ export const users = pgTable('users', {
 export const authOrders = pgTable('auth_orders', {
   id: uuid('id').primaryKey().defaultRandom(),
   nationalId: text('national_id').notNull(),
-  status: text('status', { enum: ['pending', 'complete'] }).notNull().default('pending'),
+  status: text('status', { enum: ['pending', 'complete'] })
+    .notNull()
+    .default('pending'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });

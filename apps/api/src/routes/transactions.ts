@@ -71,7 +71,12 @@ export function transactionRoutes(options: { database: Database; jwtSecret: stri
       const { limit } = c.req.valid('query');
       const user = c.get('user');
       const rows = await database.run((db) =>
-        db.select().from(transactions).where(eq(transactions.userId, user.id)).orderBy(desc(transactions.createdAt), desc(transactions.id)).limit(limit),
+        db
+          .select()
+          .from(transactions)
+          .where(eq(transactions.userId, user.id))
+          .orderBy(desc(transactions.createdAt), desc(transactions.id))
+          .limit(limit),
       );
       return c.json({ transactions: rows.map(view) });
     })
@@ -84,7 +89,9 @@ export function transactionRoutes(options: { database: Database; jwtSecret: stri
         const key = c.req.valid('header')['idempotency-key'];
         const body = c.req.valid('json');
         const user = c.get('user');
-        const requestHash = createHash('sha256').update(JSON.stringify([body.amountMinor, body.currency, body.description])).digest('hex');
+        const requestHash = createHash('sha256')
+          .update(JSON.stringify([body.amountMinor, body.currency, body.description]))
+          .digest('hex');
 
         const { row, created } = await database.run(async (db) => {
           const [inserted] = await db
@@ -101,7 +108,11 @@ export function transactionRoutes(options: { database: Database; jwtSecret: stri
         });
         if (!row) throw new Error('idempotent insert found neither a new nor an existing row');
         if (!created && row.requestHash !== requestHash) {
-          throw apiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different transaction; use a new key for a new transaction');
+          throw apiError(
+            422,
+            'idempotency_key_reused',
+            'This Idempotency-Key was already used for a different transaction; use a new key for a new transaction',
+          );
         }
         if (!created) c.header('Idempotent-Replayed', 'true');
         return c.json({ transaction: view(row) }, created ? 201 : 200);

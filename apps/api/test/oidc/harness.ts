@@ -92,7 +92,11 @@ export async function signInAtProvider(authorizationUrl: string, login: string, 
   let init: RequestInit = {};
   for (let hop = 0; hop < 20; hop++) {
     if (url.href.startsWith(redirectUri)) return url;
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: cookieHeader() } });
+    const res = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), cookie: cookieHeader() },
+    });
     remember(res);
     const location = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && location) {
@@ -102,7 +106,8 @@ export async function signInAtProvider(authorizationUrl: string, login: string, 
     }
     const html = await res.text();
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
-    if (res.status !== 200 || !action || !/name="login"/.test(html)) throw new Error(`unexpected provider page ${res.status} at ${url.pathname}: ${html.slice(0, 300)}`);
+    if (res.status !== 200 || !action || !/name="login"/.test(html))
+      throw new Error(`unexpected provider page ${res.status} at ${url.pathname}: ${html.slice(0, 300)}`);
     url = new URL(action.replace(/&amp;/g, '&'), url);
     init = {
       method: 'POST',
