@@ -5,6 +5,8 @@ const PIPELINE_RUNS = [
   '__tests__/pipeline/dry-run.test.ts',
   '__tests__/scripts/monitor.test.ts',
   '__tests__/scripts/verify-health.test.ts',
+  // npm run review, as the pull-request workflow runs it: a git worktree of the base and its synth.
+  '__tests__/review/cli.test.ts',
 ];
 
 // One `vitest run` covers the infrastructure and the apps, as projects with their own settings.

@@ -53,16 +53,15 @@ export function corsPreflight(options: CorsOptions): (c: Context) => Response {
   const methods = options.allowMethods.join(',');
   const headers = options.allowHeaders.join(',');
   const expose = options.exposeHeaders.join(',');
+  // Vary in one go: appending makes hono build a Headers object, which is most of a preflight's cost.
+  const vary = headers ? 'Origin, Access-Control-Request-Headers' : 'Origin';
   return (c) => {
     if (c.req.header('origin') === options.origin) c.header('Access-Control-Allow-Origin', options.origin);
     if (expose) c.header('Access-Control-Expose-Headers', expose);
-    c.header('Vary', 'Origin', { append: true });
+    c.header('Vary', vary);
     c.header('Access-Control-Max-Age', String(options.maxAge));
     c.header('Access-Control-Allow-Methods', methods);
-    if (headers) {
-      c.header('Access-Control-Allow-Headers', headers);
-      c.header('Vary', 'Access-Control-Request-Headers', { append: true });
-    }
+    if (headers) c.header('Access-Control-Allow-Headers', headers);
     return c.body(null, 204);
   };
 }
