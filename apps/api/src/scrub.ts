@@ -2,7 +2,7 @@
  * Removes personal data and credentials from anything about to leave the process (error reports):
  * values under sensitive keys (Authorization, Cookie, tokens, secrets, national ids, OAuth
  * code/state/nonce), and in every string, national identity numbers, JWTs and bearer tokens.
- * The same rules are in apps/web/lib/scrub.ts (the two apps share no code); keep them together.
+ * The web app's Sentry (apps/web/instrumentation.ts) scrubs with this module too: one set of rules.
  */
 export const FILTERED = '[Filtered]';
 
