@@ -17,10 +17,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
-import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import pg from 'pg';
+import { freePort } from '../apps/api/test/free-port';
 
 const ROOT = path.join(__dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
@@ -32,14 +32,6 @@ interface Subject {
   name: string;
   argv: string[];
   env: Record<string, string>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 interface Route {

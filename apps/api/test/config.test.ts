@@ -1,41 +1,7 @@
 /** Start-up configuration: one error listing every problem, never a secret's value. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEV_JWT_SECRET, loadConfig } from '../src/config.js';
-
-const caFile = path.join(mkdtempSync(path.join(tmpdir(), 'drop-ca-')), 'ca.pem');
-writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
-
-const production = {
-  NODE_ENV: 'production',
-  PORT: '3001',
-  APP_URL: 'https://getdrop.no',
-  JWT_SECRET: 'a-production-secret-from-secrets-manager',
-  BANKID_MOCK: 'false',
-  BANKID_CLIENT_ID: 'client',
-  BANKID_CLIENT_SECRET: 'bankid-client-secret',
-  BANKID_ISSUER: 'https://auth.bankid.no/auth/realms/prod',
-  BANKID_CALLBACK_URL: 'https://getdrop.no/api/auth/bankid/callback',
-  DROP_ENV: 'production',
-  DROP_TIER: 'production',
-  ORIGIN_VERIFY_SECRET: 'origin-verify-secret-value',
-  DATABASE_URL: 'postgres://drop-production.abc.eu-west-1.rds.amazonaws.com:5432/drop',
-  DATABASE_CREDENTIALS: JSON.stringify({ username: 'drop', password: 'rds-managed-password' }),
-  DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1234',
-  DATABASE_CA_FILE: caFile,
-};
-
-function problems(env: Record<string, string | undefined>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { DEV_JWT_SECRET, loadConfig } from '../src/config.js';
+import { problems, production } from './production-config.js';
 
 describe('API configuration', () => {
   it('starts in development with no variables: embedded database, mocked BankID, demo seed', () => {

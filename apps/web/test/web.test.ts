@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -16,17 +15,10 @@ import { CLIENT_ID, CLIENT_SECRET, startProvider, type TestProvider } from '../.
 import { startSentrySink, type SentrySink } from '../../api/test/sentry-sink.js';
 import { launchChromium, type LaunchedChromium } from './browser.js';
 import { WEB } from './global-setup.js';
+import { freePort } from '../../api/test/free-port.js';
 
 const SERVER = path.join(WEB, '.next', 'standalone', 'apps', 'web', 'server.js');
 const ORIGIN_SECRET = 'web-origin-secret-0123456789';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startWeb(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const port = Number(env.PORT);
