@@ -17,7 +17,7 @@ import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { throwIfProblems } from '../validation';
 import { appRunnerProblems } from './engines';
-import { ALARMS } from './alarms';
+import { ALARMS, alarmBasics } from './alarms';
 import { assumedBy } from '../iam';
 import { type ComputeService, type ServiceProps, grantSecretReads, imageIdentifier, pullOwnImageStatements } from './service';
 
@@ -131,52 +131,25 @@ export class AppRunnerService extends Construct implements ComputeService {
 
   private alarms(props: ServiceProps, serviceName: string): void {
     const dimensions = { ServiceName: serviceName, ServiceID: this.service.serviceId };
-    const common = {
-      alarmActions: [props.alarmTopicArn],
-      okActions: [props.alarmTopicArn],
-      period: 60,
-    };
+    const basics = alarmBasics(serviceName, props.alarmTopicArn);
     new CloudwatchMetricAlarm(this, 'latency-alarm', {
-      ...common,
-      alarmName: `${serviceName}-latency-p95`,
-      alarmDescription: `p95 latency above ${ALARMS.latencyP95Ms} ms for ${ALARMS.latencyMinutes} minutes`,
+      ...basics.latency,
+      period: 60,
       namespace: 'AWS/AppRunner',
       metricName: 'RequestLatency',
       dimensions,
       extendedStatistic: 'p95',
-      comparisonOperator: 'GreaterThanThreshold',
       threshold: ALARMS.latencyP95Ms,
-      evaluationPeriods: ALARMS.latencyMinutes,
-      treatMissingData: 'notBreaching',
     });
     const metric = (metricName: string) => ({ namespace: 'AWS/AppRunner', metricName, dimensions, period: 60, stat: 'Sum' });
     new CloudwatchMetricAlarm(this, 'error-rate-alarm', {
-      ...common,
-      period: undefined,
-      alarmName: `${serviceName}-5xx-rate`,
-      alarmDescription: `5xx responses above ${ALARMS.errorRatePercent} % of requests for ${ALARMS.errorRateMinutes} minutes`,
-      comparisonOperator: 'GreaterThanThreshold',
-      threshold: ALARMS.errorRatePercent,
-      evaluationPeriods: ALARMS.errorRateMinutes,
-      treatMissingData: 'notBreaching',
+      ...basics.errorRate,
       metricQuery: [
         { id: 'errors', metric: metric('5xxStatusResponses'), returnData: false },
         { id: 'requests', metric: metric('Requests'), returnData: false },
         { id: 'rate', expression: 'IF(requests > 0, 100 * errors / requests, 0)', label: '5xx % of requests', returnData: true },
       ],
     });
-    new CloudwatchMetricAlarm(this, 'cpu-alarm', {
-      ...common,
-      alarmName: `${serviceName}-cpu`,
-      alarmDescription: `CPU above ${ALARMS.cpuPercent} % for ${ALARMS.cpuMinutes} minutes`,
-      namespace: 'AWS/AppRunner',
-      metricName: 'CPUUtilization',
-      dimensions,
-      statistic: 'Average',
-      comparisonOperator: 'GreaterThanThreshold',
-      threshold: ALARMS.cpuPercent,
-      evaluationPeriods: ALARMS.cpuMinutes,
-      treatMissingData: 'missing',
-    });
+    new CloudwatchMetricAlarm(this, 'cpu-alarm', { ...basics.cpu, namespace: 'AWS/AppRunner', dimensions });
   }
 }

@@ -2,7 +2,7 @@
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Fn, Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { ALARMS } from './alarms';
+import { ALARMS, alarmBasics } from './alarms';
 import type { ServiceProps } from './service';
 
 /**
@@ -18,7 +18,7 @@ export function expressAlarms(
   loadBalancerArn: string,
   targetGroupArns: string[],
 ): void {
-  const common = { alarmActions: [props.alarmTopicArn], okActions: [props.alarmTopicArn] };
+  const basics = alarmBasics(serviceName, props.alarmTopicArn);
   // regex with no capture group returns the match itself.
   const loadBalancer = Fn.regex('app/.+$', loadBalancerArn);
   const targetGroup = (index: number) => Token.asString(Fn.regex('targetgroup/.+$', Fn.element(targetGroupArns, index)));
@@ -36,27 +36,16 @@ export function expressAlarms(
     }));
 
   new CloudwatchMetricAlarm(scope, 'latency-alarm', {
-    ...common,
-    alarmName: `${serviceName}-latency-p95`,
-    alarmDescription: `p95 latency above ${ALARMS.latencyP95Ms} ms for ${ALARMS.latencyMinutes} minutes`,
-    comparisonOperator: 'GreaterThanThreshold',
+    ...basics.latency,
     // TargetResponseTime is in seconds.
     threshold: ALARMS.latencyP95Ms / 1000,
-    evaluationPeriods: ALARMS.latencyMinutes,
-    treatMissingData: 'notBreaching',
     metricQuery: [
       ...perTargetGroup('latency', 'TargetResponseTime', 'p95'),
       { id: 'p95', expression: 'MAX([latency0, latency1])', label: 'p95 target response time (s)', returnData: true },
     ],
   });
   new CloudwatchMetricAlarm(scope, 'error-rate-alarm', {
-    ...common,
-    alarmName: `${serviceName}-5xx-rate`,
-    alarmDescription: `5xx responses above ${ALARMS.errorRatePercent} % of requests for ${ALARMS.errorRateMinutes} minutes`,
-    comparisonOperator: 'GreaterThanThreshold',
-    threshold: ALARMS.errorRatePercent,
-    evaluationPeriods: ALARMS.errorRateMinutes,
-    treatMissingData: 'notBreaching',
+    ...basics.errorRate,
     metricQuery: [
       ...perTargetGroup('errors', 'HTTPCode_Target_5XX_Count', 'Sum'),
       ...perTargetGroup('requests', 'RequestCount', 'Sum'),
@@ -70,17 +59,8 @@ export function expressAlarms(
     ],
   });
   new CloudwatchMetricAlarm(scope, 'cpu-alarm', {
-    ...common,
-    alarmName: `${serviceName}-cpu`,
-    alarmDescription: `CPU above ${ALARMS.cpuPercent} % for ${ALARMS.cpuMinutes} minutes`,
+    ...basics.cpu,
     namespace: 'AWS/ECS',
-    metricName: 'CPUUtilization',
     dimensions: { ClusterName: clusterName, ServiceName: serviceName },
-    statistic: 'Average',
-    period: 60,
-    comparisonOperator: 'GreaterThanThreshold',
-    threshold: ALARMS.cpuPercent,
-    evaluationPeriods: ALARMS.cpuMinutes,
-    treatMissingData: 'missing',
   });
 }
