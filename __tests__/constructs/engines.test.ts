@@ -2,8 +2,10 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { TerraformStack, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
+import { AppRunnerService } from '../../constructs/compute/app-runner-service';
 import { EcsExpressService } from '../../constructs/compute/ecs-express-service';
 import { appRunnerProblems, ecsExpressProblems } from '../../constructs/compute/engines';
+import type { ServiceProps } from '../../constructs/compute/service';
 import { EncryptionKey } from '../../constructs/encryption-key';
 import { Naming } from '../../constructs/naming';
 
@@ -23,40 +25,42 @@ describe('what each engine can run', () => {
     ]);
   });
 
-  it('is refused by the ECS Express construct itself for a size Fargate does not run', () => {
-    // GIVEN a stack outside the environment files' validation
+  /** GIVEN a stack outside the environment files' validation, and the api's props but for what a test changes. */
+  function direct(region: string) {
     const stack = new TerraformStack(Testing.app(), 'direct');
-    const api = loadEnvironment('production-stockholm').compute.services.api;
+    const api = loadEnvironment('staging').compute.services.api;
     const naming = new Naming({ project: 'drop', name: 'staging' });
     const account = new DataAwsCallerIdentity(stack, 'account');
-    const encryptionKey = new EncryptionKey(stack, 'key', {
+    const encryptionKey = new EncryptionKey(stack, 'key', { naming, account, region, purpose: 'compute', description: 'test' });
+    const props: ServiceProps = {
       naming,
-      account,
-      region: 'eu-north-1',
-      purpose: 'compute',
-      description: 'test',
-    });
-    // WHEN / THEN
-    expect(
-      () =>
-        new EcsExpressService(stack, 'api', {
-          naming,
-          name: 'api',
-          region: 'eu-north-1',
-          image: { repositoryUrl: 'repo', repositoryArn: 'arn', reference: 'v1' },
-          port: api.port,
-          cpu: 0.25,
-          memoryGb: 4,
-          scaling: api,
-          healthCheck: api.healthCheck,
-          environment: {},
-          secrets: {},
-          egress: { subnetIds: [], securityGroupIds: [] },
-          publicSubnetIds: [],
-          domainName: 'staging-api.getdrop.no',
-          alarmTopicArn: 'arn',
-          encryptionKey,
-        }),
-    ).toThrow('direct/api: memoryGb: cannot go with 0.25 vCPU on ECS Express; expected 0.5, 1, 2 GB (found: 4)');
+      name: 'api',
+      region,
+      image: { repositoryUrl: 'repo', repositoryArn: 'arn', reference: 'v1' },
+      port: api.port,
+      cpu: api.cpu,
+      memoryGb: api.memoryGb,
+      scaling: api,
+      healthCheck: api.healthCheck,
+      environment: {},
+      secrets: {},
+      egress: { subnetIds: [], securityGroupIds: [] },
+      domainName: 'staging-api.getdrop.no',
+      alarmTopicArn: 'arn',
+      encryptionKey,
+    };
+    return { stack, props };
+  }
+
+  it('is refused by the ECS Express construct itself for a size Fargate does not run', () => {
+    const { stack, props } = direct('eu-north-1');
+    expect(() => new EcsExpressService(stack, 'api', { ...props, cpu: 0.25, memoryGb: 4, publicSubnetIds: [] })).toThrow(
+      'direct/api: memoryGb: cannot go with 0.25 vCPU on ECS Express; expected 0.5, 1, 2 GB (found: 4)',
+    );
+  });
+
+  it('is refused by the App Runner construct itself when built for a region without App Runner', () => {
+    const { stack, props } = direct('eu-north-1');
+    expect(() => new AppRunnerService(stack, 'api', props)).toThrow('direct/api: region: AWS App Runner is not offered in eu-north-1');
   });
 });

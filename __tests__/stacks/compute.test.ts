@@ -3,13 +3,7 @@ import { ApprunnerCustomDomainAssociation } from '@cdktf/provider-aws/lib/apprun
 import { ApprunnerObservabilityConfiguration } from '@cdktf/provider-aws/lib/apprunner-observability-configuration';
 import { ApprunnerService } from '@cdktf/provider-aws/lib/apprunner-service';
 import { ApprunnerVpcConnector } from '@cdktf/provider-aws/lib/apprunner-vpc-connector';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { TerraformStack, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { loadEnvironment } from '../../config';
-import { AppRunnerService } from '../../constructs/compute/app-runner-service';
-import { EncryptionKey } from '../../constructs/encryption-key';
-import { Naming } from '../../constructs/naming';
 import { configErrorOf, resourcesOf, synthPlatform, type TerraformJson } from '../helpers';
 
 const SECRET_LOOKING = /SECRET|PASSWORD|TOKEN|DSN|CREDENTIAL|PRIVATE|API_KEY/;
@@ -340,42 +334,6 @@ describe('compute configuration App Runner cannot run', () => {
     expect(configErrorOf('production', { app: { serviceMode: 'mock' } })).toContain(
       'app.serviceMode: must be "live" when tier is "production" (found: "mock")',
     );
-  });
-
-  it('is refused by the App Runner construct itself when built for such a region', () => {
-    // GIVEN a stack outside the environment files' validation
-    const stack = new TerraformStack(Testing.app(), 'direct');
-    const api = loadEnvironment('staging').compute.services.api;
-    const naming = new Naming({ project: 'drop', name: 'staging' });
-    const account = new DataAwsCallerIdentity(stack, 'account');
-    const encryptionKey = new EncryptionKey(stack, 'key', {
-      naming,
-      account,
-      region: 'eu-north-1',
-      purpose: 'compute',
-      description: 'test',
-    });
-    // WHEN / THEN
-    expect(
-      () =>
-        new AppRunnerService(stack, 'api', {
-          naming,
-          name: 'api',
-          region: 'eu-north-1',
-          image: { repositoryUrl: 'repo', repositoryArn: 'arn', reference: 'v1' },
-          port: api.port,
-          cpu: api.cpu,
-          memoryGb: api.memoryGb,
-          scaling: api,
-          healthCheck: api.healthCheck,
-          environment: {},
-          secrets: {},
-          egress: { subnetIds: [], securityGroupIds: [] },
-          domainName: 'staging-api.getdrop.no',
-          alarmTopicArn: 'arn',
-          encryptionKey,
-        }),
-    ).toThrow('direct/api: region: AWS App Runner is not offered in eu-north-1');
   });
 });
 

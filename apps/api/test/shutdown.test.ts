@@ -5,11 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adminQuery, createPgDatabase, embeddedOnly, JWT_SECRET, NATIONAL_IDS } from './helpers.js';
+import { keepAliveLoad } from './keep-alive-load.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 const SERVER = path.join(ROOT, 'apps', 'api', 'src', 'server.ts');
@@ -68,58 +68,19 @@ describe('API process shutdown', () => {
     const port = await proc.listening;
 
     // GIVEN 32 clients sending back-to-back requests on keep-alive connections
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-    const outcomes = { ok: 0, refused: 0, resets: 0, newConnectionResets: 0, other: [] as string[] };
-    let stop = false;
-    const once = () =>
-      new Promise<void>((resolve) => {
-        const req = http.get({ host: '127.0.0.1', port, path: '/v1/health', agent }, (res) => {
-          res.resume();
-          res.on('end', () => {
-            if (res.statusCode === 200) outcomes.ok++;
-            else outcomes.other.push(`status ${res.statusCode}`);
-            resolve();
-          });
-          res.on('error', () => {
-            outcomes.resets++;
-            resolve();
-          });
-        });
-        req.on('error', (error: NodeJS.ErrnoException) => {
-          // Refused: a new connection after the listener closed (the load balancer sends it to
-          // another instance). Reset or hang-up: a request lost on a connection the server had.
-          if (error.code === 'ECONNREFUSED') {
-            outcomes.refused++;
-            setTimeout(resolve, 5);
-            return;
-          }
-          // A reset of a reused keep-alive connection is the race: the client cannot tell whether
-          // the request was processed. A new connection reset as the listener closes never
-          // reached the server (the kernel's accept queue), like a refusal.
-          if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || /socket hang up/.test(error.message)) {
-            if (req.reusedSocket) outcomes.resets++;
-            else outcomes.newConnectionResets++;
-          } else outcomes.other.push(error.code ?? error.message);
-          resolve();
-        });
-      });
-    const workers = Array.from({ length: 32 }, async () => {
-      while (!stop) await once();
-    });
+    const load = keepAliveLoad(port, '/v1/health');
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const okBefore = outcomes.ok;
+    const okBefore = load.outcomes.ok;
 
     // WHEN SIGTERM arrives in the middle of it
     const sentAt = performance.now();
     proc.child.kill('SIGTERM');
     const { code, at } = await proc.exited;
-    stop = true;
-    await Promise.all(workers);
-    agent.destroy();
+    await load.stop();
 
     // THEN every request on an existing connection got its answer, and the process exited 0 in time
     expect(okBefore).toBeGreaterThan(100);
-    expect(outcomes).toMatchObject({ resets: 0, other: [] });
+    expect(load.outcomes).toMatchObject({ resets: 0, other: [] });
     expect(code).toBe(0);
     expect(at - sentAt).toBeLessThan(8000);
   });

@@ -4,11 +4,11 @@
  * as health version, and a drain on SIGTERM that exits 0 and resets no keep-alive connection.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as http from 'node:http';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WEB } from './global-setup.js';
 import { freePort } from '../../api/test/free-port.js';
+import { keepAliveLoad } from '../../api/test/keep-alive-load.js';
 
 const SERVE = path.join(WEB, '.next', 'standalone', 'apps', 'web', 'serve.mjs');
 const children: ChildProcess[] = [];
@@ -99,56 +99,19 @@ describe('web process (serve.mjs)', () => {
     await web.ready;
 
     // GIVEN 32 clients sending back-to-back requests on keep-alive connections
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-    const outcomes = { ok: 0, refused: 0, resets: 0, newConnectionResets: 0, other: [] as string[] };
-    let stop = false;
-    const once = () =>
-      new Promise<void>((resolve) => {
-        const req = http.get({ host: '127.0.0.1', port: web.port, path: '/api/health', agent }, (res) => {
-          res.resume();
-          res.on('end', () => {
-            if (res.statusCode === 200) outcomes.ok++;
-            else outcomes.other.push(`status ${res.statusCode}`);
-            resolve();
-          });
-          res.on('error', () => {
-            outcomes.resets++;
-            resolve();
-          });
-        });
-        req.on('error', (error: NodeJS.ErrnoException) => {
-          if (error.code === 'ECONNREFUSED') {
-            outcomes.refused++;
-            setTimeout(resolve, 5);
-            return;
-          }
-          // A reset of a reused keep-alive connection is the race: the client cannot tell whether
-          // the request was processed. A new connection reset as the listener closes never
-          // reached the server (the kernel's accept queue), like a refusal.
-          if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || /socket hang up/.test(error.message)) {
-            if (req.reusedSocket) outcomes.resets++;
-            else outcomes.newConnectionResets++;
-          } else outcomes.other.push(error.code ?? error.message);
-          resolve();
-        });
-      });
-    const workers = Array.from({ length: 32 }, async () => {
-      while (!stop) await once();
-    });
+    const load = keepAliveLoad(web.port, '/api/health');
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const okBefore = outcomes.ok;
+    const okBefore = load.outcomes.ok;
 
     // WHEN SIGTERM arrives in the middle of it
     const sentAt = performance.now();
     web.child.kill('SIGTERM');
     const { code, signal, at } = await web.exited;
-    stop = true;
-    await Promise.all(workers);
-    agent.destroy();
+    await load.stop();
 
     // THEN every request on an open connection was answered, and the process exited 0 (not 143) in time
     expect(okBefore).toBeGreaterThan(50);
-    expect(outcomes).toMatchObject({ resets: 0, other: [] });
+    expect(load.outcomes).toMatchObject({ resets: 0, other: [] });
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(at - sentAt).toBeLessThan(8000);
     expect(web.output()).toContain('SIGTERM: draining');
