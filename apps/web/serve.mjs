@@ -10,11 +10,12 @@
  *    closed, and whatever is left is destroyed at SHUTDOWN_TIMEOUT_MS;
  *  - keeps idle connections longer (65 s) than the load balancer in front (60 s), so the proxy,
  *    not the server, closes them.
- * The API does the same in apps/api/src/drain.ts.
+ * The drain is the API's own (apps/api/src/drain.mjs, plain JavaScript so node runs it as it is);
+ * the build copies it to the same place beside the standalone output, and the image has it there.
  */
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import net from 'node:net';
+import { drainable } from '../api/src/drain.mjs';
 
 const env = process.env;
 const problems = [];
@@ -42,77 +43,31 @@ if (problems.length) {
   process.exit(78); // EX_CONFIG
 }
 
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
-const IDLE_GRACE_MS = 1000;
 const log = (message) => console.error(`[web] ${message}`);
 
 // Next installs SIGTERM/SIGINT handlers (exit 143) unless told that the process handles them.
 env.NEXT_MANUAL_SIG_HANDLE = 'true';
 
-// Next's start-server creates the one HTTP server of the process with http.createServer: keep it.
-/** @type {http.Server | undefined} */
-let server;
+// Next's start-server creates the one HTTP server of the process with http.createServer: keep it,
+// and make it drainable (keep-alive 65 s, sockets idle for a second closed while draining).
+/** @type {import('../api/src/drain.mjs').Drainer | undefined} */
+let drainer;
 const createServer = http.createServer;
 // @ts-expect-error -- the same function, recording what it returns
 http.createServer = (...args) => {
   http.createServer = createServer;
-  server = createServer(...args);
-  track(server);
+  const server = createServer(...args);
+  drainer = drainable(server, { keepAliveTimeoutMs: 65_000, idleGraceMs: 1000 });
   return server;
 };
 
-/** @type {Map<import('node:net').Socket, number>} requests in progress per socket */
-const active = new Map();
-/** @type {Map<import('node:net').Socket, number>} since when a socket has been idle */
-const idleSince = new Map();
-let draining = false;
-
-/** @param {http.Server} s */
-function track(s) {
-  s.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  s.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
-  s.on('connection', (socket) => {
-    active.set(socket, 0);
-    idleSince.set(socket, Date.now());
-    socket.once('close', () => {
-      active.delete(socket);
-      idleSince.delete(socket);
-    });
-  });
-  s.prependListener('request', (req, res) => {
-    const socket = req.socket;
-    active.set(socket, (active.get(socket) ?? 0) + 1);
-    idleSince.delete(socket);
-    if (draining) res.setHeader('Connection', 'close');
-    res.once('close', () => {
-      const left = (active.get(socket) ?? 1) - 1;
-      active.set(socket, left);
-      if (left === 0) idleSince.set(socket, Date.now());
-    });
-  });
-}
-
-/** Resolves with the number of connections destroyed at the deadline. */
-function drain(deadlineMs) {
-  draining = true;
-  return new Promise((resolve) => {
-    if (!server) return resolve(0);
-    let forced = 0;
-    // net.Server#close stops accepting; unlike http.Server#close it leaves idle sockets alone.
-    net.Server.prototype.close.call(server, () => {
-      clearInterval(sweep);
-      clearTimeout(deadline);
-      resolve(forced);
-    });
-    const sweep = setInterval(() => {
-      const now = Date.now();
-      for (const [socket, since] of idleSince) if (now - since >= IDLE_GRACE_MS && active.get(socket) === 0) socket.end();
-    }, 100);
-    const deadline = setTimeout(() => {
-      forced = active.size;
-      for (const socket of active.keys()) socket.destroy();
-    }, deadlineMs);
-  });
+/**
+ * Resolves with the number of connections destroyed at the deadline.
+ * @param {number} deadlineMs
+ */
+async function drain(deadlineMs) {
+  if (!drainer) return 0;
+  return (await drainer.drain(deadlineMs)).forced;
 }
 
 let stopping = false;

@@ -124,6 +124,7 @@ describe('Dockerfile', () => {
       '/app/apps/web/.next/static ./apps/web/.next/static',
       '/app/apps/web/public ./apps/web/public',
       '/app/apps/web/serve.mjs ./apps/web/serve.mjs',
+      '/app/apps/api/src/drain.mjs ./apps/api/src/drain.mjs',
     ]);
   });
 

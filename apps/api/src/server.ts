@@ -11,7 +11,7 @@ import { createApp } from './app.js';
 import { BankIdOidc } from './bankid-oidc.js';
 import { ConfigError, loadConfig, type ApiConfig } from './config.js';
 import { withTimeout, type Database } from './db/database.js';
-import { drainable } from './drain.js';
+import { drainable } from './drain.mjs';
 import { openEmbeddedDatabase } from './db/embedded.js';
 import { awsSecretSource, openPostgresDatabase, type SecretSource } from './db/postgres.js';
 import { describeError, safeLine } from './log.js';

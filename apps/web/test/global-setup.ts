@@ -30,9 +30,14 @@ function buildIsFresh(): boolean {
   return stamp.mode === SERVICE_MODE && stamp.builtAt > newestSourceMtime();
 }
 
-/** The process wrapper the image runs (serve.mjs) goes beside the standalone server.js, as in the image. */
+/**
+ * The process wrapper the image runs (serve.mjs) goes beside the standalone server.js, and the API's
+ * drain it imports to the same relative place, as in the image.
+ */
 function copyServe(): void {
-  cpSync(path.join(WEB, 'serve.mjs'), path.join(WEB, '.next', 'standalone', 'apps', 'web', 'serve.mjs'));
+  const standalone = path.join(WEB, '.next', 'standalone', 'apps');
+  cpSync(path.join(WEB, 'serve.mjs'), path.join(standalone, 'web', 'serve.mjs'));
+  cpSync(path.join(WEB, '..', 'api', 'src', 'drain.mjs'), path.join(standalone, 'api', 'src', 'drain.mjs'));
 }
 
 export default function setup(): void {

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Graceful HTTP drain for a rolling update, without the keep-alive race.
  *
@@ -12,34 +13,44 @@
  *  - whatever is still open at `deadlineMs` is destroyed.
  * Outside a drain, `keepAliveTimeoutMs` should exceed the load balancer's idle timeout, so the
  * proxy, not the server, closes idle connections (the same race, in normal operation).
+ *
+ * Plain JavaScript with JSDoc types, so that both services run this one copy: the API imports it
+ * from TypeScript (tsc checks and emits it), and the web's process wrapper (apps/web/serve.mjs,
+ * which node runs as it is, beside Next's standalone server) imports it at run time.
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { Server as NetServer, type Socket } from 'node:net';
+import { Server as NetServer } from 'node:net';
 
-export interface DrainOptions {
-  /** @default 65000 (above the 60 s idle timeout of AWS load balancers) */
-  readonly keepAliveTimeoutMs?: number;
-  /** @default 1000 */
-  readonly idleGraceMs?: number;
-}
+/**
+ * @typedef {object} DrainOptions
+ * @property {number} [keepAliveTimeoutMs] default 65000 (above the 60 s idle timeout of AWS load balancers)
+ * @property {number} [idleGraceMs] default 1000
+ */
 
-export interface Drainer {
-  /** Resolves when every connection is closed; destroys what is left at `deadlineMs`. */
-  drain(deadlineMs: number): Promise<{ forced: number }>;
-  readonly draining: boolean;
-}
+/**
+ * @typedef {object} Drainer
+ * @property {(deadlineMs: number) => Promise<{ forced: number }>} drain Resolves when every
+ *   connection is closed; destroys what is left at `deadlineMs`.
+ * @property {boolean} draining
+ */
 
-export function drainable(server: Server, options: DrainOptions = {}): Drainer {
+/**
+ * @param {import('node:http').Server} server
+ * @param {DrainOptions} [options]
+ * @returns {Drainer}
+ */
+export function drainable(server, options = {}) {
   const idleGraceMs = options.idleGraceMs ?? 1000;
   server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
   // headersTimeout must exceed keepAliveTimeout, or Node may cut a slow first request short.
   server.headersTimeout = server.keepAliveTimeout + 1000;
 
-  const active = new Map<Socket, number>(); // socket -> requests in progress
-  const idleSince = new Map<Socket, number>();
+  /** @type {Map<import('node:net').Socket, number>} requests in progress per socket */
+  const active = new Map();
+  /** @type {Map<import('node:net').Socket, number>} since when a socket has been idle */
+  const idleSince = new Map();
   let draining = false;
 
-  server.on('connection', (socket: Socket) => {
+  server.on('connection', (socket) => {
     active.set(socket, 0);
     idleSince.set(socket, Date.now());
     socket.once('close', () => {
@@ -47,7 +58,7 @@ export function drainable(server: Server, options: DrainOptions = {}): Drainer {
       idleSince.delete(socket);
     });
   });
-  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+  server.prependListener('request', (req, res) => {
     const socket = req.socket;
     active.set(socket, (active.get(socket) ?? 0) + 1);
     idleSince.delete(socket);
