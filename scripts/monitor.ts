@@ -15,6 +15,7 @@ import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SERVICE_NAMES, loadEnvironment } from '../config';
 import { Naming } from '../constructs/naming';
+import { numberOption, urlOption } from './lib/options';
 import { healthUrl } from './lib/public-url';
 import { current, readHistory } from './lib/release-history';
 import { timeScale } from './lib/time-scale';
@@ -148,22 +149,12 @@ export function parseCommandLine(argv: string[], publicUrl?: string): MonitorOpt
     strict: true,
   });
   if (!values.env) throw new MonitorError('--env is required, e.g. --env production');
-  values.url ??= healthUrl(values.env, publicUrl);
-  if (!values.url || !/^https?:\/\/[^\s]+$/.test(values.url)) {
-    throw new MonitorError(`--url ${JSON.stringify(values.url ?? null)} is not an http(s) URL; expected e.g. https://getdrop.no/v1/health`);
-  }
-  const number = (name: string, value: string, min: number, max: number) => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max)
-      throw new MonitorError(`--${name} ${JSON.stringify(value)} is not a number from ${min} to ${max}`);
-    return n;
-  };
   return {
     environment: values.env,
-    url: values.url,
-    minutes: number('minutes', values.minutes!, 0, 120),
-    intervalSeconds: number('interval', values.interval!, 1, 600),
-    timeoutSeconds: number('timeout', values.timeout!, 0.1, 60),
+    url: urlOption(values.url ?? healthUrl(values.env, publicUrl), MonitorError),
+    minutes: numberOption('minutes', values.minutes!, 0, 120, MonitorError),
+    intervalSeconds: numberOption('interval', values.interval!, 1, 600, MonitorError),
+    timeoutSeconds: numberOption('timeout', values.timeout!, 0.1, 60, MonitorError),
     summaryFile: values.summary || undefined,
   };
 }

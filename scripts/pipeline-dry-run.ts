@@ -197,24 +197,17 @@ export function condition(source: string, context: Context): boolean {
     }
     return left;
   };
-  const and = (): string | boolean => {
-    let v = comparison();
-    while (tokens[i] === '&&') {
+  // `a && b`, `a || b`: left to right, each operand the next tighter level (&& binds tighter than ||).
+  const chain = (op: '&&' | '||', operand: () => string | boolean) => (): string | boolean => {
+    let v = operand();
+    while (tokens[i] === op) {
       i++;
-      const r = comparison();
-      v = truthy(v) && truthy(r);
+      const r = operand();
+      v = op === '&&' ? truthy(v) && truthy(r) : truthy(v) || truthy(r);
     }
     return v;
   };
-  const or = (): string | boolean => {
-    let v = and();
-    while (tokens[i] === '||') {
-      i++;
-      const r = and();
-      v = truthy(v) || truthy(r);
-    }
-    return v;
-  };
+  const or = chain('||', chain('&&', comparison));
   const result = or();
   if (i !== tokens.length) throw new Error(`dry run: cannot parse if: ${source}`);
   const usesStatus = /\b(success|failure|always|cancelled)\(\)/.test(text);

@@ -7,6 +7,7 @@
  *   npm run verify-health -- --url http://localhost:3001/v1/health --count 1
  */
 import { parseArgs } from 'node:util';
+import { numberOption, urlOption } from './lib/options';
 import { healthUrl } from './lib/public-url';
 import { timeScale } from './lib/time-scale';
 
@@ -83,22 +84,11 @@ export function parseCommandLine(argv: string[], publicUrl?: string): VerifyOpti
   });
   if (values.env !== undefined && values.url !== undefined)
     throw new VerifyError('--env and --url exclude each other: --env checks https://<domains.public>/v1/health of that environment');
-  if (values.env !== undefined) values.url = healthUrl(values.env, publicUrl);
-  if (!values.url || !/^https?:\/\/[^\s]+$/.test(values.url)) {
-    throw new VerifyError(`--url ${JSON.stringify(values.url ?? null)} is not an http(s) URL; expected e.g. https://getdrop.no/v1/health`);
-  }
-  const number = (name: string, value: string, min: number, max: number) => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max) {
-      throw new VerifyError(`--${name} ${JSON.stringify(value)} is not a number from ${min} to ${max}`);
-    }
-    return n;
-  };
   return {
-    url: values.url,
-    count: number('count', values.count!, 1, 100),
-    intervalSeconds: number('interval', values.interval!, 0, 600),
-    timeoutSeconds: number('timeout', values.timeout!, 0.1, 60),
+    url: urlOption(values.env !== undefined ? healthUrl(values.env, publicUrl) : values.url, VerifyError),
+    count: numberOption('count', values.count!, 1, 100, VerifyError),
+    intervalSeconds: numberOption('interval', values.interval!, 0, 600, VerifyError),
+    timeoutSeconds: numberOption('timeout', values.timeout!, 0.1, 60, VerifyError),
   };
 }
 
