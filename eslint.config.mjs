@@ -5,6 +5,13 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// The package roots of the providers cost seconds and hundreds of MB per process. A file-scoped
+// no-restricted-imports replaces the global one, so the constructs' rule names this list again.
+const PROVIDER_ROOTS = ['aws', 'cloudflare'].map((provider) => ({
+  name: `@cdktf/provider-${provider}`,
+  message: `Deep-import the resource: @cdktf/provider-${provider}/lib/<resource>`,
+}));
+
 export default tseslint.config(
   {
     ignores: ['node_modules/', 'cdktf.out/', 'coverage/', 'apps/*/.next/', 'apps/*/dist/', 'apps/*/next-env.d.ts', 'data/', 'apps/*/data/'],
@@ -14,14 +21,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      // The package roots of the providers cost seconds and hundreds of MB per process.
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            { name: '@cdktf/provider-aws', message: 'Deep-import the resource: @cdktf/provider-aws/lib/<resource>' },
-            { name: '@cdktf/provider-cloudflare', message: 'Deep-import the resource: @cdktf/provider-cloudflare/lib/<resource>' },
-          ],
+          paths: PROVIDER_ROOTS,
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -47,10 +50,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            { name: '@cdktf/provider-aws', message: 'Deep-import the resource: @cdktf/provider-aws/lib/<resource>' },
-            { name: '@cdktf/provider-cloudflare', message: 'Deep-import the resource: @cdktf/provider-cloudflare/lib/<resource>' },
-          ],
+          paths: PROVIDER_ROOTS,
           patterns: [
             {
               group: ['**/config', '**/config/**', '**/stacks', '**/stacks/**'],

@@ -38,33 +38,23 @@ export interface ImageGrantOptions {
   readonly extraActions?: readonly string[];
 }
 
+/** The login, and `actions` (with the options' extra ones) on the repositories with these ARNs. */
+function imageStatements(
+  defaultSid: string,
+  actions: readonly string[],
+  repositoryArns: readonly string[],
+  options: ImageGrantOptions,
+): DataAwsIamPolicyDocumentStatement[] {
+  const sid = options.sid ?? defaultSid;
+  return [LOGIN, { sid, effect: 'Allow', actions: [...actions, ...(options.extraActions ?? [])], resources: [...repositoryArns] }];
+}
+
 /** Pulling the images of the repositories with these ARNs: the login and the layers. */
 export function pullImageStatements(
   repositoryArns: readonly string[],
   options: ImageGrantOptions = {},
 ): DataAwsIamPolicyDocumentStatement[] {
-  return [
-    LOGIN,
-    {
-      sid: options.sid ?? 'PullOwnImage',
-      effect: 'Allow',
-      actions: [...PULL_ACTIONS, ...(options.extraActions ?? [])],
-      resources: [...repositoryArns],
-    },
-  ];
-}
-
-/** Pushing images to the repositories with these ARNs (and reading back what was pushed). */
-function pushImageStatements(repositoryArns: readonly string[], options: ImageGrantOptions = {}): DataAwsIamPolicyDocumentStatement[] {
-  return [
-    LOGIN,
-    {
-      sid: options.sid ?? 'PushImages',
-      effect: 'Allow',
-      actions: [...PUSH_ACTIONS, ...(options.extraActions ?? [])],
-      resources: [...repositoryArns],
-    },
-  ];
+  return imageStatements('PullOwnImage', PULL_ACTIONS, repositoryArns, options);
 }
 
 export interface ContainerRegistryProps {
@@ -119,7 +109,7 @@ export class ContainerRegistry extends Construct {
 
   /** Lets `grantee` push images to the named repositories (all, in the registry's order, by default). */
   grantPush(grantee: Grantable, names: readonly string[] = Object.keys(this.repositories), options: ImageGrantOptions = {}): void {
-    grantee.addToPolicy(...pushImageStatements(this.arnsOf(names), options));
+    grantee.addToPolicy(...imageStatements('PushImages', PUSH_ACTIONS, this.arnsOf(names), options));
   }
 
   /** Lets `grantee` pull images from the named repositories (all, in the registry's order, by default). */

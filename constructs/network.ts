@@ -56,7 +56,6 @@ export class Network extends Construct {
     super(scope, id);
     const { naming } = props;
     const zones = new DataAwsAvailabilityZones(this, 'zones', { state: 'available' });
-    const zone = (index: number) => Fn.element(zones.names, index);
 
     this.vpc = new Vpc(this, 'vpc', {
       cidrBlock: props.cidr,
@@ -75,17 +74,21 @@ export class Network extends Construct {
       tags: { Name: naming.resource('public') },
     });
 
+    // Zone i's subnet of a tier; nothing in either tier hands out public IPs.
+    const subnetIn = (tier: 'public' | 'private', i: number) =>
+      new Subnet(this, `${tier}-${i}`, {
+        vpcId: this.vpc.id,
+        availabilityZone: Fn.element(zones.names, i),
+        cidrBlock: subnetBlocks(props.cidr, i)[tier],
+        mapPublicIpOnLaunch: false,
+        tags: { Name: naming.resource(tier, String(i)), tier },
+      });
+
     // Construct ids are Terraform addresses: public-<i>, nat-<i> keep the ids they had when public
     // subnets existed only for NAT, so adding the other zones' public subnets moves nothing.
     const nats: NatGateway[] = [];
     for (let i = 0; i < props.availabilityZones; i++) {
-      const subnet = new Subnet(this, `public-${i}`, {
-        vpcId: this.vpc.id,
-        availabilityZone: zone(i),
-        cidrBlock: subnetBlocks(props.cidr, i).public,
-        mapPublicIpOnLaunch: false,
-        tags: { Name: naming.resource('public', String(i)), tier: 'public' },
-      });
+      const subnet = subnetIn('public', i);
       new RouteTableAssociation(this, `public-${i}-routes`, { subnetId: subnet.id, routeTableId: publicRoutes.id });
       this.publicSubnets.push(subnet);
       if (i >= props.natGateways) continue;
@@ -101,13 +104,7 @@ export class Network extends Construct {
     }
 
     for (let i = 0; i < props.availabilityZones; i++) {
-      const subnet = new Subnet(this, `private-${i}`, {
-        vpcId: this.vpc.id,
-        availabilityZone: zone(i),
-        cidrBlock: subnetBlocks(props.cidr, i).private,
-        mapPublicIpOnLaunch: false,
-        tags: { Name: naming.resource('private', String(i)), tier: 'private' },
-      });
+      const subnet = subnetIn('private', i);
       const routes = new RouteTable(this, `private-${i}-routes`, {
         vpcId: this.vpc.id,
         route: [{ cidrBlock: '0.0.0.0/0', natGatewayId: nats[i % nats.length].id }],

@@ -10,7 +10,17 @@ import { originHealthProblems } from '../../constructs/edge/origin-health';
 import { rateLimitProblems } from '../../constructs/edge/rate-limits';
 import { mapPaths } from '../../constructs/validation';
 import { RATE_LIMIT_NAMES, rateLimitsOf } from '../names';
-import type { Rules } from './rule';
+import type { EnvironmentConfig } from '../schema';
+import type { Problem, Rules } from './rule';
+
+/** The entries of the allow lists (edge.countries.allowed and .testRegions) that are in `countries`, each with `message`. */
+function allowListEntriesIn(env: EnvironmentConfig, countries: ReadonlySet<string>, message: string): Problem[] {
+  return (['allowed', 'testRegions'] as const).flatMap((key) =>
+    env.edge.countries[key].flatMap((code, index) =>
+      countries.has(code) ? [{ path: ['edge', 'countries', key, index], input: code, message }] : [],
+    ),
+  );
+}
 
 export const edgeRules: Rules = {
   hostnamesInZone: (env) => {
@@ -50,25 +60,15 @@ export const edgeRules: Rules = {
     ).filter((problem) => problem.path.at(-1) !== 'periodSeconds' || RATE_LIMIT_PERIODS.includes(problem.input as number)),
   publicAssetTtlOnPlan: (env) =>
     mapPaths(publicAssetTtlProblems({ plan: env.edge.plan, ...env.edge.cache }), (path) => ['edge', 'cache', ...path]),
-  sanctionedRegionsEnforceable: (env) => {
-    if (PLAN_LIMITS[env.edge.plan].subdivisionField) return [];
-    const regionCountries = new Set(env.edge.countries.sanctionedRegions.map((code) => code.slice(0, 2)));
-    return (['allowed', 'testRegions'] as const).flatMap((key) =>
-      env.edge.countries[key].flatMap((code, index) =>
-        regionCountries.has(code)
-          ? [
-              {
-                path: ['edge', 'countries', key, index],
-                input: code,
-                message:
-                  `holds sanctioned regions (edge.countries.sanctionedRegions) that the ${env.edge.plan} plan cannot match ` +
-                  '(ip.src.subdivision_1_iso_code needs the business plan or higher); expected the country left out of the allow list, or plan "business"',
-              },
-            ]
-          : [],
-      ),
-    );
-  },
+  sanctionedRegionsEnforceable: (env) =>
+    PLAN_LIMITS[env.edge.plan].subdivisionField
+      ? []
+      : allowListEntriesIn(
+          env,
+          new Set(env.edge.countries.sanctionedRegions.map((code) => code.slice(0, 2))),
+          `holds sanctioned regions (edge.countries.sanctionedRegions) that the ${env.edge.plan} plan cannot match ` +
+            '(ip.src.subdivision_1_iso_code needs the business plan or higher); expected the country left out of the allow list, or plan "business"',
+        ),
   existingRulesetsOfTheOwner: (env) => {
     const named = Object.entries(env.edge.existingRulesets).filter(([, id]) => id !== undefined);
     if (named.length === 0) return [];
@@ -94,22 +94,12 @@ export const edgeRules: Rules = {
     mapPaths(originHealthProblems({ plan: env.edge.plan, ...env.edge.originHealth }), (path) =>
       path[0] === 'plan' ? ['edge', 'plan'] : ['edge', 'originHealth', ...path],
     ),
-  sanctionedCountriesNeverAllowed: (env) => {
-    const sanctioned = new Set(env.edge.countries.sanctioned);
-    return (['allowed', 'testRegions'] as const).flatMap((key) =>
-      env.edge.countries[key].flatMap((code, index) =>
-        sanctioned.has(code)
-          ? [
-              {
-                path: ['edge', 'countries', key, index],
-                input: code,
-                message: 'is in edge.countries.sanctioned; a sanctioned country cannot be allowed',
-              },
-            ]
-          : [],
-      ),
-    );
-  },
+  sanctionedCountriesNeverAllowed: (env) =>
+    allowListEntriesIn(
+      env,
+      new Set(env.edge.countries.sanctioned),
+      'is in edge.countries.sanctioned; a sanctioned country cannot be allowed',
+    ),
   distinctHostnames: (env) =>
     env.domains.public === env.domains.apiOrigin
       ? [
