@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.js';
 import { readMigrations } from '../src/db/migrate.js';
 import { transactions } from '../src/db/schema.js';
-import { NATIONAL_IDS, backends, json, signIn, testApp } from './helpers.js';
+import { NATIONAL_IDS, backends, json, openSignedIn, signIn, testApp } from './helpers.js';
 
 describe.each(backends)('API on the $name database', (backend) => {
   let database: Database;
@@ -14,10 +14,7 @@ describe.each(backends)('API on the $name database', (backend) => {
   let otherToken: string;
 
   beforeAll(async () => {
-    ({ database, cleanup } = await backend.open());
-    await database.migrate();
-    app = testApp(database);
-    token = await signIn(app, NATIONAL_IDS[0]);
+    ({ database, cleanup, app, token } = await openSignedIn(backend));
     otherToken = await signIn(app, NATIONAL_IDS[1]);
   });
   afterAll(() => cleanup());

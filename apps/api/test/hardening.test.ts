@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { perLoopTurn, type Database } from '../src/db/database.js';
 import { openPostgresDatabase } from '../src/db/postgres.js';
 import { describeError, redact, safeLine } from '../src/log.js';
-import { JWT_SECRET, NATIONAL_IDS, adminQuery, backends, createPgDatabase, embeddedOnly, json, signIn, testApp } from './helpers.js';
+import { JWT_SECRET, NATIONAL_IDS, adminQuery, backends, createPgDatabase, embeddedOnly, json, openSignedIn, testApp } from './helpers.js';
 import { problems, production as productionWithSecret } from './production-config.js';
 
 // Without the RDS-managed credentials: the URL alone carries what these checks look at.
@@ -118,10 +118,7 @@ describe.each(backends)('API hardening on the $name database', (backend) => {
   const lines: string[] = [];
 
   beforeAll(async () => {
-    ({ database, cleanup } = await backend.open());
-    await database.migrate();
-    app = testApp(database, { log: (line) => lines.push(line) });
-    token = await signIn(app, NATIONAL_IDS[0]);
+    ({ database, cleanup, app, token } = await openSignedIn(backend, { log: (line) => lines.push(line) }));
   });
   afterAll(() => cleanup());
   const auth = (t = token) => ({ authorization: `Bearer ${t}` });

@@ -146,6 +146,14 @@ export async function signIn(app: ReturnType<typeof testApp>, nationalId: string
   return ((await collect.json()) as { token: string }).token;
 }
 
+/** Where most API tests start: a migrated database of `backend`, the app on it, and a token of the first test user. */
+export async function openSignedIn(backend: Backend, overrides: Partial<Parameters<typeof createApp>[0]> = {}) {
+  const { database, cleanup } = await backend.open();
+  await database.migrate();
+  const app = testApp(database, overrides);
+  return { database, cleanup, app, token: await signIn(app, NATIONAL_IDS[0]) };
+}
+
 export function json(body: unknown, headers: Record<string, string> = {}, method = 'POST'): RequestInit {
   return { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }

@@ -54,33 +54,25 @@ async function environmentFor(name: string): Promise<Record<string, string>> {
 }
 
 describe('API process', () => {
-  it('refuses to start in production with the development JWT secret, saying why', async () => {
+  it.each([
+    ['the development JWT secret', { JWT_SECRET: DEV_JWT_SECRET }, 'JWT_SECRET: must not be the development secret in production'],
+    [
+      'mock BankID',
+      { DROP_ENV: 'staging', JWT_SECRET: 'a-production-secret-from-secrets-manager', APP_URL: 'https://staging.getdrop.no' },
+      'BANKID_MOCK: must not be "true" when NODE_ENV is "production": mock sign-in is for development only',
+    ],
+  ])('refuses to start in production with %s, saying why', async (_what, env: Record<string, string>, expected) => {
     const proc = startProcess({
       NODE_ENV: 'production',
-      JWT_SECRET: DEV_JWT_SECRET,
       DATABASE_URL: 'postgres://db:5432/drop',
       APP_URL: 'https://getdrop.no',
       BANKID_MOCK: 'true',
       DATABASE_CA_FILE: SERVER,
+      ...env,
     });
     proc.listening.catch(() => undefined);
     expect(await proc.exited).toBe(78);
-    expect(proc.output()).toContain('JWT_SECRET: must not be the development secret in production');
-  });
-
-  it('refuses to start in production with mock BankID, saying why', async () => {
-    const proc = startProcess({
-      NODE_ENV: 'production',
-      DROP_ENV: 'staging',
-      JWT_SECRET: 'a-production-secret-from-secrets-manager',
-      DATABASE_URL: 'postgres://db:5432/drop',
-      APP_URL: 'https://staging.getdrop.no',
-      BANKID_MOCK: 'true',
-      DATABASE_CA_FILE: SERVER,
-    });
-    proc.listening.catch(() => undefined);
-    expect(await proc.exited).toBe(78);
-    expect(proc.output()).toContain('BANKID_MOCK: must not be "true" when NODE_ENV is "production": mock sign-in is for development only');
+    expect(proc.output()).toContain(expected);
   });
 
   it.each(backends.map((b) => b.name))(

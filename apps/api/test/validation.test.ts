@@ -7,20 +7,15 @@
 import { hc } from 'hono/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppType } from '../src/app.js';
-import type { Database } from '../src/db/database.js';
-import { NATIONAL_IDS, embedded, json, signIn, testApp } from './helpers.js';
+import { NATIONAL_IDS, embedded, json, openSignedIn, type testApp } from './helpers.js';
 
 describe('request validation', () => {
-  let database: Database;
   let cleanup: () => Promise<void>;
   let app: ReturnType<typeof testApp>;
   let token: string;
 
   beforeAll(async () => {
-    ({ database, cleanup } = await embedded.open());
-    await database.migrate();
-    app = testApp(database);
-    token = await signIn(app, NATIONAL_IDS[0]);
+    ({ cleanup, app, token } = await openSignedIn(embedded));
   });
   afterAll(() => cleanup());
 
