@@ -6,6 +6,12 @@ import { ConfigError, checkZone, knownEnvironments, loadEnvironment, loadZone } 
 import { JSON_SCHEMA_FILE, environmentJsonSchema } from '../../config/json-schema';
 import { configErrorOf, environment, merge, rawEnvironment } from '../helpers';
 
+/** configErrorOf's override: a partial environment file merged over a shipped one. */
+type Override = Parameters<typeof configErrorOf>[1];
+
+/** A table row of a refused input: test name, environment, override, and the message(s) the error must contain (at least one). */
+type Refusal = [name: string, env: Parameters<typeof configErrorOf>[0], override: Override, expected: string, ...more: string[]];
+
 describe('shipped environment files', () => {
   it('are staging, production and the ECS Express example production-stockholm', () => {
     expect(knownEnvironments()).toEqual(['production', 'production-stockholm', 'staging']);
@@ -117,136 +123,150 @@ describe('loading by name', () => {
 });
 
 describe('validation rules', () => {
-  it('reports a missing value by its path', () => {
-    const message = configErrorOf('staging', { aws: { region: undefined } });
-    expect(message).toContain('aws.region: Invalid input: expected string, received undefined (found: nothing)');
-  });
-
-  it('reports an unknown key and the keys allowed there', () => {
-    const message = configErrorOf('staging', { database: { multiAZ: true } });
-    expect(message).toContain('database.multiAZ: unknown key; allowed keys: engineVersion, instanceClass');
-  });
-
-  it('reports a value outside an enum with the allowed values', () => {
-    const message = configErrorOf('staging', { edge: { plan: 'premium' } });
-    expect(message).toContain('edge.plan: Invalid option: expected one of "free"|"pro"|"business"|"enterprise" (found: "premium")');
-  });
-
-  it('reports an unsupported backend type with the allowed ones', () => {
-    const message = configErrorOf('staging', { backend: { type: 'gcs', organization: undefined, project: undefined } });
-    expect(message).toContain(`backend.type: Invalid discriminator value. Expected 'local' | 's3' | 'cloud' (found: {"type":"gcs"})`);
-  });
-
-  it('refuses backup retention 0', () => {
-    const message = configErrorOf('production', { database: { backupRetentionDays: 0 } });
-    expect(message).toContain(
+  // GIVEN a shipped environment with one override that breaks a general rule (a missing, unknown or out-of-range value,
+  // a cross-field conflict, a hostname outside the zone), WHEN it is validated, THEN it is refused with every expected message.
+  it.each<Refusal>([
+    [
+      'reports a missing value by its path',
+      'staging',
+      { aws: { region: undefined } },
+      'aws.region: Invalid input: expected string, received undefined (found: nothing)',
+    ],
+    [
+      'reports an unknown key and the keys allowed there',
+      'staging',
+      { database: { multiAZ: true } },
+      'database.multiAZ: unknown key; allowed keys: engineVersion, instanceClass',
+    ],
+    [
+      'reports a value outside an enum with the allowed values',
+      'staging',
+      { edge: { plan: 'premium' } },
+      'edge.plan: Invalid option: expected one of "free"|"pro"|"business"|"enterprise" (found: "premium")',
+    ],
+    [
+      'reports an unsupported backend type with the allowed ones',
+      'staging',
+      { backend: { type: 'gcs', organization: undefined, project: undefined } },
+      `backend.type: Invalid discriminator value. Expected 'local' | 's3' | 'cloud' (found: {"type":"gcs"})`,
+    ],
+    [
+      'refuses backup retention 0',
+      'production',
+      { database: { backupRetentionDays: 0 } },
       'database.backupRetentionDays: expected 1 to 35 days (0 would turn off backups and point-in-time recovery) (found: 0)',
-    );
-  });
-
-  it('refuses backup retention above 35', () => {
-    const message = configErrorOf('staging', { database: { backupRetentionDays: 36 } });
-    expect(message).toContain('database.backupRetentionDays: expected 1 to 35 days (the RDS maximum) (found: 36)');
-  });
-
-  it('refuses a malformed backup window', () => {
-    const message = configErrorOf('staging', { database: { backupWindow: '1:00-1:30' } });
-    expect(message).toContain('database.backupWindow: expected "hh24:mi-hh24:mi" in UTC, e.g. "01:00-01:30" (found: "1:00-1:30")');
-  });
-
-  it('refuses a malformed maintenance window', () => {
-    const message = configErrorOf('staging', { database: { maintenanceWindow: 'sunday 03:00' } });
-    expect(message).toContain('database.maintenanceWindow: expected "ddd:hh24:mi-ddd:hh24:mi" in UTC');
-  });
-
-  it('fails when max instances is below min', () => {
-    const message = configErrorOf('staging', { compute: { services: { api: { minInstances: 3, maxInstances: 2 } } } });
-    expect(message).toContain(
+    ],
+    [
+      'refuses backup retention above 35',
+      'staging',
+      { database: { backupRetentionDays: 36 } },
+      'database.backupRetentionDays: expected 1 to 35 days (the RDS maximum) (found: 36)',
+    ],
+    [
+      'refuses a malformed backup window',
+      'staging',
+      { database: { backupWindow: '1:00-1:30' } },
+      'database.backupWindow: expected "hh24:mi-hh24:mi" in UTC, e.g. "01:00-01:30" (found: "1:00-1:30")',
+    ],
+    [
+      'refuses a malformed maintenance window',
+      'staging',
+      { database: { maintenanceWindow: 'sunday 03:00' } },
+      'database.maintenanceWindow: expected "ddd:hh24:mi-ddd:hh24:mi" in UTC',
+    ],
+    [
+      'fails when max instances is below min',
+      'staging',
+      { compute: { services: { api: { minInstances: 3, maxInstances: 2 } } } },
       'compute.services.api.maxInstances: is below minInstances (3); expected maxInstances >= minInstances (found: 2)',
-    );
-  });
-
-  it('fails when a health check times out after its interval', () => {
-    const message = configErrorOf('staging', { compute: { services: { web: { healthCheck: { timeoutSeconds: 15 } } } } });
-    expect(message).toContain(
+    ],
+    [
+      'fails when a health check times out after its interval',
+      'staging',
+      { compute: { services: { web: { healthCheck: { timeoutSeconds: 15 } } } } },
       'compute.services.web.healthCheck.timeoutSeconds: is longer than intervalSeconds (10); expected timeoutSeconds <= intervalSeconds (found: 15)',
-    );
-  });
-
-  it('fails when Multi-AZ is off in production', () => {
-    const message = configErrorOf('production', { database: { multiAz: false } });
-    expect(message).toContain('database.multiAz: must be true when tier is "production" (failover for the live database) (found: false)');
+    ],
+    [
+      'fails when Multi-AZ is off in production',
+      'production',
+      { database: { multiAz: false } },
+      'database.multiAz: must be true when tier is "production" (failover for the live database) (found: false)',
+    ],
+    [
+      'fails when deletion protection is off in production',
+      'production',
+      { database: { deletionProtection: false } },
+      'database.deletionProtection: must be true when tier is "production" (found: false)',
+    ],
+    [
+      'fails when the storage autoscaling limit is not above the allocated storage',
+      'production',
+      { database: { maxAllocatedStorageGb: 100 } },
+      'database.maxAllocatedStorageGb: must be above allocatedStorageGb (100) to autoscale; omit it to turn autoscaling off (found: 100)',
+    ],
+    [
+      'fails when the backup window overlaps the maintenance window',
+      'staging',
+      { database: { backupWindow: '03:30-04:30' } },
+      'database.backupWindow: overlaps maintenanceWindow "sun:03:00-sun:04:00" (on sun); expected a daily window outside it (found: "03:30-04:30")',
+    ],
+    [
+      'fails when a backup window across midnight overlaps a maintenance window after midnight',
+      'staging',
+      {
+        database: { backupWindow: '23:30-00:30', maintenanceWindow: 'mon:00:00-mon:01:00' },
+      },
+      'overlaps maintenanceWindow "mon:00:00-mon:01:00" (on sun)',
+    ],
+    [
+      'fails when the backup window is shorter than 30 minutes',
+      'staging',
+      { database: { backupWindow: '01:00-01:20' } },
+      'database.backupWindow: is shorter than 30 minutes, the RDS minimum (found: "01:00-01:20")',
+    ],
+    [
+      'fails when the maintenance window is shorter than 30 minutes',
+      'staging',
+      { database: { maintenanceWindow: 'sun:03:00-sun:03:15' } },
+      'database.maintenanceWindow: is shorter than 30 minutes, the RDS minimum (found: "sun:03:00-sun:03:15")',
+    ],
+    [
+      'fails when a hostname is outside the Cloudflare zone',
+      'staging',
+      { domains: { public: 'staging.getdrop.se' } },
+      'domains.public: is not in zone "getdrop.no"; expected "getdrop.no" or a name ending in ".getdrop.no" (found: "staging.getdrop.se")',
+    ],
+    [
+      'fails when a hostname is deeper than Universal SSL covers',
+      'staging',
+      { domains: { apiOrigin: 'api.staging.getdrop.no' } },
+      'domains.apiOrigin: is more than one level below "getdrop.no", which the zone\'s Universal SSL certificate does not cover; expected a name such as "staging-api.getdrop.no" (found: "api.staging.getdrop.no")',
+    ],
+    [
+      'fails when the api shares the public hostname',
+      'staging',
+      { domains: { apiOrigin: 'staging.getdrop.no' } },
+      'domains.apiOrigin: is the same as domains.public; the api needs a hostname of its own (found: "staging.getdrop.no")',
+    ],
+    [
+      'refuses a GitHub repository that is not owner/name',
+      'staging',
+      { ci: { githubRepository: 'drop-platform' } },
+      'ci.githubRepository: expected "owner/name" (found: "drop-platform")',
+    ],
+    [
+      'refuses keeping fewer than 2 images, which would leave nothing to roll back to',
+      'staging',
+      { registry: { keepReleases: 1 } },
+      'registry.keepReleases: Too small: expected number to be >=2 (found: 1)',
+    ],
+  ])('%s', (_name, env, override, ...messages) => {
+    const message = configErrorOf(env, override);
+    for (const expected of messages) expect(message).toContain(expected);
   });
 
   it('allows a single-AZ database outside production', () => {
     expect(environment('staging', { database: { multiAz: false } }).database.multiAz).toBe(false);
-  });
-
-  it('fails when deletion protection is off in production', () => {
-    const message = configErrorOf('production', { database: { deletionProtection: false } });
-    expect(message).toContain('database.deletionProtection: must be true when tier is "production" (found: false)');
-  });
-
-  it('fails when the storage autoscaling limit is not above the allocated storage', () => {
-    const message = configErrorOf('production', { database: { maxAllocatedStorageGb: 100 } });
-    expect(message).toContain(
-      'database.maxAllocatedStorageGb: must be above allocatedStorageGb (100) to autoscale; omit it to turn autoscaling off (found: 100)',
-    );
-  });
-
-  it('fails when the backup window overlaps the maintenance window', () => {
-    const message = configErrorOf('staging', { database: { backupWindow: '03:30-04:30' } });
-    expect(message).toContain(
-      'database.backupWindow: overlaps maintenanceWindow "sun:03:00-sun:04:00" (on sun); expected a daily window outside it (found: "03:30-04:30")',
-    );
-  });
-
-  it('fails when a backup window across midnight overlaps a maintenance window after midnight', () => {
-    const message = configErrorOf('staging', {
-      database: { backupWindow: '23:30-00:30', maintenanceWindow: 'mon:00:00-mon:01:00' },
-    });
-    expect(message).toContain('overlaps maintenanceWindow "mon:00:00-mon:01:00" (on sun)');
-  });
-
-  it('fails when the backup window is shorter than 30 minutes', () => {
-    const message = configErrorOf('staging', { database: { backupWindow: '01:00-01:20' } });
-    expect(message).toContain('database.backupWindow: is shorter than 30 minutes, the RDS minimum (found: "01:00-01:20")');
-  });
-
-  it('fails when the maintenance window is shorter than 30 minutes', () => {
-    const message = configErrorOf('staging', { database: { maintenanceWindow: 'sun:03:00-sun:03:15' } });
-    expect(message).toContain('database.maintenanceWindow: is shorter than 30 minutes, the RDS minimum (found: "sun:03:00-sun:03:15")');
-  });
-
-  it('fails when a hostname is outside the Cloudflare zone', () => {
-    const message = configErrorOf('staging', { domains: { public: 'staging.getdrop.se' } });
-    expect(message).toContain(
-      'domains.public: is not in zone "getdrop.no"; expected "getdrop.no" or a name ending in ".getdrop.no" (found: "staging.getdrop.se")',
-    );
-  });
-
-  it('fails when a hostname is deeper than Universal SSL covers', () => {
-    const message = configErrorOf('staging', { domains: { apiOrigin: 'api.staging.getdrop.no' } });
-    expect(message).toContain(
-      'domains.apiOrigin: is more than one level below "getdrop.no", which the zone\'s Universal SSL certificate does not cover; expected a name such as "staging-api.getdrop.no" (found: "api.staging.getdrop.no")',
-    );
-  });
-
-  it('fails when the api shares the public hostname', () => {
-    const message = configErrorOf('staging', { domains: { apiOrigin: 'staging.getdrop.no' } });
-    expect(message).toContain(
-      'domains.apiOrigin: is the same as domains.public; the api needs a hostname of its own (found: "staging.getdrop.no")',
-    );
-  });
-
-  it('refuses a GitHub repository that is not owner/name', () => {
-    const message = configErrorOf('staging', { ci: { githubRepository: 'drop-platform' } });
-    expect(message).toContain('ci.githubRepository: expected "owner/name" (found: "drop-platform")');
-  });
-
-  it('refuses keeping fewer than 2 images, which would leave nothing to roll back to', () => {
-    const message = configErrorOf('staging', { registry: { keepReleases: 1 } });
-    expect(message).toContain('registry.keepReleases: Too small: expected number to be >=2 (found: 1)');
   });
 
   it('lists every problem of a file in one error', () => {
@@ -268,47 +288,65 @@ describe('defaults', () => {
 });
 
 describe('data rules', () => {
-  it('fails when production would delete the database without a final snapshot', () => {
-    const message = configErrorOf('production', { database: { finalSnapshot: false } });
-    expect(message).toContain('database.finalSnapshot: must be true when tier is "production" (found: false)');
-  });
-
-  it('refuses an instance class of a family that cannot run PostgreSQL 16', () => {
-    const message = configErrorOf('production', { database: { instanceClass: 'db.t2.medium' } });
-    expect(message).toContain(
+  // GIVEN a shipped environment with a database or network override the platform cannot run (instance class, snapshots,
+  // NAT gateways, monitoring, VPC block), WHEN it is validated, THEN it is refused with every expected message.
+  it.each<Refusal>([
+    [
+      'fails when production would delete the database without a final snapshot',
+      'production',
+      { database: { finalSnapshot: false } },
+      'database.finalSnapshot: must be true when tier is "production" (found: false)',
+    ],
+    [
+      'refuses an instance class of a family that cannot run PostgreSQL 16',
+      'production',
+      { database: { instanceClass: 'db.t2.medium' } },
       'database.instanceClass: cannot run PostgreSQL 16 (db.t2 is a previous-generation family), single- or Multi-AZ; expected a class of db.t3, db.t4g, db.m5,',
-    );
-    expect(message).toContain('(found: "db.t2.medium")');
-  });
-
-  it('refuses an instance class that does not exist', () => {
-    const message = configErrorOf('staging', { database: { instanceClass: 'db.q9.large' } });
-    expect(message).toContain(
+      '(found: "db.t2.medium")',
+    ],
+    [
+      'refuses an instance class that does not exist',
+      'staging',
+      { database: { instanceClass: 'db.q9.large' } },
       'database.instanceClass: is not a known RDS for PostgreSQL 16 instance class; expected a class of db.t3, db.t4g',
-    );
-  });
-
-  it('refuses a size the family does not have', () => {
-    const message = configErrorOf('production', { database: { instanceClass: 'db.r6g.micro' } });
-    expect(message).toContain(
+    ],
+    [
+      'refuses a size the family does not have',
+      'production',
+      { database: { instanceClass: 'db.r6g.micro' } },
       'database.instanceClass: has no size "micro" in db.r6g; expected one of large, xlarge, 2xlarge, 4xlarge, 8xlarge (found: "db.r6g.micro")',
-    );
+    ],
+    [
+      'fails when there are more NAT gateways than availability zones',
+      'staging',
+      { network: { natGateways: 3 } },
+      'network.natGateways: is more than availabilityZones (2); expected 1 to 2 (found: 3)',
+    ],
+    [
+      'fails when production shares NAT gateways between zones',
+      'production',
+      { network: { natGateways: 1 } },
+      'network.natGateways: must equal availabilityZones (3) when tier is "production", so egress survives a zone outage (found: 1)',
+    ],
+    [
+      'refuses an enhanced monitoring interval RDS does not offer',
+      'staging',
+      { database: { monitoringIntervalSeconds: 0 } },
+      'database.monitoringIntervalSeconds: Invalid option: expected one of 1|5|10|15|30|60 (found: 0)',
+    ],
+    [
+      'refuses a VPC block that is not a /16',
+      'staging',
+      { network: { cidr: '10.20.0.0/24' } },
+      'network.cidr: expected a /16 IPv4 block such as "10.20.0.0/16" (found: "10.20.0.0/24")',
+    ],
+  ])('%s', (_name, env, override, ...messages) => {
+    const message = configErrorOf(env, override);
+    for (const expected of messages) expect(message).toContain(expected);
   });
 
   it('accepts the production upgrade path up to db.r6g.large', () => {
     expect(environment('production', { database: { instanceClass: 'db.r6g.large' } }).database.instanceClass).toBe('db.r6g.large');
-  });
-
-  it('fails when there are more NAT gateways than availability zones', () => {
-    const message = configErrorOf('staging', { network: { natGateways: 3 } });
-    expect(message).toContain('network.natGateways: is more than availabilityZones (2); expected 1 to 2 (found: 3)');
-  });
-
-  it('fails when production shares NAT gateways between zones', () => {
-    const message = configErrorOf('production', { network: { natGateways: 1 } });
-    expect(message).toContain(
-      'network.natGateways: must equal availabilityZones (3) when tier is "production", so egress survives a zone outage (found: 1)',
-    );
   });
 
   it('allows one shared NAT gateway outside production', () => {
@@ -318,16 +356,6 @@ describe('data rules', () => {
   it('refuses a log retention CloudWatch does not offer', () => {
     const message = configErrorOf('staging', { network: { flowLogRetentionDays: 45 } });
     expect(message).toMatch(/network\.flowLogRetentionDays: Invalid option: expected one of 1\|3\|5\|7\|14\|30\|60\|90.* \(found: 45\)/);
-  });
-
-  it('refuses an enhanced monitoring interval RDS does not offer', () => {
-    const message = configErrorOf('staging', { database: { monitoringIntervalSeconds: 0 } });
-    expect(message).toContain('database.monitoringIntervalSeconds: Invalid option: expected one of 1|5|10|15|30|60 (found: 0)');
-  });
-
-  it('refuses a VPC block that is not a /16', () => {
-    const message = configErrorOf('staging', { network: { cidr: '10.20.0.0/24' } });
-    expect(message).toContain('network.cidr: expected a /16 IPv4 block such as "10.20.0.0/16" (found: "10.20.0.0/24")');
   });
 });
 
@@ -352,58 +380,102 @@ describe('edge validation rules', () => {
     expect(env.edge.countries.sanctioned).toEqual(['CU', 'IR', 'KP']);
   });
 
-  it('refuses an unknown country code', () => {
-    const message = configErrorOf('staging', { edge: { countries: { allowed: ['NO', 'XY'] } } });
-    expect(message).toContain(
+  // GIVEN a shipped environment with an edge override Cloudflare or the plan does not allow (countries, rate limits,
+  // timeouts, WAF, origin health, cache paths), WHEN it is validated, THEN it is refused with every expected message.
+  it.each<Refusal>([
+    [
+      'refuses an unknown country code',
+      'staging',
+      { edge: { countries: { allowed: ['NO', 'XY'] } } },
       'edge.countries.allowed.1: expected an upper-case ISO 3166-1 alpha-2 country code such as "NO" (or Cloudflare\'s "T1" for Tor, "XX" for unknown) (found: "XY")',
-    );
-  });
-
-  it('refuses a lower-case country code', () => {
-    const message = configErrorOf('staging', { edge: { countries: { sanctioned: ['kp'] } } });
-    expect(message).toContain('edge.countries.sanctioned.0: expected an upper-case ISO 3166-1 alpha-2 country code');
-  });
-
-  it('refuses an empty allow list', () => {
-    const message = configErrorOf('staging', { edge: { countries: { allowed: [] } } });
-    expect(message).toContain(
+    ],
+    [
+      'refuses a lower-case country code',
+      'staging',
+      { edge: { countries: { sanctioned: ['kp'] } } },
+      'edge.countries.sanctioned.0: expected an upper-case ISO 3166-1 alpha-2 country code',
+    ],
+    [
+      'refuses an empty allow list',
+      'staging',
+      { edge: { countries: { allowed: [] } } },
       'edge.countries.allowed: expected at least one country; an empty allow list would block every visitor (found: [])',
-    );
-  });
-
-  it('refuses allowing a sanctioned country', () => {
-    const message = configErrorOf('staging', { edge: { countries: { testRegions: ['US', 'IR'] } } });
-    expect(message).toContain(
+    ],
+    [
+      'refuses allowing a sanctioned country',
+      'staging',
+      { edge: { countries: { testRegions: ['US', 'IR'] } } },
       'edge.countries.testRegions.1: is in edge.countries.sanctioned; a sanctioned country cannot be allowed (found: "IR")',
-    );
-  });
-
-  it('refuses an exception that is not an IP range', () => {
-    const message = configErrorOf('staging', { edge: { countries: { exceptions: { ipRanges: ['partner.example'] } } } });
-    expect(message).toContain(
+    ],
+    [
+      'refuses an exception that is not an IP range',
+      'staging',
+      { edge: { countries: { exceptions: { ipRanges: ['partner.example'] } } } },
       'edge.countries.exceptions.ipRanges.0: expected an IPv4 or IPv6 address or CIDR range such as "192.0.2.0/24" (found: "partner.example")',
-    );
-  });
-
-  it('refuses a rate limit period no plan has', () => {
-    const message = configErrorOf('staging', { edge: { rateLimits: { auth: { periodSeconds: 25 } } } });
-    expect(message).toContain(
+    ],
+    [
+      'refuses a rate limit period no plan has',
+      'staging',
+      { edge: { rateLimits: { auth: { periodSeconds: 25 } } } },
       'edge.rateLimits.auth.periodSeconds: expected one of 10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600, 65535 seconds (found: 25)',
-    );
-  });
-
-  it('refuses a rate limit period the plan cannot use, naming the plan needed', () => {
-    const message = configErrorOf('staging', { edge: { rateLimits: { transactions: { periodSeconds: 600 } } } });
-    expect(message).toContain(
+    ],
+    [
+      'refuses a rate limit period the plan cannot use, naming the plan needed',
+      'staging',
+      { edge: { rateLimits: { transactions: { periodSeconds: 600 } } } },
       'edge.rateLimits.transactions.periodSeconds: is not available on the pro plan (allowed: 10, 15, 20, 30, 40, 45, 60 seconds); a 600 s period needs the business plan (found: 600)',
-    );
-  });
-
-  it('refuses a 1 h counting period on Business, naming Enterprise', () => {
-    const message = configErrorOf('staging', { edge: { plan: 'business', rateLimits: { auth: { periodSeconds: 3600 } } } });
-    expect(message).toContain(
+    ],
+    [
+      'refuses a 1 h counting period on Business, naming Enterprise',
+      'staging',
+      { edge: { plan: 'business', rateLimits: { auth: { periodSeconds: 3600 } } } },
       'edge.rateLimits.auth.periodSeconds: is not available on the business plan (allowed: 10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600 seconds); a 3600 s period needs the enterprise plan (found: 3600)',
-    );
+    ],
+    [
+      'refuses a mitigation timeout on a challenge below Enterprise',
+      'staging',
+      { edge: { rateLimits: { auth: { mitigationTimeoutSeconds: 60 } } } },
+      'edge.rateLimits.auth.mitigationTimeoutSeconds: must be 0 on the pro plan: a challenge action has no mitigation timeout below Enterprise (found: 60)',
+    ],
+    [
+      'refuses a block timeout the plan does not offer',
+      'staging',
+      { edge: { rateLimits: { transactions: { mitigationTimeoutSeconds: 86400 } } } },
+      'edge.rateLimits.transactions.mitigationTimeoutSeconds: is not available on the pro plan; expected one of 10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600 seconds (found: 86400)',
+    ],
+    [
+      'refuses an OWASP score threshold Cloudflare does not offer',
+      'staging',
+      { edge: { waf: { scoreThreshold: 30 } } },
+      'edge.waf.scoreThreshold: expected 25 (high), 40 (medium) or 60 (low sensitivity) (found: 30)',
+    ],
+    [
+      'refuses a paranoia level outside 1-4',
+      'staging',
+      { edge: { waf: { paranoiaLevel: 5 } } },
+      'edge.waf.paranoiaLevel: Too big: expected number to be <=4 (found: 5)',
+    ],
+    [
+      'refuses a health check interval below the plan minimum, naming the plan needed',
+      'staging',
+      { edge: { originHealth: { intervalSeconds: 30, timeoutSeconds: 10 } } },
+      "edge.originHealth.intervalSeconds: is below the pro plan's minimum of 60 seconds; 30 s needs the business plan (found: 30)",
+    ],
+    [
+      'refuses a health check timeout not shorter than its interval',
+      'staging',
+      { edge: { originHealth: { timeoutSeconds: 60 } } },
+      'edge.originHealth.timeoutSeconds: must be shorter than intervalSeconds (60) (found: 60)',
+    ],
+    [
+      'refuses a public asset pattern that is not a path',
+      'staging',
+      { edge: { cache: { publicAssets: ['images/*'] } } },
+      'edge.cache.publicAssets.0: expected a path or path prefix such as "/images/" (found: "images/*")',
+    ],
+  ])('%s', (_name, env, override, ...messages) => {
+    const message = configErrorOf(env, override);
+    for (const expected of messages) expect(message).toContain(expected);
   });
 
   it('accepts the periods and timeouts the documentation gives each plan: Pro 15 s and a 1 h block, Business 10 min and a 1 day block', () => {
@@ -420,50 +492,9 @@ describe('edge validation rules', () => {
     expect(business.edge.rateLimits.transactions.mitigationTimeoutSeconds).toBe(86400);
   });
 
-  it('refuses a mitigation timeout on a challenge below Enterprise', () => {
-    const message = configErrorOf('staging', { edge: { rateLimits: { auth: { mitigationTimeoutSeconds: 60 } } } });
-    expect(message).toContain(
-      'edge.rateLimits.auth.mitigationTimeoutSeconds: must be 0 on the pro plan: a challenge action has no mitigation timeout below Enterprise (found: 60)',
-    );
-  });
-
   it('allows a mitigation timeout on a challenge on Enterprise', () => {
     const env = environment('staging', { edge: { plan: 'enterprise', rateLimits: { auth: { mitigationTimeoutSeconds: 300 } } } });
     expect(env.edge.rateLimits.auth.mitigationTimeoutSeconds).toBe(300);
-  });
-
-  it('refuses a block timeout the plan does not offer', () => {
-    const message = configErrorOf('staging', { edge: { rateLimits: { transactions: { mitigationTimeoutSeconds: 86400 } } } });
-    expect(message).toContain(
-      'edge.rateLimits.transactions.mitigationTimeoutSeconds: is not available on the pro plan; expected one of 10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600 seconds (found: 86400)',
-    );
-  });
-
-  it('refuses an OWASP score threshold Cloudflare does not offer', () => {
-    const message = configErrorOf('staging', { edge: { waf: { scoreThreshold: 30 } } });
-    expect(message).toContain('edge.waf.scoreThreshold: expected 25 (high), 40 (medium) or 60 (low sensitivity) (found: 30)');
-  });
-
-  it('refuses a paranoia level outside 1-4', () => {
-    const message = configErrorOf('staging', { edge: { waf: { paranoiaLevel: 5 } } });
-    expect(message).toContain('edge.waf.paranoiaLevel: Too big: expected number to be <=4 (found: 5)');
-  });
-
-  it('refuses a health check interval below the plan minimum, naming the plan needed', () => {
-    const message = configErrorOf('staging', { edge: { originHealth: { intervalSeconds: 30, timeoutSeconds: 10 } } });
-    expect(message).toContain(
-      "edge.originHealth.intervalSeconds: is below the pro plan's minimum of 60 seconds; 30 s needs the business plan (found: 30)",
-    );
-  });
-
-  it('refuses a health check timeout not shorter than its interval', () => {
-    const message = configErrorOf('staging', { edge: { originHealth: { timeoutSeconds: 60 } } });
-    expect(message).toContain('edge.originHealth.timeoutSeconds: must be shorter than intervalSeconds (60) (found: 60)');
-  });
-
-  it('refuses a public asset pattern that is not a path', () => {
-    const message = configErrorOf('staging', { edge: { cache: { publicAssets: ['images/*'] } } });
-    expect(message).toContain('edge.cache.publicAssets.0: expected a path or path prefix such as "/images/" (found: "images/*")');
   });
 
   it('accepts Business features on Business: a 600 s period and a 15 s health interval', () => {
@@ -547,11 +578,41 @@ describe('the Cloudflare zone of an environment', () => {
 });
 
 describe('edge hardening (issue 16)', () => {
-  it('refuses the Advanced Rate Limiting add-on below Enterprise', () => {
-    const message = configErrorOf('staging', { edge: { addons: { advancedRateLimiting: true } } });
-    expect(message).toContain(
+  // GIVEN a shipped environment with an edge hardening override the plan or the zone role does not allow (add-ons,
+  // existing rulesets), WHEN it is validated, THEN it is refused with every expected message.
+  it.each<Refusal>([
+    [
+      'refuses the Advanced Rate Limiting add-on below Enterprise',
+      'staging',
+      { edge: { addons: { advancedRateLimiting: true } } },
       'edge.addons.advancedRateLimiting: is an Enterprise add-on; the pro plan cannot have it (expected false, or plan "enterprise") (found: true)',
-    );
+    ],
+    [
+      'refuses existing rulesets in a zone member, which holds none',
+      'staging',
+      { edge: { existingRulesets: { http_ratelimit: '0123456789abcdef0123456789abcdef' } } },
+      'edge.existingRulesets: is only for the zone owner (edge.zoneOwner true): only its edge stack holds the entry-point rulesets',
+    ],
+    [
+      'refuses a malformed ruleset id and an unknown phase',
+      'production',
+      {
+        edge: { existingRulesets: { http_ratelimit: 'abc', http_request_sbfm: '0123456789abcdef0123456789abcdef' } },
+      },
+      'edge.existingRulesets.http_ratelimit: expected a Cloudflare ruleset id: 32 lower-case hex digits (found: "abc")',
+      'edge.existingRulesets.http_request_sbfm: unknown key; allowed keys: http_request_firewall_managed, http_ratelimit, http_request_firewall_custom, http_request_cache_settings, http_request_late_transform, http_request_origin',
+    ],
+    [
+      'refuses an existing origin rules ruleset below Enterprise, where the stack manages none',
+      'production',
+      {
+        edge: { existingRulesets: { http_request_origin: '0123456789abcdef0123456789abcdef' } },
+      },
+      "edge.existingRulesets.http_request_origin: names a ruleset the pro plan's edge stack does not manage",
+    ],
+  ])('%s', (_name, env, override, ...messages) => {
+    const message = configErrorOf(env, override);
+    for (const expected of messages) expect(message).toContain(expected);
   });
 
   it('defaults the Advanced Rate Limiting add-on to false', () => {
@@ -630,31 +691,5 @@ describe('edge hardening (issue 16)', () => {
     });
     expect(env.edge.existingRulesets).toEqual({ http_request_firewall_custom: '0123456789abcdef0123456789abcdef' });
     expect(environment('production').edge.existingRulesets).toEqual({});
-  });
-
-  it('refuses existing rulesets in a zone member, which holds none', () => {
-    const message = configErrorOf('staging', { edge: { existingRulesets: { http_ratelimit: '0123456789abcdef0123456789abcdef' } } });
-    expect(message).toContain(
-      'edge.existingRulesets: is only for the zone owner (edge.zoneOwner true): only its edge stack holds the entry-point rulesets',
-    );
-  });
-
-  it('refuses a malformed ruleset id and an unknown phase', () => {
-    const message = configErrorOf('production', {
-      edge: { existingRulesets: { http_ratelimit: 'abc', http_request_sbfm: '0123456789abcdef0123456789abcdef' } },
-    });
-    expect(message).toContain(
-      'edge.existingRulesets.http_ratelimit: expected a Cloudflare ruleset id: 32 lower-case hex digits (found: "abc")',
-    );
-    expect(message).toContain(
-      'edge.existingRulesets.http_request_sbfm: unknown key; allowed keys: http_request_firewall_managed, http_ratelimit, http_request_firewall_custom, http_request_cache_settings, http_request_late_transform, http_request_origin',
-    );
-  });
-
-  it('refuses an existing origin rules ruleset below Enterprise, where the stack manages none', () => {
-    const message = configErrorOf('production', {
-      edge: { existingRulesets: { http_request_origin: '0123456789abcdef0123456789abcdef' } },
-    });
-    expect(message).toContain("edge.existingRulesets.http_request_origin: names a ruleset the pro plan's edge stack does not manage");
   });
 });
