@@ -5,13 +5,14 @@
  * HTML is never matched, so pages that set cookies are never cached.
  * Zone-wide: only the zone owner's edge stack creates it.
  */
-import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
+import type { Ruleset, RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Construct } from 'constructs';
 import { type CloudflarePlan, PLAN_LIMITS, lowestPlanWhere } from './cloudflare';
 import { all, hostIn, pathPatterns, pathStartsWith, quoted } from './expressions';
 import { ruleCountProblems } from './plan';
 import { type Problem, mapPaths, throwIfProblems } from '../validation';
 import type { EdgeSite } from './site';
+import { entryPointRuleset } from './ruleset';
 
 export interface CacheRulesProps {
   readonly zoneId: string;
@@ -99,12 +100,11 @@ export class CacheRules extends Construct {
       });
     }
     throwIfProblems(this, ruleCountProblems('cache rules', rules.length, 'cacheRules', props.plan));
-    this.ruleset = new Ruleset(this, 'ruleset', {
+    this.ruleset = entryPointRuleset(this, 'ruleset', {
       zoneId: props.zoneId,
-      kind: 'zone',
       phase: 'http_request_cache_settings',
       name: 'Cache rules',
-      description: 'Static assets of the web app; never the api (managed by the drop edge stack)',
+      purpose: 'Static assets of the web app; never the api',
       rules,
     });
   }

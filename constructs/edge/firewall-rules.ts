@@ -14,7 +14,7 @@
  * Zone-wide: only the zone owner's edge stack creates it.
  */
 import { BotManagement } from '@cdktf/provider-cloudflare/lib/bot-management';
-import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
+import type { Ruleset, RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { type CloudflarePlan, PLAN_LIMITS, atLeast } from './cloudflare';
@@ -22,6 +22,7 @@ import { all, any, hostIn, pathIn, pathUnder, stringSet } from './expressions';
 import { ruleCountProblems } from './plan';
 import { throwIfProblems } from '../validation';
 import { type EdgeSite, siteHosts } from './site';
+import { entryPointRuleset } from './ruleset';
 
 export interface FirewallRulesProps {
   readonly zoneId: string;
@@ -114,12 +115,11 @@ export class FirewallRules extends Construct {
     }
     throwIfProblems(this, ruleCountProblems('custom rules', rules.length, 'customRules', props.plan));
 
-    this.ruleset = new Ruleset(this, 'ruleset', {
+    this.ruleset = entryPointRuleset(this, 'ruleset', {
       zoneId: props.zoneId,
-      kind: 'zone',
       phase: 'http_request_firewall_custom',
       name: 'Custom rules',
-      description: 'Sanctions, country allow lists and bot challenge per environment (managed by the drop edge stack)',
+      purpose: 'Sanctions, country allow lists and bot challenge per environment',
       rules,
     });
 

@@ -3,11 +3,12 @@
  * Cloudflare OWASP Core Ruleset, the latter tuned by paranoia level and anomaly score threshold.
  * Zone-wide: only the zone owner's edge stack creates it.
  */
-import { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
+import type { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Construct } from 'constructs';
 import { type Problem, throwIfProblems } from '../validation';
 import { type CloudflarePlan, MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE } from './cloudflare';
 import { limitsOf } from './plan';
+import { entryPointRuleset } from './ruleset';
 
 export interface ManagedWafProps {
   readonly zoneId: string;
@@ -46,12 +47,11 @@ export class ManagedWaf extends Construct {
     for (let level = props.paranoiaLevel + 1; level <= 4; level++) {
       disabledLevels.push({ category: `paranoia-level-${level}`, enabled: false });
     }
-    this.ruleset = new Ruleset(this, 'ruleset', {
+    this.ruleset = entryPointRuleset(this, 'ruleset', {
       zoneId: props.zoneId,
-      kind: 'zone',
       phase: 'http_request_firewall_managed',
       name: 'Managed WAF',
-      description: 'Cloudflare Managed Ruleset and OWASP Core Ruleset (managed by the drop edge stack)',
+      purpose: 'Cloudflare Managed Ruleset and OWASP Core Ruleset',
       rules: [
         {
           ref: 'cloudflare_managed',

@@ -9,13 +9,14 @@
  *   `ApiPathWorker` does the same job in each environment's own stack.
  * Zone-wide: only the zone owner's edge stack creates these.
  */
-import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
+import type { Ruleset, RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Construct } from 'constructs';
 import type { CloudflarePlan } from './cloudflare';
 import { all, hostIn, pathStartsWith, quoted } from './expressions';
 import { ruleCountProblems, limitsOf } from './plan';
 import { throwIfProblems } from '../validation';
 import { type EdgeSite, ORIGIN_VERIFY_HEADER, siteHosts } from './site';
+import { entryPointRuleset } from './ruleset';
 
 export interface OriginRulesProps {
   readonly zoneId: string;
@@ -31,12 +32,11 @@ export class OriginRules extends Construct {
   constructor(scope: Construct, id: string, props: OriginRulesProps) {
     super(scope, id);
     throwIfProblems(this, ruleCountProblems('request header transform rules', props.sites.length, 'transformRules', props.plan));
-    this.verifyHeader = new Ruleset(this, 'verify-header', {
+    this.verifyHeader = entryPointRuleset(this, 'verify-header', {
       zoneId: props.zoneId,
-      kind: 'zone',
       phase: 'http_request_late_transform',
       name: 'Origin verification header',
-      description: `Adds ${ORIGIN_VERIFY_HEADER} for the origin (managed by the drop edge stack)`,
+      purpose: `Adds ${ORIGIN_VERIFY_HEADER} for the origin`,
       rules: props.sites.map((site): RulesetRules => ({
         ref: `${site.name}_origin_verify`,
         description: `${site.name}: prove to the origin that the request came through Cloudflare`,
@@ -47,12 +47,11 @@ export class OriginRules extends Construct {
     });
 
     if (limitsOf(props.plan).originHostOverride) {
-      this.apiRoute = new Ruleset(this, 'api-route', {
+      this.apiRoute = entryPointRuleset(this, 'api-route', {
         zoneId: props.zoneId,
-        kind: 'zone',
         phase: 'http_request_origin',
         name: 'Api path routing',
-        description: '/v1/* of the public hostname reaches the api (managed by the drop edge stack)',
+        purpose: '/v1/* of the public hostname reaches the api',
         rules: props.sites.map((site): RulesetRules => ({
           ref: `${site.name}_api_path`,
           description: `${site.name}: /v1/* of ${site.publicHost} goes to ${site.apiHost}`,

@@ -3,11 +3,12 @@
  * `/v1/transactions/*` blocked with a JSON 429. Zone-wide (the counters match the path on every
  * host of the zone: Pro allows two rules in all, not two per environment).
  */
-import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
+import type { Ruleset, RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Construct } from 'constructs';
 import { type Problem, throwIfProblems } from '../validation';
 import { type CloudflarePlan, ADVANCED_RATE_LIMITING_RULES, PLAN_LIMITS, lowestPlanWhere, rateLimitRulesOf } from './cloudflare';
 import { pathUnder } from './expressions';
+import { entryPointRuleset } from './ruleset';
 
 export interface RateLimit {
   /** Path prefix, e.g. `/v1/auth/`. */
@@ -127,12 +128,11 @@ export class RateLimits extends Construct {
         },
       };
     });
-    this.ruleset = new Ruleset(this, 'ruleset', {
+    this.ruleset = entryPointRuleset(this, 'ruleset', {
       zoneId: props.zoneId,
-      kind: 'zone',
       phase: 'http_ratelimit',
       name: 'Rate limits',
-      description: 'API rate limits per client IP (managed by the drop edge stack)',
+      purpose: 'API rate limits per client IP',
       rules,
     });
   }
