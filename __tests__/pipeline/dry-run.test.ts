@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeDigest } from '../../scripts/dry-run/fake-aws';
-import { type DryRunResult, type TerraformCall, condition, dryRun } from '../../scripts/pipeline-dry-run';
+import { type DryRunResult, type TerraformCall, dryRun } from '../../scripts/pipeline-dry-run';
+import { condition } from '../../scripts/dry-run/workflow';
 
 const SHA = 'c0ffee0000000000000000000000000000000001';
 const WORKFLOW = readFileSync(path.join(__dirname, '..', '..', '.github', 'workflows', 'main.yml'), 'utf8');
