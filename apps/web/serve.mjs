@@ -49,7 +49,8 @@ const log = (message) => console.error(`[web] ${message}`);
 env.NEXT_MANUAL_SIG_HANDLE = 'true';
 
 // Next's start-server creates the one HTTP server of the process with http.createServer: keep it,
-// and make it drainable (keep-alive 65 s, sockets idle for a second closed while draining).
+// and make it drainable with the drain's defaults (keep-alive 65 s; while draining, sockets idle
+// for a second are closed).
 /** @type {import('../api/src/drain.mjs').Drainer | undefined} */
 let drainer;
 const createServer = http.createServer;
@@ -57,7 +58,7 @@ const createServer = http.createServer;
 http.createServer = (...args) => {
   http.createServer = createServer;
   const server = createServer(...args);
-  drainer = drainable(server, { keepAliveTimeoutMs: 65_000, idleGraceMs: 1000 });
+  drainer = drainable(server);
   return server;
 };
 
