@@ -10,12 +10,12 @@
  *    closed, and whatever is left is destroyed at SHUTDOWN_TIMEOUT_MS;
  *  - keeps idle connections longer (65 s) than the load balancer in front (60 s), so the proxy,
  *    not the server, closes them.
- * The drain is the API's own (apps/api/src/drain.mjs, plain JavaScript so node runs it as it is);
- * the build copies it to the same place beside the standalone output, and the image has it there.
+ * The drain and the signal handling are the API's own (apps/api/src/drain.mjs, plain JavaScript so
+ * node runs it as it is); the build copies it to the same place beside the standalone output.
  */
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import { drainable } from '../api/src/drain.mjs';
+import { drainable, exitOnSignals } from '../api/src/drain.mjs';
 
 const env = process.env;
 const problems = [];
@@ -62,32 +62,13 @@ http.createServer = (...args) => {
   return server;
 };
 
-/**
- * Resolves with the number of connections destroyed at the deadline.
- * @param {number} deadlineMs
- */
-async function drain(deadlineMs) {
-  if (!drainer) return 0;
-  return (await drainer.drain(deadlineMs)).forced;
-}
-
-let stopping = false;
-/** @param {NodeJS.Signals} signal */
-function onSignal(signal) {
-  if (stopping) return;
-  stopping = true;
-  log(`${signal}: draining`);
-  setTimeout(() => {
-    log(`shutdown: not finished after ${shutdownTimeoutMs} ms, exiting`);
-    process.exit(1);
-  }, shutdownTimeoutMs + 250).unref();
-  drain(Math.max(1, shutdownTimeoutMs - 500)).then((forced) => {
+exitOnSignals(
+  shutdownTimeoutMs,
+  async () => {
+    const { forced } = drainer ? await drainer.drain(Math.max(1, shutdownTimeoutMs - 500)) : { forced: 0 };
     if (forced) log(`shutdown: closed ${forced} connection(s) still open at the deadline`);
-    log('stopped');
-    process.exit(0);
-  });
-}
-process.on('SIGTERM', onSignal);
-process.on('SIGINT', onSignal);
+  },
+  log,
+);
 
 createRequire(import.meta.url)('./server.js');

@@ -94,7 +94,7 @@ export function createApp(options: AppOptions) {
   // Chained: the routes' types add up to the app's type, which the web app's client is typed by.
   const routes = app
     .route(HEALTH_PATH, healthRoutes({ ...options, startedAt: options.startedAt ?? Date.now(), timeoutMs: options.healthTimeoutMs, log }))
-    .route('/v1/auth', authRoutes(options))
+    .route('/v1/auth', authRoutes({ ...options, log }))
     .route('/v1/transactions', transactionRoutes(options));
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));

@@ -14,6 +14,8 @@
  * Outside a drain, `keepAliveTimeoutMs` should exceed the load balancer's idle timeout, so the
  * proxy, not the server, closes idle connections (the same race, in normal operation).
  *
+ * `exitOnSignals` is the process's end of it: SIGTERM drains, then exits 0 within the deadline.
+ *
  * Plain JavaScript with JSDoc types, so that both services run this one copy: the API imports it
  * from TypeScript (tsc checks and emits it), and the web's process wrapper (apps/web/serve.mjs,
  * which node runs as it is, beside Next's standalone server) imports it at run time.
@@ -30,7 +32,6 @@ import { Server as NetServer } from 'node:net';
  * @typedef {object} Drainer
  * @property {(deadlineMs: number) => Promise<{ forced: number }>} drain Resolves when every
  *   connection is closed; destroys what is left at `deadlineMs`.
- * @property {boolean} draining
  */
 
 /**
@@ -71,9 +72,6 @@ export function drainable(server, options = {}) {
   });
 
   return {
-    get draining() {
-      return draining;
-    },
     drain(deadlineMs) {
       draining = true;
       return new Promise((resolve) => {
@@ -98,4 +96,38 @@ export function drainable(server, options = {}) {
       });
     },
   };
+}
+
+/**
+ * The process's shutdown on SIGTERM or SIGINT: logs "<signal>: draining", runs `stop`, and exits 0
+ * ("stopped") when it is done, or 1 when it fails or has not finished within `timeoutMs` (+250 ms:
+ * `stop` is bounded by the same deadline, this is the backstop). A repeated signal changes nothing.
+ * @param {number} timeoutMs
+ * @param {() => Promise<void>} stop
+ * @param {(message: string) => void} log
+ */
+export function exitOnSignals(timeoutMs, stop, log) {
+  let stopping = false;
+  /** @param {NodeJS.Signals} signal */
+  const onSignal = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: draining`);
+    setTimeout(() => {
+      log(`shutdown: not finished after ${timeoutMs} ms, exiting`);
+      process.exit(1);
+    }, timeoutMs + 250).unref();
+    stop().then(
+      () => {
+        log('stopped');
+        process.exit(0);
+      },
+      (/** @type {Error} */ error) => {
+        log(`shutdown failed: ${error.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }

@@ -11,7 +11,7 @@ import { createApp } from './app.js';
 import { BankIdOidc } from './bankid-oidc.js';
 import { ConfigError, loadConfig, type ApiConfig } from './config.js';
 import { withTimeout, type Database } from './db/database.js';
-import { drainable } from './drain.mjs';
+import { drainable, exitOnSignals } from './drain.mjs';
 import { openEmbeddedDatabase } from './db/embedded.js';
 import { awsSecretSource, openPostgresDatabase, type SecretSource } from './db/postgres.js';
 import { describeError, safeLine } from './log.js';
@@ -20,7 +20,8 @@ import { scheduleCleanup } from './cleanup.js';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
-const log = (message: string) => console.error(`[api] ${safeLine(message)}`);
+const sink = (line: string) => console.error(`[api] ${line}`);
+const log = (message: string) => sink(safeLine(message));
 
 export async function openDatabase(config: ApiConfig, secrets?: SecretSource): Promise<Database> {
   const db = config.database;
@@ -55,7 +56,7 @@ export interface RunningApi {
 export interface StartDeps {
   readonly secrets?: SecretSource;
   readonly hostname?: string;
-  /** How often expired BankID orders are deleted. @default 300000 (5 minutes) */
+  /** How often expired BankID orders and OpenID Connect flows are deleted. @default 300000 (5 minutes) */
   readonly cleanupIntervalMs?: number;
 }
 
@@ -76,7 +77,8 @@ export async function startApi(config: ApiConfig, deps: StartDeps = {}): Promise
     version: config.appVersion ?? VERSION,
     startedAt,
     originVerifySecret: config.originVerifySecret,
-    log,
+    // createApp passes every line through safeLine itself.
+    log: sink,
     // Loaded only when used: @sentry/node brings OpenTelemetry, a second of start-up for nothing otherwise.
     reportError: config.sentry ? (await import('./sentry.js')).initSentry(config.sentry) : undefined,
   });
@@ -119,26 +121,7 @@ async function main(): Promise<void> {
   }
   const api = await startApi(config);
   log(`listening on :${api.port} (${config.nodeEnv}, ${api.database.kind} database, version ${config.appVersion ?? VERSION})`);
-  const onSignal = (signal: NodeJS.Signals) => {
-    log(`${signal}: draining`);
-    // A backstop: shutdown() is bounded, but nothing may keep the process past its deadline.
-    setTimeout(() => {
-      log(`shutdown: not finished after ${config.shutdownTimeoutMs} ms, exiting`);
-      process.exit(1);
-    }, config.shutdownTimeoutMs + 250).unref();
-    api.shutdown().then(
-      () => {
-        log('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        log(`shutdown failed: ${(error as Error).message}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  exitOnSignals(config.shutdownTimeoutMs, api.shutdown, log);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { sign } from 'hono/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BankIdError, type BankIdOidc } from '../src/bankid-oidc.js';
 import { loadConfig } from '../src/config.js';
 import { perLoopTurn, type Database } from '../src/db/database.js';
 import { openPostgresDatabase } from '../src/db/postgres.js';
@@ -186,6 +187,22 @@ describe.each(backends)('API hardening on the $name database', (backend) => {
         });
       }
       expect(await me({ sub: valid.id, name: valid.name, iat: now, exp: now + 60 })).toEqual({ status: 200, message: undefined });
+    });
+  });
+
+  describe('a BankID failure', () => {
+    it('is logged through safeLine like every other line: one line, no national ID', async () => {
+      // GIVEN live BankID whose issuer answers with a message that holds a line break and a national ID
+      const failing = {
+        authorizationRequest: () => Promise.reject(new BankIdError('unavailable', `issuer said:\nforged line for ${NATIONAL_IDS[2]}`)),
+      } as unknown as BankIdOidc;
+      const logged: string[] = [];
+      const live = testApp(database, { bankIdMock: false, bankId: failing, log: (line) => logged.push(line) });
+      // WHEN a sign-in starts
+      const res = await live.request('/v1/auth/bankid/authorize', { method: 'POST' });
+      // THEN the client gets 503 and the log line is one line without the ID
+      expect(res.status).toBe(503);
+      expect(logged).toEqual(['bankid: sign-in failed (unavailable): issuer said:\\u000aforged line for [national-id]']);
     });
   });
 
