@@ -21,6 +21,7 @@ import { sign, verify } from 'hono/jwt';
 import { z } from 'zod';
 import { BankIdError, type BankIdOidc } from './bankid-oidc.js';
 import type { Database } from './db/database.js';
+import { OIDC_CALLBACK_PARAMS } from './headers.js';
 import { authOrders, oidcFlows, users } from './db/schema.js';
 import { apiError, invalid, jsonOnly } from './http.js';
 import { isValidNationalId } from './national-id.js';
@@ -53,10 +54,7 @@ const collectBody = z.object({ orderRef: z.uuid('must be the orderRef returned b
 const callbackBody = z.strictObject({
   flowId: z.uuid("must be the flowId returned by /v1/auth/bankid/authorize (kept in the browser's sign-in cookie)"),
   /** The query parameters the issuer sent the browser back with (code, state, iss; or error). */
-  params: z.partialRecord(
-    z.enum(['code', 'state', 'iss', 'error', 'error_description', 'error_uri', 'session_state']),
-    z.string().max(4096),
-  ),
+  params: z.partialRecord(z.enum(OIDC_CALLBACK_PARAMS), z.string().max(4096)),
 });
 
 /** The mock has no register to ask for a name; it makes a stable, non-identifying one. */

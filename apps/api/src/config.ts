@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseCredentials, type DatabaseCredentials } from './db/postgres.js';
 import { redactUrl } from './log.js';
-import { originSecrets } from './origin-verify.js';
+import { originSecrets } from './headers.js';
 
 export const DEV_JWT_SECRET = 'dev-secret-change-in-production';
 /** BankID Norway's OpenID provider puts the national identity number (fødselsnummer) in `nnin_altsub`, asked for with the scope of the same name. */
@@ -33,11 +33,6 @@ export interface ApiConfig {
     readonly scope: string;
   };
   readonly seedDemo: boolean;
-  readonly sentryDsn?: string;
-  /** The environment's name (DROP_ENV, set by the compute stack); "development" when unset outside production. */
-  readonly dropEnv: string;
-  /** Production-tier environments refuse demo data (DROP_TIER, or a DROP_ENV named production*). */
-  readonly productionTier: boolean;
   /** Error reporting: only when SENTRY_DSN is set. Release = the image tag (APP_VERSION), environment = DROP_ENV. */
   readonly sentry?: { readonly dsn: string; readonly release?: string; readonly environment: string };
   readonly originVerifySecret?: string;
@@ -274,10 +269,7 @@ export function loadConfig(env: Env): ApiConfig {
     jwtSecret,
     bankId: { mock: bankIdMock, clientId: bankIdClientId, clientSecret: bankIdClientSecret, callbackUrl, issuer, idClaim, scope },
     seedDemo,
-    sentryDsn,
-    dropEnv: dropEnv ?? 'development',
-    productionTier,
-    sentry: sentryDsn ? { dsn: sentryDsn, release: str('APP_VERSION'), environment: dropEnv ?? 'development' } : undefined,
+    sentry: sentryDsn ? { dsn: sentryDsn, release: appVersion, environment: dropEnv ?? 'development' } : undefined,
     originVerifySecret,
     database,
     shutdownTimeoutMs,

@@ -8,26 +8,19 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { ORIGIN_VERIFY_HEADER } from './headers.js';
+import { ORIGIN_VERIFY_HEADER, originSecrets } from './headers.js';
 import { errorBody } from './http.js';
-
-/** The accepted values of ORIGIN_VERIFY_SECRET (`current` or `current,previous`), in order. */
-export function originSecrets(value: string): string[] {
-  return value.split(',').map((s) => s.trim());
-}
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** Constant-time comparison; hashing first makes both sides the same length without leaking it. */
-export function secretsMatch(received: string, expected: string): boolean {
-  return timingSafeEqual(digest(received), digest(expected));
-}
-
-/** True when `received` equals any accepted value; every value is compared (no early exit). */
-export function matchesAny(received: string, accepted: readonly string[]): boolean {
+/**
+ * True when `received` equals any accepted value, given by its digest. Hashing makes both sides
+ * the same length without leaking it; every value is compared (no early exit).
+ */
+function matchesAny(received: string, acceptedDigests: readonly Buffer[]): boolean {
   const got = digest(received);
   let matched = false;
-  for (const value of accepted) matched = timingSafeEqual(got, digest(value)) || matched;
+  for (const value of acceptedDigests) matched = timingSafeEqual(got, value) || matched;
   return matched;
 }
 
@@ -40,7 +33,8 @@ export interface OriginVerifyOptions {
 
 export function originVerify(options: OriginVerifyOptions): MiddlewareHandler {
   const exempt = options.exempt ?? [];
-  const accepted = originSecrets(options.secret);
+  // Hashed once: the accepted values do not change while the process runs.
+  const accepted = originSecrets(options.secret).map(digest);
   return async (c, next) => {
     if (exempt.some((e) => e.method === c.req.method && e.path === c.req.path)) return next();
     const received = c.req.header(ORIGIN_VERIFY_HEADER);

@@ -11,7 +11,7 @@ import { hc, type ClientResponse } from 'hono/client';
 // A type-only import: nothing of the API's code enters the web app's bundle.
 import type { AppType } from '../../api/src/app';
 // No imports of its own: bundled from the API's source tree (the Dockerfile copies both apps).
-import { ORIGIN_VERIFY_HEADER } from '../../api/src/headers';
+import { ORIGIN_VERIFY_HEADER, originSecrets } from '../../api/src/headers';
 
 export const apiUrl = (): string => process.env.API_URL || 'http://localhost:3001';
 const TIMEOUT_MS = 15_000;
@@ -22,7 +22,8 @@ export function api(token?: string) {
   if (token) headers.authorization = `Bearer ${token}`;
   // Like the edge, the first value: so API_URL may name the api service itself, past the edge
   // (whose per-IP rate limits would count every user of this server as one client).
-  const originSecret = process.env.ORIGIN_VERIFY_SECRET?.split(',')[0]?.trim();
+  const setting = process.env.ORIGIN_VERIFY_SECRET;
+  const originSecret = setting ? originSecrets(setting)[0] : undefined;
   if (originSecret) headers[ORIGIN_VERIFY_HEADER] = originSecret;
   return hc<AppType>(apiUrl(), { headers, init: { cache: 'no-store', signal: AbortSignal.timeout(TIMEOUT_MS) } });
 }

@@ -9,11 +9,12 @@
  * on another site, so /sign-in must be a fresh navigation from this site.
  */
 import { NextResponse, type NextRequest } from 'next/server';
+import { OIDC_CALLBACK_PARAMS } from '../../../../../../api/src/headers';
 import { answer, api } from '../../../../../lib/api';
 import { clearCookie, FLOW_COOKIE, setSessionCookie } from '../../../../../lib/session';
 
 export const dynamic = 'force-dynamic';
-const PARAMS = ['code', 'state', 'iss', 'error', 'error_description', 'error_uri', 'session_state'];
+const PARAMS: readonly string[] = OIDC_CALLBACK_PARAMS;
 
 function continuePage(path: string): NextResponse {
   const href = path.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
