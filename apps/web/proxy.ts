@@ -10,7 +10,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { ORIGIN_VERIFY_HEADER } from '../api/src/headers';
 import { HEALTH_METHODS, HEALTH_PATH, matchesAnySecret } from './lib/origin-verify';
 import { contentSecurityPolicy, newCsrfToken, newNonce, STATIC_SECURITY_HEADERS } from './lib/security-headers';
-import { CSRF_COOKIE, CSRF_HEADER, NONCE_HEADER } from './lib/session';
+import { CSRF_COOKIE, CSRF_HEADER } from './lib/session';
 
 export async function proxy(request: NextRequest) {
   const secret = process.env.ORIGIN_VERIFY_SECRET;
@@ -31,7 +31,6 @@ export async function proxy(request: NextRequest) {
   const csrf = existingCsrf ?? newCsrfToken();
 
   const requestHeaders = new Headers(request.headers);
-  requestHeaders.set(NONCE_HEADER, nonce);
   requestHeaders.set('content-security-policy', csp);
   requestHeaders.set(CSRF_HEADER, csrf);
   const response = NextResponse.next({ request: { headers: requestHeaders } });

@@ -18,7 +18,6 @@ export const FLOW_COOKIE = '__Host-drop-bankid-flow';
 export const CSRF_COOKIE = '__Host-drop-csrf';
 /** The proxy hands the CSRF token to the page through this request header. */
 export const CSRF_HEADER = 'x-drop-csrf';
-export const NONCE_HEADER = 'x-nonce';
 
 export function setSessionCookie(response: NextResponse, token: string, maxAgeSeconds: number): void {
   response.cookies.set(SESSION_COOKIE, token, { httpOnly: true, secure: true, sameSite: 'strict', path: '/', maxAge: maxAgeSeconds });

@@ -171,30 +171,25 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     return refreshing;
   };
 
-  const run = async <T>(work: (db: Db) => Promise<T>): Promise<T> => {
+  // Work on the current pool; when the password was rotated under it, re-read the secret and retry once.
+  const withPool = async <T>(work: (pool: typeof current) => Promise<T>): Promise<T> => {
     const used = current;
     try {
-      return await work(used.db);
+      return await work(used);
     } catch (error) {
       if (!isAuthFailure(error) || !options.secretArn || !options.secrets) throw error;
       await refresh(used);
-      return work(current.db);
+      return work(current);
     }
   };
+  const run = <T>(work: (db: Db) => Promise<T>): Promise<T> => withPool((pool) => work(pool.db));
 
   return {
     kind: 'postgres',
     run,
     async ping() {
       const start = performance.now();
-      const used = current;
-      try {
-        await used.ping();
-      } catch (error) {
-        if (!isAuthFailure(error) || !options.secretArn || !options.secrets) throw error;
-        await refresh(used);
-        await current.ping();
-      }
+      await withPool((pool) => pool.ping());
       return performance.now() - start;
     },
     async migrate(migrations) {
