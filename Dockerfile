@@ -80,13 +80,10 @@ CMD ["node", "apps/api/dist/server.js"]
 
 # ---- Target web: the Next.js standalone server on port 3000 ----
 FROM runner AS web
+# The web's build (apps/web/package.json) already put the static assets, public/, the process
+# wrapper serve.mjs (refuses bad configuration, drains on SIGTERM) and the API's drain.mjs it
+# imports into the standalone output, each where the server looks for it.
 COPY --from=builder --chown=nextjs:nodejs /app/apps/web/.next/standalone ./
-COPY --from=builder --chown=nextjs:nodejs /app/apps/web/.next/static ./apps/web/.next/static
-COPY --from=builder --chown=nextjs:nodejs /app/apps/web/public ./apps/web/public
-# The process wrapper: refuses bad configuration, drains on SIGTERM (see apps/web/serve.mjs) with
-# the API's drain, which it imports from the same relative place.
-COPY --from=builder --chown=nextjs:nodejs /app/apps/web/serve.mjs ./apps/web/serve.mjs
-COPY --from=builder --chown=nextjs:nodejs /app/apps/api/src/drain.mjs ./apps/api/src/drain.mjs
 ENV PORT=3000
 ENV HOSTNAME=0.0.0.0
 USER nextjs

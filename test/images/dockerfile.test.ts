@@ -119,12 +119,16 @@ describe('Dockerfile', () => {
       stage('web')
         .filter((i) => i.getKeyword() === 'COPY')
         .map((i) => i.getArgumentsContent()),
-    ).toEqual([
-      '/app/apps/web/.next/standalone ./',
-      '/app/apps/web/.next/static ./apps/web/.next/static',
-      '/app/apps/web/public ./apps/web/public',
-      '/app/apps/web/serve.mjs ./apps/web/serve.mjs',
-      '/app/apps/api/src/drain.mjs ./apps/api/src/drain.mjs',
+    ).toEqual(['/app/apps/web/.next/standalone ./']);
+    // The web's build puts into the standalone output what the server and serve.mjs need beside it.
+    const build: string = JSON.parse(readFileSync(path.join(ROOT, 'apps/web/package.json'), 'utf8')).scripts.build;
+    expect(build.split(' && ')).toEqual([
+      'next build',
+      'cp -r .next/static .next/standalone/apps/web/.next/static',
+      'cp -r public .next/standalone/apps/web/public',
+      'cp serve.mjs .next/standalone/apps/web/serve.mjs',
+      'mkdir -p .next/standalone/apps/api/src',
+      'cp ../api/src/drain.mjs .next/standalone/apps/api/src/drain.mjs',
     ]);
   });
 
