@@ -86,14 +86,21 @@ function show(value: unknown): string {
 export const ZONE_WIDE_FIELDS = ['plan', 'addons', 'waf', 'rateLimits'] as const;
 
 /**
- * Every environment that shares `config`'s Cloudflare zone (itself included, as given), sorted by
- * name. Checks that exactly one of them is the zone owner, that they agree on the zone-wide
- * fields and share the owner's AWS region (the owner reads their contract values there).
+ * Every environment file in `dir`, loaded and validated, sorted by name, with `config` (already
+ * loaded, perhaps overridden) in place of its own file.
  */
-export function loadZone(config: EnvironmentConfig, dir: string = ENVIRONMENTS_DIR): EnvironmentConfig[] {
-  const zone = knownEnvironments(dir)
-    .map((name) => (name === config.name ? config : loadEnvironment(name, dir)))
-    .filter((env) => env.edge.zone === config.edge.zone);
+export function loadEnvironments(config: EnvironmentConfig, dir: string = ENVIRONMENTS_DIR): EnvironmentConfig[] {
+  return knownEnvironments(dir).map((name) => (name === config.name ? config : loadEnvironment(name, dir)));
+}
+
+/**
+ * Every environment of `all` that shares `config`'s Cloudflare zone (itself included, as given),
+ * sorted by name. `all` is every environment (by default `loadEnvironments(config)`). Checks that
+ * exactly one of them is the zone owner, that they agree on the zone-wide fields and share the
+ * owner's AWS region (the owner reads their contract values there).
+ */
+export function loadZone(config: EnvironmentConfig, all: readonly EnvironmentConfig[] = loadEnvironments(config)): EnvironmentConfig[] {
+  const zone = all.filter((env) => env.edge.zone === config.edge.zone);
   if (!zone.includes(config)) zone.push(config);
   zone.sort((a, b) => a.name.localeCompare(b.name));
   return checkZone(zone);
@@ -158,9 +165,4 @@ export function checkAccounts(all: readonly EnvironmentConfig[]): void {
       `Invalid environments (${problems.length === 1 ? '1 problem' : `${problems.length} problems`}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
   }
-}
-
-/** Every environment file in `dir`, loaded and validated. */
-export function loadAll(dir: string = ENVIRONMENTS_DIR): EnvironmentConfig[] {
-  return knownEnvironments(dir).map((name) => loadEnvironment(name, dir));
 }
