@@ -16,7 +16,7 @@ import { SECRET_ARN_KEYS, type SecretArnKey, publish } from './contract';
 import { DropStack, type DropStackProps } from './drop-stack';
 
 /** Days a deleted secret can still be restored: longer where losing it hurts more. */
-export function defaultRecoveryWindowDays(tier: EnvironmentConfig['tier']): number {
+function defaultRecoveryWindowDays(tier: EnvironmentConfig['tier']): number {
   return tier === 'production' ? 30 : 7;
 }
 
