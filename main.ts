@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { App } from 'cdktf';
-import { ConfigError, DEFAULT_ENVIRONMENT, checkAccounts, loadAll, loadEnvironment, loadZone } from './config';
+import { ConfigError, DEFAULT_ENVIRONMENT, checkAccounts, loadEnvironment, loadEnvironments, loadZone } from './config';
 import { buildPlatform, synthWarnings } from './stacks';
 
 // cdktf records a full stack trace for every token it creates; with source maps on (tsx turns
@@ -15,10 +15,12 @@ process.setSourceMapsEnabled(false);
 function main(): void {
   // Load (and validate) before the App exists: App creates the output directory.
   const config = loadEnvironment(process.env.DROP_ENV || DEFAULT_ENVIRONMENT);
-  // The other environments of its Cloudflare zone: the zone owner's edge rules cover them too.
-  const zone = loadZone(config);
+  // Every environment file, each loaded and validated once, `config` standing for its own.
+  const all = loadEnvironments(config);
+  // The environments of its Cloudflare zone: the zone owner's edge rules cover them too.
+  const zone = loadZone(config, all);
   // Rules across every environment file (one OIDC provider per AWS account).
-  checkAccounts(loadAll().map((env) => (env.name === config.name ? config : env)));
+  checkAccounts(all);
   // skipValidation: the only validations in the tree are cdktf's checks of the local terraform
   // binary (the cloud backend runs `terraform version` per stack), which would make synth need
   // terraform; plan and deploy check it anyway. Our own checks run on the configuration above.

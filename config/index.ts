@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
+import { problemLines, shown } from '../constructs/validation';
 import { validatedEnvironmentSchema } from './rules';
 import type { EnvironmentConfig } from './schema';
 
@@ -56,12 +57,9 @@ export function parseEnvironment(raw: unknown, source: string, expectedName?: st
   const result = validatedEnvironmentSchema.safeParse(raw, { reportInput: true });
   const problems = result.success ? [] : result.error.issues.flatMap(describeIssue);
   if (result.success && expectedName !== undefined && result.data.name !== expectedName) {
-    problems.push(`name: must match the file name "${expectedName}" (found: ${show(result.data.name)})`);
+    problems.push(`name: must match the file name "${expectedName}" (found: ${shown(result.data.name)})`);
   }
-  if (problems.length > 0) {
-    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    throw new ConfigError(`Invalid environment file ${source} (${count}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
+  if (problems.length > 0) throw new ConfigError(`Invalid environment file ${source} ${problemBlock(problems)}`);
   return (result as { data: EnvironmentConfig }).data;
 }
 
@@ -70,13 +68,13 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => `${at([...issue.path, key])}: ${issue.message}`);
   }
-  return [`${at(issue.path)}: ${issue.message} (found: ${show(issue.input)})`];
+  return problemLines([{ path: [at(issue.path)], input: issue.input, message: issue.message }]);
 }
 
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+/** "(2 problems):" (or "(<detail>; 2 problems):") and a "  - " line per problem, as every error here ends. */
+function problemBlock(problems: readonly string[], detail?: string): string {
+  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  return `(${detail === undefined ? '' : `${detail}; `}${count}):\n${problems.map((p) => `  - ${p}`).join('\n')}`;
 }
 
 /**
@@ -86,14 +84,21 @@ function show(value: unknown): string {
 export const ZONE_WIDE_FIELDS = ['plan', 'addons', 'waf', 'rateLimits'] as const;
 
 /**
- * Every environment that shares `config`'s Cloudflare zone (itself included, as given), sorted by
- * name. Checks that exactly one of them is the zone owner, that they agree on the zone-wide
- * fields and share the owner's AWS region (the owner reads their contract values there).
+ * Every environment file in `dir`, loaded and validated, sorted by name, with `config` (already
+ * loaded, perhaps overridden) in place of its own file.
  */
-export function loadZone(config: EnvironmentConfig, dir: string = ENVIRONMENTS_DIR): EnvironmentConfig[] {
-  const zone = knownEnvironments(dir)
-    .map((name) => (name === config.name ? config : loadEnvironment(name, dir)))
-    .filter((env) => env.edge.zone === config.edge.zone);
+export function loadEnvironments(config: EnvironmentConfig, dir: string = ENVIRONMENTS_DIR): EnvironmentConfig[] {
+  return knownEnvironments(dir).map((name) => (name === config.name ? config : loadEnvironment(name, dir)));
+}
+
+/**
+ * Every environment of `all` that shares `config`'s Cloudflare zone (itself included, as given),
+ * sorted by name. `all` is every environment (by default `loadEnvironments(config)`). Checks that
+ * exactly one of them is the zone owner, that they agree on the zone-wide fields and share the
+ * owner's AWS region (the owner reads their contract values there).
+ */
+export function loadZone(config: EnvironmentConfig, all: readonly EnvironmentConfig[] = loadEnvironments(config)): EnvironmentConfig[] {
+  const zone = all.filter((env) => env.edge.zone === config.edge.zone);
   if (!zone.includes(config)) zone.push(config);
   zone.sort((a, b) => a.name.localeCompare(b.name));
   return checkZone(zone);
@@ -114,7 +119,7 @@ export function checkZone(zone: EnvironmentConfig[]): EnvironmentConfig[] {
       for (const field of ZONE_WIDE_FIELDS) {
         if (JSON.stringify(env.edge[field]) !== JSON.stringify(owner.edge[field])) {
           problems.push(
-            `${env.name}.json edge.${field}: is zone-wide and must equal the zone owner's (${owner.name}.json: ${show(owner.edge[field])}) (found: ${show(env.edge[field])})`,
+            `${env.name}.json edge.${field}: is zone-wide and must equal the zone owner's (${owner.name}.json: ${shown(owner.edge[field])}) (found: ${shown(env.edge[field])})`,
           );
         }
       }
@@ -126,11 +131,8 @@ export function checkZone(zone: EnvironmentConfig[]): EnvironmentConfig[] {
     }
   }
   if (problems.length > 0) {
-    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
     const names = zone.map((env) => env.name).join(', ');
-    throw new ConfigError(
-      `Invalid Cloudflare zone "${name}" (environments ${names}; ${count}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
+    throw new ConfigError(`Invalid Cloudflare zone "${name}" ${problemBlock(problems, `environments ${names}`)}`);
   }
   return zone;
 }
@@ -153,14 +155,5 @@ export function checkAccounts(all: readonly EnvironmentConfig[]): void {
         'which holds only one (the second apply fails with EntityAlreadyExists); expected "create" in one of them and "existing" in the others ' +
         `(found: ${envs.map((env) => `"${env.ci.oidcProvider}"`).join(', ')})`,
     );
-  if (problems.length > 0) {
-    throw new ConfigError(
-      `Invalid environments (${problems.length === 1 ? '1 problem' : `${problems.length} problems`}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
-  }
-}
-
-/** Every environment file in `dir`, loaded and validated. */
-export function loadAll(dir: string = ENVIRONMENTS_DIR): EnvironmentConfig[] {
-  return knownEnvironments(dir).map((name) => loadEnvironment(name, dir));
+  if (problems.length > 0) throw new ConfigError(`Invalid environments ${problemBlock(problems)}`);
 }

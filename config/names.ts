@@ -18,20 +18,20 @@ export const ENVIRONMENT_TIERS = ['staging', 'production'] as const;
 
 /** BankID Norway's OpenID Connect issuers (developer.bankid.no, "OpenID Configuration"). */
 export const BANKID_PRODUCTION_ISSUER = 'https://auth.bankid.no/auth/realms/prod';
-export const BANKID_TEST_ISSUER = 'https://auth.current.bankid.no/auth/realms/current';
+const BANKID_TEST_ISSUER = 'https://auth.current.bankid.no/auth/realms/current';
 /** Hosts of BankID test environments, refused in production. */
 export const BANKID_TEST_ISSUERS = [new URL(BANKID_TEST_ISSUER).host];
 
 /** The two rate limits (docs/requirements.md, Rate limits) and the action each takes when triggered. */
 export const RATE_LIMIT_NAMES = ['auth', 'transactions'] as const;
 export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
-export const RATE_LIMIT_ACTIONS: Readonly<Record<RateLimitName, 'managed_challenge' | 'block'>> = {
+const RATE_LIMIT_ACTIONS: Readonly<Record<RateLimitName, 'managed_challenge' | 'block'>> = {
   auth: 'managed_challenge',
   transactions: 'block',
 };
 
 /** Path prefixes of the rate limits (docs/requirements.md, Rate limits). */
-export const RATE_LIMIT_PATHS: Readonly<Record<RateLimitName, string>> = { auth: '/v1/auth/', transactions: '/v1/transactions/' };
+const RATE_LIMIT_PATHS: Readonly<Record<RateLimitName, string>> = { auth: '/v1/auth/', transactions: '/v1/transactions/' };
 
 /** The rate limits of an environment's `edge.rateLimits`, in `RATE_LIMIT_NAMES` order, as the RateLimits construct takes them. */
 export function rateLimitsOf(rateLimits: Readonly<Record<RateLimitName, Omit<RateLimit, 'pathPrefix' | 'action'>>>): RateLimit[] {

@@ -8,22 +8,13 @@ import { APP_SECRETS, type AppSecret, putSecretCommand } from '../constructs/app
 import { type ComputeService, type ServiceSecret, createService } from '../constructs/compute';
 import { Releases } from '../constructs/compute/releases';
 import { EncryptionKey } from '../constructs/encryption-key';
-import { type ContractKey, consume, consumeList, publish } from './contract';
+import { type ContractKey, SECRET_ARN_KEYS, consume, consumeList, publish } from './contract';
 import { DropStack, type DropStackProps } from './drop-stack';
 
 /** Which secrets each service receives; its instance role may read these and no others. */
 export const SERVICE_SECRETS: Record<ServiceName, readonly AppSecret[]> = {
   api: ['JWT_SECRET', 'BANKID_CLIENT_ID', 'BANKID_CLIENT_SECRET', 'SENTRY_DSN', 'ORIGIN_VERIFY_SECRET'],
   web: ['SENTRY_DSN', 'ORIGIN_VERIFY_SECRET'],
-};
-
-/** The data stack's contract key of each secret's ARN. */
-const SECRET_ARN_KEYS: Record<AppSecret, ContractKey<'data'>> = {
-  JWT_SECRET: 'jwtSecretArn',
-  BANKID_CLIENT_ID: 'bankidClientIdSecretArn',
-  BANKID_CLIENT_SECRET: 'bankidClientSecretSecretArn',
-  SENTRY_DSN: 'sentryDsnSecretArn',
-  ORIGIN_VERIFY_SECRET: 'originVerifySecretArn',
 };
 
 export class ComputeStack extends DropStack {

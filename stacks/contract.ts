@@ -10,6 +10,7 @@ import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parame
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import type { AppSecret } from '../constructs/app-secrets';
 import type { Naming } from '../constructs/naming';
 
 /** Producer stack → value key → what the value is. */
@@ -48,6 +49,16 @@ export const CONTRACT = {
 export type Producer = keyof typeof CONTRACT;
 export type ContractKey<P extends Producer> = keyof (typeof CONTRACT)[P] & string;
 export type ContractValues<P extends Producer> = { readonly [K in ContractKey<P>]: string };
+
+/** The data stack's contract key of each secret's ARN (the data stack publishes, compute reads). */
+export const SECRET_ARN_KEYS = {
+  JWT_SECRET: 'jwtSecretArn',
+  BANKID_CLIENT_ID: 'bankidClientIdSecretArn',
+  BANKID_CLIENT_SECRET: 'bankidClientSecretSecretArn',
+  SENTRY_DSN: 'sentryDsnSecretArn',
+  ORIGIN_VERIFY_SECRET: 'originVerifySecretArn',
+} as const satisfies Record<AppSecret, ContractKey<'data'>>;
+export type SecretArnKey = (typeof SECRET_ARN_KEYS)[AppSecret];
 
 /** `apiRepositoryUrl` → `api-repository-url`. */
 export function parameterKey(key: string): string {

@@ -7,16 +7,16 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { Annotations, Fn, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
-import { AppSecrets } from '../constructs/app-secrets';
+import { type AppSecret, AppSecrets } from '../constructs/app-secrets';
 import { DatabaseAlarms } from '../constructs/database-alarms';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { Network } from '../constructs/network';
 import { POSTGRES_PORT, PostgresDatabase } from '../constructs/postgres-database';
-import { publish } from './contract';
+import { SECRET_ARN_KEYS, type SecretArnKey, publish } from './contract';
 import { DropStack, type DropStackProps } from './drop-stack';
 
 /** Days a deleted secret can still be restored: longer where losing it hurts more. */
-export function defaultRecoveryWindowDays(tier: EnvironmentConfig['tier']): number {
+function defaultRecoveryWindowDays(tier: EnvironmentConfig['tier']): number {
   return tier === 'production' ? 30 : 7;
 }
 
@@ -134,6 +134,9 @@ export class DataStack extends DropStack {
     });
 
     const instance = this.database.instance;
+    const secretArns = Object.fromEntries(
+      (Object.keys(SECRET_ARN_KEYS) as AppSecret[]).map((variable) => [SECRET_ARN_KEYS[variable], appSecrets[variable].arn]),
+    ) as Record<SecretArnKey, string>;
     publish(this, naming, 'data', {
       privateSubnetIds: Fn.join(
         ',',
@@ -151,11 +154,7 @@ export class DataStack extends DropStack {
       databaseKeyArn: databaseKey.arn,
       alarmTopicArn: this.alarmTopic.arn,
       secretsKeyArn: secretsKey.arn,
-      jwtSecretArn: appSecrets.JWT_SECRET.arn,
-      bankidClientIdSecretArn: appSecrets.BANKID_CLIENT_ID.arn,
-      bankidClientSecretSecretArn: appSecrets.BANKID_CLIENT_SECRET.arn,
-      sentryDsnSecretArn: appSecrets.SENTRY_DSN.arn,
-      originVerifySecretArn: appSecrets.ORIGIN_VERIFY_SECRET.arn,
+      ...secretArns,
     });
 
     new TerraformOutput(this, 'database-identifier', { value: this.database.identifier });

@@ -150,19 +150,14 @@ function site(stack: EdgeStack, env: EnvironmentConfig): EdgeSite {
 
 /**
  * The X-Origin-Verify value the edge sends for an environment: the first comma-separated value of
- * the secret its compute stack publishes (during a rotation the secret holds `new,old`; the
+ * the secret whose ARN its data stack publishes (during a rotation the secret holds `new,old`; the
  * services accept both). It lands in the zone owner's Terraform state (like any rule value); the
  * state is encrypted. Only the zone owner reads it.
  */
 function originVerifySecret(stack: EdgeStack, env: EnvironmentConfig): string {
-  const id = `origin-verify-${env.name}`;
-  const existing = stack.node.tryFindChild(id) as Construct | undefined;
-  const scope = existing ?? new Construct(stack, id);
-  const found = scope.node.tryFindChild('secret') as DataAwsSecretsmanagerSecretVersion | undefined;
-  const version =
-    found ??
-    new DataAwsSecretsmanagerSecretVersion(scope, 'secret', {
-      secretId: consume(scope, new Naming(env), 'data', 'originVerifySecretArn'),
-    });
+  const scope = new Construct(stack, `origin-verify-${env.name}`);
+  const version = new DataAwsSecretsmanagerSecretVersion(scope, 'secret', {
+    secretId: consume(scope, new Naming(env), 'data', 'originVerifySecretArn'),
+  });
   return Fn.trimspace(Fn.element(Fn.split(',', version.secretString), 0));
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, checkZone, knownEnvironments, loadEnvironment, loadZone } from '../../config';
+import { ConfigError, checkZone, knownEnvironments, loadEnvironment, loadEnvironments, loadZone } from '../../config';
 import { JSON_SCHEMA_FILE, environmentJsonSchema } from '../../config/json-schema';
 import { configErrorOf, environment, merge, rawEnvironment } from '../helpers';
 
@@ -524,6 +524,12 @@ describe('the Cloudflare zone of an environment', () => {
     return dir;
   }
 
+  /** `loadZone` of `name`'s file in `configDir`, among the other files there (as main.ts loads them). */
+  function zoneIn(configDir: string, name: string) {
+    const config = loadEnvironment(name, configDir);
+    return loadZone(config, loadEnvironments(config, configDir));
+  }
+
   it('is staging and production for both, production owning it', () => {
     for (const name of ['staging', 'production']) {
       const zone = loadZone(loadEnvironment(name));
@@ -541,33 +547,33 @@ describe('the Cloudflare zone of an environment', () => {
         domains: { public: 'staging.getdrop.se', apiOrigin: 'staging-api.getdrop.se' },
       },
     });
-    expect(loadZone(loadEnvironment('staging', configDir), configDir).map((env) => env.name)).toEqual(['staging']);
+    expect(zoneIn(configDir, 'staging').map((env) => env.name)).toEqual(['staging']);
   });
 
   it('refuses a zone with two owners', () => {
     const configDir = zoneWith({ staging: { edge: { zoneOwner: true } } });
-    expect(() => loadZone(loadEnvironment('staging', configDir), configDir)).toThrow(
+    expect(() => zoneIn(configDir, 'staging')).toThrow(
       'edge.zoneOwner: exactly one environment of the zone must be true (found: production.json, staging.json)',
     );
   });
 
   it('refuses a zone with no owner', () => {
     const configDir = zoneWith({ production: { edge: { zoneOwner: false } } });
-    expect(() => loadZone(loadEnvironment('production', configDir), configDir)).toThrow(
+    expect(() => zoneIn(configDir, 'production')).toThrow(
       /^Invalid Cloudflare zone "getdrop.no" \(environments production, staging; 1 problem\):\n {2}- edge.zoneOwner: exactly one environment of the zone must be true \(found: none\)$/,
     );
   });
 
   it('refuses environments of one zone that disagree on a zone-wide field', () => {
     const configDir = zoneWith({ staging: { edge: { waf: { paranoiaLevel: 3 } } } });
-    expect(() => loadZone(loadEnvironment('staging', configDir), configDir)).toThrow(
+    expect(() => zoneIn(configDir, 'staging')).toThrow(
       'staging.json edge.waf: is zone-wide and must equal the zone owner\'s (production.json: {"paranoiaLevel":2,"scoreThreshold":40}) (found: {"paranoiaLevel":3,"scoreThreshold":40})',
     );
   });
 
   it('refuses a zone member in another AWS region than the owner', () => {
     const configDir = zoneWith({ staging: { aws: { region: 'eu-central-1' } } });
-    expect(() => loadZone(loadEnvironment('staging', configDir), configDir)).toThrow(
+    expect(() => zoneIn(configDir, 'staging')).toThrow(
       'staging.json aws.region: must equal the zone owner\'s (production.json: "eu-west-1"), where the owner reads this environment\'s contract values (found: "eu-central-1")',
     );
   });

@@ -1,5 +1,6 @@
 /** Cross-field rules of `compute`: scaling bounds, health check timing, what the engine can run. */
 import { engineProblems } from '../../constructs/compute/engines';
+import { Naming } from '../../constructs/naming';
 import { mapPaths } from '../../constructs/validation';
 import { SERVICE_NAMES } from '../names';
 import type { Rules } from './rule';
@@ -31,11 +32,12 @@ export const computeRules: Rules = {
           ]
         : [];
     }),
-  // ECS Express's Network Load Balancer and its target group are named <project>-<name>-<service>;
-  // Elastic Load Balancing allows 32 characters.
+  // ECS Express's Network Load Balancer and its target group are named as the service,
+  // <project>-<name>-<service>; Elastic Load Balancing allows 32 characters.
   ecsExpressLoadBalancerNames: (env) => {
     if (env.compute.engine !== 'ecs-express') return [];
-    const longest = `${env.project}-${env.name}-${[...SERVICE_NAMES].sort((a, b) => b.length - a.length)[0]}`;
+    const naming = new Naming(env);
+    const longest = SERVICE_NAMES.map((name) => naming.resource(name)).reduce((a, b) => (b.length > a.length ? b : a));
     return longest.length > 32
       ? [
           {

@@ -49,20 +49,18 @@ export const APP_RUNNER_SIZES: Sizes = [
 
 export const APP_RUNNER_MAX_CONCURRENCY = 200;
 
-/** The error for a region App Runner does not serve, or undefined. */
-export function appRunnerRegionProblem(region: string): string | undefined {
-  if ((APP_RUNNER_REGIONS as readonly string[]).includes(region)) return undefined;
-  return (
-    `AWS App Runner is not offered in ${region}; it runs in ${APP_RUNNER_REGIONS.join(', ')}. ` +
-    'Choose one of those regions, or set compute.engine to "ecs-express" (ECS Express Mode), App Runner\'s successor.'
-  );
-}
-
 /** Everything App Runner cannot run of `props`; paths are props paths (`region`, `cpu`, `memoryGb`, `scaling.concurrency`). */
 export function appRunnerProblems(props: EngineSizing): Problem[] {
   const problems: Problem[] = [];
-  const regionProblem = appRunnerRegionProblem(props.region);
-  if (regionProblem) problems.push({ path: ['region'], input: props.region, message: regionProblem });
+  if (!(APP_RUNNER_REGIONS as readonly string[]).includes(props.region)) {
+    problems.push({
+      path: ['region'],
+      input: props.region,
+      message:
+        `AWS App Runner is not offered in ${props.region}; it runs in ${APP_RUNNER_REGIONS.join(', ')}. ` +
+        'Choose one of those regions, or set compute.engine to "ecs-express" (ECS Express Mode), App Runner\'s successor.',
+    });
+  }
   problems.push(...sizeProblems(props, APP_RUNNER_SIZES, 'an App Runner size', 'App Runner'));
   if (props.scaling.concurrency > APP_RUNNER_MAX_CONCURRENCY) {
     problems.push({

@@ -32,7 +32,7 @@ export interface ApiPathWorkerProps {
 }
 
 /** Binding types Cloudflare keeps from the previous upload: secrets set with `wrangler secret put`. */
-export const KEPT_BINDING_TYPES = ['secret_text'];
+const KEPT_BINDING_TYPES = ['secret_text'];
 
 /**
  * The Worker: an ES module. `API_HOST` is a binding, not code. A client's own X-Origin-Verify is

@@ -135,7 +135,7 @@ export class FirewallRules extends Construct {
 }
 
 /** What an environment exempts from Super Bot Fight Mode: its api hostname, /v1/* of its public hostname, its health paths. */
-export function sbfmExemption(site: Pick<EdgeSite, 'publicHost' | 'apiHost' | 'healthPaths'>): string {
+function sbfmExemption(site: Pick<EdgeSite, 'publicHost' | 'apiHost' | 'healthPaths'>): string {
   return any(hostIn([site.apiHost]), all(hostIn([site.publicHost]), any(pathUnder('/v1/'), pathIn(site.healthPaths))));
 }
 

@@ -1,8 +1,9 @@
 /**
  * Cloudflare health checks of the origin services (docs/requirements.md, Health checks: "Cloudflare origin health": 60 s
  * interval, 10 s timeout, 2 retries), on each service's own health path. They probe the
- * services' App Runner targets directly, so they need no origin verification header: the
- * services accept their health paths without it.
+ * compute engine's origin targets directly (App Runner's custom domain target, ECS Express's
+ * Network Load Balancer), so they need no origin verification header: the services accept their
+ * health paths without it.
  */
 import { Healthcheck } from '@cdktf/provider-cloudflare/lib/healthcheck';
 import { Construct } from 'constructs';
@@ -12,7 +13,7 @@ import { type CloudflarePlan, PLAN_LIMITS, lowestPlanWhere } from './cloudflare'
 export interface OriginHealthTarget {
   /** Health check name, e.g. `drop-staging-api`. */
   readonly name: string;
-  /** The origin's hostname (the App Runner target). */
+  /** The origin's hostname: the compute engine's origin target (the service's `dnsTarget`). */
   readonly address: string;
   /** The health path, e.g. `/v1/health`. */
   readonly path: string;

@@ -1,14 +1,14 @@
 /** Plan checks shared by the edge constructs. */
 import type { Problem } from '../validation';
-import { type CloudflarePlan, CLOUDFLARE_PLANS, PLAN_LIMITS, type PlanLimits } from './cloudflare';
+import { type CloudflarePlan, PLAN_LIMITS, type PlanLimits, lowestPlanWhere } from './cloudflare';
 
-type CountLimit = 'customRules' | 'cacheRules' | 'transformRules' | 'rateLimitRules';
+type CountLimit = 'customRules' | 'cacheRules' | 'transformRules';
 
 /** A problem on `plan` when `count` rules exceed what it allows in one entry-point ruleset. */
 export function ruleCountProblems(what: string, count: number, limit: CountLimit, plan: CloudflarePlan): Problem[] {
   const allowed = PLAN_LIMITS[plan][limit];
   if (count <= allowed) return [];
-  const needed = CLOUDFLARE_PLANS.find((p) => PLAN_LIMITS[p][limit] >= count);
+  const needed = lowestPlanWhere((p) => PLAN_LIMITS[p][limit] >= count);
   return [
     {
       path: ['plan'],

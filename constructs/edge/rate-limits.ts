@@ -53,8 +53,7 @@ export function rateLimitProblems(props: Pick<RateLimitsProps, 'plan' | 'advance
       message: `is an Enterprise add-on; the ${plan} plan cannot have it (expected false, or plan "enterprise")`,
     });
   }
-  const advanced = plan === 'enterprise' && (props.advancedRateLimiting ?? false);
-  const allowed = rateLimitRulesOf(plan, advanced);
+  const allowed = rateLimitRulesOf(plan, props.advancedRateLimiting ?? false);
   if (limits.length > allowed) {
     const what = `the ${limits.length} rate limits (${limits.map((limit) => `${limit.pathPrefix}*`).join(', ')})`;
     const needed = lowestPlanWhere((p) => PLAN_LIMITS[p].rateLimitRules >= limits.length);
