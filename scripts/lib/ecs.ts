@@ -13,22 +13,20 @@ import {
   type ECSClient,
   type ECSExpressGatewayService,
 } from '@aws-sdk/client-ecs';
-
-/** The cluster Express services run in (ECS_EXPRESS_CLUSTER). */
-export const EXPRESS_CLUSTER = 'default';
+import { ECS_EXPRESS_CLUSTER } from '../../constructs/compute/engines';
 
 export class EcsError extends Error {}
 
 /** The ARN of the service named `serviceName` in the Express cluster. */
 export async function findServiceArn(ecs: ECSClient, serviceName: string): Promise<string> {
   const { services = [], failures = [] } = await ecs.send(
-    new DescribeServicesCommand({ cluster: EXPRESS_CLUSTER, services: [serviceName] }),
+    new DescribeServicesCommand({ cluster: ECS_EXPRESS_CLUSTER, services: [serviceName] }),
   );
   const found = services.find((service) => service.serviceName === serviceName && service.status !== 'INACTIVE');
   if (!found?.serviceArn) {
     const reason = failures[0]?.reason ? ` (${failures[0].reason})` : '';
     throw new EcsError(
-      `No ECS Express service named ${serviceName} in cluster ${EXPRESS_CLUSTER}${reason}: deploy the compute stack first`,
+      `No ECS Express service named ${serviceName} in cluster ${ECS_EXPRESS_CLUSTER}${reason}: deploy the compute stack first`,
     );
   }
   return found.serviceArn;
