@@ -16,6 +16,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { SERVICE_NAMES, type ServiceName, loadEnvironment } from '../config';
+import { RELEASE_TAG } from '../constructs/compute/release-pointer';
 import { Naming } from '../constructs/naming';
 import {
   type Release,
@@ -147,7 +148,7 @@ export function parseCommandLine(argv: string[], defaultEnvironment: string | un
   if (unknown.length > 0) throw new RollbackError(`--service ${unknown.join(',')} is not a service; expected ${SERVICE_NAMES.join(', ')}`);
   if (values.to !== undefined && values.undo !== undefined)
     throw new RollbackError('--to and --undo exclude each other: --to picks one release, --undo goes back from the named one');
-  if (values.undo !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(values.undo)) {
+  if (values.undo !== undefined && !RELEASE_TAG.test(values.undo)) {
     throw new RollbackError(
       `--undo ${JSON.stringify(values.undo)} is not an image tag; expected the tag the pipeline released, e.g. --undo "$IMAGE_TAG"`,
     );

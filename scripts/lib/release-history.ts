@@ -8,10 +8,9 @@
  * rollback target.
  */
 import { GetParameterHistoryCommand, type ParameterHistory, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { RELEASE_VALUE_PARTS, releaseCommand } from '../../constructs/compute/release-pointer';
 import type { Naming } from '../../constructs/naming';
 
-/** A pointer value, `<tag>@sha256:<64 hex>` (the same rule as constructs/compute/releases.ts). */
-const VALUE = /^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})@(sha256:[a-f0-9]{64})$/;
 const ROLLED_BACK = /^rolled back from (\S+)/;
 
 export class ReleaseHistoryError extends Error {}
@@ -39,7 +38,7 @@ export function parseRelease(
   entry: Pick<ParameterHistory, 'Version' | 'Value' | 'LastModifiedDate' | 'Description'>,
   parameter: string,
 ): Release {
-  const match = VALUE.exec(entry.Value ?? '');
+  const match = RELEASE_VALUE_PARTS.exec(entry.Value ?? '');
   if (!match) {
     throw new ReleaseHistoryError(
       `${parameter} version ${entry.Version} holds ${JSON.stringify(entry.Value)}, not "<tag>@sha256:<64 hex digits>": release pointers are written by npm run release only`,
@@ -112,7 +111,7 @@ export function find(history: ServiceHistory, reference: string, environment: st
   if (history.failed.has(found.value)) {
     throw new ReleaseHistoryError(
       `--to ${reference}: ${history.service} ${found.value} was rolled back in ${environment} (it failed there); ` +
-        `to run it again, release it: npm run release -- --env ${environment} --service ${history.service} --tag ${found.tag}`,
+        `to run it again, release it: ${releaseCommand(environment, history.service, found.tag)}`,
     );
   }
   return found;
