@@ -9,11 +9,12 @@
  * every version, which is the release history `npm run rollback` chooses from.
  */
 import { DescribeImagesCommand, DescribeImageScanFindingsCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { parseArgs } from 'node:util';
 import { ConfigError, SERVICE_NAMES, type EnvironmentConfig, loadEnvironment } from '../config';
 import { RELEASE_DIGEST, RELEASE_TAG } from '../constructs/compute/release-pointer';
 import { Naming } from '../constructs/naming';
+import { writePointer } from './lib/release-history';
 import { judge } from './scan-gate';
 
 export class ReleaseError extends Error {}
@@ -77,15 +78,7 @@ export async function release(clients: Clients, request: ReleaseRequest, log: (l
   const releaseTag = RELEASE_DIGEST.test(tag) ? (detail.imageTags?.[0] ?? digest.slice('sha256:'.length, 'sha256:'.length + 12)) : tag;
   const value = `${releaseTag}@${digest}`;
   const name = naming.release(service);
-  await clients.ssm.send(
-    new PutParameterCommand({
-      Name: name,
-      Value: value,
-      Type: 'String',
-      Overwrite: true,
-      Description: `Release of ${service} in ${config.name} (npm run release)`,
-    }),
-  );
+  await writePointer(clients.ssm, name, value, `Release of ${service} in ${config.name} (npm run release)`);
   log(
     `Released ${service} to ${config.name}: ${name} = ${value}. Deploy with: DROP_ENV=${config.name} npx cdktf deploy compute edge --auto-approve`,
   );

@@ -119,7 +119,7 @@ export async function rollback(deps: RollbackDeps, options: RollbackOptions): Pr
 
   for (const change of changes) {
     const history = histories.find((h) => h.service === change.service)!;
-    await writePointer(deps.ssm, history, change.to, `rolled back from ${change.from.value} (to v${change.to.version})`);
+    await writePointer(deps.ssm, history.parameter, change.to.value, `rolled back from ${change.from.value} (to v${change.to.version})`);
   }
   deps.log(`release pointers written; deploying: DROP_ENV=${options.environment} ${DEPLOY_COMMAND.join(' ')}`);
   const status = deps.run(DEPLOY_COMMAND[0], DEPLOY_COMMAND.slice(1), { DROP_ENV: options.environment });

@@ -139,12 +139,15 @@ export function describeHistory(history: ServiceHistory): string[] {
   });
 }
 
-/** Points the service at a release already in its history; the description records why. */
-export async function writePointer(ssm: SSMClient, history: ServiceHistory, release: Release, description: string): Promise<void> {
+/**
+ * Writes `value` as the new version of the release pointer `parameter` (a release, or a rollback to
+ * a release already in its history); the description records why.
+ */
+export async function writePointer(ssm: SSMClient, parameter: string, value: string, description: string): Promise<void> {
   await ssm.send(
     new PutParameterCommand({
-      Name: history.parameter,
-      Value: release.value,
+      Name: parameter,
+      Value: value,
       Type: 'String',
       Overwrite: true,
       Description: description.slice(0, 1024),
