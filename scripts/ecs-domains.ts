@@ -12,7 +12,7 @@
  *
  *   npm run ecs-domains -- --env production-stockholm [--dry-run]
  */
-import { ACMClient, type CertificateSummary, ListCertificatesCommand } from '@aws-sdk/client-acm';
+import { ACMClient, type CertificateSummary, paginateListCertificates } from '@aws-sdk/client-acm';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import {
   AddListenerCertificatesCommand,
@@ -43,12 +43,7 @@ export function serviceDomains(config: EnvironmentConfig): Record<ServiceName, s
 /** Every ACM certificate of the region (one listing for all the services). */
 async function listCertificates(acm: ACMClient): Promise<CertificateSummary[]> {
   const all: CertificateSummary[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await acm.send(new ListCertificatesCommand({ NextToken }));
-    all.push(...(page.CertificateSummaryList ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
+  for await (const page of paginateListCertificates({ client: acm }, {})) all.push(...(page.CertificateSummaryList ?? []));
   return all;
 }
 

@@ -9,7 +9,7 @@
  *
  *   npm run monitor -- --env production --minutes 15 --interval 30 [--summary file]   # watches https://getdrop.no/v1/health
  */
-import { CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, type MetricAlarm, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -58,14 +58,8 @@ export interface MonitorResult {
 
 async function alarmsOf(cloudwatch: CloudWatchClient, prefix: string): Promise<MetricAlarm[]> {
   const alarms: MetricAlarm[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await cloudwatch.send(
-      new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], NextToken: nextToken }),
-    );
+  for await (const page of paginateDescribeAlarms({ client: cloudwatch }, { AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'] }))
     alarms.push(...(page.MetricAlarms ?? []));
-    nextToken = page.NextToken;
-  } while (nextToken);
   return alarms;
 }
 

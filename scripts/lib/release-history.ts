@@ -7,7 +7,7 @@
  * version's description (`rolled back from <value>`): such a release ran and failed, and is not a
  * rollback target.
  */
-import { GetParameterHistoryCommand, type ParameterHistory, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { type ParameterHistory, PutParameterCommand, type SSMClient, paginateGetParameterHistory } from '@aws-sdk/client-ssm';
 import { RELEASE_VALUE_PARTS, releaseCommand } from '../../constructs/compute/release-pointer';
 import type { Naming } from '../../constructs/naming';
 
@@ -58,13 +58,9 @@ export function parseRelease(
 export async function readHistory(ssm: SSMClient, naming: Naming, service: string): Promise<ServiceHistory> {
   const parameter = naming.release(service);
   const entries: ParameterHistory[] = [];
-  let nextToken: string | undefined;
   try {
-    do {
-      const page = await ssm.send(new GetParameterHistoryCommand({ Name: parameter, NextToken: nextToken, MaxResults: 50 }));
+    for await (const page of paginateGetParameterHistory({ client: ssm }, { Name: parameter, MaxResults: 50 }))
       entries.push(...(page.Parameters ?? []));
-      nextToken = page.NextToken;
-    } while (nextToken);
   } catch (error) {
     if ((error as Error).name !== 'ParameterNotFound') throw error;
   }
