@@ -13,7 +13,7 @@ import { CloudWatchClient, type MetricAlarm, paginateDescribeAlarms } from '@aws
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SERVICE_NAMES, loadEnvironment } from '../config';
+import { type EnvironmentConfig, SERVICE_NAMES, loadEnvironment } from '../config';
 import { Naming } from '../constructs/naming';
 import { numberOption, urlOption } from './lib/options';
 import { healthUrl } from './lib/public-url';
@@ -63,8 +63,13 @@ async function alarmsOf(cloudwatch: CloudWatchClient, prefix: string): Promise<M
   return alarms;
 }
 
-export async function monitor(deps: MonitorDeps, options: MonitorOptions): Promise<MonitorResult> {
-  const naming = new Naming(loadEnvironment(options.environment));
+/** Watches `options.environment`; `config` is its configuration, loaded from the name unless the caller has it. */
+export async function monitor(
+  deps: MonitorDeps,
+  options: MonitorOptions,
+  config: EnvironmentConfig = loadEnvironment(options.environment),
+): Promise<MonitorResult> {
+  const naming = new Naming(config);
   const release: Record<string, string> = {};
   for (const service of SERVICE_NAMES) release[service] = current(await readHistory(deps.ssm, naming, service))?.value ?? '(none recorded)';
   const prefixes = SERVICE_NAMES.map((service) => `${naming.resource(service)}-`);
@@ -170,6 +175,7 @@ if (require.main === module) {
         now: () => started + (Date.now() - started) / scale,
       },
       options,
+      config,
     );
     console.log(result.ok ? `${options.environment}: ${result.reason}` : `${options.environment}: ${result.reason}; rolling back`);
     if (!result.ok) process.exitCode = 1;

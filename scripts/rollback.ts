@@ -15,7 +15,7 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { SERVICE_NAMES, type ServiceName, loadEnvironment } from '../config';
+import { type EnvironmentConfig, SERVICE_NAMES, type ServiceName, loadEnvironment } from '../config';
 import { RELEASE_TAG } from '../constructs/compute/release-pointer';
 import { Naming } from '../constructs/naming';
 import {
@@ -82,9 +82,16 @@ function target(history: ServiceHistory, options: RollbackOptions): Release | un
   return before;
 }
 
-/** Plans the rollback of every selected service first (so bad input writes nothing), then writes and deploys. */
-export async function rollback(deps: RollbackDeps, options: RollbackOptions): Promise<Change[]> {
-  const naming = new Naming(loadEnvironment(options.environment));
+/**
+ * Plans the rollback of every selected service first (so bad input writes nothing), then writes and
+ * deploys. `config` is the environment's, loaded from `options.environment` unless the caller has it.
+ */
+export async function rollback(
+  deps: RollbackDeps,
+  options: RollbackOptions,
+  config: EnvironmentConfig = loadEnvironment(options.environment),
+): Promise<Change[]> {
+  const naming = new Naming(config);
   const histories = await Promise.all(options.services.map((service) => readHistory(deps.ssm, naming, service)));
 
   if (options.mode === 'list') {
@@ -174,6 +181,7 @@ if (require.main === module) {
         log: console.log,
       },
       options,
+      config,
     );
   })().catch((error: Error) => {
     console.error(error instanceof RollbackError || error.name === 'ConfigError' ? error.message : error);
