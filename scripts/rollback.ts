@@ -102,10 +102,10 @@ export async function rollback(
   const changes: Change[] = [];
   try {
     for (const history of histories) {
-      const from = current(history)!;
       const to = target(history, options);
-      if (!to || to.value === from?.value) {
-        if (from) deps.log(`${history.service}: stays on v${from.version} ${from.tag}`);
+      const from = current(history)!; // target() refused a history without one
+      if (!to || to.value === from.value) {
+        deps.log(`${history.service}: stays on v${from.version} ${from.tag}`);
         continue;
       }
       changes.push({ service: history.service as ServiceName, from, to });
