@@ -16,6 +16,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { SERVICE_NAMES } from '../../config';
 import type { Synth } from '../terraform';
 import type { FixtureContext } from './fixtures';
 import { type Toolchain, dataOverrides, initAndTest, mockProviders, offlineStack } from './run';
@@ -98,7 +99,7 @@ export async function firstDeployment(toolchain: Toolchain, synth: Synth, ctx: F
         '  }',
         ...(variables.length > 0 ? ['  variables {', ...variables, '  }'] : []),
         // Values from outside this chain: release pointers (step 2), other environments of the zone.
-        ...dataOverrides(json, ctx, ['api', 'web'], (parameter) => published.has(parameter), '  '),
+        ...dataOverrides(json, ctx, SERVICE_NAMES, (parameter) => published.has(parameter), '  '),
         '}',
       );
     }

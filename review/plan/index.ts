@@ -8,7 +8,6 @@ import type { FixtureContext } from './fixtures';
 import { type PlanResult, type Toolchain, pinnedProviders, planStack, prepareToolchain } from './run';
 
 export * from './run';
-export { transformForOfflinePlan } from './transform';
 
 /** The account the plans pretend to run in: the environment's own. */
 export function fixtureContext(config: EnvironmentConfig): FixtureContext {

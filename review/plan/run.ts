@@ -13,9 +13,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { SERVICE_NAMES } from '../../config';
 import type { TerraformJson } from '../terraform';
 import { type FixtureContext, awsDataDefaults, awsResourceDefaults, evaluatedComputed, parameterFixture, releaseFixture } from './fixtures';
-import { type Transformed, providerOf, transformForOfflinePlan } from './transform';
+import { type Transformed, transformForOfflinePlan } from './transform';
 
 const run = promisify(execFile);
 
@@ -209,7 +210,7 @@ export function mockProviders(stack: Record<string, any>, ctx: FixtureContext, a
 export function dataOverrides(
   stack: Record<string, any>,
   ctx: FixtureContext,
-  releases: readonly string[] = ['api', 'web'],
+  releases: readonly string[] = SERVICE_NAMES,
   skip: (parameterName: string) => boolean = () => false,
   indent = '',
 ): string[] {
@@ -236,14 +237,9 @@ export function dataOverrides(
   return lines.map((line) => indent + line);
 }
 
-/** The `terraform test` file: mocked providers, realistic data, one run. */
-export function testFile(
-  stack: Record<string, any>,
-  ctx: FixtureContext,
-  command: 'plan' | 'apply' = 'plan',
-  releases: readonly string[] = ['api', 'web'],
-): string {
-  return `${[...mockProviders(stack, ctx), ...dataOverrides(stack, ctx, releases), 'run "plan" {', `  command = ${command}`, '}'].join('\n')}\n`;
+/** The `terraform test` file: mocked providers, realistic data, one plan. */
+export function testFile(stack: Record<string, any>, ctx: FixtureContext, releases: readonly string[] = SERVICE_NAMES): string {
+  return `${[...mockProviders(stack, ctx), ...dataOverrides(stack, ctx, releases), 'run "plan" {', '  command = plan', '}'].join('\n')}\n`;
 }
 
 export interface PlanOptions {
@@ -296,7 +292,7 @@ export async function planStack(
   try {
     fs.mkdirSync(path.join(dir, 'tests'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(transformed.json, null, 2));
-    fs.writeFileSync(path.join(dir, 'tests', 'plan.tftest.hcl'), testFile(transformed.json, ctx, 'plan', releases));
+    fs.writeFileSync(path.join(dir, 'tests', 'plan.tftest.hcl'), testFile(transformed.json, ctx, releases));
     const { ok, errors, output } = await initAndTest(toolchain, dir);
     return { stack: name, ok, errors, notes: transformed.notes, evaluated: transformed.evaluated, output };
   } finally {
@@ -319,5 +315,3 @@ export function pinnedProviders(stacks: Readonly<Record<string, TerraformJson>>)
   }
   return pinned;
 }
-
-export { providerOf };
