@@ -139,11 +139,10 @@ export function engineStatements(
         {
           sid: 'ReadRunningImage',
           effect: 'Allow',
-          // Which image runs, where traffic enters, whether a deployment has settled (scripts/lib/ecs.ts).
+          // Which service it is and where its traffic enters, for npm run ecs-domains (scripts/lib/ecs.ts).
           actions: ['ecs:DescribeServices', 'ecs:DescribeExpressGatewayService'],
           resources: [ecs('service')],
         },
-        { sid: 'ReadDeployments', effect: 'Allow', actions: ['ecs:DescribeServiceDeployments'], resources: [ecs('service-deployment')] },
         { sid: 'ReadRevisions', effect: 'Allow', actions: ['ecs:DescribeServiceRevisions'], resources: [ecs('service-revision')] },
         // npm run ecs-domains. ACM's List* and ELB's Describe* have no resource-level permissions.
         { sid: 'FindCertificates', effect: 'Allow', actions: ['acm:ListCertificates'], resources: ['*'] },

@@ -12,7 +12,7 @@
  *
  *   npm run ecs-domains -- --env production-stockholm [--dry-run]
  */
-import { ACMClient, type CertificateSummary, ListCertificatesCommand } from '@aws-sdk/client-acm';
+import { ACMClient, type CertificateSummary, paginateListCertificates } from '@aws-sdk/client-acm';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import {
   AddListenerCertificatesCommand,
@@ -40,15 +40,16 @@ export function serviceDomains(config: EnvironmentConfig): Record<ServiceName, s
   return { web: config.domains.public, api: config.domains.apiOrigin };
 }
 
-async function issuedCertificate(acm: ACMClient, domain: string): Promise<string> {
+/** Every ACM certificate of the region (one listing for all the services). */
+async function listCertificates(acm: ACMClient): Promise<CertificateSummary[]> {
   const all: CertificateSummary[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await acm.send(new ListCertificatesCommand({ NextToken }));
-    all.push(...(page.CertificateSummaryList ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  const mine = all.filter((c) => c.DomainName === domain);
+  for await (const page of paginateListCertificates({ client: acm }, {})) all.push(...(page.CertificateSummaryList ?? []));
+  return all;
+}
+
+/** The newest issued certificate of `domain` among `certificates`. */
+function issuedCertificate(certificates: readonly CertificateSummary[], domain: string): string {
+  const mine = certificates.filter((c) => c.DomainName === domain);
   const issued = mine.filter((c) => c.Status === 'ISSUED').sort((a, b) => (b.CreatedAt?.getTime() ?? 0) - (a.CreatedAt?.getTime() ?? 0));
   if (issued[0]?.CertificateArn) return issued[0].CertificateArn;
   if (mine.length > 0) {
@@ -76,17 +77,21 @@ export interface DomainResult {
   readonly changes: string[];
 }
 
-/** Attaches `domain`'s certificate and Host routing to `serviceName`'s Express listener and rule. */
+/**
+ * Attaches `domain`'s certificate (from `certificates`, the region's ACM certificates) and Host
+ * routing to `serviceName`'s Express listener and rule.
+ */
 export async function wireDomain(
   clients: Clients,
   service: ServiceName,
   serviceName: string,
   domain: string,
+  certificates: readonly CertificateSummary[],
   dryRun: boolean,
 ): Promise<DomainResult> {
   const serviceArn = await findServiceArn(clients.ecs, serviceName);
   const ingress = await ingressOf(clients.ecs, serviceArn);
-  const certificateArn = await issuedCertificate(clients.acm, domain);
+  const certificateArn = issuedCertificate(certificates, domain);
   const changes: string[] = [];
 
   const attached = await clients.elb.send(new DescribeListenerCertificatesCommand({ ListenerArn: ingress.listenerArn }));
@@ -132,9 +137,10 @@ export async function run(argv: string[], clientsFor: (region: string) => Client
   const naming = new Naming(config);
   const clients = clientsFor(config.aws.region);
   const domains = serviceDomains(config);
+  const certificates = await listCertificates(clients.acm);
   const results: DomainResult[] = [];
   for (const service of SERVICE_NAMES) {
-    const result = await wireDomain(clients, service, naming.resource(service), domains[service], dryRun);
+    const result = await wireDomain(clients, service, naming.resource(service), domains[service], certificates, dryRun);
     log(
       `${service} (${result.domain}): ${result.changes.length === 0 ? 'already wired' : `${dryRun ? 'would ' : ''}${result.changes.join('; ')}`}`,
     );

@@ -9,11 +9,11 @@
  *
  *   npm run monitor -- --env production --minutes 15 --interval 30 [--summary file]   # watches https://getdrop.no/v1/health
  */
-import { CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, type MetricAlarm, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SERVICE_NAMES, loadEnvironment } from '../config';
+import { type EnvironmentConfig, SERVICE_NAMES, loadEnvironment } from '../config';
 import { Naming } from '../constructs/naming';
 import { numberOption, urlOption } from './lib/options';
 import { healthUrl } from './lib/public-url';
@@ -58,19 +58,18 @@ export interface MonitorResult {
 
 async function alarmsOf(cloudwatch: CloudWatchClient, prefix: string): Promise<MetricAlarm[]> {
   const alarms: MetricAlarm[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await cloudwatch.send(
-      new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], NextToken: nextToken }),
-    );
+  for await (const page of paginateDescribeAlarms({ client: cloudwatch }, { AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'] }))
     alarms.push(...(page.MetricAlarms ?? []));
-    nextToken = page.NextToken;
-  } while (nextToken);
   return alarms;
 }
 
-export async function monitor(deps: MonitorDeps, options: MonitorOptions): Promise<MonitorResult> {
-  const naming = new Naming(loadEnvironment(options.environment));
+/** Watches `options.environment`; `config` is its configuration, loaded from the name unless the caller has it. */
+export async function monitor(
+  deps: MonitorDeps,
+  options: MonitorOptions,
+  config: EnvironmentConfig = loadEnvironment(options.environment),
+): Promise<MonitorResult> {
+  const naming = new Naming(config);
   const release: Record<string, string> = {};
   for (const service of SERVICE_NAMES) release[service] = current(await readHistory(deps.ssm, naming, service))?.value ?? '(none recorded)';
   const prefixes = SERVICE_NAMES.map((service) => `${naming.resource(service)}-`);
@@ -176,6 +175,7 @@ if (require.main === module) {
         now: () => started + (Date.now() - started) / scale,
       },
       options,
+      config,
     );
     console.log(result.ok ? `${options.environment}: ${result.reason}` : `${options.environment}: ${result.reason}; rolling back`);
     if (!result.ok) process.exitCode = 1;

@@ -136,8 +136,10 @@ export async function dryRun(options: DryRunOptions = {}): Promise<DryRunResult>
   // AWS: registries with the previous release and this commit's images; pointers at the previous release.
   const aws = new FakeAws();
   const environments = knownEnvironments();
+  // Each environment file is read and validated once, for the seed, the deploy hook and every step.
+  const configs = Object.fromEntries(environments.map((e) => [e, loadEnvironment(e)] as const));
   for (const environment of environments) {
-    const naming = new Naming(loadEnvironment(environment));
+    const naming = new Naming(configs[environment]);
     for (const service of SERVICE_NAMES) {
       aws.pushImage(naming.repository(service), previousTag);
       aws.pushImage(naming.repository(service), sha);
@@ -157,9 +159,9 @@ export async function dryRun(options: DryRunOptions = {}): Promise<DryRunResult>
     const environment = String(body.environment);
     const stack = String(body.stack);
     if (!environments.includes(environment)) return { ok: false, message: `DROP_ENV ${environment} is not an environment` };
-    const synthesized = JSON.parse(readFileSync(path.join(String(body.directory), 'cdk.tf.json'), 'utf8'));
-    const naming = new Naming(loadEnvironment(environment));
     if (stack !== 'compute') return { ok: true, message: `${environment}/${stack}: applied (nothing to start)` };
+    const synthesized = JSON.parse(readFileSync(path.join(String(body.directory), 'cdk.tf.json'), 'utf8'));
+    const naming = new Naming(configs[environment]);
     // The compute stack must run what the release pointers say: it reads them, as Terraform would.
     const reads = Object.values(synthesized.data?.aws_ssm_parameters_by_path ?? {}) as Array<{ path?: string }>;
     if (!reads.some((read) => read.path === naming.releasePath())) {
@@ -292,7 +294,7 @@ export async function dryRun(options: DryRunOptions = {}): Promise<DryRunResult>
             ...githubFiles,
           };
           const environment = env.DROP_ENV ?? matrix.environment;
-          env.AWS_REGION = environment && environments.includes(environment) ? loadEnvironment(environment).aws.region : 'eu-west-1';
+          env.AWS_REGION = environment && environments.includes(environment) ? configs[environment].aws.region : 'eu-west-1';
           writeFileSync(githubFiles.GITHUB_OUTPUT, '');
           const script = substitute(step.run, context);
           const timeout = (step['timeout-minutes'] ?? 10) * 60_000;

@@ -9,10 +9,12 @@
  * every version, which is the release history `npm run rollback` chooses from.
  */
 import { DescribeImagesCommand, DescribeImageScanFindingsCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { parseArgs } from 'node:util';
 import { ConfigError, SERVICE_NAMES, type EnvironmentConfig, loadEnvironment } from '../config';
+import { RELEASE_DIGEST, RELEASE_TAG } from '../constructs/compute/release-pointer';
 import { Naming } from '../constructs/naming';
+import { writePointer } from './lib/release-history';
 import { judge } from './scan-gate';
 
 export class ReleaseError extends Error {}
@@ -29,23 +31,20 @@ export interface Clients {
   readonly ssm: SSMClient;
 }
 
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-
 /** Checks the image and writes the pointer; returns the value written. */
 export async function release(clients: Clients, request: ReleaseRequest, log: (line: string) => void = console.log): Promise<string> {
   const { config, service, tag } = request;
   if (!(SERVICE_NAMES as readonly string[]).includes(service)) {
     throw new ReleaseError(`--service "${service}" is not a service of the platform; expected one of ${SERVICE_NAMES.join(', ')}`);
   }
-  if (!DIGEST.test(tag) && !TAG.test(tag)) {
+  if (!RELEASE_DIGEST.test(tag) && !RELEASE_TAG.test(tag)) {
     throw new ReleaseError(
       `--tag "${tag}" is neither an image tag nor a digest; expected a tag such as "3f2a9c1" or "sha256:<64 hex digits>"`,
     );
   }
   const naming = new Naming(config);
   const repositoryName = naming.repository(service);
-  const imageId = DIGEST.test(tag) ? { imageDigest: tag } : { imageTag: tag };
+  const imageId = RELEASE_DIGEST.test(tag) ? { imageDigest: tag } : { imageTag: tag };
   let detail;
   try {
     detail = (await clients.ecr.send(new DescribeImagesCommand({ repositoryName, imageIds: [imageId] }))).imageDetails?.[0];
@@ -76,18 +75,10 @@ export async function release(clients: Clients, request: ReleaseRequest, log: (l
       `${repositoryName}:${tag} has CRITICAL findings (${counts.CRITICAL}); the scan gate blocks it, so it cannot be released`,
     );
   }
-  const releaseTag = DIGEST.test(tag) ? (detail.imageTags?.[0] ?? digest.slice('sha256:'.length, 'sha256:'.length + 12)) : tag;
+  const releaseTag = RELEASE_DIGEST.test(tag) ? (detail.imageTags?.[0] ?? digest.slice('sha256:'.length, 'sha256:'.length + 12)) : tag;
   const value = `${releaseTag}@${digest}`;
   const name = naming.release(service);
-  await clients.ssm.send(
-    new PutParameterCommand({
-      Name: name,
-      Value: value,
-      Type: 'String',
-      Overwrite: true,
-      Description: `Release of ${service} in ${config.name} (npm run release)`,
-    }),
-  );
+  await writePointer(clients.ssm, name, value, `Release of ${service} in ${config.name} (npm run release)`);
   log(
     `Released ${service} to ${config.name}: ${name} = ${value}. Deploy with: DROP_ENV=${config.name} npx cdktf deploy compute edge --auto-approve`,
   );

@@ -15,7 +15,8 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { SERVICE_NAMES, type ServiceName, loadEnvironment } from '../config';
+import { type EnvironmentConfig, SERVICE_NAMES, type ServiceName, loadEnvironment } from '../config';
+import { RELEASE_TAG } from '../constructs/compute/release-pointer';
 import { Naming } from '../constructs/naming';
 import {
   type Release,
@@ -81,9 +82,16 @@ function target(history: ServiceHistory, options: RollbackOptions): Release | un
   return before;
 }
 
-/** Plans the rollback of every selected service first (so bad input writes nothing), then writes and deploys. */
-export async function rollback(deps: RollbackDeps, options: RollbackOptions): Promise<Change[]> {
-  const naming = new Naming(loadEnvironment(options.environment));
+/**
+ * Plans the rollback of every selected service first (so bad input writes nothing), then writes and
+ * deploys. `config` is the environment's, loaded from `options.environment` unless the caller has it.
+ */
+export async function rollback(
+  deps: RollbackDeps,
+  options: RollbackOptions,
+  config: EnvironmentConfig = loadEnvironment(options.environment),
+): Promise<Change[]> {
+  const naming = new Naming(config);
   const histories = await Promise.all(options.services.map((service) => readHistory(deps.ssm, naming, service)));
 
   if (options.mode === 'list') {
@@ -94,10 +102,10 @@ export async function rollback(deps: RollbackDeps, options: RollbackOptions): Pr
   const changes: Change[] = [];
   try {
     for (const history of histories) {
-      const from = current(history)!;
       const to = target(history, options);
-      if (!to || to.value === from?.value) {
-        if (from) deps.log(`${history.service}: stays on v${from.version} ${from.tag}`);
+      const from = current(history)!; // target() refused a history without one
+      if (!to || to.value === from.value) {
+        deps.log(`${history.service}: stays on v${from.version} ${from.tag}`);
         continue;
       }
       changes.push({ service: history.service as ServiceName, from, to });
@@ -118,7 +126,7 @@ export async function rollback(deps: RollbackDeps, options: RollbackOptions): Pr
 
   for (const change of changes) {
     const history = histories.find((h) => h.service === change.service)!;
-    await writePointer(deps.ssm, history, change.to, `rolled back from ${change.from.value} (to v${change.to.version})`);
+    await writePointer(deps.ssm, history.parameter, change.to.value, `rolled back from ${change.from.value} (to v${change.to.version})`);
   }
   deps.log(`release pointers written; deploying: DROP_ENV=${options.environment} ${DEPLOY_COMMAND.join(' ')}`);
   const status = deps.run(DEPLOY_COMMAND[0], DEPLOY_COMMAND.slice(1), { DROP_ENV: options.environment });
@@ -147,7 +155,7 @@ export function parseCommandLine(argv: string[], defaultEnvironment: string | un
   if (unknown.length > 0) throw new RollbackError(`--service ${unknown.join(',')} is not a service; expected ${SERVICE_NAMES.join(', ')}`);
   if (values.to !== undefined && values.undo !== undefined)
     throw new RollbackError('--to and --undo exclude each other: --to picks one release, --undo goes back from the named one');
-  if (values.undo !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(values.undo)) {
+  if (values.undo !== undefined && !RELEASE_TAG.test(values.undo)) {
     throw new RollbackError(
       `--undo ${JSON.stringify(values.undo)} is not an image tag; expected the tag the pipeline released, e.g. --undo "$IMAGE_TAG"`,
     );
@@ -173,6 +181,7 @@ if (require.main === module) {
         log: console.log,
       },
       options,
+      config,
     );
   })().catch((error: Error) => {
     console.error(error instanceof RollbackError || error.name === 'ConfigError' ? error.message : error);

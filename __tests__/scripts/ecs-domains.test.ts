@@ -124,6 +124,8 @@ describe('npm run ecs-domains', () => {
     ]);
     // The rule's actions (the canary weights ECS moves) are never sent.
     expect(elb.commandCalls(ModifyRuleCommand).every((c) => c.args[0].input.Actions === undefined)).toBe(true);
+    // One listing of the region's certificates serves both services.
+    expect(acm.commandCalls(ListCertificatesCommand)).toHaveLength(1);
     expect(lines[1]).toBe(
       'api (api.getdrop.se): attach certificate arn:cert:api to arn:listener; route Host api.getdrop.se through rule arn:rule:api',
     );

@@ -1,20 +1,19 @@
 import {
   DescribeExpressGatewayServiceCommand,
-  DescribeServiceDeploymentsCommand,
   DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
   ECSClient,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EcsError, findServiceArn, ingressOf, runningImage, waitUntilSteady } from '../../scripts/lib/ecs';
+import { EcsError, findServiceArn, ingressOf } from '../../scripts/lib/ecs';
 
 const ecs = mockClient(ECSClient);
 const client = new ECSClient({ region: 'eu-north-1' });
 const ARN = 'arn:aws:ecs:eu-north-1:123456789012:service/default/drop-production-stockholm-api';
 const IMAGE = (digest: string) => `123456789012.dkr.ecr.eu-north-1.amazonaws.com/drop-production-stockholm-api@sha256:${digest.repeat(64)}`;
 
-function express(configurations: { image: string; revision: string; day: number }[], extra: Record<string, unknown> = {}) {
+function express(configurations: { image: string; revision: string; day: number }[]) {
   ecs.on(DescribeExpressGatewayServiceCommand, { serviceArn: ARN }).resolves({
     service: {
       serviceArn: ARN,
@@ -25,7 +24,6 @@ function express(configurations: { image: string; revision: string; day: number 
         primaryContainer: { image: c.image },
         createdAt: new Date(Date.UTC(2026, 10, c.day)),
       })),
-      ...extra,
     },
   });
 }
@@ -47,28 +45,6 @@ describe('findServiceArn', () => {
     await expect(findServiceArn(client, 'drop-production-stockholm-api')).rejects.toThrow(
       'No ECS Express service named drop-production-stockholm-api in cluster default (MISSING): deploy the compute stack first',
     );
-  });
-});
-
-describe('runningImage', () => {
-  it('is the image of the only active configuration', async () => {
-    express([{ image: IMAGE('a'), revision: 'rev-1', day: 1 }]);
-    await expect(runningImage(client, ARN)).resolves.toEqual({ image: IMAGE('a'), settling: false });
-  });
-
-  it('is the newest configuration while a canary deployment runs, marked as settling', async () => {
-    // GIVEN the API lists the new configuration first
-    express([
-      { image: IMAGE('b'), revision: 'rev-2', day: 2 },
-      { image: IMAGE('a'), revision: 'rev-1', day: 1 },
-    ]);
-    // WHEN / THEN
-    await expect(runningImage(client, ARN)).resolves.toEqual({ image: IMAGE('b'), settling: true });
-  });
-
-  it('fails when the service has no active configuration', async () => {
-    express([]);
-    await expect(runningImage(client, ARN)).rejects.toThrow(EcsError);
   });
 });
 
@@ -110,52 +86,21 @@ describe('ingressOf', () => {
     ecs.on(DescribeServiceRevisionsCommand).resolves({ serviceRevisions: [{ ecsManagedResources: { ingressPaths: [] } }] });
     await expect(ingressOf(client, ARN)).rejects.toThrow('has no load balancer, listener and rule yet (revision rev-1)');
   });
-});
 
-describe('waitUntilSteady', () => {
-  const clock = () => {
-    let t = 0;
-    return {
-      now: () => t,
-      sleep: async (ms: number) => {
-        t += ms;
-      },
-    };
-  };
-
-  it('returns once the current deployment succeeded, polling while it runs', async () => {
-    // GIVEN a deployment in progress for two polls, then successful
-    express([{ image: IMAGE('a'), revision: 'rev-1', day: 1 }], { currentDeployment: 'arn:deployment' });
-    ecs
-      .on(DescribeServiceDeploymentsCommand, { serviceDeploymentArns: ['arn:deployment'] })
-      .resolvesOnce({ serviceDeployments: [{ status: 'IN_PROGRESS' }] })
-      .resolvesOnce({ serviceDeployments: [{ status: 'IN_PROGRESS' }] })
-      .resolves({ serviceDeployments: [{ serviceDeploymentArn: 'arn:deployment', status: 'SUCCESSFUL' }] });
-    // WHEN
-    const deployment = await waitUntilSteady(client, ARN, { pollMs: 1000, ...clock() });
-    // THEN
-    expect(deployment.status).toBe('SUCCESSFUL');
-    expect(ecs.commandCalls(DescribeServiceDeploymentsCommand)).toHaveLength(3);
+  it('takes the newest configuration while a canary deployment runs, whichever the API lists first', async () => {
+    // GIVEN the API lists the new configuration first
+    express([
+      { image: IMAGE('b'), revision: 'rev-2', day: 2 },
+      { image: IMAGE('a'), revision: 'rev-1', day: 1 },
+    ]);
+    ecs.on(DescribeServiceRevisionsCommand).resolves({ serviceRevisions: [{ ecsManagedResources: { ingressPaths: [] } }] });
+    // WHEN / THEN the revision asked for is the new one
+    await expect(ingressOf(client, ARN)).rejects.toThrow('(revision rev-2)');
+    expect(ecs.commandCalls(DescribeServiceRevisionsCommand)[0].args[0].input).toEqual({ serviceRevisionArns: ['rev-2'] });
   });
 
-  it("fails with ECS's reason when the deployment was rolled back", async () => {
-    express([{ image: IMAGE('a'), revision: 'rev-1', day: 1 }], { currentDeployment: 'arn:deployment' });
-    ecs
-      .on(DescribeServiceDeploymentsCommand)
-      .resolves({ serviceDeployments: [{ status: 'ROLLBACK_SUCCESSFUL', statusReason: 'alarm fired' }] });
-    await expect(waitUntilSteady(client, ARN, clock())).rejects.toThrow('ended ROLLBACK_SUCCESSFUL: alarm fired');
-  });
-
-  it('fails after the timeout', async () => {
-    express([{ image: IMAGE('a'), revision: 'rev-1', day: 1 }], { currentDeployment: 'arn:deployment' });
-    ecs.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [{ status: 'IN_PROGRESS' }] });
-    await expect(waitUntilSteady(client, ARN, { timeoutMs: 60_000, pollMs: 15_000, ...clock() })).rejects.toThrow(
-      'did not settle within 1 minutes',
-    );
-  });
-
-  it('fails when the service is not active', async () => {
-    express([], { status: { statusCode: 'DRAINING', statusReason: 'deleted' } });
-    await expect(waitUntilSteady(client, ARN, clock())).rejects.toThrow('is DRAINING: deleted');
+  it('fails when the service has no active configuration', async () => {
+    express([]);
+    await expect(ingressOf(client, ARN)).rejects.toThrow(EcsError);
   });
 });

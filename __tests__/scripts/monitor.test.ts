@@ -4,6 +4,7 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -142,4 +143,15 @@ describe('monitor command line', () => {
     expect(timeScale('0.01')).toBe(0.01);
     expect(() => timeScale('2')).toThrow('DROP_PIPELINE_TIME_SCALE "2" is not a number above 0 and at most 1');
   });
+
+  it('refuses a bad DROP_PIPELINE_TIME_SCALE as a command with the message alone, no stack trace', () => {
+    const root = path.join(__dirname, '..', '..');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'monitor.ts'), '--env', 'production'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DROP_PIPELINE_TIME_SCALE: '2' },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('DROP_PIPELINE_TIME_SCALE "2" is not a number above 0 and at most 1\n');
+  }, 60_000);
 });

@@ -3,7 +3,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
-import { RELEASE_VALUE } from '../../constructs/compute/releases';
+import { RELEASE_VALUE } from '../../constructs/compute/release-pointer';
 import { ReleaseError, parseCommandLine, release } from '../../scripts/release';
 
 const ecr = mockClient(ECRClient);

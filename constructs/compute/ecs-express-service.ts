@@ -30,7 +30,7 @@ import { Construct } from 'constructs';
 import type { Naming } from '../naming';
 import { throwIfProblems } from '../validation';
 import { expressAlarms } from './ecs-express-alarms';
-import { ecsExpressProblems } from './engines';
+import { ECS_EXPRESS_CLUSTER, ecsExpressProblems } from './engines';
 import { expressPublicIngress } from './ecs-express-ingress';
 import { assumedBy } from '../iam';
 import {
@@ -53,9 +53,6 @@ export const ECS_EXPRESS_SCALING = { metric: 'AVERAGE_CPU', targetPercent: 60 } 
 
 /** Days the service's container logs are kept. */
 export const ECS_EXPRESS_LOG_RETENTION_DAYS = 365;
-
-/** Express services run in the account's `default` cluster (Express Mode creates it with Fargate). */
-export const ECS_EXPRESS_CLUSTER = 'default';
 
 /** The log group of a service: `/<project>/<env>/<service>`. */
 export function ecsExpressLogGroupName(naming: Naming, service: string): string {

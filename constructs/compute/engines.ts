@@ -11,6 +11,12 @@ import type { Problem } from '../validation';
 export const COMPUTE_ENGINES = ['app-runner', 'ecs-express'] as const;
 export type ComputeEngine = (typeof COMPUTE_ENGINES)[number];
 
+/**
+ * Express services run in the account's `default` cluster (Express Mode creates it with Fargate).
+ * Here rather than in ecs-express-service.ts so that scripts/lib/ecs.ts reads it without cdktf.
+ */
+export const ECS_EXPRESS_CLUSTER = 'default';
+
 /** What the engine checks of a service's props: where it runs and how big it is. */
 export interface EngineSizing {
   readonly region: string;

@@ -11,19 +11,12 @@ import { DataAwsSsmParametersByPath } from '@cdktf/provider-aws/lib/data-aws-ssm
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Naming } from '../naming';
-
-/** A release pointer's value: the tag the pipeline built and the digest it resolved to. */
-export const RELEASE_VALUE = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}@sha256:[a-f0-9]{64}$';
+import { RELEASE_VALUE, releaseCommand } from './release-pointer';
 
 export interface ReleasesProps {
   readonly naming: Naming;
   /** The services whose pointers must exist. */
   readonly services: readonly string[];
-}
-
-/** The command that records a release, for error messages and docs. */
-export function releaseCommand(environment: string, service: string): string {
-  return `npm run release -- --env ${environment} --service ${service} --tag <tag>`;
 }
 
 export class Releases extends Construct {

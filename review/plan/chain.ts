@@ -16,10 +16,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { SERVICE_NAMES } from '../../config';
 import type { Synth } from '../terraform';
-import { type FixtureContext, evaluatedComputed } from './fixtures';
-import { type Toolchain, dataOverrides, errorBlocks, mockProviders, terraform } from './run';
-import { transformForOfflinePlan } from './transform';
+import type { FixtureContext } from './fixtures';
+import { type Toolchain, dataOverrides, initAndTest, mockProviders, offlineStack } from './run';
 
 export const FIRST_DEPLOYMENT = ['registry', 'data', 'compute', 'edge'] as const;
 
@@ -41,13 +41,10 @@ export async function firstDeployment(toolchain: Toolchain, synth: Synth, ctx: F
   const runs: string[] = [];
   let providers: string[] = [];
   const unpublished: string[] = [];
+  let requiredProviders: unknown;
   try {
     for (const stack of FIRST_DEPLOYMENT) {
-      const json = transformForOfflinePlan(synth[stack], {
-        available: toolchain.available,
-        knownTypes: toolchain.knownTypes,
-        computed: evaluatedComputed(ctx),
-      }).json;
+      const json = offlineStack(toolchain, synth[stack], ctx).json;
       // terraform test destroys what it applied; prevent_destroy (production's database) would
       // fail that teardown, which is not a deployment step.
       for (const byName of Object.values<Record<string, any>>(json.resource ?? {})) {
@@ -55,6 +52,7 @@ export async function firstDeployment(toolchain: Toolchain, synth: Synth, ctx: F
       }
       // Inputs: every contract parameter an earlier stack of this environment published.
       const variables: string[] = [];
+      const references: [string, string][] = []; // data source reference → variable reference
       handedOver[stack] = [];
       for (const [name, body] of Object.entries<Record<string, any>>(json.data?.aws_ssm_parameter ?? {})) {
         const source = published.get(body.name);
@@ -63,11 +61,15 @@ export async function firstDeployment(toolchain: Toolchain, synth: Synth, ctx: F
         if (!source) continue;
         const variable = variableName(body.name);
         (json.variable ??= {})[variable] = { type: 'string' };
-        const text = JSON.stringify(json).replaceAll(`data.aws_ssm_parameter.${name}.insecure_value`, `var.${variable}`);
-        Object.assign(json, JSON.parse(text));
+        references.push([`data.aws_ssm_parameter.${name}.insecure_value`, `var.${variable}`]);
         delete json.data.aws_ssm_parameter[name];
         variables.push(`    ${variable} = ${source}`);
         handedOver[stack].push(body.name);
+      }
+      if (references.length > 0) {
+        // One serialisation of the stack for all the handed-over parameters, not one each.
+        const text = references.reduce((t, [from, to]) => t.replaceAll(from, to), JSON.stringify(json));
+        Object.assign(json, JSON.parse(text));
       }
       if (json.data?.aws_ssm_parameter && Object.keys(json.data.aws_ssm_parameter).length === 0) delete json.data.aws_ssm_parameter;
       if (json.data && Object.keys(json.data).length === 0) delete json.data;
@@ -79,6 +81,7 @@ export async function firstDeployment(toolchain: Toolchain, synth: Synth, ctx: F
       }
       fs.mkdirSync(path.join(root, stack), { recursive: true });
       fs.writeFileSync(path.join(root, stack, 'main.tf.json'), JSON.stringify(json, null, 2));
+      if (stack === 'registry') requiredProviders = json.terraform.required_providers;
       if (providers.length === 0) {
         const used = new Set(FIRST_DEPLOYMENT.flatMap((name) => Object.keys(synth[name].resource ?? {})));
         providers = mockProviders(
@@ -96,33 +99,16 @@ export async function firstDeployment(toolchain: Toolchain, synth: Synth, ctx: F
         '  }',
         ...(variables.length > 0 ? ['  variables {', ...variables, '  }'] : []),
         // Values from outside this chain: release pointers (step 2), other environments of the zone.
-        ...dataOverrides(json, ctx, ['api', 'web'], (parameter) => published.has(parameter), '  '),
+        ...dataOverrides(json, ctx, SERVICE_NAMES, (parameter) => published.has(parameter), '  '),
         '}',
       );
     }
     if (unpublished.length > 0) return { ok: false, errors: unpublished, output: unpublished.join('\n'), handedOver };
     // The root module only holds the test; terraform needs the providers required there too.
-    fs.writeFileSync(
-      path.join(root, 'main.tf.json'),
-      JSON.stringify({
-        terraform: {
-          required_providers: JSON.parse(fs.readFileSync(path.join(root, 'registry', 'main.tf.json'), 'utf8')).terraform.required_providers,
-        },
-      }),
-    );
+    fs.writeFileSync(path.join(root, 'main.tf.json'), JSON.stringify({ terraform: { required_providers: requiredProviders } }));
     fs.mkdirSync(path.join(root, 'tests'), { recursive: true });
     fs.writeFileSync(path.join(root, 'tests', 'first-deployment.tftest.hcl'), `${[...providers, ...runs].join('\n')}\n`);
-    let output = '';
-    try {
-      output += (await terraform(toolchain, root, ['init', '-input=false', '-backend=false', '-no-color'])).stdout;
-      const test = await terraform(toolchain, root, ['test', '-no-color']);
-      output += test.stdout + test.stderr;
-      return { ok: true, errors: [], output, handedOver };
-    } catch (error) {
-      const e = error as { stdout?: string; stderr?: string; message: string };
-      output += `${e.stdout ?? ''}${e.stderr ?? e.message}`;
-      return { ok: false, errors: errorBlocks(output), output, handedOver };
-    }
+    return { ...(await initAndTest(toolchain, root)), handedOver };
   } finally {
     if (!workdir) fs.rmSync(root, { recursive: true, force: true });
   }

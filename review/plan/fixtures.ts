@@ -84,9 +84,9 @@ export function awsDataDefaults(ctx: FixtureContext): Record<string, Record<stri
     aws_region: { name: region, id: region, region },
     aws_partition: { partition: 'aws', dns_suffix: 'amazonaws.com' },
     aws_iam_policy_document: { json: '{"Version":"2012-10-17","Statement":[]}' },
-    // Every secret holds a value (first-deployment step "secret values" done).
     // What ECS Express created for a service (Cloud Control's read-only ECSManagedResourceArns).
     aws_cloudcontrolapi_resource: { properties: JSON.stringify(expressManagedResources(ctx)) },
+    // Every secret holds a value (first-deployment step "secret values" done).
     aws_secretsmanager_secret_versions: {
       versions: [
         {

@@ -8,12 +8,10 @@ import type { FixtureContext } from './fixtures';
 import { type PlanResult, type Toolchain, pinnedProviders, planStack, prepareToolchain } from './run';
 
 export * from './run';
-export { transformForOfflinePlan } from './transform';
 
-/** The account the plans pretend to run in: the environment's own, else a placeholder. */
+/** The account the plans pretend to run in: the environment's own. */
 export function fixtureContext(config: EnvironmentConfig): FixtureContext {
-  const accountId = (config.aws as { accountId?: string }).accountId ?? config.aws.allowedAccountIds?.[0] ?? '111122223333';
-  return { env: config.name, region: config.aws.region, accountId };
+  return { env: config.name, region: config.aws.region, accountId: config.aws.accountId };
 }
 
 export interface EnvironmentPlan {

@@ -13,9 +13,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { SERVICE_NAMES } from '../../config';
 import type { TerraformJson } from '../terraform';
 import { type FixtureContext, awsDataDefaults, awsResourceDefaults, evaluatedComputed, parameterFixture, releaseFixture } from './fixtures';
-import { providerOf, transformForOfflinePlan } from './transform';
+import { type Transformed, transformForOfflinePlan } from './transform';
 
 const run = promisify(execFile);
 
@@ -132,7 +133,7 @@ async function schemaFacts(toolchain: Toolchain): Promise<{ knownTypes: Readonly
         Object.entries(toolchain.available).map(([n, v]) => [n, { source: SOURCES[n] ?? n, version: v }]),
       );
       fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ terraform: { required_providers: required } }));
-      await terraform(toolchain, dir, ['init', '-input=false', '-backend=false', '-no-color']);
+      await terraform(toolchain, dir, INIT);
       const { stdout } = await terraform(toolchain, dir, ['providers', 'schema', '-json'], 256 * 1024 * 1024);
       const schemas = JSON.parse(stdout).provider_schemas as Record<string, { resource_schemas?: object; data_source_schemas?: object }>;
       const types = Object.values(schemas).flatMap((s) => [
@@ -152,6 +153,9 @@ async function schemaFacts(toolchain: Toolchain): Promise<{ knownTypes: Readonly
   const facts = JSON.parse(fs.readFileSync(file, 'utf8')) as { types: string[]; arns: string[] };
   return { knownTypes: new Set(facts.types), arnTypes: new Set(facts.arns) };
 }
+
+/** `terraform init` of a throwaway directory: no backend, no prompts. */
+const INIT = ['init', '-input=false', '-backend=false', '-no-color'];
 
 export function terraform(toolchain: Toolchain, cwd: string, args: string[], maxBuffer = 32 * 1024 * 1024) {
   return run(toolchain.terraform, args, {
@@ -206,7 +210,7 @@ export function mockProviders(stack: Record<string, any>, ctx: FixtureContext, a
 export function dataOverrides(
   stack: Record<string, any>,
   ctx: FixtureContext,
-  releases: readonly string[] = ['api', 'web'],
+  releases: readonly string[] = SERVICE_NAMES,
   skip: (parameterName: string) => boolean = () => false,
   indent = '',
 ): string[] {
@@ -233,14 +237,9 @@ export function dataOverrides(
   return lines.map((line) => indent + line);
 }
 
-/** The `terraform test` file: mocked providers, realistic data, one run. */
-export function testFile(
-  stack: Record<string, any>,
-  ctx: FixtureContext,
-  command: 'plan' | 'apply' = 'plan',
-  releases: readonly string[] = ['api', 'web'],
-): string {
-  return `${[...mockProviders(stack, ctx), ...dataOverrides(stack, ctx, releases), 'run "plan" {', `  command = ${command}`, '}'].join('\n')}\n`;
+/** The `terraform test` file: mocked providers, realistic data, one plan. */
+export function testFile(stack: Record<string, any>, ctx: FixtureContext, releases: readonly string[] = SERVICE_NAMES): string {
+  return `${[...mockProviders(stack, ctx), ...dataOverrides(stack, ctx, releases), 'run "plan" {', '  command = plan', '}'].join('\n')}\n`;
 }
 
 export interface PlanOptions {
@@ -248,6 +247,36 @@ export interface PlanOptions {
   readonly workdir?: string;
   /** The services whose release pointers exist. @default - api and web */
   readonly releases?: readonly string[];
+}
+
+/** `stack` as the offline plan runs it with `toolchain`: see transform.ts; computed values from the fixtures. */
+export function offlineStack(toolchain: Toolchain, stack: TerraformJson, ctx: FixtureContext): Transformed {
+  return transformForOfflinePlan(stack, {
+    available: toolchain.available,
+    knownTypes: toolchain.knownTypes,
+    computed: evaluatedComputed(ctx),
+  });
+}
+
+/**
+ * `terraform init`, then `terraform test`, in `dir`: their output, and Terraform's error blocks
+ * when either fails.
+ */
+export async function initAndTest(
+  toolchain: Toolchain,
+  dir: string,
+): Promise<{ readonly ok: boolean; readonly errors: readonly string[]; readonly output: string }> {
+  let output = '';
+  try {
+    output += (await terraform(toolchain, dir, INIT)).stdout;
+    const test = await terraform(toolchain, dir, ['test', '-no-color']);
+    output += test.stdout + test.stderr;
+    return { ok: true, errors: [], output };
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    output += `${e.stdout ?? ''}${e.stderr ?? e.message}`;
+    return { ok: false, errors: errorBlocks(output), output };
+  }
 }
 
 /** Plans one stack against mocked providers and realistic fixtures. */
@@ -258,28 +287,14 @@ export async function planStack(
   ctx: FixtureContext,
   { workdir, releases }: PlanOptions = {},
 ): Promise<PlanResult> {
-  const transformed = transformForOfflinePlan(stack, {
-    available: toolchain.available,
-    knownTypes: toolchain.knownTypes,
-    computed: evaluatedComputed(ctx),
-  });
+  const transformed = offlineStack(toolchain, stack, ctx);
   const dir = workdir ?? fs.mkdtempSync(path.join(os.tmpdir(), `drop-plan-${name}-`));
   try {
     fs.mkdirSync(path.join(dir, 'tests'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(transformed.json, null, 2));
-    fs.writeFileSync(path.join(dir, 'tests', 'plan.tftest.hcl'), testFile(transformed.json, ctx, 'plan', releases));
-    let output = '';
-    try {
-      const init = await terraform(toolchain, dir, ['init', '-input=false', '-backend=false', '-no-color']);
-      output += init.stdout;
-      const test = await terraform(toolchain, dir, ['test', '-no-color']);
-      output += test.stdout + test.stderr;
-      return { stack: name, ok: true, errors: [], notes: transformed.notes, evaluated: transformed.evaluated, output };
-    } catch (error) {
-      const e = error as { stdout?: string; stderr?: string; message: string };
-      output += `${e.stdout ?? ''}${e.stderr ?? e.message}`;
-      return { stack: name, ok: false, errors: errorBlocks(output), notes: transformed.notes, evaluated: transformed.evaluated, output };
-    }
+    fs.writeFileSync(path.join(dir, 'tests', 'plan.tftest.hcl'), testFile(transformed.json, ctx, releases));
+    const { ok, errors, output } = await initAndTest(toolchain, dir);
+    return { stack: name, ok, errors, notes: transformed.notes, evaluated: transformed.evaluated, output };
   } finally {
     if (!workdir) fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -300,5 +315,3 @@ export function pinnedProviders(stacks: Readonly<Record<string, TerraformJson>>)
   }
   return pinned;
 }
-
-export { providerOf };

@@ -142,13 +142,6 @@ export class FakeAws {
           })),
         };
       }
-      case 'ssm:GetParameter': {
-        const p = this.state.parameters.get(String(input.Name))?.at(-1);
-        if (!p) throw new AwsError('ParameterNotFound', `Parameter ${String(input.Name)} not found.`);
-        return {
-          Parameter: { Name: input.Name, Type: 'String', Value: p.value, Version: p.version, LastModifiedDate: seconds(p.modified) },
-        };
-      }
       case 'ssm:PutParameter': {
         const name = String(input.Name);
         if (this.state.parameters.has(name) && !input.Overwrite) {

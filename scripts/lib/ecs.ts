@@ -1,36 +1,32 @@
 /**
- * What release, rollback and the custom-domain step need to know about an ECS Express service,
- * through the ECS API only: which service it is, which image it runs now, where its traffic enters
- * (listener and rule of the Express-managed load balancer), and when a deployment has settled.
+ * What the custom-domain step (scripts/ecs-domains.ts) needs to know about an ECS Express service,
+ * through the ECS API only: which service it is and where its traffic enters (listener and rule of
+ * the Express-managed load balancer).
  *
  * Express services live in the `default` cluster under the name `<project>-<env>-<service>`
  * (constructs/compute/ecs-express-service.ts).
  */
 import {
   DescribeExpressGatewayServiceCommand,
-  DescribeServiceDeploymentsCommand,
   DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
   type ECSClient,
   type ECSExpressGatewayService,
-  type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
-
-/** The cluster Express services run in (ECS_EXPRESS_CLUSTER). */
-export const EXPRESS_CLUSTER = 'default';
+import { ECS_EXPRESS_CLUSTER } from '../../constructs/compute/engines';
 
 export class EcsError extends Error {}
 
 /** The ARN of the service named `serviceName` in the Express cluster. */
 export async function findServiceArn(ecs: ECSClient, serviceName: string): Promise<string> {
   const { services = [], failures = [] } = await ecs.send(
-    new DescribeServicesCommand({ cluster: EXPRESS_CLUSTER, services: [serviceName] }),
+    new DescribeServicesCommand({ cluster: ECS_EXPRESS_CLUSTER, services: [serviceName] }),
   );
   const found = services.find((service) => service.serviceName === serviceName && service.status !== 'INACTIVE');
   if (!found?.serviceArn) {
     const reason = failures[0]?.reason ? ` (${failures[0].reason})` : '';
     throw new EcsError(
-      `No ECS Express service named ${serviceName} in cluster ${EXPRESS_CLUSTER}${reason}: deploy the compute stack first`,
+      `No ECS Express service named ${serviceName} in cluster ${ECS_EXPRESS_CLUSTER}${reason}: deploy the compute stack first`,
     );
   }
   return found.serviceArn;
@@ -49,22 +45,7 @@ function newestConfiguration(service: ECSExpressGatewayService) {
   );
   const newest = configurations.at(-1);
   if (!newest) throw new EcsError(`Express service ${service.serviceName ?? service.serviceArn} has no active configuration`);
-  return { newest, settling: configurations.length > 1 };
-}
-
-export interface RunningImage {
-  /** The image as the service runs it: `<repository>@sha256:...` or `<repository>:<tag>`. */
-  readonly image: string;
-  /** True while a deployment still moves traffic between two configurations (the image is the new one). */
-  readonly settling: boolean;
-}
-
-/** Which image the service runs now. */
-export async function runningImage(ecs: ECSClient, serviceArn: string): Promise<RunningImage> {
-  const { newest, settling } = newestConfiguration(await describe(ecs, serviceArn));
-  const image = newest.primaryContainer?.image;
-  if (!image) throw new EcsError(`Express service ${serviceArn} has no primary container image`);
-  return { image, settling };
+  return newest;
 }
 
 export interface Ingress {
@@ -78,7 +59,7 @@ export interface Ingress {
 
 /** Where the service's traffic enters: the Express-managed load balancer, listener and rule of its newest revision. */
 export async function ingressOf(ecs: ECSClient, serviceArn: string): Promise<Ingress> {
-  const { newest } = newestConfiguration(await describe(ecs, serviceArn));
+  const newest = newestConfiguration(await describe(ecs, serviceArn));
   if (!newest.serviceRevisionArn) throw new EcsError(`Express service ${serviceArn} reports no service revision`);
   const { serviceRevisions = [] } = await ecs.send(
     new DescribeServiceRevisionsCommand({ serviceRevisionArns: [newest.serviceRevisionArn] }),
@@ -93,53 +74,4 @@ export async function ingressOf(ecs: ECSClient, serviceArn: string): Promise<Ing
     );
   }
   return { endpoint: path.endpoint, loadBalancerArn, listenerArn, ruleArn };
-}
-
-export interface WaitOptions {
-  readonly timeoutMs?: number;
-  readonly pollMs?: number;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly now?: () => number;
-}
-
-const FAILED = new Set([
-  'ROLLBACK_SUCCESSFUL',
-  'ROLLBACK_FAILED',
-  'ROLLBACK_IN_PROGRESS',
-  'ROLLBACK_REQUESTED',
-  'STOPPED',
-  'STOP_REQUESTED',
-]);
-
-/**
- * Waits until the service's current deployment has succeeded (the canary finished and all traffic
- * is on the new revision). Throws when the deployment failed or was rolled back, with ECS's reason,
- * or when `timeoutMs` (default 30 minutes, the provider's own) passes.
- */
-export async function waitUntilSteady(ecs: ECSClient, serviceArn: string, options: WaitOptions = {}): Promise<ServiceDeployment> {
-  const { timeoutMs = 30 * 60_000, pollMs = 15_000, sleep = (ms) => new Promise((r) => setTimeout(r, ms)), now = Date.now } = options;
-  const deadline = now() + timeoutMs;
-  for (;;) {
-    const service = await describe(ecs, serviceArn);
-    const status = service.status?.statusCode;
-    if (status !== 'ACTIVE')
-      throw new EcsError(
-        `Express service ${serviceArn} is ${status ?? 'in an unknown state'}${service.status?.statusReason ? `: ${service.status.statusReason}` : ''}`,
-      );
-    if (service.currentDeployment) {
-      const { serviceDeployments = [] } = await ecs.send(
-        new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [service.currentDeployment] }),
-      );
-      const deployment = serviceDeployments[0];
-      if (deployment?.status === 'SUCCESSFUL') return deployment;
-      if (deployment?.status && FAILED.has(deployment.status)) {
-        throw new EcsError(
-          `Deployment ${service.currentDeployment} of ${serviceArn} ended ${deployment.status}${deployment.statusReason ? `: ${deployment.statusReason}` : ''}`,
-        );
-      }
-    }
-    if (now() + pollMs > deadline)
-      throw new EcsError(`Express service ${serviceArn} did not settle within ${Math.round(timeoutMs / 60_000)} minutes`);
-    await sleep(pollMs);
-  }
 }

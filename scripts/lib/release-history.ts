@@ -7,11 +7,10 @@
  * version's description (`rolled back from <value>`): such a release ran and failed, and is not a
  * rollback target.
  */
-import { GetParameterHistoryCommand, type ParameterHistory, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { type ParameterHistory, PutParameterCommand, type SSMClient, paginateGetParameterHistory } from '@aws-sdk/client-ssm';
+import { RELEASE_VALUE_PARTS, releaseCommand } from '../../constructs/compute/release-pointer';
 import type { Naming } from '../../constructs/naming';
 
-/** A pointer value, `<tag>@sha256:<64 hex>` (the same rule as constructs/compute/releases.ts). */
-const VALUE = /^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})@(sha256:[a-f0-9]{64})$/;
 const ROLLED_BACK = /^rolled back from (\S+)/;
 
 export class ReleaseHistoryError extends Error {}
@@ -39,7 +38,7 @@ export function parseRelease(
   entry: Pick<ParameterHistory, 'Version' | 'Value' | 'LastModifiedDate' | 'Description'>,
   parameter: string,
 ): Release {
-  const match = VALUE.exec(entry.Value ?? '');
+  const match = RELEASE_VALUE_PARTS.exec(entry.Value ?? '');
   if (!match) {
     throw new ReleaseHistoryError(
       `${parameter} version ${entry.Version} holds ${JSON.stringify(entry.Value)}, not "<tag>@sha256:<64 hex digits>": release pointers are written by npm run release only`,
@@ -59,13 +58,9 @@ export function parseRelease(
 export async function readHistory(ssm: SSMClient, naming: Naming, service: string): Promise<ServiceHistory> {
   const parameter = naming.release(service);
   const entries: ParameterHistory[] = [];
-  let nextToken: string | undefined;
   try {
-    do {
-      const page = await ssm.send(new GetParameterHistoryCommand({ Name: parameter, NextToken: nextToken, MaxResults: 50 }));
+    for await (const page of paginateGetParameterHistory({ client: ssm }, { Name: parameter, MaxResults: 50 }))
       entries.push(...(page.Parameters ?? []));
-      nextToken = page.NextToken;
-    } while (nextToken);
   } catch (error) {
     if ((error as Error).name !== 'ParameterNotFound') throw error;
   }
@@ -112,7 +107,7 @@ export function find(history: ServiceHistory, reference: string, environment: st
   if (history.failed.has(found.value)) {
     throw new ReleaseHistoryError(
       `--to ${reference}: ${history.service} ${found.value} was rolled back in ${environment} (it failed there); ` +
-        `to run it again, release it: npm run release -- --env ${environment} --service ${history.service} --tag ${found.tag}`,
+        `to run it again, release it: ${releaseCommand(environment, history.service, found.tag)}`,
     );
   }
   return found;
@@ -140,12 +135,15 @@ export function describeHistory(history: ServiceHistory): string[] {
   });
 }
 
-/** Points the service at a release already in its history; the description records why. */
-export async function writePointer(ssm: SSMClient, history: ServiceHistory, release: Release, description: string): Promise<void> {
+/**
+ * Writes `value` as the new version of the release pointer `parameter` (a release, or a rollback to
+ * a release already in its history); the description records why.
+ */
+export async function writePointer(ssm: SSMClient, parameter: string, value: string, description: string): Promise<void> {
   await ssm.send(
     new PutParameterCommand({
-      Name: history.parameter,
-      Value: release.value,
+      Name: parameter,
+      Value: value,
       Type: 'String',
       Overwrite: true,
       Description: description.slice(0, 1024),

@@ -13,9 +13,6 @@ import { rdsRules } from './rds';
 import { storageRules } from './storage';
 
 export type { GateContext, RawFinding, Rule } from './kit';
-export { CURRENT_RDS_CAS } from './rds';
-export { UNSCOPABLE_ACTIONS, policiesOf } from './iam';
-export { REQUIRED_WAF_RULESETS } from './project';
 
 /** Every rule of the gate, in report order. */
 export const RULES: readonly Rule[] = [...rdsRules, ...storageRules, ...iamRules, ...networkRules, ...projectRules];
