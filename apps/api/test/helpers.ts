@@ -139,7 +139,11 @@ export function testApp(database: Database, overrides: Partial<Parameters<typeof
 /** Valid Norwegian national identity numbers (check digits computed), one per test user. */
 export const NATIONAL_IDS = ['31129945616', '12034567849', '15058534541'] as const;
 
-export async function signIn(app: ReturnType<typeof testApp>, nationalId: string): Promise<string> {
+/** Signs in with mock BankID as `nationalId`; `app` is the app itself, or anything that asks the API the same way (over HTTP). */
+export async function signIn(
+  app: { request(path: string, init: RequestInit): Response | Promise<Response> },
+  nationalId: string,
+): Promise<string> {
   const start = await app.request('/v1/auth/bankid/start', json({ nationalId }));
   const { orderRef } = (await start.json()) as { orderRef: string };
   const collect = await app.request('/v1/auth/bankid/collect', json({ orderRef }));
