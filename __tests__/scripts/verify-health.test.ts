@@ -3,52 +3,15 @@
  * test run's server: apps/api/test/global-setup.ts starts it, or DROP_TEST_PG_URL names one).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import * as path from 'node:path';
-import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminQuery, createPgDatabase } from '../../apps/api/test/pg-admin';
 import { VerifyError, parseCommandLine, verifyHealth } from '../../scripts/verify-health';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SERVER = path.join(ROOT, 'apps', 'api', 'src', 'server.ts');
 const quiet = () => undefined;
-
-function adminUrl(): string {
-  const url = process.env.DROP_TEST_PG_URL;
-  if (!url)
-    throw new Error(
-      'DROP_TEST_PG_URL is not set: run the tests with vitest from the repository root (its global setup starts PostgreSQL), or set it to a server of your own',
-    );
-  return url;
-}
-
-/** Connects as the superuser; the run's server starts in the background, so wait for it (30 s at most). */
-async function connectAdmin(): Promise<Client> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const client = new Client(adminUrl());
-    try {
-      await client.connect();
-      return client;
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      const code = (error as { code?: string }).code;
-      // Refused: not listening yet. 57P03: starting up.
-      if (Date.now() > deadline || (code !== 'ECONNREFUSED' && code !== '57P03')) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = await connectAdmin();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Starts the API as `npm run api` would; resolves with its base URL once it listens. */
 function startApi(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
@@ -107,15 +70,14 @@ async function freezableProxy(target: URL): Promise<{ port: number; freeze(): vo
 }
 
 describe('verify-health against the real API', () => {
-  const database = `drop_verify_${randomBytes(4).toString('hex')}`;
+  let database: Awaited<ReturnType<typeof createPgDatabase>>;
   let api: { url: string; child: ChildProcess };
   let hanging: { api: { url: string; child: ChildProcess }; proxy: Awaited<ReturnType<typeof freezableProxy>> };
   let proxyServer: Server | undefined;
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${database}`);
-    const url = new URL(adminUrl());
-    url.pathname = `/${database}`;
+    database = await createPgDatabase();
+    const url = new URL(database.url);
     // A second API whose database will hang: its health answers 503 only after its own 2 s limit.
     const proxy = await freezableProxy(url);
     proxyServer = proxy.server;
@@ -131,7 +93,7 @@ describe('verify-health against the real API', () => {
   afterAll(async () => {
     for (const child of [api?.child, hanging?.api.child]) child?.kill('SIGKILL');
     proxyServer?.close();
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await database?.drop();
   });
 
   it('passes when the API and its database are healthy', async () => {
@@ -160,8 +122,8 @@ describe('verify-health against the real API', () => {
 
   // Last: it takes the database away from the running API.
   it('fails when the database is down', async () => {
-    await admin(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
-    await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database}'`);
+    await adminQuery(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS false`);
+    await adminQuery('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database.name]);
     const error = await verifyHealth({ url: `${api.url}/v1/health`, count: 3, intervalSeconds: 0.2, timeoutSeconds: 5 }, quiet).catch(
       (e) => e,
     );

