@@ -2,42 +2,18 @@
  * verify-health against the real API, started as a process on a real PostgreSQL database (the
  * test run's server: apps/api/test/global-setup.ts starts it, or DROP_TEST_PG_URL names one).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { type Server, type Socket, connect, createServer } from 'node:net';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killApiProcesses, startApiProcess } from '../../apps/api/test/api-process';
 import { adminQuery, createPgDatabase } from '../../apps/api/test/pg-admin';
 import { VerifyError, parseCommandLine, verifyHealth } from '../../scripts/verify-health';
 
-const ROOT = path.join(__dirname, '..', '..');
-const SERVER = path.join(ROOT, 'apps', 'api', 'src', 'server.ts');
 const quiet = () => undefined;
 
 /** Starts the API as `npm run api` would; resolves with its base URL once it listens. */
-function startApi(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: '0',
-      NODE_ENV: 'test',
-      JWT_SECRET: 'verify-health-test-secret-of-32-chars!',
-      DATABASE_URL: databaseUrl,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (data: Buffer) => {
-      output += data;
-      const match = /listening on :(\d+)/.exec(output);
-      if (match) resolve({ url: `http://127.0.0.1:${match[1]}`, child });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`API exited with ${code} before listening:\n${output}`)));
-  });
+async function startApi(databaseUrl: string): Promise<string> {
+  const api = startApiProcess({ NODE_ENV: 'test', JWT_SECRET: 'verify-health-test-secret-of-32-chars!', DATABASE_URL: databaseUrl });
+  return `http://127.0.0.1:${await api.listening}`;
 }
 
 /**
@@ -71,8 +47,9 @@ async function freezableProxy(target: URL): Promise<{ port: number; freeze(): vo
 
 describe('verify-health against the real API', () => {
   let database: Awaited<ReturnType<typeof createPgDatabase>>;
-  let api: { url: string; child: ChildProcess };
-  let hanging: { api: { url: string; child: ChildProcess }; proxy: Awaited<ReturnType<typeof freezableProxy>> };
+  /** The base URLs of the API on the database, and of the one behind the proxy that will freeze. */
+  let api: string;
+  let hanging: { api: string; proxy: Awaited<ReturnType<typeof freezableProxy>> };
   let proxyServer: Server | undefined;
 
   beforeAll(async () => {
@@ -91,13 +68,13 @@ describe('verify-health against the real API', () => {
   }, 60_000);
 
   afterAll(async () => {
-    for (const child of [api?.child, hanging?.api.child]) child?.kill('SIGKILL');
+    killApiProcesses();
     proxyServer?.close();
     await database?.drop();
   });
 
   it('passes when the API and its database are healthy', async () => {
-    const results = await verifyHealth({ url: `${api.url}/v1/health`, count: 3, intervalSeconds: 0.2, timeoutSeconds: 5 }, quiet);
+    const results = await verifyHealth({ url: `${api}/v1/health`, count: 3, intervalSeconds: 0.2, timeoutSeconds: 5 }, quiet);
     expect(results.map((r) => r.reason)).toEqual(['HTTP 200, status ok', 'HTTP 200, status ok', 'HTTP 200, status ok']);
   });
 
@@ -105,8 +82,8 @@ describe('verify-health against the real API', () => {
     hanging.proxy.freeze();
     const lines: string[] = [];
     await expect(
-      verifyHealth({ url: `${hanging.api.url}/v1/health`, count: 3, intervalSeconds: 0, timeoutSeconds: 0.5 }, (line) => lines.push(line)),
-    ).rejects.toThrow(`${hanging.api.url}/v1/health is unhealthy on check 1/3: no answer within 0.5 s`);
+      verifyHealth({ url: `${hanging.api}/v1/health`, count: 3, intervalSeconds: 0, timeoutSeconds: 0.5 }, (line) => lines.push(line)),
+    ).rejects.toThrow(`${hanging.api}/v1/health is unhealthy on check 1/3: no answer within 0.5 s`);
     expect(lines).toHaveLength(1);
   });
 
@@ -124,11 +101,9 @@ describe('verify-health against the real API', () => {
   it('fails when the database is down', async () => {
     await adminQuery(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS false`);
     await adminQuery('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database.name]);
-    const error = await verifyHealth({ url: `${api.url}/v1/health`, count: 3, intervalSeconds: 0.2, timeoutSeconds: 5 }, quiet).catch(
-      (e) => e,
-    );
+    const error = await verifyHealth({ url: `${api}/v1/health`, count: 3, intervalSeconds: 0.2, timeoutSeconds: 5 }, quiet).catch((e) => e);
     expect(error).toBeInstanceOf(VerifyError);
-    expect(error.message).toBe(`${api.url}/v1/health is unhealthy on check 1/3: HTTP 503 (db: disconnected)`);
+    expect(error.message).toBe(`${api}/v1/health is unhealthy on check 1/3: HTTP 503 (db: disconnected)`);
   });
 });
 
