@@ -4,10 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
+import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
 import { STACK_IDS } from '../../constructs/naming';
-import { synthManifest, synthPlatform } from '../helpers';
+import { DropStack } from '../../stacks/drop-stack';
+import { environment, synthManifest, synthPlatform, testApp } from '../helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -55,10 +57,15 @@ describe.each(['staging', 'production'])('the %s platform', (name) => {
 
 describe('the allowed-account guard', () => {
   it('passes allowedAccountIds to every AWS provider', () => {
-    const config = { ...loadEnvironment('production') };
-    const synth = synthPlatform({ ...config, aws: { ...config.aws, allowedAccountIds: ['123456789012'] } });
+    // GIVEN allowedAccountIds naming an account other than aws.accountId (123456789012)
+    const config = environment('production', { aws: { allowedAccountIds: ['210987654321'] } });
+    // WHEN each stack is built as the DropStack every platform stack is
+    const app = testApp();
     for (const stack of STACK_IDS) {
-      expect(synth.json(stack)).toHaveProviderWithProperties(AwsProvider, { allowed_account_ids: ['123456789012'] });
+      // THEN its provider allows that account, not aws.accountId
+      expect(Testing.synth(new DropStack(app, stack, { config }))).toHaveProviderWithProperties(AwsProvider, {
+        allowed_account_ids: ['210987654321'],
+      });
     }
   });
 });
