@@ -1,4 +1,5 @@
 /** Shared test helpers: real environment files with overrides, and synthesized stacks. */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -193,4 +194,24 @@ export function rulesOf(json: TerraformJson, phase: string): any[] {
   const rulesets = Object.values(resourcesOf(json, 'cloudflare_ruleset')).filter((r: any) => r.phase === phase);
   if (rulesets.length !== 1) throw new Error(`expected one ${phase} ruleset, found ${rulesets.length}`);
   return rulesets[0].rules;
+}
+
+/**
+ * Runs a command to its end, like spawnSync, without blocking the worker: tests that run several
+ * at once overlap, and a test's own loopback servers keep answering while the command runs.
+ */
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
 import { STACK_IDS } from '../../constructs/naming';
 import { DropStack } from '../../stacks/drop-stack';
-import { environment, synthManifest, synthPlatform, testApp } from '../helpers';
+import { environment, run, synthManifest, synthPlatform, testApp } from '../helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -69,23 +68,6 @@ describe('the allowed-account guard', () => {
     }
   });
 });
-
-/** Runs a command to its end, like spawnSync, without blocking the worker (so the three can overlap). */
-function run(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 // Each test is a `tsx main.ts` process of its own: they run concurrently.
 describe.concurrent('main.ts', () => {
