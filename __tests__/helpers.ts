@@ -87,9 +87,10 @@ function deepFreeze<T>(value: T): T {
 const platforms = new Map<string, SynthesizedPlatform>();
 
 /**
- * Builds the four stacks of an environment in an app (nothing is written until `manifest()` or
- * `written()` asks for a full synth, into a temporary directory removed at once). `zone` is every
- * environment of its Cloudflare zone; by default the shipped ones, with `config` in its place.
+ * Builds the four stacks of an environment (a name: the shipped config/environments/<name>.json)
+ * in an app (nothing is written until `manifest()` or `written()` asks for a full synth, into a
+ * temporary directory removed at once). `zone` is every environment of its Cloudflare zone; by
+ * default the shipped ones, with `config` in its place.
  * The result is shared with every other caller of the same input: read it, never change it.
  */
 export function synthPlatform(config: EnvironmentConfig | string, zone?: EnvironmentConfig[]): SynthesizedPlatform {
@@ -147,14 +148,6 @@ export function synthPlatform(config: EnvironmentConfig | string, zone?: Environ
   };
   platforms.set(key, synth);
   return synth;
-}
-
-/**
- * A shipped environment (config/environments/<name>.json, with the shipped ones of its zone),
- * built once per worker and shared read-only by every test file: for assertions on what ships.
- */
-export function synthesized(name: string): SynthesizedPlatform {
-  return synthPlatform(name);
 }
 
 /** The manifest of a full `app.synth()` of an environment (shared, read-only, like synthPlatform). */
