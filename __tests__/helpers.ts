@@ -1,4 +1,5 @@
 /** Shared test helpers: real environment files with overrides, and synthesized stacks. */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -86,9 +87,10 @@ function deepFreeze<T>(value: T): T {
 const platforms = new Map<string, SynthesizedPlatform>();
 
 /**
- * Builds the four stacks of an environment in an app (nothing is written until `manifest()` or
- * `written()` asks for a full synth, into a temporary directory removed at once). `zone` is every
- * environment of its Cloudflare zone; by default the shipped ones, with `config` in its place.
+ * Builds the four stacks of an environment (a name: the shipped config/environments/<name>.json)
+ * in an app (nothing is written until `manifest()` or `written()` asks for a full synth, into a
+ * temporary directory removed at once). `zone` is every environment of its Cloudflare zone; by
+ * default the shipped ones, with `config` in its place.
  * The result is shared with every other caller of the same input: read it, never change it.
  */
 export function synthPlatform(config: EnvironmentConfig | string, zone?: EnvironmentConfig[]): SynthesizedPlatform {
@@ -148,14 +150,6 @@ export function synthPlatform(config: EnvironmentConfig | string, zone?: Environ
   return synth;
 }
 
-/**
- * A shipped environment (config/environments/<name>.json, with the shipped ones of its zone),
- * built once per worker and shared read-only by every test file: for assertions on what ships.
- */
-export function synthesized(name: string): SynthesizedPlatform {
-  return synthPlatform(name);
-}
-
 /** The manifest of a full `app.synth()` of an environment (shared, read-only, like synthPlatform). */
 export function synthManifest(config: EnvironmentConfig, zone?: EnvironmentConfig[]): SynthManifest {
   return synthPlatform(config, zone).manifest();
@@ -193,4 +187,24 @@ export function rulesOf(json: TerraformJson, phase: string): any[] {
   const rulesets = Object.values(resourcesOf(json, 'cloudflare_ruleset')).filter((r: any) => r.phase === phase);
   if (rulesets.length !== 1) throw new Error(`expected one ${phase} ruleset, found ${rulesets.length}`);
   return rulesets[0].rules;
+}
+
+/**
+ * Runs a command to its end, like spawnSync, without blocking the worker: tests that run several
+ * at once overlap, and a test's own loopback servers keep answering while the command runs.
+ */
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }

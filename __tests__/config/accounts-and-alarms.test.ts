@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, checkAccounts } from '../../config';
-import { configErrorOf, environment } from '../helpers';
+import { STACK_IDS } from '../../constructs/naming';
+import { configErrorOf, environment, synthPlatform } from '../helpers';
 
 describe('aws.accountId', () => {
   it('is required, as a 12-digit id', () => {
@@ -10,7 +11,14 @@ describe('aws.accountId', () => {
   });
 
   it('limits the provider to that account unless allowedAccountIds says otherwise', () => {
+    // GIVEN staging: an account id, no allowedAccountIds
     expect(environment('staging').aws.accountId).toBe('123456789012');
+    expect(environment('staging').aws.allowedAccountIds).toBeUndefined();
+    // THEN the AWS provider of each of its stacks allows that account and no other
+    const synth = synthPlatform('staging');
+    for (const stack of STACK_IDS) {
+      expect(synth.parsed(stack).provider?.aws?.map((provider) => provider.allowed_account_ids)).toEqual([['123456789012']]);
+    }
   });
 });
 

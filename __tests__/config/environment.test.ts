@@ -12,6 +12,12 @@ type Override = Parameters<typeof configErrorOf>[1];
 /** A table row of a refused input: test name, environment, override, and the message(s) the error must contain (at least one). */
 type Refusal = [name: string, env: Parameters<typeof configErrorOf>[0], override: Override, expected: string, ...more: string[]];
 
+/** The test of a Refusal row: the override is refused with a message that contains each of the row's messages. */
+function expectRefused(...[, env, override, ...messages]: Refusal): void {
+  const message = configErrorOf(env, override);
+  for (const expected of messages) expect(message).toContain(expected);
+}
+
 describe('shipped environment files', () => {
   it('are staging, production and the ECS Express example production-stockholm', () => {
     expect(knownEnvironments()).toEqual(['production', 'production-stockholm', 'staging']);
@@ -260,10 +266,7 @@ describe('validation rules', () => {
       { registry: { keepReleases: 1 } },
       'registry.keepReleases: Too small: expected number to be >=2 (found: 1)',
     ],
-  ])('%s', (_name, env, override, ...messages) => {
-    const message = configErrorOf(env, override);
-    for (const expected of messages) expect(message).toContain(expected);
-  });
+  ])('%s', expectRefused);
 
   it('allows a single-AZ database outside production', () => {
     expect(environment('staging', { database: { multiAz: false } }).database.multiAz).toBe(false);
@@ -340,10 +343,7 @@ describe('data rules', () => {
       { network: { cidr: '10.20.0.0/24' } },
       'network.cidr: expected a /16 IPv4 block such as "10.20.0.0/16" (found: "10.20.0.0/24")',
     ],
-  ])('%s', (_name, env, override, ...messages) => {
-    const message = configErrorOf(env, override);
-    for (const expected of messages) expect(message).toContain(expected);
-  });
+  ])('%s', expectRefused);
 
   it('accepts the production upgrade path up to db.r6g.large', () => {
     expect(environment('production', { database: { instanceClass: 'db.r6g.large' } }).database.instanceClass).toBe('db.r6g.large');
@@ -473,10 +473,7 @@ describe('edge validation rules', () => {
       { edge: { cache: { publicAssets: ['images/*'] } } },
       'edge.cache.publicAssets.0: expected a path or path prefix such as "/images/" (found: "images/*")',
     ],
-  ])('%s', (_name, env, override, ...messages) => {
-    const message = configErrorOf(env, override);
-    for (const expected of messages) expect(message).toContain(expected);
-  });
+  ])('%s', expectRefused);
 
   it('accepts the periods and timeouts the documentation gives each plan: Pro 15 s and a 1 h block, Business 10 min and a 1 day block', () => {
     const pro = environment('staging', {
@@ -616,10 +613,7 @@ describe('edge hardening (issue 16)', () => {
       },
       "edge.existingRulesets.http_request_origin: names a ruleset the pro plan's edge stack does not manage",
     ],
-  ])('%s', (_name, env, override, ...messages) => {
-    const message = configErrorOf(env, override);
-    for (const expected of messages) expect(message).toContain(expected);
-  });
+  ])('%s', expectRefused);
 
   it('defaults the Advanced Rate Limiting add-on to false', () => {
     expect(environment('staging', { edge: { addons: { advancedRateLimiting: undefined } } }).edge.addons.advancedRateLimiting).toBe(false);

@@ -5,9 +5,10 @@ import { ContainerRegistry } from '../../constructs/container-registry';
 import { EncryptionKey } from '../../constructs/encryption-key';
 import { PolicyStatements } from '../../constructs/iam';
 import { Naming } from '../../constructs/naming';
+import { testApp } from '../helpers';
 
 function registryInStack() {
-  const stack = new TerraformStack(Testing.app(), 'test');
+  const stack = new TerraformStack(testApp(), 'test');
   const naming = new Naming({ project: 'drop', name: 'staging' });
   const account = new DataAwsCallerIdentity(stack, 'account');
   const key = new EncryptionKey(stack, 'key', { naming, account, region: 'eu-west-1', purpose: 'ecr', description: 'test' });

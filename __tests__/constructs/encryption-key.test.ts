@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { EncryptionKey } from '../../constructs/encryption-key';
 import { PolicyStatements } from '../../constructs/iam';
 import { Naming } from '../../constructs/naming';
+import { testApp } from '../helpers';
 
 function keyInStack() {
-  const stack = new TerraformStack(Testing.app(), 'test');
+  const stack = new TerraformStack(testApp(), 'test');
   const account = new DataAwsCallerIdentity(stack, 'account');
   const key = new EncryptionKey(stack, 'key', {
     naming: new Naming({ project: 'drop', name: 'staging' }),

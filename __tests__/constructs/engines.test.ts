@@ -1,5 +1,5 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
 import { AppRunnerService } from '../../constructs/compute/app-runner-service';
@@ -8,6 +8,7 @@ import { appRunnerProblems, ecsExpressProblems } from '../../constructs/compute/
 import type { ServiceProps } from '../../constructs/compute/service';
 import { EncryptionKey } from '../../constructs/encryption-key';
 import { Naming } from '../../constructs/naming';
+import { testApp } from '../helpers';
 
 const sizing = { region: 'eu-west-1', cpu: 1, memoryGb: 2, scaling: { concurrency: 100 } };
 
@@ -27,7 +28,7 @@ describe('what each engine can run', () => {
 
   /** GIVEN a stack outside the environment files' validation, and the api's props but for what a test changes. */
   function direct(region: string) {
-    const stack = new TerraformStack(Testing.app(), 'direct');
+    const stack = new TerraformStack(testApp(), 'direct');
     const api = loadEnvironment('staging').compute.services.api;
     const naming = new Naming({ project: 'drop', name: 'staging' });
     const account = new DataAwsCallerIdentity(stack, 'account');

@@ -5,30 +5,18 @@
  * with a printed reason, never silently.
  */
 import { describe, expect, it } from 'vitest';
-import { type EnvironmentConfig, knownEnvironments, loadEnvironment } from '../../config';
 import { fixtureContext } from '../../review/plan';
-import { type Toolchain, pinnedProviders, planStack, prepareToolchain } from '../../review/plan/run';
-import { synthEnvironment } from '../../review/synth';
-import type { Synth } from '../../review/terraform';
+import { planStack } from '../../review/plan/run';
+import { environments, planToolchain } from './toolchain';
 
-const environments = knownEnvironments();
-const synths = new Map<string, { config: EnvironmentConfig; synth: Synth }>(
-  environments.map((name) => {
-    const config = loadEnvironment(name);
-    return [name, { config, synth: synthEnvironment(config) }];
-  }),
-);
-const pinned = Object.assign({}, ...[...synths.values()].map(({ synth }) => pinnedProviders(synth))) as Record<string, string>;
 // Top-level await is unavailable in this CommonJS project; vitest collects this file once.
-const prepared = await (async () => prepareToolchain(pinned, { env: process.env }))();
-const toolchain = 'missing' in prepared ? undefined : (prepared as Toolchain);
-if (!toolchain) console.warn(`Offline plan tier SKIPPED: ${(prepared as { missing: string }).missing}`);
+const { toolchain, missing } = await (async () => planToolchain('Offline plan tier'))();
 
-describe.skipIf(!toolchain)(`offline plan tier${toolchain ? '' : ` (skipped: ${(prepared as { missing: string }).missing})`}`, () => {
-  const cases = environments.flatMap((env) => ['registry', 'data', 'compute', 'edge'].map((stack) => [env, stack] as const));
+describe.skipIf(!toolchain)(`offline plan tier${toolchain ? '' : ` (skipped: ${missing})`}`, () => {
+  const cases = [...environments.keys()].flatMap((env) => ['registry', 'data', 'compute', 'edge'].map((stack) => [env, stack] as const));
 
   it.concurrent.each(cases)('%s/%s plans with 0 errors', async (env, stack) => {
-    const { config, synth } = synths.get(env)!;
+    const { config, synth } = environments.get(env)!;
     const result = await planStack(toolchain!, stack, synth[stack], fixtureContext(config));
     expect(result.errors, result.output).toEqual([]);
     expect(result.ok, result.output).toBe(true);
@@ -36,7 +24,7 @@ describe.skipIf(!toolchain)(`offline plan tier${toolchain ? '' : ` (skipped: ${(
 
   it('plans the compute stack only once every release is recorded, naming the command that records one', async () => {
     // GIVEN staging with a recorded api release and none for web
-    const { config, synth } = synths.get('staging')!;
+    const { config, synth } = environments.get('staging')!;
     // WHEN
     const result = await planStack(toolchain!, 'compute', synth.compute, fixtureContext(config), { releases: ['api'] });
     // THEN
@@ -47,7 +35,7 @@ describe.skipIf(!toolchain)(`offline plan tier${toolchain ? '' : ` (skipped: ${(
   });
 
   it('reports what it evaluated instead of planning: the Cloudflare resources, for want of their provider', async () => {
-    const { config, synth } = synths.get('staging')!;
+    const { config, synth } = environments.get('staging')!;
     const result = await planStack(toolchain!, 'edge', synth.edge, fixtureContext(config));
     if (toolchain!.available.cloudflare) return;
     expect(result.notes).toContain('provider cloudflare 5.14.0: no binary at hand, its resources are evaluated, not planned');
@@ -59,7 +47,7 @@ describe.skipIf(!toolchain)(`offline plan tier${toolchain ? '' : ` (skipped: ${(
 describe.skipIf(!toolchain)('what the offline plan catches', () => {
   it("a sensitive value in for_each, even in a resource of a provider it cannot plan (the edge stack's failure before the fix)", async () => {
     // GIVEN an edge-like stack looping over a contract parameter's sensitive `value`
-    const { config } = synths.get('staging')!;
+    const { config } = environments.get('staging')!;
     const stack = {
       terraform: {
         required_providers: {

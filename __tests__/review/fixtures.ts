@@ -1,14 +1,14 @@
 /** Synths of the shipped environments, and ways to find and break their resources. */
 import { loadEnvironment } from '../../config';
 import type { Synth } from '../../review/terraform';
-import { synthesized } from '../helpers';
+import { synthPlatform } from '../helpers';
 
 /**
  * What `npm run synth` writes for a shipped environment (review/synth.ts's synthEnvironment
  * writes the same): the synth shared by every test file, as a deep copy each caller may break.
  */
 export function shipped(name: string): Synth {
-  return structuredClone(synthesized(name).written());
+  return structuredClone(synthPlatform(name).written());
 }
 
 export function contextOf(name: string) {

@@ -3,12 +3,11 @@
  * responses are shaped like the API's: `{ success, errors, result, result_info }`), as a function
  * and as the command a person runs.
  */
-import { spawn } from 'node:child_process';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { environment } from '../helpers';
+import { environment, run } from '../helpers';
 import { ExistingError, existingRulesets, formatReport, parseCommandLine } from '../../scripts/edge-existing';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -147,17 +146,16 @@ describe('edge:existing', () => {
     'runs as `npm run edge:existing -- --zone getdrop.no` (token %s): exit %i',
     async (token, status, output) => {
       // Asynchronous: the loopback API answers from this process while the command runs.
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'edge-existing.ts'), '--zone', 'getdrop.no'], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, CLOUDFLARE_API_TOKEN: token, CLOUDFLARE_API_BASE_URL: base },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      expect(code).toBe(status);
-      expect(status === 0 ? stdout : stderr).toContain(output);
+      const result = await run(
+        process.execPath,
+        ['--import', 'tsx', path.join(ROOT, 'scripts', 'edge-existing.ts'), '--zone', 'getdrop.no'],
+        {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, CLOUDFLARE_API_TOKEN: token, CLOUDFLARE_API_BASE_URL: base },
+        },
+      );
+      expect(result.status).toBe(status);
+      expect(status === 0 ? result.stdout : result.stderr).toContain(output);
     },
     60_000,
   );

@@ -2,79 +2,18 @@
  * verify-health against the real API, started as a process on a real PostgreSQL database (the
  * test run's server: apps/api/test/global-setup.ts starts it, or DROP_TEST_PG_URL names one).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { type Server, type Socket, connect, createServer } from 'node:net';
-import * as path from 'node:path';
-import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killApiProcesses, startApiProcess } from '../../apps/api/test/api-process';
+import { adminQuery, createPgDatabase } from '../../apps/api/test/pg-admin';
 import { VerifyError, parseCommandLine, verifyHealth } from '../../scripts/verify-health';
 
-const ROOT = path.join(__dirname, '..', '..');
-const SERVER = path.join(ROOT, 'apps', 'api', 'src', 'server.ts');
 const quiet = () => undefined;
 
-function adminUrl(): string {
-  const url = process.env.DROP_TEST_PG_URL;
-  if (!url)
-    throw new Error(
-      'DROP_TEST_PG_URL is not set: run the tests with vitest from the repository root (its global setup starts PostgreSQL), or set it to a server of your own',
-    );
-  return url;
-}
-
-/** Connects as the superuser; the run's server starts in the background, so wait for it (30 s at most). */
-async function connectAdmin(): Promise<Client> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const client = new Client(adminUrl());
-    try {
-      await client.connect();
-      return client;
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      const code = (error as { code?: string }).code;
-      // Refused: not listening yet. 57P03: starting up.
-      if (Date.now() > deadline || (code !== 'ECONNREFUSED' && code !== '57P03')) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = await connectAdmin();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Starts the API as `npm run api` would; resolves with its base URL once it listens. */
-function startApi(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: '0',
-      NODE_ENV: 'test',
-      JWT_SECRET: 'verify-health-test-secret-of-32-chars!',
-      DATABASE_URL: databaseUrl,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (data: Buffer) => {
-      output += data;
-      const match = /listening on :(\d+)/.exec(output);
-      if (match) resolve({ url: `http://127.0.0.1:${match[1]}`, child });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`API exited with ${code} before listening:\n${output}`)));
-  });
+async function startApi(databaseUrl: string): Promise<string> {
+  const api = startApiProcess({ NODE_ENV: 'test', JWT_SECRET: 'verify-health-test-secret-of-32-chars!', DATABASE_URL: databaseUrl });
+  return `http://127.0.0.1:${await api.listening}`;
 }
 
 /**
@@ -107,15 +46,15 @@ async function freezableProxy(target: URL): Promise<{ port: number; freeze(): vo
 }
 
 describe('verify-health against the real API', () => {
-  const database = `drop_verify_${randomBytes(4).toString('hex')}`;
-  let api: { url: string; child: ChildProcess };
-  let hanging: { api: { url: string; child: ChildProcess }; proxy: Awaited<ReturnType<typeof freezableProxy>> };
+  let database: Awaited<ReturnType<typeof createPgDatabase>>;
+  /** The base URLs of the API on the database, and of the one behind the proxy that will freeze. */
+  let api: string;
+  let hanging: { api: string; proxy: Awaited<ReturnType<typeof freezableProxy>> };
   let proxyServer: Server | undefined;
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${database}`);
-    const url = new URL(adminUrl());
-    url.pathname = `/${database}`;
+    database = await createPgDatabase();
+    const url = new URL(database.url);
     // A second API whose database will hang: its health answers 503 only after its own 2 s limit.
     const proxy = await freezableProxy(url);
     proxyServer = proxy.server;
@@ -129,13 +68,13 @@ describe('verify-health against the real API', () => {
   }, 60_000);
 
   afterAll(async () => {
-    for (const child of [api?.child, hanging?.api.child]) child?.kill('SIGKILL');
+    killApiProcesses();
     proxyServer?.close();
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await database?.drop();
   });
 
   it('passes when the API and its database are healthy', async () => {
-    const results = await verifyHealth({ url: `${api.url}/v1/health`, count: 3, intervalSeconds: 0.2, timeoutSeconds: 5 }, quiet);
+    const results = await verifyHealth({ url: `${api}/v1/health`, count: 3, intervalSeconds: 0.2, timeoutSeconds: 5 }, quiet);
     expect(results.map((r) => r.reason)).toEqual(['HTTP 200, status ok', 'HTTP 200, status ok', 'HTTP 200, status ok']);
   });
 
@@ -143,8 +82,8 @@ describe('verify-health against the real API', () => {
     hanging.proxy.freeze();
     const lines: string[] = [];
     await expect(
-      verifyHealth({ url: `${hanging.api.url}/v1/health`, count: 3, intervalSeconds: 0, timeoutSeconds: 0.5 }, (line) => lines.push(line)),
-    ).rejects.toThrow(`${hanging.api.url}/v1/health is unhealthy on check 1/3: no answer within 0.5 s`);
+      verifyHealth({ url: `${hanging.api}/v1/health`, count: 3, intervalSeconds: 0, timeoutSeconds: 0.5 }, (line) => lines.push(line)),
+    ).rejects.toThrow(`${hanging.api}/v1/health is unhealthy on check 1/3: no answer within 0.5 s`);
     expect(lines).toHaveLength(1);
   });
 
@@ -160,13 +99,11 @@ describe('verify-health against the real API', () => {
 
   // Last: it takes the database away from the running API.
   it('fails when the database is down', async () => {
-    await admin(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
-    await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database}'`);
-    const error = await verifyHealth({ url: `${api.url}/v1/health`, count: 3, intervalSeconds: 0.2, timeoutSeconds: 5 }, quiet).catch(
-      (e) => e,
-    );
+    await adminQuery(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS false`);
+    await adminQuery('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database.name]);
+    const error = await verifyHealth({ url: `${api}/v1/health`, count: 3, intervalSeconds: 0.2, timeoutSeconds: 5 }, quiet).catch((e) => e);
     expect(error).toBeInstanceOf(VerifyError);
-    expect(error.message).toBe(`${api.url}/v1/health is unhealthy on check 1/3: HTTP 503 (db: disconnected)`);
+    expect(error.message).toBe(`${api}/v1/health is unhealthy on check 1/3: HTTP 503 (db: disconnected)`);
   });
 });
 

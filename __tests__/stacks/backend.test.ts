@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { STACK_IDS } from '../../constructs/naming';
 import { parseEnvironment } from '../../config';
 import { DropStack } from '../../stacks/drop-stack';
-import { rawEnvironment, synthesized, testApp } from '../helpers';
+import { rawEnvironment, synthPlatform, testApp } from '../helpers';
 
 /**
  * The terraform block of each stack of an environment with this backend. Every stack of the
@@ -71,7 +71,7 @@ describe('backends', () => {
     'gives every stack of the %s platform the backend of a DropStack of its id',
     (name) => {
       // GIVEN the shipped environment WHEN its platform is synthesized
-      const platform = synthesized(name);
+      const platform = synthPlatform(name);
       const own = terraformBlocks(name, rawEnvironment(name).backend as Record<string, unknown>);
       // THEN each stack's state location is the one tested above for a stack of that id
       for (const id of STACK_IDS) {

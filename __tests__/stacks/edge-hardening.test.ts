@@ -11,7 +11,7 @@ import { CLOUDFLARE_PLANS, type CloudflarePlan, PLAN_LIMITS, rateLimitRulesOf } 
 import { FirewallRules } from '../../constructs/edge/firewall-rules';
 import { RateLimits } from '../../constructs/edge/rate-limits';
 import type { EdgeSite } from '../../constructs/edge/site';
-import { environment, resourcesOf, rulesOf, synthPlatform, warningsOf } from '../helpers';
+import { environment, resourcesOf, rulesOf, synthPlatform, testApp, warningsOf } from '../helpers';
 
 /**
  * Evaluates the subset of the Cloudflare Rules language the edge constructs emit (`eq`, `in {…}`,
@@ -128,7 +128,7 @@ describe('Super Bot Fight Mode: skipped for the api, health paths and /v1/* only
   });
 
   it('is not emitted on Free: Bot Fight Mode cannot be skipped', () => {
-    const stack = new TerraformStack(Testing.app(), 'test');
+    const stack = new TerraformStack(testApp(), 'test');
     const rules = new FirewallRules(stack, 'fw', { zoneId: 'z', plan: 'free', botManagement: false, sites: [site()] });
     const parsed = JSON.parse(Testing.synth(stack));
     expect(Object.values(resourcesOf(parsed, 'cloudflare_ruleset'))[0].rules.map((r: any) => r.action)).toEqual(['block', 'block']);
@@ -207,13 +207,13 @@ describe('rate limiting rules on Enterprise', () => {
   const six = Array.from({ length: 6 }, (_, n) => ({ ...limit, pathPrefix: `/v1/x${n}/` }));
 
   it('holds 5 without the Advanced Rate Limiting add-on, and says which add-on holds more', () => {
-    expect(() => new RateLimits(new TerraformStack(Testing.app(), 't'), 'rl', { zoneId: 'z', plan: 'enterprise', limits: six })).toThrow(
+    expect(() => new RateLimits(new TerraformStack(testApp(), 't'), 'rl', { zoneId: 'z', plan: 'enterprise', limits: six })).toThrow(
       't/rl: plan: allows 5 rate limiting rule(s); the 6 rate limits (/v1/x0/*, /v1/x1/*, /v1/x2/*, /v1/x3/*, /v1/x4/*, /v1/x5/*) need the Advanced Rate Limiting add-on (advancedRateLimiting) (found: "enterprise")',
     );
   });
 
   it('holds 100 with the add-on', () => {
-    const stack = new TerraformStack(Testing.app(), 't');
+    const stack = new TerraformStack(testApp(), 't');
     new RateLimits(stack, 'rl', { zoneId: 'z', plan: 'enterprise', advancedRateLimiting: true, limits: six });
     expect(Object.values(resourcesOf(JSON.parse(Testing.synth(stack)), 'cloudflare_ruleset'))[0].rules).toHaveLength(6);
     expect(rateLimitRulesOf('enterprise', true)).toBe(100);

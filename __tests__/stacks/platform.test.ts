@@ -1,13 +1,14 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
+import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
 import { STACK_IDS } from '../../constructs/naming';
-import { synthManifest, synthPlatform } from '../helpers';
+import { DropStack } from '../../stacks/drop-stack';
+import { environment, run, synthManifest, synthPlatform, testApp } from '../helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -55,30 +56,18 @@ describe.each(['staging', 'production'])('the %s platform', (name) => {
 
 describe('the allowed-account guard', () => {
   it('passes allowedAccountIds to every AWS provider', () => {
-    const config = { ...loadEnvironment('production') };
-    const synth = synthPlatform({ ...config, aws: { ...config.aws, allowedAccountIds: ['123456789012'] } });
+    // GIVEN allowedAccountIds naming an account other than aws.accountId (123456789012)
+    const config = environment('production', { aws: { allowedAccountIds: ['210987654321'] } });
+    // WHEN each stack is built as the DropStack every platform stack is
+    const app = testApp();
     for (const stack of STACK_IDS) {
-      expect(synth.json(stack)).toHaveProviderWithProperties(AwsProvider, { allowed_account_ids: ['123456789012'] });
+      // THEN its provider allows that account, not aws.accountId
+      expect(Testing.synth(new DropStack(app, stack, { config }))).toHaveProviderWithProperties(AwsProvider, {
+        allowed_account_ids: ['210987654321'],
+      });
     }
   });
 });
-
-/** Runs a command to its end, like spawnSync, without blocking the worker (so the three can overlap). */
-function run(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 // Each test is a `tsx main.ts` process of its own: they run concurrently.
 describe.concurrent('main.ts', () => {

