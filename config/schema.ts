@@ -24,7 +24,7 @@ import { BACKUP_WINDOW_PATTERN, MAINTENANCE_WINDOW_PATTERN } from '../constructs
 export { SERVICE_NAMES, type ServiceName } from './names';
 
 /** A closed object whose unknown-key error names the keys that are allowed. */
-function closed<T extends z.core.$ZodLooseShape>(shape: T) {
+export function closed<T extends z.core.$ZodLooseShape>(shape: T) {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
     error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key; allowed keys: ${allowed}` : undefined),
@@ -140,20 +140,30 @@ export const environmentSchema = closed({
     .default({ type: 'local' })
     .describe('Where Terraform state lives. @default - local files at the project root (no credentials needed)'),
   ci: closed({
-    githubRepository: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'expected "owner/name"' })
-      .describe('The GitHub repository whose workflows may assume the CI role.'),
-    deployBranch: z
-      .string()
-      .regex(/^[A-Za-z0-9._/-]+$/, { error: 'expected a branch name' })
-      .describe('The branch whose workflows may assume the CI role.'),
     githubEnvironment: z
       .string()
-      .regex(/^[A-Za-z0-9._-]+$/, { error: 'expected a GitHub environment name' })
-      .describe('The GitHub environment whose deploy jobs (with their protection rules) may assume the CI role.'),
-    oidcProvider: z.enum(['create', 'existing']).describe('"create" the account-wide GitHub OIDC provider, or use the "existing" one.'),
-  }).describe('The delivery pipeline (GitHub Actions) and the role it assumes.'),
+      .regex(/^[A-Za-z0-9._-]{1,255}$/, { error: 'expected a GitHub environment name (letters, digits, ".", "_", "-")' })
+      .describe(
+        "The GitHub environment of this environment's deploy jobs: the bootstrap stack creates it (deploy branch only, with the reviewers below) " +
+          'with its Terraform Cloud token, and only its jobs may assume the release role.',
+      ),
+    reviewers: closed({
+      teams: z
+        .array(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: 'expected a GitHub team slug such as "platform-leads"' }))
+        .default([])
+        .describe('Slugs of the teams (of the repository owner) whose members may approve a deploy. @default - none'),
+      users: z
+        .array(z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, { error: 'expected a GitHub user name' }))
+        .default([])
+        .describe('User names who may approve a deploy. @default - none'),
+    })
+      .default({ teams: [], users: [] })
+      .describe(
+        'Who approves a deploy to this environment (GitHub required reviewers, at most 6 in all). The production tier needs at least one; ' +
+          'the others none, since the jobs that roll them back must never wait. Required reviewers work on public repositories, ' +
+          'or on private ones with GitHub Enterprise. @default - none',
+      ),
+  }).describe('The GitHub environment of the delivery pipeline; the repository and branch are in config/control.json.'),
   alarms: closed({
     subscribers: z
       .array(

@@ -255,10 +255,28 @@ describe('validation rules', () => {
       'domains.apiOrigin: is the same as domains.public; the api needs a hostname of its own (found: "staging.getdrop.no")',
     ],
     [
-      'refuses a GitHub repository that is not owner/name',
+      'refuses a GitHub environment name GitHub does not accept',
       'staging',
-      { ci: { githubRepository: 'drop-platform' } },
-      'ci.githubRepository: expected "owner/name" (found: "drop-platform")',
+      { ci: { githubEnvironment: 'staging eu' } },
+      'ci.githubEnvironment: expected a GitHub environment name (letters, digits, ".", "_", "-") (found: "staging eu")',
+    ],
+    [
+      'refuses production without anyone to approve its deploys',
+      'production',
+      { ci: { reviewers: { teams: [] } } },
+      'ci.reviewers: must name at least one team or user when tier is "production": a deploy to production waits for their approval (found: {"teams":[],"users":[]})',
+    ],
+    [
+      'refuses reviewers below the production tier, whose rollback job must never wait',
+      'staging',
+      { ci: { reviewers: { users: ['octocat'] } } },
+      'ci.reviewers: must be empty when tier is "staging": the pipeline rolls this environment back in a job of its GitHub environment, which must never wait for an approval (found: {"teams":[],"users":["octocat"]})',
+    ],
+    [
+      'refuses more reviewers than GitHub allows',
+      'production',
+      { ci: { reviewers: { teams: ['a', 'b', 'c', 'd'], users: ['e', 'f', 'g'] } } },
+      'ci.reviewers: names 7 teams and users; GitHub allows at most 6 required reviewers per environment (found: {"teams":["a","b","c","d"],"users":["e","f","g"]})',
     ],
     [
       'refuses keeping fewer than 2 images, which would leave nothing to roll back to',
