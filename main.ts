@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import { App } from 'cdktf';
-import { ConfigError, DEFAULT_ENVIRONMENT, checkAccounts, loadEnvironment, loadEnvironments, loadZone } from './config';
-import { buildPlatform, synthWarnings } from './stacks';
+import { ConfigError, DEFAULT_ENVIRONMENT, checkControlPlane, loadControl, loadEnvironment, loadEnvironments, loadZone } from './config';
+import { buildControl, buildPlatform, synthWarnings } from './stacks';
 
 // cdktf records a full stack trace for every token it creates; with source maps on (tsx turns
 // them on) each trace would be mapped through every loaded file's inline source map, which costs
@@ -19,8 +19,9 @@ function main(): void {
   const all = loadEnvironments(config);
   // The environments of its Cloudflare zone: the zone owner's edge rules cover them too.
   const zone = loadZone(config, all);
-  // Rules across every environment file (one OIDC provider per AWS account).
-  checkAccounts(all);
+  // The control plane every environment shares (config/control.json), checked against each of them.
+  const control = loadControl();
+  checkControlPlane(control, all);
   // skipValidation: the only validations in the tree are cdktf's checks of the local terraform
   // binary (the cloud backend runs `terraform version` per stack), which would make synth need
   // terraform; plan and deploy check it anyway. Our own checks run on the configuration above.
@@ -29,6 +30,7 @@ function main(): void {
   const fresh = fs.readdirSync(app.outdir).length === 0;
   try {
     buildPlatform(app, config, zone);
+    buildControl(app, control, all);
     app.synth();
   } catch (error) {
     // A construct refused its input: leave no half-written output behind.

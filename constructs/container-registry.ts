@@ -49,6 +49,14 @@ function imageStatements(
   return [LOGIN, { sid, effect: 'Allow', actions: [...actions, ...(options.extraActions ?? [])], resources: [...repositoryArns] }];
 }
 
+/** Pushing images to the repositories with these ARNs: the login, the layer checks and uploads, the manifest. */
+export function pushImageStatements(
+  repositoryArns: readonly string[],
+  options: ImageGrantOptions = {},
+): DataAwsIamPolicyDocumentStatement[] {
+  return imageStatements('PushImages', PUSH_ACTIONS, repositoryArns, options);
+}
+
 /** Pulling the images of the repositories with these ARNs: the login and the layers. */
 export function pullImageStatements(
   repositoryArns: readonly string[],
@@ -109,7 +117,7 @@ export class ContainerRegistry extends Construct {
 
   /** Lets `grantee` push images to the named repositories (all, in the registry's order, by default). */
   grantPush(grantee: Grantable, names: readonly string[] = Object.keys(this.repositories), options: ImageGrantOptions = {}): void {
-    grantee.addToPolicy(...imageStatements('PushImages', PUSH_ACTIONS, this.arnsOf(names), options));
+    grantee.addToPolicy(...pushImageStatements(this.arnsOf(names), options));
   }
 
   /** Lets `grantee` pull images from the named repositories (all, in the registry's order, by default). */

@@ -5,7 +5,7 @@ import {
   type DataAwsIamPolicyDocumentStatement,
   dataAwsIamPolicyDocumentStatementToTerraform,
 } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { Lazy } from 'cdktf';
+import { Lazy, type TerraformProvider } from 'cdktf';
 import type { Construct } from 'constructs';
 
 /** The trust policy of a role that only `service` (a service principal) may assume. */
@@ -29,9 +29,10 @@ export class PolicyStatements implements Grantable {
   readonly document: DataAwsIamPolicyDocument;
   private readonly statements: DataAwsIamPolicyDocumentStatement[] = [];
 
-  /** Creates the `aws_iam_policy_document` data source `id` in `scope`. */
-  constructor(scope: Construct, id: string, initial: readonly DataAwsIamPolicyDocumentStatement[] = []) {
+  /** Creates the `aws_iam_policy_document` data source `id` in `scope` (with `provider`, when given). */
+  constructor(scope: Construct, id: string, initial: readonly DataAwsIamPolicyDocumentStatement[] = [], provider?: TerraformProvider) {
     this.document = new DataAwsIamPolicyDocument(scope, id, {
+      provider,
       statement: Lazy.anyValue({ produce: () => this.statements.map(dataAwsIamPolicyDocumentStatementToTerraform) }),
     });
     this.addToPolicy(...initial);

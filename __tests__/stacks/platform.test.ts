@@ -99,7 +99,7 @@ describe.concurrent('main.ts', () => {
       // THEN
       expect(result.stderr).not.toContain('terraform');
       expect(result.status).toBe(0);
-      expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['compute', 'data', 'edge', 'registry']);
+      expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['compute', 'control', 'data', 'edge', 'registry']);
     } finally {
       fs.rmSync(bin, { recursive: true, force: true });
     }

@@ -21,7 +21,12 @@ import { type Transformed, transformForOfflinePlan } from './transform';
 const run = promisify(execFile);
 
 /** Provider local name → registry address. */
-const SOURCES: Record<string, string> = { aws: 'hashicorp/aws', cloudflare: 'cloudflare/cloudflare' };
+const SOURCES: Record<string, string> = {
+  aws: 'hashicorp/aws',
+  cloudflare: 'cloudflare/cloudflare',
+  tfe: 'hashicorp/tfe',
+  github: 'integrations/github',
+};
 
 export interface Toolchain {
   readonly terraform: string;
@@ -237,9 +242,16 @@ export function dataOverrides(
   return lines.map((line) => indent + line);
 }
 
-/** The `terraform test` file: mocked providers, realistic data, one plan. */
+/** A `variables` block giving every input variable without a default a placeholder (tokens the bootstrap is given). */
+export function variableValues(stack: Record<string, any>): string[] {
+  const required = Object.entries<Record<string, any>>(stack.variable ?? {}).filter(([, body]) => body.default === undefined);
+  if (required.length === 0) return [];
+  return ['variables {', ...required.map(([name]) => `  ${name} = ${hcl(`offline-${name}`)}`), '}'];
+}
+
+/** The `terraform test` file: mocked providers, realistic data, input variables, one plan. */
 export function testFile(stack: Record<string, any>, ctx: FixtureContext, releases: readonly string[] = SERVICE_NAMES): string {
-  return `${[...mockProviders(stack, ctx), ...dataOverrides(stack, ctx, releases), 'run "plan" {', '  command = plan', '}'].join('\n')}\n`;
+  return `${[...mockProviders(stack, ctx), ...dataOverrides(stack, ctx, releases), ...variableValues(stack), 'run "plan" {', '  command = plan', '}'].join('\n')}\n`;
 }
 
 export interface PlanOptions {

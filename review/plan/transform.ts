@@ -100,6 +100,14 @@ export function transformForOfflinePlan(stack: TerraformJson, options: Transform
     }
   }
 
+  // An ephemeral input variable may only reach write-only arguments and provider configuration;
+  // once its resource is evaluated (a terraform_data input) it is an ordinary value here.
+  for (const [name, variable] of Object.entries<Record<string, any>>(json.variable ?? {})) {
+    if (!variable.ephemeral) continue;
+    delete variable.ephemeral;
+    notes.push(`variable ${name}: ephemeral, planned as an ordinary (sensitive) value`);
+  }
+
   // Mocked providers cannot open ephemeral resources: each becomes a local like a data source.
   const ephemerals: Record<string, Record<string, any>> = {};
   for (const [type, byName] of Object.entries<Record<string, any>>(json.ephemeral ?? {})) {
