@@ -1,5 +1,14 @@
 /** IAM: readable policies, no admin, no wildcards where a resource can be named, narrow trust. */
-import { type PolicyDocument, type Resource, type Statement, type Synth, actionMatches, policyDocument, resources } from '../../terraform';
+import {
+  type PolicyDocument,
+  type Resource,
+  type Statement,
+  type Synth,
+  type TerraformJson,
+  actionMatches,
+  policyDocument,
+  resources,
+} from '../../terraform';
 import { type Rule, finding, perResource } from './kit';
 /**
  * Actions with no resource-level permissions: IAM only accepts `"Resource": "*"` for them, so
@@ -27,6 +36,8 @@ export const UNSCOPABLE_ACTIONS = [
 
 interface PolicyUse {
   readonly resource: Resource;
+  /** The stack the policy is in. */
+  readonly json: TerraformJson;
   readonly attribute: string;
   readonly kind: 'identity' | 'trust' | 'resource';
   readonly document: PolicyDocument;
@@ -39,7 +50,7 @@ export function policiesOf(synth: Synth): PolicyUse[] {
     for (const resource of resources(synth, ...types)) {
       const value = resource.body[attribute];
       if (value === undefined) continue;
-      uses.push({ resource, attribute, kind, document: policyDocument(synth[resource.stack], value) });
+      uses.push({ resource, json: synth[resource.stack], attribute, kind, document: policyDocument(synth[resource.stack], value) });
     }
   };
   add(['aws_iam_role_policy', 'aws_iam_policy', 'aws_iam_user_policy', 'aws_iam_group_policy'], 'policy', 'identity');
@@ -61,6 +72,7 @@ export function policiesOf(synth: Synth): PolicyUse[] {
       if (inline?.policy)
         uses.push({
           resource: role,
+          json: synth[role.stack],
           attribute: `inline_policy[${index}]`,
           kind: 'identity',
           document: policyDocument(synth[role.stack], inline.policy),
@@ -90,6 +102,30 @@ function policyRule(
             }),
         ),
   };
+}
+
+/**
+ * Whether a federated principal is GitHub's OIDC provider: named by its ARN, or a reference to an
+ * `aws_iam_openid_connect_provider` (resource or data source) whose URL is GitHub's. Terraform
+ * Cloud's provider (`app.terraform.io`) is another issuer, with its own subject format.
+ */
+function isGithubProvider(json: TerraformJson, identifier: string): boolean {
+  if (identifier.includes('token.actions.githubusercontent.com')) return true;
+  const reference = /(data\.)?aws_iam_openid_connect_provider\.([A-Za-z0-9_-]+)\.arn/.exec(identifier);
+  if (!reference) return false;
+  const provider = (reference[1] ? json.data : json.resource)?.aws_iam_openid_connect_provider?.[reference[2]];
+  // An unknown provider counts as GitHub's: the rule then asks for the subject condition.
+  return provider === undefined || String(provider.url ?? '').includes('token.actions.githubusercontent.com');
+}
+
+/** The host of a Terraform Cloud OIDC provider a federated principal names (by reference to the provider resource), if it is one. */
+function terraformCloudHost(json: TerraformJson, identifier: string): string | undefined {
+  const reference = /(data\.)?aws_iam_openid_connect_provider\.([A-Za-z0-9_-]+)\.arn/.exec(identifier);
+  if (!reference) return undefined;
+  const provider = (reference[1] ? json.data : json.resource)?.aws_iam_openid_connect_provider?.[reference[2]];
+  const url = String(provider?.url ?? '');
+  const clients = [provider?.client_id_list ?? []].flat();
+  return clients.includes('aws.workload.identity') || /terraform\.io|tfe/.test(url) ? url.replace(/^https:\/\//, '') : undefined;
 }
 
 const isWildcardPrincipal = (p: { type: string; identifiers: readonly string[] }) =>
@@ -169,16 +205,10 @@ export const iamRules: Rule[] = [
       fix: 'Add StringEquals token.actions.githubusercontent.com:sub = repo:<owner>/<repo>:ref:refs/heads/<branch> and :aud = sts.amazonaws.com.',
     },
     ['trust'],
-    (s) => {
+    (s, use) => {
       if (!s.actions.includes('sts:AssumeRoleWithWebIdentity')) return undefined;
       const federated = s.principals.filter((p) => p.type === 'Federated').flatMap((p) => p.identifiers);
-      const github = federated.some(
-        (id) =>
-          id.includes('token.actions.githubusercontent.com') ||
-          id.includes('aws_iam_openid_connect_provider') ||
-          id.includes('data.aws_iam_openid_connect_provider'),
-      );
-      if (!github) return undefined;
+      if (!federated.some((id) => isGithubProvider(use.json, id))) return undefined;
       const subjects = s.conditions.filter((c) => c.variable === 'token.actions.githubusercontent.com:sub');
       const audiences = s.conditions.filter((c) => c.variable === 'token.actions.githubusercontent.com:aud');
       if (subjects.length === 0)
@@ -187,6 +217,35 @@ export const iamRules: Rule[] = [
       if (unsafe.length > 0) return `subject ${unsafe.map((v) => JSON.stringify(v)).join(', ')} does not pin one owner/repository`;
       if (!audiences.some((c) => c.values.length > 0 && c.values.every((v) => v === 'sts.amazonaws.com')))
         return 'no condition on token.actions.githubusercontent.com:aud = sts.amazonaws.com';
+      return undefined;
+    },
+  ),
+  policyRule(
+    {
+      id: 'iam-terraform-cloud-oidc-subject',
+      title: 'Terraform Cloud OIDC trust names the organization, project, workspace and run phase, and the workload audience',
+      mirrors: ['own'],
+      fix: 'Add StringEquals <host>:sub = organization:<org>:project:<project>:workspace:<workspace>:run_phase:<plan|apply> and <host>:aud = aws.workload.identity.',
+    },
+    ['trust'],
+    (s, use) => {
+      if (!s.actions.includes('sts:AssumeRoleWithWebIdentity')) return undefined;
+      const federated = s.principals.filter((p) => p.type === 'Federated').flatMap((p) => p.identifiers);
+      const host = federated.map((id) => terraformCloudHost(use.json, id)).find((h) => h !== undefined);
+      if (host === undefined) return undefined;
+      const subjects = s.conditions.filter((c) => c.variable === `${host}:sub`);
+      if (subjects.length === 0) return `no condition on ${host}:sub: every workspace of every organization may assume the role`;
+      const loose = subjects
+        .flatMap((c) => c.values.map((v) => ({ v, like: c.test !== 'StringEquals' })))
+        .filter(({ v, like }) => like || !/^organization:[^*:]+:project:[^*:]+:workspace:[^*:]+:run_phase:(plan|apply)$/.test(v));
+      if (loose.length > 0)
+        return `subject ${loose.map(({ v }) => JSON.stringify(v)).join(', ')} does not name one organization, project, workspace and run phase exactly`;
+      if (
+        !s.conditions.some(
+          (c) => c.variable === `${host}:aud` && c.values.length > 0 && c.values.every((v) => v === 'aws.workload.identity'),
+        )
+      )
+        return `no condition on ${host}:aud = aws.workload.identity`;
       return undefined;
     },
   ),
