@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureContext } from '../../review/plan';
 import { planStack } from '../../review/plan/run';
-import { environments, planToolchain } from './toolchain';
+import { control, environments, planToolchain } from './toolchain';
 
 // Top-level await is unavailable in this CommonJS project; vitest collects this file once.
 const { toolchain, missing } = await (async () => planToolchain('Offline plan tier'))();
@@ -21,6 +21,36 @@ describe.skipIf(!toolchain)(`offline plan tier${toolchain ? '' : ` (skipped: ${m
     expect(result.errors, result.output).toEqual([]);
     expect(result.ok, result.output).toBe(true);
   });
+
+  it('plans the bootstrap stack, its Terraform Cloud and GitHub resources evaluated for want of their providers', async () => {
+    const result = await planStack(toolchain!, 'control', control.control, fixtureContext(environments.get('staging')!.config));
+    expect(result.errors, result.output).toEqual([]);
+    expect(result.ok, result.output).toBe(true);
+    if (toolchain!.available.tfe) return;
+    expect(result.notes).toEqual(
+      expect.arrayContaining([
+        'provider tfe 0.71.0: no binary at hand, its resources are evaluated, not planned',
+        'provider github 6.9.0: no binary at hand, its resources are evaluated, not planned',
+      ]),
+    );
+    expect(result.evaluated.some((address) => address.startsWith('tfe_workspace.terraform-cloud_staging_registry_'))).toBe(true);
+  });
+
+  // Every stack has the same check (stacks/drop-stack.ts; __tests__/stacks/platform.test.ts): one plan proves the expression.
+  it.each(['registry'])(
+    "refuses to plan %s before the bootstrap made the environment's identities, naming the command to run first",
+    async (stack) => {
+      // GIVEN staging's account without its control plane (no drop-staging-tfc-apply role)
+      const { config, synth } = environments.get('staging')!;
+      // WHEN
+      const result = await planStack(toolchain!, stack, synth[stack], fixtureContext(config), { controlPlane: false });
+      // THEN
+      expect(result.ok).toBe(false);
+      expect(result.output.replace(/\s+/g, ' ')).toContain(
+        'The control plane of staging is missing (no role drop-staging-tfc-apply in account 123456789012): run the bootstrap first: npx cdktf deploy control (docs/deploying.md, "Bootstrap").',
+      );
+    },
+  );
 
   it('plans the compute stack only once every release is recorded, naming the command that records one', async () => {
     // GIVEN staging with a recorded api release and none for web

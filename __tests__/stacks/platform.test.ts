@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
 import { STACK_IDS } from '../../constructs/naming';
 import { DropStack } from '../../stacks/drop-stack';
+import { REQUIRED_TERRAFORM_VERSION } from '../../stacks/terraform';
 import { environment, run, synthManifest, synthPlatform, testApp } from '../helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -46,6 +47,26 @@ describe.each(['staging', 'production'])('the %s platform', (name) => {
     for (const stack of ['registry', 'data', 'compute'] as const) {
       expect(synth.parsed(stack).provider?.cloudflare).toBeUndefined();
     }
+  });
+
+  it.each(STACK_IDS)(
+    'requires the one terraform version in the %s stack (write-only attributes and ephemeral resources need 1.11)',
+    (stack) => {
+      expect(synthPlatform(config).parsed(stack).terraform.required_version).toBe(REQUIRED_TERRAFORM_VERSION);
+    },
+  );
+
+  it.each(STACK_IDS)("checks in the %s stack that the bootstrap made the environment's identities, naming the command", (stack) => {
+    const check = Object.values<any>(synthPlatform(config).parsed(stack).data?.aws_iam_roles ?? {});
+    expect(check).toHaveLength(1);
+    expect(check[0].name_regex).toBe(`^drop-${name}-tfc-apply$`);
+    expect(check[0].lifecycle.postcondition[0].error_message).toContain('run the bootstrap first: npx cdktf deploy control');
+  });
+
+  it("puts the environment's permissions boundary on every role its stacks create (the apply role may create no other)", () => {
+    const roles = STACK_IDS.flatMap((stack) => Object.values<any>(synthPlatform(config).parsed(stack).resource?.aws_iam_role ?? {}));
+    expect(roles.length).toBeGreaterThan(0);
+    for (const role of roles) expect(role.permissions_boundary, role.name).toBe(`arn:aws:iam::123456789012:policy/drop-${name}-boundary`);
   });
 
   it('gives the edge stack its DNS records', () => {

@@ -209,8 +209,9 @@ export function mockProviders(stack: Record<string, any>, ctx: FixtureContext, a
 }
 
 /**
- * `override_data` blocks: contract parameters (except those `skip` leaves to the caller) and the
- * release pointers of `releases`.
+ * `override_data` blocks: contract parameters (except those `skip` leaves to the caller), the
+ * release pointers of `releases`, and (unless `controlPlane` is false) the bootstrap's roles each
+ * stack looks for before it plans.
  */
 export function dataOverrides(
   stack: Record<string, any>,
@@ -218,8 +219,19 @@ export function dataOverrides(
   releases: readonly string[] = SERVICE_NAMES,
   skip: (parameterName: string) => boolean = () => false,
   indent = '',
+  controlPlane = true,
 ): string[] {
   const lines: string[] = [];
+  for (const [name, body] of Object.entries<Record<string, any>>(controlPlane ? (stack.data?.aws_iam_roles ?? {}) : {})) {
+    const role = /^\^([\w+=,.@-]+)\$$/.exec(String(body.name_regex ?? ''))?.[1];
+    if (!role) continue;
+    lines.push(
+      'override_data {',
+      `  target = data.aws_iam_roles.${name}`,
+      `  values = ${hcl({ names: [role], arns: [`arn:aws:iam::${ctx.accountId}:role/${role}`] })}`,
+      '}',
+    );
+  }
   for (const [name, body] of Object.entries<Record<string, any>>(stack.data?.aws_ssm_parameter ?? {})) {
     if (typeof body.name !== 'string' || body.name.includes('${') || skip(body.name)) continue;
     const value = parameterFixture(body.name, ctx);
@@ -250,8 +262,21 @@ export function variableValues(stack: Record<string, any>): string[] {
 }
 
 /** The `terraform test` file: mocked providers, realistic data, input variables, one plan. */
-export function testFile(stack: Record<string, any>, ctx: FixtureContext, releases: readonly string[] = SERVICE_NAMES): string {
-  return `${[...mockProviders(stack, ctx), ...dataOverrides(stack, ctx, releases), ...variableValues(stack), 'run "plan" {', '  command = plan', '}'].join('\n')}\n`;
+export function testFile(
+  stack: Record<string, any>,
+  ctx: FixtureContext,
+  releases: readonly string[] = SERVICE_NAMES,
+  controlPlane = true,
+): string {
+  const lines = [
+    ...mockProviders(stack, ctx),
+    ...dataOverrides(stack, ctx, releases, () => false, '', controlPlane),
+    ...variableValues(stack),
+    'run "plan" {',
+    '  command = plan',
+    '}',
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 export interface PlanOptions {
@@ -259,6 +284,8 @@ export interface PlanOptions {
   readonly workdir?: string;
   /** The services whose release pointers exist. @default - api and web */
   readonly releases?: readonly string[];
+  /** Whether the bootstrap stack has made the environment's roles. @default true */
+  readonly controlPlane?: boolean;
 }
 
 /** `stack` as the offline plan runs it with `toolchain`: see transform.ts; computed values from the fixtures. */
@@ -297,14 +324,14 @@ export async function planStack(
   name: string,
   stack: TerraformJson,
   ctx: FixtureContext,
-  { workdir, releases }: PlanOptions = {},
+  { workdir, releases, controlPlane }: PlanOptions = {},
 ): Promise<PlanResult> {
   const transformed = offlineStack(toolchain, stack, ctx);
   const dir = workdir ?? fs.mkdtempSync(path.join(os.tmpdir(), `drop-plan-${name}-`));
   try {
     fs.mkdirSync(path.join(dir, 'tests'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(transformed.json, null, 2));
-    fs.writeFileSync(path.join(dir, 'tests', 'plan.tftest.hcl'), testFile(transformed.json, ctx, releases));
+    fs.writeFileSync(path.join(dir, 'tests', 'plan.tftest.hcl'), testFile(transformed.json, ctx, releases, controlPlane));
     const { ok, errors, output } = await initAndTest(toolchain, dir);
     return { stack: name, ok, errors, notes: transformed.notes, evaluated: transformed.evaluated, output };
   } finally {
