@@ -1,10 +1,10 @@
 /**
  * ECR repositories for the service images: immutable tags, scan on push, encrypted with a
  * customer-managed KMS key, and a lifecycle policy that expires untagged images
- * and keeps the last releases. `grantPush` and `grantPull` (aws-cdk's `Repository.grantPush` /
- * `grantPull` are the model) are the one place that knows which ECR actions each needs; a
- * principal in another stack, which knows a repository by ARN only, gets the same statements
- * from `pullImageStatements`.
+ * and keeps the last releases. `grantPull` (aws-cdk's `Repository.grantPull` is the model) and
+ * `pushImageStatements` are the one place that knows which ECR actions each needs; a principal in
+ * another stack, which knows a repository by ARN only (the bootstrap stack's push role), gets the
+ * statements from `pullImageStatements` / `pushImageStatements`.
  */
 import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
@@ -113,11 +113,6 @@ export class ContainerRegistry extends Construct {
       repositories[name] = repository;
     }
     this.repositories = repositories;
-  }
-
-  /** Lets `grantee` push images to the named repositories (all, in the registry's order, by default). */
-  grantPush(grantee: Grantable, names: readonly string[] = Object.keys(this.repositories), options: ImageGrantOptions = {}): void {
-    grantee.addToPolicy(...pushImageStatements(this.arnsOf(names), options));
   }
 
   /** Lets `grantee` pull images from the named repositories (all, in the registry's order, by default). */
