@@ -9,7 +9,7 @@ import { EnvironmentIdentities, type EnvironmentIdentitiesProps } from '../../..
 import { AccountOidcProviders, GITHUB_ISSUER, terraformCloudIssuer } from '../../../constructs/identity/oidc';
 import { awsServiceOf } from '../../../constructs/identity/policies';
 import { Naming, STACK_IDS } from '../../../constructs/naming';
-import { testApp } from '../../helpers';
+import { synthPlatform, testApp } from '../../helpers';
 
 const REPO = 'getdrop/drop-platform';
 
@@ -189,8 +189,7 @@ describe('AccountOidcProviders', () => {
 });
 
 describe('awsServiceOf', () => {
-  it('knows the IAM service of every AWS type a shipped stack uses, so the plan roles can read them all', async () => {
-    const { synthPlatform } = await import('../../helpers');
+  it('knows the IAM service of every AWS type a shipped stack uses, so the plan roles can read them all', () => {
     const types = ['staging', 'production-stockholm'].flatMap((env) =>
       STACK_IDS.flatMap((stack) => {
         const json = synthPlatform(env).parsed(stack);
