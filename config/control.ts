@@ -122,3 +122,29 @@ export function checkControlPlane(control: ControlConfig, all: readonly Environm
   }
   if (problems.length > 0) throw new ConfigError(`Invalid control plane ${problemBlock(problems)}`);
 }
+
+/**
+ * The GitHub environments the workflows name that no environment file configures. GitHub creates
+ * an environment a job names on first use, with no reviewers and no branch policy, so a typo or a
+ * leftover would deploy without the protection the bootstrap stack sets up. Names made by an
+ * expression (`${{ matrix.githubEnvironment }}`) come from the configuration and are not checked here.
+ */
+export function checkWorkflowEnvironments(
+  workflows: Readonly<Record<string, { jobs?: Record<string, { environment?: string | { name?: string } }> }>>,
+  all: readonly EnvironmentConfig[],
+  dir = '.github/workflows',
+): void {
+  const known = [...new Set(all.map((env) => env.ci.githubEnvironment))].sort();
+  const problems: string[] = [];
+  for (const [file, workflow] of Object.entries(workflows)) {
+    for (const [id, job] of Object.entries(workflow.jobs ?? {})) {
+      const named = typeof job.environment === 'string' ? job.environment : job.environment?.name;
+      if (named === undefined || named.includes('${{') || known.includes(named)) continue;
+      problems.push(
+        `${dir}/${file} jobs.${id}.environment: is not the GitHub environment of any config/environments/*.json, so nothing protects it ` +
+          `(GitHub would create it without reviewers or branch policy); expected one of ${known.join(', ')} (found: ${shown(named)})`,
+      );
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid workflows ${problemBlock(problems)}`);
+}

@@ -13,7 +13,7 @@ import type { EnvironmentConfig } from './schema';
 export type { EnvironmentConfig, ServiceName } from './schema';
 export { SERVICE_NAMES } from './schema';
 export { ConfigError } from './errors';
-export { CONTROL_FILE, type ControlConfig, checkControlPlane, controlProjectOf, loadControl } from './control';
+export { CONTROL_FILE, type ControlConfig, checkControlPlane, checkWorkflowEnvironments, controlProjectOf, loadControl } from './control';
 
 export const ENVIRONMENTS_DIR = path.join(__dirname, 'environments');
 export const DEFAULT_ENVIRONMENT = 'staging';

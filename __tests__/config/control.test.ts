@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, checkControlPlane, knownEnvironments, loadControl, loadEnvironment } from '../../config';
+import { ConfigError, checkControlPlane, checkWorkflowEnvironments, knownEnvironments, loadControl, loadEnvironment } from '../../config';
 import { parseControl } from '../../config/control';
 import { CONTROL_JSON_SCHEMA_FILE, controlJsonSchema } from '../../config/json-schema';
 import { environment, merge } from '../helpers';
@@ -127,5 +127,22 @@ describe('the control plane against the environment files', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the GitHub environments the workflows name', () => {
+  const workflows = (environment: string) => ({ 'main.yml': { jobs: { 'deploy-staging': { environment } } } });
+
+  it('accepts the configured ones and the ones made from the matrix', () => {
+    expect(() => checkWorkflowEnvironments(workflows('staging'), shipped())).not.toThrow();
+    expect(() => checkWorkflowEnvironments(workflows('${{ matrix.githubEnvironment }}'), shipped())).not.toThrow();
+  });
+
+  it('refuses one no environment file configures, naming the workflow file, the job and the value', () => {
+    expect(refusal(() => checkWorkflowEnvironments(workflows('prod'), shipped()))).toBe(
+      'Invalid workflows (1 problem):\n' +
+        '  - .github/workflows/main.yml jobs.deploy-staging.environment: is not the GitHub environment of any config/environments/*.json, ' +
+        'so nothing protects it (GitHub would create it without reviewers or branch policy); expected one of production, production-stockholm, staging (found: "prod")',
+    );
   });
 });
