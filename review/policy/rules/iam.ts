@@ -105,28 +105,27 @@ function policyRule(
 }
 
 /**
- * Whether a federated principal is GitHub's OIDC provider: named by its ARN, or a reference to an
- * `aws_iam_openid_connect_provider` (resource or data source) whose URL is GitHub's. Terraform
- * Cloud's provider (`app.terraform.io`) is another issuer, with its own subject format.
+ * The OIDC issuer host of the web identity a trust statement accepts: its federated principal
+ * names a provider by ARN, or refers to an `aws_iam_openid_connect_provider` (resource or data
+ * source) of the stack, whose URL is the issuer. Undefined when the statement is no web identity
+ * trust; `unknown` when it refers to a provider the stack does not hold.
  */
-function isGithubProvider(json: TerraformJson, identifier: string): boolean {
-  if (identifier.includes('token.actions.githubusercontent.com')) return true;
-  const reference = /(data\.)?aws_iam_openid_connect_provider\.([A-Za-z0-9_-]+)\.arn/.exec(identifier);
-  if (!reference) return false;
-  const provider = (reference[1] ? json.data : json.resource)?.aws_iam_openid_connect_provider?.[reference[2]];
-  // An unknown provider counts as GitHub's: the rule then asks for the subject condition.
-  return provider === undefined || String(provider.url ?? '').includes('token.actions.githubusercontent.com');
+function webIdentityIssuer(json: TerraformJson, statement: Statement): string | undefined {
+  if (!statement.actions.includes('sts:AssumeRoleWithWebIdentity')) return undefined;
+  for (const identifier of statement.principals.filter((p) => p.type === 'Federated').flatMap((p) => p.identifiers)) {
+    const named = /:oidc-provider\/(.+)$/.exec(identifier);
+    if (named) return named[1];
+    const reference = /(data\.)?aws_iam_openid_connect_provider\.([A-Za-z0-9_-]+)\.arn/.exec(identifier);
+    if (!reference) continue;
+    const provider = (reference[1] ? json.data : json.resource)?.aws_iam_openid_connect_provider?.[reference[2]];
+    return provider === undefined ? 'unknown' : String(provider.url ?? '').replace(/^https:\/\//, '');
+  }
+  return undefined;
 }
 
-/** The host of a Terraform Cloud OIDC provider a federated principal names (by reference to the provider resource), if it is one. */
-function terraformCloudHost(json: TerraformJson, identifier: string): string | undefined {
-  const reference = /(data\.)?aws_iam_openid_connect_provider\.([A-Za-z0-9_-]+)\.arn/.exec(identifier);
-  if (!reference) return undefined;
-  const provider = (reference[1] ? json.data : json.resource)?.aws_iam_openid_connect_provider?.[reference[2]];
-  const url = String(provider?.url ?? '');
-  const clients = [provider?.client_id_list ?? []].flat();
-  return clients.includes('aws.workload.identity') || /terraform\.io|tfe/.test(url) ? url.replace(/^https:\/\//, '') : undefined;
-}
+const GITHUB = 'token.actions.githubusercontent.com';
+/** Terraform Cloud's issuer: HCP Terraform's host, or a Terraform Enterprise host. */
+const isTerraformCloud = (issuer: string) => issuer === 'app.terraform.io' || /(^|\.)tfe\.|terraform/.test(issuer);
 
 const isWildcardPrincipal = (p: { type: string; identifiers: readonly string[] }) =>
   (p.type === '*' || p.type === 'AWS') && p.identifiers.includes('*');
@@ -206,9 +205,9 @@ export const iamRules: Rule[] = [
     },
     ['trust'],
     (s, use) => {
-      if (!s.actions.includes('sts:AssumeRoleWithWebIdentity')) return undefined;
-      const federated = s.principals.filter((p) => p.type === 'Federated').flatMap((p) => p.identifiers);
-      if (!federated.some((id) => isGithubProvider(use.json, id))) return undefined;
+      // A provider the stack does not hold counts as GitHub's: the rule then asks for the subject.
+      const issuer = webIdentityIssuer(use.json, s);
+      if (issuer !== GITHUB && issuer !== 'unknown') return undefined;
       const subjects = s.conditions.filter((c) => c.variable === 'token.actions.githubusercontent.com:sub');
       const audiences = s.conditions.filter((c) => c.variable === 'token.actions.githubusercontent.com:aud');
       if (subjects.length === 0)
@@ -229,10 +228,8 @@ export const iamRules: Rule[] = [
     },
     ['trust'],
     (s, use) => {
-      if (!s.actions.includes('sts:AssumeRoleWithWebIdentity')) return undefined;
-      const federated = s.principals.filter((p) => p.type === 'Federated').flatMap((p) => p.identifiers);
-      const host = federated.map((id) => terraformCloudHost(use.json, id)).find((h) => h !== undefined);
-      if (host === undefined) return undefined;
+      const host = webIdentityIssuer(use.json, s);
+      if (host === undefined || !isTerraformCloud(host)) return undefined;
       const subjects = s.conditions.filter((c) => c.variable === `${host}:sub`);
       if (subjects.length === 0) return `no condition on ${host}:sub: every workspace of every organization may assume the role`;
       const loose = subjects
