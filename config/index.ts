@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { problemLines, shown } from '../constructs/validation';
+import { zoneRuleCountProblems } from './edge-sites';
 import { validatedEnvironmentSchema } from './rules';
 import type { EnvironmentConfig } from './schema';
 
@@ -68,7 +69,9 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => `${at([...issue.path, key])}: ${issue.message}`);
   }
-  return problemLines([{ path: [at(issue.path)], input: issue.input, message: issue.message }]);
+  // A record key that fails its own schema (edge.rateLimits names): say what that schema says.
+  const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+  return problemLines([{ path: [at(issue.path)], input: issue.input, message }]);
 }
 
 /** "(2 problems):" (or "(<detail>; 2 problems):") and a "  - " line per problem, as every error here ends. */
@@ -115,6 +118,7 @@ export function checkZone(zone: EnvironmentConfig[]): EnvironmentConfig[] {
   }
   const owner = owners[0];
   if (owner) {
+    problems.push(...problemLines(zoneRuleCountProblems(owner, zone)).map((line) => `${owner.name}.json ${line}`));
     for (const env of zone.filter((e) => e !== owner)) {
       for (const field of ZONE_WIDE_FIELDS) {
         if (JSON.stringify(env.edge[field]) !== JSON.stringify(owner.edge[field])) {

@@ -18,7 +18,15 @@ import {
   ISO_COUNTRY_CODES,
   SUBDIVISION_CODE,
 } from './countries';
-import { CLOUDFLARE_PLANS, COMPUTE_ENGINES, ENVIRONMENT_TIERS, LOG_RETENTION_DAYS } from './names';
+import {
+  CLOUDFLARE_PLANS,
+  COMPUTE_ENGINES,
+  ENVIRONMENT_TIERS,
+  LOG_RETENTION_DAYS,
+  RATE_LIMIT_ACTIONS,
+  RATE_LIMIT_CONTENT_TYPES,
+  RATE_LIMIT_HOSTS,
+} from './names';
 import { BACKUP_WINDOW_PATTERN, MAINTENANCE_WINDOW_PATTERN } from '../constructs/rds-windows';
 
 export { SERVICE_NAMES, type ServiceName } from './names';
@@ -53,7 +61,35 @@ const countryCode = z
 
 const CIDR = /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9a-fA-F:]+:[0-9a-fA-F:]*(\/\d{1,3})?)$/;
 
+/** One rate limit: everything about it in one record, one rule of the zone's http_ratelimit phase. */
 const rateLimit = closed({
+  paths: z
+    .array(z.string().regex(/^\/([A-Za-z0-9._~-]+\/)+$/, { error: 'expected a path prefix ending in "/" such as "/v1/payments/"' }))
+    .min(1, { error: 'expected at least one path prefix' })
+    .describe('Path prefixes the limit counts: "/v1/auth/" counts /v1/auth and everything below it.'),
+  hosts: z
+    .array(z.enum(RATE_LIMIT_HOSTS))
+    .min(1)
+    .optional()
+    .describe(
+      'Which hostnames of every environment of the zone the limit covers: "public" (domains.public) and/or "api" (domains.apiOrigin). ' +
+        '@default - every hostname of the zone (no host condition)',
+    ),
+  action: z
+    .enum(RATE_LIMIT_ACTIONS)
+    .describe('"block" (answered with `response`) or "managed_challenge" (below Enterprise: mitigationTimeoutSeconds 0).'),
+  response: closed({
+    statusCode: int(400, 499).default(429).describe('@default 429'),
+    contentType: z.enum(RATE_LIMIT_CONTENT_TYPES).default('application/json').describe('@default application/json'),
+    content: z
+      .string()
+      .min(1)
+      .max(30720)
+      .optional()
+      .describe('The body, at most 30 KB. @default - a JSON error {"error":"rate_limited",...}'),
+  })
+    .optional()
+    .describe('What a blocked request gets (block only). @default - 429 with a JSON error body'),
   requestsPerPeriod: int(1, 1000000).describe('Requests per client IP (and data centre) allowed in one period before the action triggers.'),
   periodSeconds: z
     .union(
@@ -63,6 +99,14 @@ const rateLimit = closed({
     .describe('Counting period; which ones the zone plan allows is checked with the plan.'),
   mitigationTimeoutSeconds: int(0, 86400).describe('How long the action lasts once triggered; challenges below Enterprise use 0.'),
 });
+
+/**
+ * The spec's rate limits (docs/requirements.md, Rate limits): `edge.rateLimits` when a file has none.
+ */
+export const SPEC_RATE_LIMITS: Readonly<Record<string, z.output<typeof rateLimit>>> = {
+  auth: { paths: ['/v1/auth/'], action: 'managed_challenge', requestsPerPeriod: 20, periodSeconds: 10, mitigationTimeoutSeconds: 0 },
+  transactions: { paths: ['/v1/transactions/'], action: 'block', requestsPerPeriod: 30, periodSeconds: 10, mitigationTimeoutSeconds: 10 },
+};
 
 const backend = z.discriminatedUnion('type', [
   closed({
@@ -322,10 +366,16 @@ export const environmentSchema = closed({
         .default({ ipRanges: [], asns: [] })
         .describe('Verified partners and monitors that pass the country allow list (never the sanctions).'),
     }).describe('Who may reach the environment, by the country (and region) of the client IP.'),
-    rateLimits: closed({
-      auth: rateLimit.describe('/v1/auth/*: managed challenge per client IP.'),
-      transactions: rateLimit.describe('/v1/transactions/*: blocked per client IP with a JSON 429 body.'),
-    }).describe('The api rate limits (zone owner; zone-wide).'),
+    rateLimits: z
+      .record(
+        z.string().regex(/^[a-z][A-Za-z0-9]{0,31}$/, { error: 'expected a rate limit name in camelCase such as "payments"' }),
+        rateLimit,
+      )
+      .default(() => structuredClone(SPEC_RATE_LIMITS))
+      .describe(
+        'The rate limits by name, one rule each in this order (zone owner; zone-wide: the zone plan counts them). ' +
+          "A new limit is one entry here and its line in docs/requirements.md. @default - the spec's: auth and transactions",
+      ),
     cache: closed({
       publicAssets: z
         .array(z.string().regex(/^\/[A-Za-z0-9._/-]*$/, { error: 'expected a path or path prefix such as "/images/"' }))

@@ -16,9 +16,9 @@ import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { Annotations, Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
+import { edgeSiteOf } from '../config/edge-sites';
 import { PLAN_LIMITS, type RulesetPhase } from '../constructs/edge/cloudflare';
 import { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
-import { rateLimitsOf } from '../config/names';
 import { ApiPathWorker } from '../constructs/edge/api-path-worker';
 import { CacheRules } from '../constructs/edge/cache-rules';
 import { FirewallRules } from '../constructs/edge/firewall-rules';
@@ -27,7 +27,6 @@ import { OriginDns } from '../constructs/edge/origin-dns';
 import { OriginHealth } from '../constructs/edge/origin-health';
 import { OriginRules } from '../constructs/edge/origin-rules';
 import { RateLimits } from '../constructs/edge/rate-limits';
-import type { EdgeSite } from '../constructs/edge/site';
 import { ZoneSettings } from '../constructs/edge/zone-settings';
 import { Naming } from '../constructs/naming';
 import { consume } from './contract';
@@ -96,14 +95,15 @@ export class EdgeStack extends DropStack {
   /** The zone-wide settings and the one entry-point ruleset per phase, for every environment. */
   private ownZone(zoneId: string, zone: readonly EnvironmentConfig[]): void {
     const edge = this.config.edge;
-    const sites = zone.map((env) => site(this, env));
+    const sites = zone.map((env) => edgeSiteOf(env, originVerifySecret(this, env)));
     new ZoneSettings(this, 'zone-settings', { zoneId });
     new ManagedWaf(this, 'managed-waf', { zoneId, plan: edge.plan, ...edge.waf });
     new RateLimits(this, 'rate-limits', {
       zoneId,
       plan: edge.plan,
       advancedRateLimiting: edge.addons.advancedRateLimiting,
-      limits: rateLimitsOf(edge.rateLimits),
+      limits: edge.rateLimits,
+      sites,
     });
     new FirewallRules(this, 'firewall', { zoneId, plan: edge.plan, botManagement: edge.addons.botManagement, sites });
     new CacheRules(this, 'cache', { zoneId, plan: edge.plan, sites });
@@ -127,25 +127,6 @@ export class EdgeStack extends DropStack {
       ruleset.importFrom(`zones/${zoneId}/${rulesetId}`);
     }
   }
-}
-
-/** One environment of the zone as the zone-wide rules see it. */
-function site(stack: EdgeStack, env: EnvironmentConfig): EdgeSite {
-  const { countries, cache } = env.edge;
-  return {
-    name: env.name,
-    publicHost: env.domains.public,
-    apiHost: env.domains.apiOrigin,
-    allowedCountries: [...countries.allowed, ...countries.testRegions],
-    sanctionedCountries: countries.sanctioned,
-    sanctionedRegions: countries.sanctionedRegions,
-    exceptionIpRanges: countries.exceptions.ipRanges,
-    exceptionAsns: countries.exceptions.asns,
-    healthPaths: [...new Set([env.compute.services.web.healthCheck.path, env.compute.services.api.healthCheck.path])],
-    publicAssets: cache.publicAssets,
-    publicAssetTtlSeconds: cache.publicAssetTtlSeconds,
-    originVerifySecret: originVerifySecret(stack, env),
-  };
 }
 
 /**

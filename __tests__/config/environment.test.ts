@@ -364,8 +364,14 @@ describe('edge validation rules', () => {
     for (const name of ['staging', 'production']) {
       const edge = loadEnvironment(name).edge;
       expect(edge.rateLimits).toEqual({
-        auth: { requestsPerPeriod: 20, periodSeconds: 10, mitigationTimeoutSeconds: 0 },
-        transactions: { requestsPerPeriod: 30, periodSeconds: 10, mitigationTimeoutSeconds: 10 },
+        auth: { paths: ['/v1/auth/'], action: 'managed_challenge', requestsPerPeriod: 20, periodSeconds: 10, mitigationTimeoutSeconds: 0 },
+        transactions: {
+          paths: ['/v1/transactions/'],
+          action: 'block',
+          requestsPerPeriod: 30,
+          periodSeconds: 10,
+          mitigationTimeoutSeconds: 10,
+        },
       });
       expect(edge.originHealth).toEqual({ intervalSeconds: 60, timeoutSeconds: 10, retries: 2 });
       expect(edge.countries.allowed).toEqual(['NO', 'SE', 'DK', 'FI']);
@@ -373,6 +379,31 @@ describe('edge validation rules', () => {
     }
     expect(loadEnvironment('production').edge.zoneOwner).toBe(true);
     expect(loadEnvironment('staging').edge.zoneOwner).toBe(false);
+  });
+
+  it('lists every rate limit of the shipped files in docs/requirements.md (Rate limits), one row per record', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'requirements.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('### Rate limits'));
+    const rows = section
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
+    for (const name of knownEnvironments()) {
+      const limits = loadEnvironment(name).edge.rateLimits;
+      expect(rows).toEqual(
+        Object.entries(limits).map(([key, limit]) => [
+          `\`${key}\``,
+          limit.paths.map((prefix) => `\`${prefix}*\``).join(', '),
+          `${limit.requestsPerPeriod} requests per ${limit.periodSeconds} s`,
+          limit.action === 'block' ? 'block' : 'challenge',
+        ]),
+      );
+    }
   });
 
   it('defaults the sanctioned countries to the current OFAC/UN comprehensive sanctions', () => {
@@ -442,6 +473,36 @@ describe('edge validation rules', () => {
       'staging',
       { edge: { rateLimits: { transactions: { mitigationTimeoutSeconds: 86400 } } } },
       'edge.rateLimits.transactions.mitigationTimeoutSeconds: is not available on the pro plan; expected one of 10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600 seconds (found: 86400)',
+    ],
+    [
+      'refuses a rate limit path that is not a prefix ending in "/"',
+      'staging',
+      { edge: { rateLimits: { auth: { paths: ['/v1/auth'] } } } },
+      'edge.rateLimits.auth.paths.0: expected a path prefix ending in "/" such as "/v1/payments/" (found: "/v1/auth")',
+    ],
+    [
+      'refuses a rate limit name that is not camelCase',
+      'staging',
+      {
+        edge: {
+          rateLimits: {
+            'v1-payments': {
+              paths: ['/v1/payments/'],
+              action: 'block',
+              requestsPerPeriod: 10,
+              periodSeconds: 10,
+              mitigationTimeoutSeconds: 10,
+            },
+          },
+        },
+      },
+      'edge.rateLimits.v1-payments: expected a rate limit name in camelCase such as "payments"',
+    ],
+    [
+      "refuses a response on a challenge, which shows Cloudflare's challenge page",
+      'staging',
+      { edge: { rateLimits: { auth: { response: { statusCode: 429 } } } } },
+      'edge.rateLimits.auth.response: is only for the block action; a managed_challenge answers with Cloudflare\'s challenge page (expected no response, or action "block") (found: {"statusCode":429,"contentType":"application/json"})',
     ],
     [
       'refuses an OWASP score threshold Cloudflare does not offer',
@@ -572,6 +633,17 @@ describe('the Cloudflare zone of an environment', () => {
     const configDir = zoneWith({ staging: { aws: { region: 'eu-central-1' } } });
     expect(() => zoneIn(configDir, 'staging')).toThrow(
       'staging.json aws.region: must equal the zone owner\'s (production.json: "eu-west-1"), where the owner reads this environment\'s contract values (found: "eu-central-1")',
+    );
+  });
+
+  it('refuses, at load, a zone whose environments need more custom rules than its plan holds, naming the plan that holds them', () => {
+    // GIVEN production and six more environments of its zone, three custom rules each on Pro (20 in all)
+    const members = Array.from({ length: 6 }, (_, n) =>
+      environment('staging', { name: `staging${n}`, domains: { public: `s${n}.getdrop.no`, apiOrigin: `s${n}-api.getdrop.no` } }),
+    );
+    // WHEN the zone is checked, THEN the 21 rules are refused before any synth
+    expect(() => checkZone([environment('production'), ...members])).toThrow(
+      'production.json edge.plan: 21 custom rules exceed the pro plan\'s 20; they need the business plan (found: "pro")',
     );
   });
 

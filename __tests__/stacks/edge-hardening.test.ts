@@ -203,8 +203,8 @@ describe('existing entry-point rulesets are imported, not created', () => {
 });
 
 describe('rate limiting rules on Enterprise', () => {
-  const limit = { pathPrefix: '/v1/x/', action: 'block' as const, requestsPerPeriod: 10, periodSeconds: 60, mitigationTimeoutSeconds: 60 };
-  const six = Array.from({ length: 6 }, (_, n) => ({ ...limit, pathPrefix: `/v1/x${n}/` }));
+  const limit = { paths: ['/v1/x/'], action: 'block' as const, requestsPerPeriod: 10, periodSeconds: 60, mitigationTimeoutSeconds: 60 };
+  const six = Object.fromEntries(Array.from({ length: 6 }, (_, n) => [`x${n}`, { ...limit, paths: [`/v1/x${n}/`] }]));
 
   it('holds 5 without the Advanced Rate Limiting add-on, and says which add-on holds more', () => {
     expect(() => new RateLimits(new TerraformStack(testApp(), 't'), 'rl', { zoneId: 'z', plan: 'enterprise', limits: six })).toThrow(

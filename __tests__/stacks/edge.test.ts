@@ -104,6 +104,39 @@ describe('the zone owner (production) edge stack', () => {
     expect(JSON.parse(rule.action_parameters.response.content)).toMatchObject({ error: 'rate_limited' });
   });
 
+  describe('a new rate limit is one record (docs/requirements.md, Rate limits)', () => {
+    const payments = {
+      paths: ['/v1/payments/'],
+      action: 'block',
+      requestsPerPeriod: 10,
+      periodSeconds: 10,
+      mitigationTimeoutSeconds: 60,
+    };
+
+    it('adds /v1/payments/* as a third rule from one entry in the environment file', () => {
+      // GIVEN production on a plan that holds three rate limiting rules, with one more record
+      const config = environment('production', { edge: { plan: 'business', rateLimits: { payments } } });
+      // WHEN the edge stack is synthesized
+      const rules = rulesOf(synthPlatform(config, [config]).parsed('edge'), 'http_ratelimit');
+      // THEN the rule is there, after the spec's two, with the record's numbers and a JSON 429
+      expect(rules.map((rule) => rule.ref)).toEqual(['ratelimit_v1_auth', 'ratelimit_v1_transactions', 'ratelimit_v1_payments']);
+      expect(rules[2]).toEqual(
+        expect.objectContaining({
+          expression: '(http.request.uri.path eq "/v1/payments") or (starts_with(http.request.uri.path, "/v1/payments/"))',
+          action: 'block',
+          ratelimit: { characteristics: ['cf.colo.id', 'ip.src'], period: 10, requests_per_period: 10, mitigation_timeout: 60 },
+        }),
+      );
+      expect(rules[2].action_parameters.response).toMatchObject({ status_code: 429, content_type: 'application/json' });
+    });
+
+    it('counts it against the plan when the file is loaded: Pro holds two', () => {
+      expect(configErrorOf('production', { edge: { rateLimits: { payments } } })).toContain(
+        'edge.plan: allows 2 rate limiting rule(s); the 3 rate limits (/v1/auth/*, /v1/transactions/*, /v1/payments/*) need the business plan or higher (found: "pro")',
+      );
+    });
+  });
+
   it.each([
     ['production', '{"getdrop.no" "api.getdrop.no"}', '{"NO" "SE" "DK" "FI"}'],
     ['staging', '{"staging.getdrop.no" "staging-api.getdrop.no"}', '{"NO" "SE" "DK" "FI" "IE" "US"}'],

@@ -9,7 +9,6 @@ import { managedWafProblems } from '../../constructs/edge/managed-waf';
 import { originHealthProblems } from '../../constructs/edge/origin-health';
 import { rateLimitProblems } from '../../constructs/edge/rate-limits';
 import { mapPaths } from '../../constructs/validation';
-import { RATE_LIMIT_NAMES, rateLimitsOf } from '../names';
 import type { EnvironmentConfig } from '../schema';
 import type { Problem, Rules } from './rule';
 
@@ -48,11 +47,11 @@ export const edgeRules: Rules = {
       rateLimitProblems({
         plan: env.edge.plan,
         advancedRateLimiting: env.edge.addons.advancedRateLimiting,
-        limits: rateLimitsOf(env.edge.rateLimits),
+        limits: env.edge.rateLimits,
       }),
       (path) =>
         path[0] === 'limits'
-          ? ['edge', 'rateLimits', RATE_LIMIT_NAMES[path[1] as number], ...path.slice(2)]
+          ? ['edge', 'rateLimits', ...path.slice(1)]
           : path[0] === 'advancedRateLimiting'
             ? ['edge', 'addons', 'advancedRateLimiting']
             : ['edge', ...path],

@@ -20,7 +20,7 @@ import { Construct } from 'constructs';
 import { type CloudflarePlan, PLAN_LIMITS, atLeast } from './cloudflare';
 import { all, any, hostIn, pathIn, pathUnder, stringSet } from './expressions';
 import { ruleCountProblems } from './plan';
-import { throwIfProblems } from '../validation';
+import { type Problem, throwIfProblems } from '../validation';
 import { type EdgeSite, siteHosts } from './site';
 import { entryPointRuleset } from './ruleset';
 
@@ -38,6 +38,79 @@ export interface FirewallRulesProps {
   readonly botScoreThreshold?: number;
 }
 
+/** The bot score (Enterprise with the Bot Management add-on) is used, rather than Super Bot Fight Mode. */
+function usesBotScore(props: Pick<FirewallRulesProps, 'plan' | 'botManagement'>): boolean {
+  return props.plan === 'enterprise' && props.botManagement;
+}
+
+/** The rules of the zone's custom rules phase, in order. Pure: the construct and the zone check both count them. */
+export function customRules(props: Omit<FirewallRulesProps, 'zoneId'>): RulesetRules[] {
+  const threshold = props.botScoreThreshold ?? 30;
+  const rules: RulesetRules[] = [];
+
+  const regionsMatched = PLAN_LIMITS[props.plan].subdivisionField;
+  for (const site of props.sites) {
+    const hosts = hostIn(siteHosts(site));
+    const regions = regionsMatched ? site.sanctionedRegions : [];
+    rules.push({
+      ref: `${site.name}_sanctions`,
+      description: `${site.name}: block sanctioned countries (OFAC/UN)` + (regions.length > 0 ? ' and regions (EU)' : ''),
+      expression: all(
+        hosts,
+        any(
+          `ip.src.country in ${stringSet(site.sanctionedCountries)}`,
+          ...(regions.length > 0 ? [`ip.src.subdivision_1_iso_code in ${stringSet(regions)}`] : []),
+        ),
+      ),
+      action: 'block',
+    });
+    const exceptions = [
+      ...(site.exceptionIpRanges.length > 0 ? [`not ip.src in {${site.exceptionIpRanges.join(' ')}}`] : []),
+      ...(site.exceptionAsns.length > 0 ? [`not ip.src.asnum in {${site.exceptionAsns.join(' ')}}`] : []),
+    ];
+    rules.push({
+      ref: `${site.name}_country_allow_list`,
+      description: `${site.name}: only ${site.allowedCountries.join(', ')}; verified partners/monitors and health paths excepted`,
+      expression: all(hosts, `not ip.src.country in ${stringSet(site.allowedCountries)}`, `not ${pathIn(site.healthPaths)}`, ...exceptions),
+      action: 'block',
+    });
+  }
+
+  const botScore = usesBotScore(props);
+  if (botScore) {
+    rules.push({
+      ref: 'bot_score_challenge',
+      description: `Challenge bot score below ${threshold} (verified bots excepted)`,
+      expression: all(
+        hostIn(props.sites.flatMap(siteHosts)),
+        `cf.bot_management.score lt ${threshold}`,
+        'not cf.bot_management.verified_bot',
+      ),
+      action: 'managed_challenge',
+    });
+  }
+  // Super Bot Fight Mode (Pro and above, when the bot score is not used) must not challenge API
+  // clients or health checks. Last, after every block: a skip with `phases` skips only the phases
+  // it names, and nothing can come before the sanctions and the allow list.
+  if (!botScore && atLeast('pro', props.plan)) {
+    for (const site of props.sites) {
+      rules.push({
+        ref: `${site.name}_api_skip_sbfm`,
+        description: `${site.name}: Super Bot Fight Mode does not challenge the api (${site.apiHost}, /v1/*) or health paths; rate limits still apply`,
+        expression: sbfmExemption(site),
+        action: 'skip',
+        actionParameters: { phases: ['http_request_sbfm'] },
+      });
+    }
+  }
+  return rules;
+}
+
+/** More custom rules than the plan holds in one entry-point ruleset (`plan` is the props path). */
+export function customRuleCountProblems(props: Omit<FirewallRulesProps, 'zoneId'>): Problem[] {
+  return ruleCountProblems('custom rules', customRules(props).length, 'customRules', props.plan);
+}
+
 export class FirewallRules extends Construct {
   readonly ruleset: Ruleset;
   readonly botManagement: BotManagement;
@@ -45,84 +118,25 @@ export class FirewallRules extends Construct {
   constructor(scope: Construct, id: string, props: FirewallRulesProps) {
     super(scope, id);
     const threshold = props.botScoreThreshold ?? 30;
-    const rules: RulesetRules[] = [];
-
-    const regionsMatched = PLAN_LIMITS[props.plan].subdivisionField;
-    for (const site of props.sites) {
-      const hosts = hostIn(siteHosts(site));
-      const regions = regionsMatched ? site.sanctionedRegions : [];
-      rules.push({
-        ref: `${site.name}_sanctions`,
-        description: `${site.name}: block sanctioned countries (OFAC/UN)` + (regions.length > 0 ? ' and regions (EU)' : ''),
-        expression: all(
-          hosts,
-          any(
-            `ip.src.country in ${stringSet(site.sanctionedCountries)}`,
-            ...(regions.length > 0 ? [`ip.src.subdivision_1_iso_code in ${stringSet(regions)}`] : []),
-          ),
-        ),
-        action: 'block',
-      });
-      if (!regionsMatched && site.sanctionedRegions.length > 0) {
+    throwIfProblems(this, customRuleCountProblems(props));
+    if (!PLAN_LIMITS[props.plan].subdivisionField) {
+      for (const site of props.sites.filter((s) => s.sanctionedRegions.length > 0)) {
         Annotations.of(this).addWarning(
           `${site.name}: sanctioned regions ${site.sanctionedRegions.join(', ')} are not matched: ip.src.subdivision_1_iso_code needs the business plan ` +
             `(this zone: ${props.plan}). Only the country allow list keeps them out (their countries are not allowed); allow-list exceptions and health paths are not region-checked.`,
         );
       }
-      const exceptions = [
-        ...(site.exceptionIpRanges.length > 0 ? [`not ip.src in {${site.exceptionIpRanges.join(' ')}}`] : []),
-        ...(site.exceptionAsns.length > 0 ? [`not ip.src.asnum in {${site.exceptionAsns.join(' ')}}`] : []),
-      ];
-      rules.push({
-        ref: `${site.name}_country_allow_list`,
-        description: `${site.name}: only ${site.allowedCountries.join(', ')}; verified partners/monitors and health paths excepted`,
-        expression: all(
-          hosts,
-          `not ip.src.country in ${stringSet(site.allowedCountries)}`,
-          `not ${pathIn(site.healthPaths)}`,
-          ...exceptions,
-        ),
-        action: 'block',
-      });
     }
-
-    const botScore = props.plan === 'enterprise' && props.botManagement;
-    if (botScore) {
-      rules.push({
-        ref: 'bot_score_challenge',
-        description: `Challenge bot score below ${threshold} (verified bots excepted)`,
-        expression: all(
-          hostIn(props.sites.flatMap(siteHosts)),
-          `cf.bot_management.score lt ${threshold}`,
-          'not cf.bot_management.verified_bot',
-        ),
-        action: 'managed_challenge',
-      });
-    }
-    // Super Bot Fight Mode (Pro and above, when the bot score is not used) must not challenge API
-    // clients or health checks. Last, after every block: a skip with `phases` skips only the phases
-    // it names, and nothing can come before the sanctions and the allow list.
-    if (!botScore && atLeast('pro', props.plan)) {
-      for (const site of props.sites) {
-        rules.push({
-          ref: `${site.name}_api_skip_sbfm`,
-          description: `${site.name}: Super Bot Fight Mode does not challenge the api (${site.apiHost}, /v1/*) or health paths; rate limits still apply`,
-          expression: sbfmExemption(site),
-          action: 'skip',
-          actionParameters: { phases: ['http_request_sbfm'] },
-        });
-      }
-    }
-    throwIfProblems(this, ruleCountProblems('custom rules', rules.length, 'customRules', props.plan));
 
     this.ruleset = entryPointRuleset(this, 'ruleset', {
       zoneId: props.zoneId,
       phase: 'http_request_firewall_custom',
       name: 'Custom rules',
       purpose: 'Sanctions, country allow lists and bot challenge per environment',
-      rules,
+      rules: customRules(props),
     });
 
+    const botScore = usesBotScore(props);
     this.botManagement = new BotManagement(this, 'bots', { zoneId: props.zoneId, ...botSettings(props.plan, botScore) });
     if (!botScore) {
       const nearest = atLeast('pro', props.plan) ? 'Super Bot Fight Mode (definitely automated traffic challenged)' : 'Bot Fight Mode';
