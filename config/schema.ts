@@ -53,6 +53,16 @@ const subdivisionCode = z.string().refine((code) => SUBDIVISION_CODE.test(code) 
 
 const rulesetId = z.string().regex(/^[0-9a-f]{32}$/, { error: 'expected a Cloudflare ruleset id: 32 lower-case hex digits' });
 
+/**
+ * An entry-point ruleset the zone already has. Its name is kept: in cloudflare/cloudflare v5.14 a
+ * ruleset's `name` is RequiresReplace (internal/services/ruleset/schema.go), so importing it under
+ * another name would plan destroy and create, a window with no rules of that phase.
+ */
+const existingRuleset = closed({
+  id: rulesetId.describe('The ruleset id (GET /zones/{zone_id}/rulesets).'),
+  name: z.string().min(1).describe('Its name exactly as Cloudflare reports it; the plan refuses a name Cloudflare does not report.'),
+});
+
 const countryCode = z
   .string()
   .refine((code) => ISO_COUNTRY_CODES.has(code) || (CLOUDFLARE_SPECIAL_COUNTRIES as readonly string[]).includes(code), {
@@ -395,15 +405,16 @@ export const environmentSchema = closed({
       Object.fromEntries(
         RULESET_PHASES.map((phase) => [
           phase,
-          rulesetId.optional().describe(`The id of the zone's existing ${phase} entry-point ruleset.`),
+          existingRuleset.optional().describe(`The zone's existing ${phase} entry-point ruleset: its id and its name.`),
         ]),
-      ) as Record<(typeof RULESET_PHASES)[number], z.ZodOptional<typeof rulesetId>>,
+      ) as Record<(typeof RULESET_PHASES)[number], z.ZodOptional<typeof existingRuleset>>,
     )
       .default({})
       .describe(
         'Zone owner only: entry-point rulesets the zone already has (made in the dashboard or by another tool), by phase, ' +
           'imported on the next apply instead of created (a second POST is refused: "A similar configuration with rules already exists"). ' +
-          "Their rules are then replaced by this stack's: review the plan. `npm run edge:existing -- --zone <zone>` prints these lines. @default - none",
+          "The stack keeps the recorded name (the provider replaces a ruleset whose name changes) and replaces its rules with the stack's: " +
+          'review the plan. `npm run edge:existing -- --zone <zone>` prints these lines. @default - none',
       ),
   }).describe('The Cloudflare zone in front of the environment.'),
 });

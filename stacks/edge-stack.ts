@@ -19,6 +19,8 @@ import type { EnvironmentConfig } from '../config';
 import { edgeSiteOf } from '../config/edge-sites';
 import { PLAN_LIMITS, type RulesetPhase } from '../constructs/edge/cloudflare';
 import { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
+import { type ExistingRuleset, adoptExistingRuleset } from '../constructs/edge/ruleset';
+import { throwIfProblems } from '../constructs/validation';
 import { ApiPathWorker } from '../constructs/edge/api-path-worker';
 import { CacheRules } from '../constructs/edge/cache-rules';
 import { FirewallRules } from '../constructs/edge/firewall-rules';
@@ -112,19 +114,28 @@ export class EdgeStack extends DropStack {
   }
 
   /**
-   * Entry-point rulesets the zone already has (`edge.existingRulesets`) are imported, not created:
-   * the API refuses a second entry-point ruleset for a phase. Emits Terraform `import` blocks.
+   * Entry-point rulesets the zone already has (`edge.existingRulesets`) are adopted, not created:
+   * the API refuses a second entry-point ruleset for a phase. Each gets a Terraform `import` block
+   * and keeps its recorded name (see `adoptExistingRuleset`), so the plan is an update in place.
    */
   private importExistingRulesets(zoneId: string): void {
-    const existing = Object.entries(this.config.edge.existingRulesets) as [RulesetPhase, string | undefined][];
+    const existing = Object.entries(this.config.edge.existingRulesets) as [RulesetPhase, ExistingRuleset | undefined][];
     const rulesets = this.node.findAll().filter((c): c is Ruleset => c instanceof Ruleset);
-    for (const [phase, rulesetId] of existing) {
-      if (rulesetId === undefined) continue;
+    for (const [phase, recorded] of existing) {
+      if (recorded === undefined) continue;
+      const path = `edge.existingRulesets.${phase}`;
       const ruleset = rulesets.find((r) => r.phaseInput === phase);
-      if (!ruleset)
-        throw new Error(`edge.existingRulesets.${phase}: this edge stack manages no ${phase} ruleset on the ${this.config.edge.plan} plan`);
-      // The provider's import id: <{accounts|zones}/{account_id|zone_id}>/<ruleset_id>.
-      ruleset.importFrom(`zones/${zoneId}/${rulesetId}`);
+      if (!ruleset) {
+        throwIfProblems(this, [
+          {
+            path: [path],
+            input: recorded,
+            message: `names a ruleset this edge stack does not manage on the ${this.config.edge.plan} plan`,
+          },
+        ]);
+        continue;
+      }
+      adoptExistingRuleset(ruleset, zoneId, recorded, path);
     }
   }
 }

@@ -665,23 +665,28 @@ describe('edge hardening (issue 16)', () => {
     [
       'refuses existing rulesets in a zone member, which holds none',
       'staging',
-      { edge: { existingRulesets: { http_ratelimit: '0123456789abcdef0123456789abcdef' } } },
+      { edge: { existingRulesets: { http_ratelimit: { id: '0123456789abcdef0123456789abcdef', name: 'default' } } } },
       'edge.existingRulesets: is only for the zone owner (edge.zoneOwner true): only its edge stack holds the entry-point rulesets',
     ],
     [
       'refuses a malformed ruleset id and an unknown phase',
       'production',
       {
-        edge: { existingRulesets: { http_ratelimit: 'abc', http_request_sbfm: '0123456789abcdef0123456789abcdef' } },
+        edge: {
+          existingRulesets: {
+            http_ratelimit: { id: 'abc', name: 'default' },
+            http_request_sbfm: { id: '0123456789abcdef0123456789abcdef', name: 'default' },
+          },
+        },
       },
-      'edge.existingRulesets.http_ratelimit: expected a Cloudflare ruleset id: 32 lower-case hex digits (found: "abc")',
+      'edge.existingRulesets.http_ratelimit.id: expected a Cloudflare ruleset id: 32 lower-case hex digits (found: "abc")',
       'edge.existingRulesets.http_request_sbfm: unknown key; allowed keys: http_request_firewall_managed, http_ratelimit, http_request_firewall_custom, http_request_cache_settings, http_request_late_transform, http_request_origin',
     ],
     [
       'refuses an existing origin rules ruleset below Enterprise, where the stack manages none',
       'production',
       {
-        edge: { existingRulesets: { http_request_origin: '0123456789abcdef0123456789abcdef' } },
+        edge: { existingRulesets: { http_request_origin: { id: '0123456789abcdef0123456789abcdef', name: 'default' } } },
       },
       "edge.existingRulesets.http_request_origin: names a ruleset the pro plan's edge stack does not manage",
     ],
@@ -759,9 +764,11 @@ describe('edge hardening (issue 16)', () => {
 
   it('takes existing entry-point ruleset ids of the zone owner, by phase', () => {
     const env = environment('production', {
-      edge: { existingRulesets: { http_request_firewall_custom: '0123456789abcdef0123456789abcdef' } },
+      edge: { existingRulesets: { http_request_firewall_custom: { id: '0123456789abcdef0123456789abcdef', name: 'default' } } },
     });
-    expect(env.edge.existingRulesets).toEqual({ http_request_firewall_custom: '0123456789abcdef0123456789abcdef' });
+    expect(env.edge.existingRulesets).toEqual({
+      http_request_firewall_custom: { id: '0123456789abcdef0123456789abcdef', name: 'default' },
+    });
     expect(environment('production').edge.existingRulesets).toEqual({});
   });
 });

@@ -180,21 +180,57 @@ describe('EU region sanctions', () => {
   });
 });
 
-describe('existing entry-point rulesets are imported, not created', () => {
+/** The data source that reads an adopted ruleset's name, by the start of its Terraform name. */
+function existingOf(parsed: any, prefix: string): any {
+  const [found] = Object.entries(parsed.data.cloudflare_ruleset).filter(([name]) => name.startsWith(prefix));
+  return found[1];
+}
+
+describe('existing entry-point rulesets are adopted, never replaced', () => {
   const id = '0123456789abcdef0123456789abcdef';
+  const limitsId = 'fedcba9876543210fedcba9876543210';
+  const config = environment('production', {
+    edge: {
+      existingRulesets: {
+        http_request_firewall_custom: { id, name: 'default' },
+        http_ratelimit: { id: limitsId, name: 'Rate limiting made in the dashboard' },
+      },
+    },
+  });
+  const parsed = synthPlatform(config).parsed('edge') as any;
 
   it("emits a Terraform import block with the provider's zones/<zone id>/<ruleset id> for each named phase", () => {
-    const config = environment('production', {
-      edge: { existingRulesets: { http_request_firewall_custom: id, http_ratelimit: 'fedcba9876543210fedcba9876543210' } },
-    });
-    const parsed = synthPlatform(config).parsed('edge') as any;
     expect(parsed.import).toEqual([
       {
-        id: `zones/\${data.cloudflare_zone.zone.zone_id}/fedcba9876543210fedcba9876543210`,
+        id: `zones/\${data.cloudflare_zone.zone.zone_id}/${limitsId}`,
         to: 'cloudflare_ruleset.rate-limits_ruleset_E4E730C9',
       },
       { id: `zones/\${data.cloudflare_zone.zone.zone_id}/${id}`, to: 'cloudflare_ruleset.firewall_ruleset_F6C3AEA9' },
     ]);
+  });
+
+  it('keeps the recorded name of each imported ruleset (name is RequiresReplace), so the plan after import updates it in place', () => {
+    const rulesets = resourcesOf(parsed, 'cloudflare_ruleset');
+    expect(rulesets['firewall_ruleset_F6C3AEA9'].name).toBe('default');
+    expect(rulesets['rate-limits_ruleset_E4E730C9'].name).toBe('Rate limiting made in the dashboard');
+    // The rulesets it creates keep the stack's own names.
+    expect(Object.values(rulesets).map((r: any) => r.name)).toContain('Managed WAF');
+  });
+
+  it('stops the plan when Cloudflare reports another name than the recorded one, naming the path and both names', () => {
+    const reported = existingOf(parsed, 'rate-limits_ruleset-existing');
+    expect(reported).toMatchObject({ zone_id: '${data.cloudflare_zone.zone.zone_id}', id: limitsId });
+    const [check] = reported.lifecycle.postcondition;
+    expect(check.condition).toBe('${self.name == "Rate limiting made in the dashboard"}');
+    expect(check.error_message).toContain(
+      'edge.existingRulesets.http_ratelimit.name: Cloudflare reports the ruleset fedcba9876543210fedcba9876543210 as "${self.name}" (found: "Rate limiting made in the dashboard")',
+    );
+  });
+
+  it('escapes a recorded name so Terraform reads it literally', () => {
+    const odd = environment('production', { edge: { existingRulesets: { http_ratelimit: { id: limitsId, name: 'a "b" ${c}' } } } });
+    const [check] = existingOf(synthPlatform(odd).parsed('edge'), 'rate-limits_ruleset-existing').lifecycle.postcondition;
+    expect(check.condition).toBe('${self.name == "a \\"b\\" $${c}"}');
   });
 
   it('emits no import block by default', () => {

@@ -69,7 +69,7 @@ export const edgeRules: Rules = {
             '(ip.src.subdivision_1_iso_code needs the business plan or higher); expected the country left out of the allow list, or plan "business"',
         ),
   existingRulesetsOfTheOwner: (env) => {
-    const named = Object.entries(env.edge.existingRulesets).filter(([, id]) => id !== undefined);
+    const named = Object.entries(env.edge.existingRulesets).filter(([, existing]) => existing !== undefined);
     if (named.length === 0) return [];
     if (!env.edge.zoneOwner) {
       return [
@@ -82,9 +82,9 @@ export const edgeRules: Rules = {
     }
     return named
       .filter(([phase]) => phase === 'http_request_origin' && !PLAN_LIMITS[env.edge.plan].originHostOverride)
-      .map(([phase, id]) => ({
+      .map(([phase, existing]) => ({
         path: ['edge', 'existingRulesets', phase],
-        input: id,
+        input: existing,
         message: `names a ruleset the ${env.edge.plan} plan's edge stack does not manage (the api origin rule is Enterprise-only; below it a Worker routes /v1/*); expected no http_request_origin entry`,
       }));
   },
