@@ -10,7 +10,7 @@
  * its check and description; split up, the shape of the file could no longer be read in one place.
  */
 import { z } from 'zod';
-import { OWASP_SCORE_THRESHOLDS, RATE_LIMIT_PERIODS, RULESET_PHASES } from '../constructs/edge/cloudflare';
+import { OWASP_SCORE_THRESHOLDS, RATE_LIMIT_PERIODS, RATE_LIMIT_TIMEOUTS, RULESET_PHASES } from '../constructs/edge/cloudflare';
 import {
   CLOUDFLARE_SPECIAL_COUNTRIES,
   DEFAULT_SANCTIONED_COUNTRIES,
@@ -104,17 +104,38 @@ const rateLimit = closed({
   periodSeconds: z
     .union(
       RATE_LIMIT_PERIODS.map((n) => z.literal(n)),
-      { error: `expected one of ${RATE_LIMIT_PERIODS.join(', ')} seconds` },
+      {
+        error: `expected one of ${RATE_LIMIT_PERIODS.join(', ')} seconds (values the availability table and the parameters page of Cloudflare's rate limiting docs both list)`,
+      },
     )
-    .describe('Counting period; which ones the zone plan allows is checked with the plan.'),
-  mitigationTimeoutSeconds: int(0, 86400).describe('How long the action lasts once triggered; challenges below Enterprise use 0.'),
+    .describe(
+      "Counting period: a value both Cloudflare pages list (10, 60, 120, 300, 600, 3600); which of them the zone's plan allows is checked with the plan.",
+    ),
+  mitigationTimeoutSeconds: z
+    .union(
+      RATE_LIMIT_TIMEOUTS.map((n) => z.literal(n)),
+      {
+        error: `expected one of ${RATE_LIMIT_TIMEOUTS.join(', ')} seconds (values the availability table and the parameters page of Cloudflare's rate limiting docs both list)`,
+      },
+    )
+    .describe(
+      'How long the action lasts once triggered (0, 10, 60, 120, 300, 600, 3600, 86400): challenges below Enterprise use 0 (throttling), a block below Enterprise needs a duration.',
+    ),
 });
 
 /**
- * The spec's rate limits (docs/requirements.md, Rate limits): `edge.rateLimits` when a file has none.
+ * The rate limits of docs/requirements.md (Rate limits): `edge.rateLimits` when a file has none.
+ * The auth limit blocks with a JSON 429 instead of the document's challenge (API clients cannot
+ * solve one), and covers the web's sign-in routes too (Pro holds two rules in the zone).
  */
-export const SPEC_RATE_LIMITS: Readonly<Record<string, z.output<typeof rateLimit>>> = {
-  auth: { paths: ['/v1/auth/'], action: 'managed_challenge', requestsPerPeriod: 20, periodSeconds: 10, mitigationTimeoutSeconds: 0 },
+export const DEFAULT_RATE_LIMITS: Readonly<Record<string, z.output<typeof rateLimit>>> = {
+  auth: {
+    paths: ['/v1/auth/', '/api/auth/'],
+    action: 'block',
+    requestsPerPeriod: 20,
+    periodSeconds: 10,
+    mitigationTimeoutSeconds: 10,
+  },
   transactions: { paths: ['/v1/transactions/'], action: 'block', requestsPerPeriod: 30, periodSeconds: 10, mitigationTimeoutSeconds: 10 },
 };
 
@@ -381,7 +402,7 @@ export const environmentSchema = closed({
         z.string().regex(/^[a-z][A-Za-z0-9]{0,31}$/, { error: 'expected a rate limit name in camelCase such as "payments"' }),
         rateLimit,
       )
-      .default(() => structuredClone(SPEC_RATE_LIMITS))
+      .default(() => structuredClone(DEFAULT_RATE_LIMITS))
       .describe(
         'The rate limits by name, one rule each in this order (zone owner; zone-wide: the zone plan counts them). ' +
           "A new limit is one entry here and its line in docs/requirements.md. @default - the spec's: auth and transactions",

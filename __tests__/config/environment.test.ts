@@ -364,7 +364,13 @@ describe('edge validation rules', () => {
     for (const name of ['staging', 'production']) {
       const edge = loadEnvironment(name).edge;
       expect(edge.rateLimits).toEqual({
-        auth: { paths: ['/v1/auth/'], action: 'managed_challenge', requestsPerPeriod: 20, periodSeconds: 10, mitigationTimeoutSeconds: 0 },
+        auth: {
+          paths: ['/v1/auth/', '/api/auth/'],
+          action: 'block',
+          requestsPerPeriod: 20,
+          periodSeconds: 10,
+          mitigationTimeoutSeconds: 10,
+        },
         transactions: {
           paths: ['/v1/transactions/'],
           action: 'block',
@@ -445,34 +451,52 @@ describe('edge validation rules', () => {
       'edge.countries.exceptions.ipRanges.0: expected an IPv4 or IPv6 address or CIDR range such as "192.0.2.0/24" (found: "partner.example")',
     ],
     [
-      'refuses a rate limit period no plan has',
+      'refuses a rate limit period only one of the two Cloudflare pages lists (15 s), naming it',
       'staging',
-      { edge: { rateLimits: { auth: { periodSeconds: 25 } } } },
-      'edge.rateLimits.auth.periodSeconds: expected one of 10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600, 65535 seconds (found: 25)',
+      { edge: { rateLimits: { auth: { periodSeconds: 15 } } } },
+      "edge.rateLimits.auth.periodSeconds: expected one of 10, 60, 120, 300, 600, 3600 seconds (values the availability table and the parameters page of Cloudflare's rate limiting docs both list) (found: 15)",
     ],
     [
       'refuses a rate limit period the plan cannot use, naming the plan needed',
       'staging',
       { edge: { rateLimits: { transactions: { periodSeconds: 600 } } } },
-      'edge.rateLimits.transactions.periodSeconds: is not available on the pro plan (allowed: 10, 15, 20, 30, 40, 45, 60 seconds); a 600 s period needs the business plan (found: 600)',
+      'edge.rateLimits.transactions.periodSeconds: is not available on the pro plan (allowed: 10, 60 seconds); a 600 s period needs the business plan (found: 600)',
     ],
     [
       'refuses a 1 h counting period on Business, naming Enterprise',
       'staging',
       { edge: { plan: 'business', rateLimits: { auth: { periodSeconds: 3600 } } } },
-      'edge.rateLimits.auth.periodSeconds: is not available on the business plan (allowed: 10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600 seconds); a 3600 s period needs the enterprise plan (found: 3600)',
+      'edge.rateLimits.auth.periodSeconds: is not available on the business plan (allowed: 10, 60, 120, 300, 600 seconds); a 3600 s period needs the enterprise plan (found: 3600)',
     ],
     [
       'refuses a mitigation timeout on a challenge below Enterprise',
       'staging',
-      { edge: { rateLimits: { auth: { mitigationTimeoutSeconds: 60 } } } },
+      { edge: { rateLimits: { auth: { action: 'managed_challenge', mitigationTimeoutSeconds: 60 } } } },
       'edge.rateLimits.auth.mitigationTimeoutSeconds: must be 0 on the pro plan: a challenge action has no mitigation timeout below Enterprise (found: 60)',
+    ],
+    [
+      'refuses a rate limit timeout only one of the two Cloudflare pages lists (45 s), naming it',
+      'staging',
+      { edge: { rateLimits: { transactions: { mitigationTimeoutSeconds: 45 } } } },
+      "edge.rateLimits.transactions.mitigationTimeoutSeconds: expected one of 0, 10, 60, 120, 300, 600, 3600, 86400 seconds (values the availability table and the parameters page of Cloudflare's rate limiting docs both list) (found: 45)",
+    ],
+    [
+      'refuses a block that throttles (timeout 0) below Enterprise',
+      'staging',
+      { edge: { rateLimits: { transactions: { mitigationTimeoutSeconds: 0 } } } },
+      'edge.rateLimits.transactions.mitigationTimeoutSeconds: is throttling, which a block may do on the enterprise plan only; expected one of 10, 60, 120, 300, 600, 3600 seconds on the pro plan (found: 0)',
+    ],
+    [
+      'refuses a rate limit scoped to hostnames on Free, whose rate limiting rules match the path only',
+      'production',
+      { edge: { plan: 'free', rateLimits: { transactions: undefined, auth: { hosts: ['api'] } } } },
+      'edge.rateLimits.auth.hosts: cannot be matched on the free plan: its rate limiting rules match on the path only (hostnames need the pro plan); expected no hosts (found: ["api"])',
     ],
     [
       'refuses a block timeout the plan does not offer',
       'staging',
       { edge: { rateLimits: { transactions: { mitigationTimeoutSeconds: 86400 } } } },
-      'edge.rateLimits.transactions.mitigationTimeoutSeconds: is not available on the pro plan; expected one of 10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600 seconds (found: 86400)',
+      'edge.rateLimits.transactions.mitigationTimeoutSeconds: is not available on the pro plan; expected one of 10, 60, 120, 300, 600, 3600 seconds; a 86400 s timeout needs the business plan (found: 86400)',
     ],
     [
       'refuses a rate limit path that is not a prefix ending in "/"',
@@ -501,7 +525,7 @@ describe('edge validation rules', () => {
     [
       "refuses a response on a challenge, which shows Cloudflare's challenge page",
       'staging',
-      { edge: { rateLimits: { auth: { response: { statusCode: 429 } } } } },
+      { edge: { rateLimits: { auth: { action: 'managed_challenge', mitigationTimeoutSeconds: 0, response: { statusCode: 429 } } } } },
       'edge.rateLimits.auth.response: is only for the block action; a managed_challenge answers with Cloudflare\'s challenge page (expected no response, or action "block") (found: {"statusCode":429,"contentType":"application/json"})',
     ],
     [
@@ -536,9 +560,9 @@ describe('edge validation rules', () => {
     ],
   ])('%s', expectRefused);
 
-  it('accepts the periods and timeouts the documentation gives each plan: Pro 15 s and a 1 h block, Business 10 min and a 1 day block', () => {
+  it('accepts the values both Cloudflare pages give each plan: Pro 60 s and a 1 h block, Business 10 min and a 1 day block', () => {
     const pro = environment('staging', {
-      edge: { rateLimits: { auth: { periodSeconds: 15 }, transactions: { periodSeconds: 60, mitigationTimeoutSeconds: 3600 } } },
+      edge: { rateLimits: { auth: { periodSeconds: 60 }, transactions: { periodSeconds: 60, mitigationTimeoutSeconds: 3600 } } },
     });
     expect(pro.edge.rateLimits.transactions.mitigationTimeoutSeconds).toBe(3600);
     const business = environment('staging', {
@@ -551,7 +575,9 @@ describe('edge validation rules', () => {
   });
 
   it('allows a mitigation timeout on a challenge on Enterprise', () => {
-    const env = environment('staging', { edge: { plan: 'enterprise', rateLimits: { auth: { mitigationTimeoutSeconds: 300 } } } });
+    const env = environment('staging', {
+      edge: { plan: 'enterprise', rateLimits: { auth: { action: 'managed_challenge', mitigationTimeoutSeconds: 300 } } },
+    });
     expect(env.edge.rateLimits.auth.mitigationTimeoutSeconds).toBe(300);
   });
 

@@ -100,7 +100,7 @@ describe('Super Bot Fight Mode: skipped for the api, health paths and /v1/* only
 
   it('keeps the rate limits in force: their phase is not skipped and their rules are unchanged', () => {
     expect(JSON.stringify(skips)).not.toContain('http_ratelimit');
-    expect(rulesOf(parsed, 'http_ratelimit').map((r) => r.action)).toEqual(['managed_challenge', 'block']);
+    expect(rulesOf(parsed, 'http_ratelimit').map((r) => r.action)).toEqual(['block', 'block']);
   });
 
   it.each([
@@ -244,7 +244,7 @@ describe('rate limiting rules on Enterprise', () => {
 
   it('holds 5 without the Advanced Rate Limiting add-on, and says which add-on holds more', () => {
     expect(() => new RateLimits(new TerraformStack(testApp(), 't'), 'rl', { zoneId: 'z', plan: 'enterprise', limits: six })).toThrow(
-      't/rl: plan: allows 5 rate limiting rule(s); the 6 rate limits (/v1/x0/*, /v1/x1/*, /v1/x2/*, /v1/x3/*, /v1/x4/*, /v1/x5/*) need the Advanced Rate Limiting add-on (advancedRateLimiting) (found: "enterprise")',
+      't/rl: plan: allows 5 rate limiting rule(s); the 6 rate limits (x0: /v1/x0/*; x1: /v1/x1/*; x2: /v1/x2/*; x3: /v1/x3/*; x4: /v1/x4/*; x5: /v1/x5/*) need the Advanced Rate Limiting add-on (advancedRateLimiting) (found: "enterprise")',
     );
   });
 
@@ -280,15 +280,16 @@ describe('the plan table of docs/edge.md', () => {
     return rows;
   }
 
-  const range = (values: readonly number[]) => (values.length === 1 ? `${values[0]}` : `${values[0]}–${values[values.length - 1]}`);
   const duration = (seconds: number) => (seconds >= 3600 ? `${seconds / 3600} h` : `${seconds} s`);
   const expected: Record<string, (plan: CloudflarePlan) => string> = {
     'rate limiting rules': (plan) =>
       plan === 'enterprise'
         ? `${rateLimitRulesOf(plan, false)}, ${rateLimitRulesOf(plan, true)} with Advanced Rate Limiting`
         : `${rateLimitRulesOf(plan, false)}`,
-    'rate limit counting periods (s)': (plan) => range(PLAN_LIMITS[plan].rateLimitPeriods),
-    'rate limit mitigation timeouts (s)': (plan) => range(PLAN_LIMITS[plan].rateLimitTimeouts),
+    'rate limit counting periods (s)': (plan) => PLAN_LIMITS[plan].rateLimitPeriods.join(', '),
+    'rate limit mitigation timeouts of a block (s)': (plan) =>
+      PLAN_LIMITS[plan].rateLimitTimeouts.join(', ') + (PLAN_LIMITS[plan].challengeNeedsZeroTimeout ? '' : '; 0 throttles'),
+    'rate limit scoped to hostnames (`hosts`)': (plan) => (PLAN_LIMITS[plan].rateLimitHostField ? 'yes' : 'refused: needs pro'),
     'minimum edge cache TTL': (plan) => duration(PLAN_LIMITS[plan].edgeCacheTtlMinSeconds),
     'custom rules': (plan) => `${PLAN_LIMITS[plan].customRules}`,
     'cache rules': (plan) => `${PLAN_LIMITS[plan].cacheRules}`,

@@ -80,14 +80,26 @@ describe('the zone owner (production) edge stack', () => {
     );
   });
 
-  it('challenges /v1/auth/* at 20 requests per 10 s per client IP, with no mitigation timeout', () => {
-    expect(rulesOf(parsed, 'http_ratelimit')[0]).toEqual(
+  it('answers /v1/auth/* (the API) and the web sign-in routes /api/auth/* above 20 requests per 10 s with a JSON 429, never a challenge', () => {
+    const rule = rulesOf(parsed, 'http_ratelimit')[0];
+    expect(rule).toEqual(
       expect.objectContaining({
-        expression: '(http.request.uri.path eq "/v1/auth") or (starts_with(http.request.uri.path, "/v1/auth/"))',
-        action: 'managed_challenge',
-        ratelimit: { characteristics: ['cf.colo.id', 'ip.src'], period: 10, requests_per_period: 20, mitigation_timeout: 0 },
+        expression:
+          '((http.request.uri.path eq "/v1/auth") or (starts_with(http.request.uri.path, "/v1/auth/"))) or ' +
+          '((http.request.uri.path eq "/api/auth") or (starts_with(http.request.uri.path, "/api/auth/")))',
+        action: 'block',
+        ratelimit: { characteristics: ['cf.colo.id', 'ip.src'], period: 10, requests_per_period: 20, mitigation_timeout: 10 },
       }),
     );
+    // API clients cannot solve a challenge: they get JSON, and the body says when to retry
+    // (Cloudflare adds the Retry-After header itself).
+    expect(rule.action_parameters.response).toMatchObject({ status_code: 429, content_type: 'application/json' });
+    expect(JSON.parse(rule.action_parameters.response.content)).toEqual({
+      error: 'rate_limited',
+      message: 'Too many requests. Try again in 10 seconds.',
+      retryAfterSeconds: 10,
+    });
+    expect(JSON.stringify(rulesOf(parsed, 'http_ratelimit'))).not.toContain('challenge');
   });
 
   it('blocks /v1/transactions/* at 30 requests per 10 s per client IP with a JSON 429', () => {
@@ -132,7 +144,7 @@ describe('the zone owner (production) edge stack', () => {
 
     it('counts it against the plan when the file is loaded: Pro holds two', () => {
       expect(configErrorOf('production', { edge: { rateLimits: { payments } } })).toContain(
-        'edge.plan: allows 2 rate limiting rule(s); the 3 rate limits (/v1/auth/*, /v1/transactions/*, /v1/payments/*) need the business plan or higher (found: "pro")',
+        'edge.plan: allows 2 rate limiting rule(s); the 3 rate limits (auth: /v1/auth/*, /api/auth/*; transactions: /v1/transactions/*; payments: /v1/payments/*) need the business plan or higher (found: "pro")',
       );
     });
   });
@@ -340,7 +352,7 @@ describe('plan awareness', () => {
   it('refuses the free plan, naming the plan each refused feature needs', () => {
     const message = configErrorOf('production', { edge: { plan: 'free' } });
     expect(message).toContain(
-      'edge.plan: allows 1 rate limiting rule(s); the 2 rate limits (/v1/auth/*, /v1/transactions/*) need the pro plan or higher',
+      'edge.plan: allows 1 rate limiting rule(s); the 2 rate limits (auth: /v1/auth/*, /api/auth/*; transactions: /v1/transactions/*) need the pro plan or higher',
     );
     expect(message).toContain('edge.plan: has no Cloudflare Managed Ruleset or OWASP Core Ruleset; the WAF needs the pro plan or higher');
     expect(message).toContain('edge.plan: has no origin health checks (cloudflare_healthcheck); they need the pro plan or higher');
@@ -388,6 +400,37 @@ describe('plan awareness', () => {
     );
     expect(synth.json('edge')).not.toHaveResourceWithProperties(BotManagement, { sbfm_definitely_automated: 'managed_challenge' });
     expect(warningsOf(synth.platform.edge)).toEqual([]);
+  });
+
+  it('keeps the challenge for the web sign-in routes where the plan holds a rule of their own, scoped to the public hostnames', () => {
+    // GIVEN Business (five rules) and the web's routes split out of auth into a record of their own
+    const config = environment('production', {
+      edge: {
+        plan: 'business',
+        rateLimits: {
+          auth: { paths: ['/v1/auth/'] },
+          webAuth: {
+            paths: ['/api/auth/'],
+            hosts: ['public'],
+            action: 'managed_challenge',
+            requestsPerPeriod: 20,
+            periodSeconds: 10,
+            mitigationTimeoutSeconds: 0,
+          },
+        },
+      },
+    });
+    // WHEN synthesized, THEN the web's routes are challenged on the public hostnames only, the API still gets its 429
+    const rules = rulesOf(synthPlatform(config, [config]).parsed('edge'), 'http_ratelimit');
+    expect(rules.map((rule) => [rule.ref, rule.action])).toEqual([
+      ['ratelimit_v1_auth', 'block'],
+      ['ratelimit_v1_transactions', 'block'],
+      ['ratelimit_api_auth', 'managed_challenge'],
+    ]);
+    expect(rules[2].expression).toBe(
+      '(http.host eq "getdrop.no") and ((http.request.uri.path eq "/api/auth") or (starts_with(http.request.uri.path, "/api/auth/")))',
+    );
+    expect(rules[2].action_parameters).toBeUndefined();
   });
 
   it('allows a 60 s rate limit period on Pro', () => {

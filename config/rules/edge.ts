@@ -3,7 +3,7 @@
  * constructs' own `problems` functions, called here with the environment's values, so the
  * configuration and the constructs say the same thing.
  */
-import { PLAN_LIMITS, RATE_LIMIT_PERIODS } from '../../constructs/edge/cloudflare';
+import { PLAN_LIMITS, RATE_LIMIT_PERIODS, RATE_LIMIT_TIMEOUTS } from '../../constructs/edge/cloudflare';
 import { publicAssetTtlProblems } from '../../constructs/edge/cache-rules';
 import { managedWafProblems } from '../../constructs/edge/managed-waf';
 import { originHealthProblems } from '../../constructs/edge/origin-health';
@@ -55,8 +55,12 @@ export const edgeRules: Rules = {
           : path[0] === 'advancedRateLimiting'
             ? ['edge', 'addons', 'advancedRateLimiting']
             : ['edge', ...path],
-      // A period no plan has is the schema's error already.
-    ).filter((problem) => problem.path.at(-1) !== 'periodSeconds' || RATE_LIMIT_PERIODS.includes(problem.input as number)),
+      // A period or timeout no plan has is the schema's error already.
+    ).filter(
+      (problem) =>
+        (problem.path.at(-1) !== 'periodSeconds' || RATE_LIMIT_PERIODS.includes(problem.input as number)) &&
+        (problem.path.at(-1) !== 'mitigationTimeoutSeconds' || RATE_LIMIT_TIMEOUTS.includes(problem.input as number)),
+    ),
   publicAssetTtlOnPlan: (env) =>
     mapPaths(publicAssetTtlProblems({ plan: env.edge.plan, ...env.edge.cache }), (path) => ['edge', 'cache', ...path]),
   sanctionedRegionsEnforceable: (env) =>

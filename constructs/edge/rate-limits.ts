@@ -37,7 +37,7 @@ export interface RateLimitResponse {
   readonly contentType?: (typeof RATE_LIMIT_CONTENT_TYPES)[number];
   /**
    * The body (at most 30 KB).
-   * @default - `RATE_LIMITED_BODY`, a JSON error
+   * @default - `rateLimitedBody`: a JSON error with the seconds to wait
    */
   readonly content?: string;
 }
@@ -53,7 +53,7 @@ export interface RateLimit {
   readonly action: RateLimitAction;
   /**
    * The response of a block.
-   * @default - for a block, 429 with `RATE_LIMITED_BODY` as application/json
+   * @default - for a block, 429 with `rateLimitedBody` as application/json
    */
   readonly response?: RateLimitResponse;
   readonly requestsPerPeriod: number;
@@ -82,10 +82,22 @@ export interface RateLimitsProps {
 /** Counted per data centre and client IP: the characteristics every plan allows. */
 export const RATE_LIMIT_CHARACTERISTICS = ['cf.colo.id', 'ip.src'];
 
-export const RATE_LIMITED_BODY = JSON.stringify({
-  error: 'rate_limited',
-  message: 'Too many requests. Try again in a few seconds.',
-});
+/**
+ * The default body of a block: a JSON error that says when to retry. A block below Enterprise
+ * lasts its mitigation timeout, so that is the longest a client waits. Cloudflare also sends a
+ * `Retry-After` header with a rate limiting rule's response (changelog 2026-03-12, "Retry-After
+ * HTTP header for retryable 1xxx errors": "If a WAF rate limiting rule has already set a dynamic
+ * Retry-After value on the response, that value takes precedence"); the provider's `response`
+ * has no headers to set (cloudflare/cloudflare v5.14 internal/services/ruleset/schema.go:
+ * content, content_type, status_code).
+ */
+export function rateLimitedBody(retryAfterSeconds: number): string {
+  return JSON.stringify({
+    error: 'rate_limited',
+    message: `Too many requests. Try again in ${retryAfterSeconds} seconds.`,
+    retryAfterSeconds,
+  });
+}
 
 /**
  * What the zone plan cannot run of `props`: the add-on, the number of rules, each limit's period
@@ -104,7 +116,7 @@ export function rateLimitProblems(props: Pick<RateLimitsProps, 'plan' | 'advance
   }
   const allowed = rateLimitRulesOf(plan, props.advancedRateLimiting ?? false);
   if (limits.length > allowed) {
-    const what = `the ${limits.length} rate limits (${limits.map(([, limit]) => pathsShown(limit)).join(', ')})`;
+    const what = `the ${limits.length} rate limits (${limits.map(([name, limit]) => `${name}: ${pathsShown(limit)}`).join('; ')})`;
     const needed = lowestPlanWhere((p) => PLAN_LIMITS[p].rateLimitRules >= limits.length);
     const addOn = 'the Advanced Rate Limiting add-on (advancedRateLimiting)';
     const remedy = needed
@@ -130,23 +142,39 @@ export function rateLimitProblems(props: Pick<RateLimitsProps, 'plan' | 'advance
       });
     }
     const path = ['limits', name, 'mitigationTimeoutSeconds'];
-    // A challenge below Enterprise must have no mitigation timeout.
+    const throttles = mitigationTimeoutSeconds === 0;
     if (limit.action !== 'block' && limitsOfPlan.challengeNeedsZeroTimeout) {
-      if (mitigationTimeoutSeconds !== 0) {
+      // A challenge below Enterprise throttles: it has no mitigation timeout.
+      if (!throttles) {
         problems.push({
           path,
           input: mitigationTimeoutSeconds,
           message: `must be 0 on the ${plan} plan: a challenge action has no mitigation timeout below Enterprise`,
         });
       }
-    } else if (
-      !(limit.action !== 'block' && mitigationTimeoutSeconds === 0) &&
-      !limitsOfPlan.rateLimitTimeouts.includes(mitigationTimeoutSeconds)
-    ) {
+    } else if (throttles && limitsOfPlan.challengeNeedsZeroTimeout) {
       problems.push({
         path,
         input: mitigationTimeoutSeconds,
-        message: `is not available on the ${plan} plan; expected one of ${limitsOfPlan.rateLimitTimeouts.join(', ')} seconds`,
+        message:
+          `is throttling, which a block may do on the enterprise plan only; expected one of ${limitsOfPlan.rateLimitTimeouts.join(', ')} seconds ` +
+          `on the ${plan} plan`,
+      });
+    } else if (!throttles && !limitsOfPlan.rateLimitTimeouts.includes(mitigationTimeoutSeconds)) {
+      const neededPlan = lowestPlanWhere((p) => PLAN_LIMITS[p].rateLimitTimeouts.includes(mitigationTimeoutSeconds));
+      problems.push({
+        path,
+        input: mitigationTimeoutSeconds,
+        message:
+          `is not available on the ${plan} plan; expected one of ${limitsOfPlan.rateLimitTimeouts.join(', ')} seconds` +
+          (neededPlan ? `; a ${mitigationTimeoutSeconds} s timeout needs the ${neededPlan} plan` : ''),
+      });
+    }
+    if (limit.hosts !== undefined && !limitsOfPlan.rateLimitHostField) {
+      problems.push({
+        path: ['limits', name, 'hosts'],
+        input: limit.hosts,
+        message: `cannot be matched on the ${plan} plan: its rate limiting rules match on the path only (hostnames need the pro plan); expected no hosts`,
       });
     }
     if (limit.response !== undefined && limit.action !== 'block') {
@@ -178,7 +206,7 @@ export class RateLimits extends Construct {
         description: `${pathsShown(limit)}: ${limit.action} above ${limit.requestsPerPeriod} requests per ${limit.periodSeconds} s per client IP`,
         expression: limit.hosts === undefined ? paths : all(hostIn(hostsOf(limit.hosts, props.sites ?? [])), paths),
         action: limit.action,
-        ...(limit.action === 'block' ? { actionParameters: { response: responseOf(limit.response) } } : {}),
+        ...(limit.action === 'block' ? { actionParameters: { response: responseOf(limit) } } : {}),
         ratelimit: {
           characteristics: RATE_LIMIT_CHARACTERISTICS,
           period: limit.periodSeconds,
@@ -215,10 +243,11 @@ function hostsOf(hosts: readonly RateLimitHost[], sites: readonly Pick<EdgeSite,
 }
 
 /** A block's response with its defaults. */
-function responseOf(response: RateLimitResponse = {}) {
+function responseOf(limit: Pick<RateLimit, 'response' | 'mitigationTimeoutSeconds' | 'periodSeconds'>) {
+  const response = limit.response ?? {};
   return {
     statusCode: response.statusCode ?? 429,
     contentType: response.contentType ?? 'application/json',
-    content: response.content ?? RATE_LIMITED_BODY,
+    content: response.content ?? rateLimitedBody(limit.mitigationTimeoutSeconds || limit.periodSeconds),
   };
 }

@@ -49,7 +49,7 @@ describe('the edge constructs on a plan that cannot run them', () => {
           limits: { auth: limit, transactions: { ...limit, paths: ['/v1/transactions/'] } },
         }),
     ).toThrow(
-      'test/rl: plan: allows 1 rate limiting rule(s); the 2 rate limits (/v1/auth/*, /v1/transactions/*) need the pro plan or higher (found: "free")',
+      'test/rl: plan: allows 1 rate limiting rule(s); the 2 rate limits (auth: /v1/auth/*; transactions: /v1/transactions/*) need the pro plan or higher (found: "free")',
     );
   });
 
