@@ -84,7 +84,7 @@ function problemBlock(problems: readonly string[], detail?: string): string {
  * Fields that hold for the whole Cloudflare zone, not one environment: the zone owner's values
  * are the ones deployed, so every environment of the zone must state the same.
  */
-export const ZONE_WIDE_FIELDS = ['plan', 'addons', 'waf', 'rateLimits'] as const;
+export const ZONE_WIDE_FIELDS = ['plan', 'addons', 'bots', 'waf', 'rateLimits'] as const;
 
 /**
  * Every environment file in `dir`, loaded and validated, sorted by name, with `config` (already

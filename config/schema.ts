@@ -353,6 +353,16 @@ export const environmentSchema = closed({
           "The Cloudflare provider never deletes cloudflare_zone_setting: destroying the owner's edge stack, or moving the owner to " +
           'another environment, leaves SSL/TLS, Always Use HTTPS and HSTS as they are (see the README, "Zone settings outlive the stack").',
       ),
+    bots: closed({
+      robotsTxtManaged: z
+        .boolean()
+        .describe(
+          "Cloudflare's managed robots.txt (is_robots_txt_managed), prepended to the web app's own. The provider sends its default (false) " +
+            'on every apply unless set, overwriting the dashboard, so it is set here, explicitly (zone-wide).',
+        ),
+    }).describe(
+      'Bot management settings of the zone (zone owner; zone-wide). The plan decides Super Bot Fight Mode or the bot score; the settings not named here are left as the dashboard has them.',
+    ),
     waf: closed({
       paranoiaLevel: int(1, 4).describe('OWASP Core Ruleset paranoia level: rules of higher levels are disabled.'),
       scoreThreshold: z

@@ -107,7 +107,13 @@ export class EdgeStack extends DropStack {
       limits: edge.rateLimits,
       sites,
     });
-    new FirewallRules(this, 'firewall', { zoneId, plan: edge.plan, botManagement: edge.addons.botManagement, sites });
+    new FirewallRules(this, 'firewall', {
+      zoneId,
+      plan: edge.plan,
+      botManagement: edge.addons.botManagement,
+      robotsTxtManaged: edge.bots.robotsTxtManaged,
+      sites,
+    });
     new CacheRules(this, 'cache', { zoneId, plan: edge.plan, sites });
     new OriginRules(this, 'origin-rules', { zoneId, plan: edge.plan, sites });
     this.importExistingRulesets(zoneId);

@@ -83,14 +83,16 @@ function matches(expression: string, request: { host: string; path: string }): b
   return result;
 }
 
-describe('Super Bot Fight Mode: skipped for the api, health paths and /v1/* only', () => {
+describe('nothing challenges the api: Super Bot Fight Mode, Browser Integrity Check and Security Level skipped for the api, health paths and /v1/* only', () => {
   const parsed = synthPlatform('production').parsed('edge');
   const rules = rulesOf(parsed, 'http_request_firewall_custom');
   const skips = rules.filter((r) => r.action === 'skip');
 
-  it('has one skip rule per environment of the zone, skipping the SBFM phase and nothing else', () => {
-    expect(skips.map((r) => r.ref)).toEqual(['production_api_skip_sbfm', 'staging_api_skip_sbfm']);
-    for (const rule of skips) expect(rule.action_parameters).toEqual({ phases: ['http_request_sbfm'] });
+  it('has one skip rule per environment of the zone, skipping the SBFM phase and the products that challenge, nothing else', () => {
+    expect(skips.map((r) => r.ref)).toEqual(['production_api_no_challenge', 'staging_api_no_challenge']);
+    for (const rule of skips) {
+      expect(rule.action_parameters).toEqual({ phases: ['http_request_sbfm'], products: ['bic', 'securityLevel'] });
+    }
   });
 
   it('comes after every block rule, so sanctions and the country allow list run first', () => {
@@ -117,19 +119,28 @@ describe('Super Bot Fight Mode: skipped for the api, health paths and /v1/* only
     ['getdrop.no', '/v1/health', false],
     ['other.getdrop.no', '/v1/health', false],
   ])('the staging skip rule matches %s%s: %s', (host, requestPath, expected) => {
-    const rule = skips.find((r) => r.ref === 'staging_api_skip_sbfm');
+    const rule = skips.find((r) => r.ref === 'staging_api_no_challenge');
     expect(matches(rule.expression, { host, path: requestPath })).toBe(expected);
   });
 
-  it('is not emitted where SBFM is not used: Enterprise with Bot Management scores bots itself', () => {
+  it('on Enterprise with Bot Management (no SBFM) skips only the products, and keeps the api out of the bot score challenge', () => {
     const config = environment('production', { edge: { plan: 'enterprise', addons: { botManagement: true } } });
     const enterprise = rulesOf(synthPlatform(config, [config]).parsed('edge'), 'http_request_firewall_custom');
-    expect(enterprise.filter((r) => r.action === 'skip')).toEqual([]);
+    const skip = enterprise.find((r) => r.action === 'skip');
+    expect(skip.action_parameters).toEqual({ products: ['bic', 'securityLevel'] });
+    const challenge = enterprise.find((r) => r.ref === 'bot_score_challenge');
+    expect(challenge.expression).toContain(`(not (${skip.expression}))`);
   });
 
   it('is not emitted on Free: Bot Fight Mode cannot be skipped', () => {
     const stack = new TerraformStack(testApp(), 'test');
-    const rules = new FirewallRules(stack, 'fw', { zoneId: 'z', plan: 'free', botManagement: false, sites: [site()] });
+    const rules = new FirewallRules(stack, 'fw', {
+      zoneId: 'z',
+      plan: 'free',
+      botManagement: false,
+      robotsTxtManaged: false,
+      sites: [site()],
+    });
     const parsed = JSON.parse(Testing.synth(stack));
     expect(Object.values(resourcesOf(parsed, 'cloudflare_ruleset'))[0].rules.map((r: any) => r.action)).toEqual(['block', 'block']);
     expect(rules.ruleset).toBeDefined();

@@ -8,7 +8,7 @@ import { WorkersRoute } from '@cdktf/provider-cloudflare/lib/workers-route';
 import { WorkersScript } from '@cdktf/provider-cloudflare/lib/workers-script';
 import { ZoneSetting } from '@cdktf/provider-cloudflare/lib/zone-setting';
 import { describe, expect, it } from 'vitest';
-import { type EnvironmentConfig, loadEnvironment } from '../../config';
+import { type EnvironmentConfig, checkZone, loadEnvironment } from '../../config';
 import { MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE } from '../../constructs/edge/cloudflare';
 import { configErrorOf, environment, resourcesOf, rulesOf, synthManifest, synthPlatform, warningsOf } from '../helpers';
 
@@ -237,6 +237,29 @@ describe('the zone owner (production) edge stack', () => {
   });
 });
 
+describe('bot management settings: each one sent is set explicitly, the rest left to the dashboard', () => {
+  it('sends is_robots_txt_managed from edge.bots.robotsTxtManaged: the provider would send its default, false, on every apply', () => {
+    const shipped = resourcesOf(synthPlatform('production').parsed('edge'), 'cloudflare_bot_management');
+    expect(Object.values(shipped).map((r: any) => r.is_robots_txt_managed)).toEqual([false]);
+    const config = environment('production', { edge: { bots: { robotsTxtManaged: true } } });
+    const managed = resourcesOf(synthPlatform(config, [config]).parsed('edge'), 'cloudflare_bot_management');
+    expect(Object.values(managed).map((r: any) => r.is_robots_txt_managed)).toEqual([true]);
+  });
+
+  it('sends nothing else it does not decide: AI bots, crawler protection and the rest stay as the dashboard has them', () => {
+    const [bots] = Object.values(resourcesOf(synthPlatform('production').parsed('edge'), 'cloudflare_bot_management')) as any[];
+    expect(Object.keys(bots).sort()).toEqual(
+      ['enable_js', 'is_robots_txt_managed', 'sbfm_definitely_automated', 'sbfm_verified_bots', 'zone_id'].sort(),
+    );
+  });
+
+  it('is a zone-wide field: every environment of the zone must say the same', () => {
+    const owner = environment('production');
+    const member = environment('staging', { edge: { bots: { robotsTxtManaged: true } } });
+    expect(() => checkZone([owner, member])).toThrow('staging.json edge.bots: is zone-wide and must equal the zone owner');
+  });
+});
+
 describe.each(['staging', 'production'])('the %s edge stack', (name) => {
   const config = loadEnvironment(name);
   const synth = synthPlatform(config);
@@ -387,7 +410,7 @@ describe('plan awareness', () => {
     expect(warningsOf(synth.platform.edge)).toEqual([expect.stringContaining('(this zone: enterprise, no Bot Management)')]);
   });
 
-  it('challenges bot score below 30 on Enterprise with Bot Management, with no warning', () => {
+  it('challenges bot score below 30 on Enterprise with Bot Management, never for the api or health paths, with no warning', () => {
     const config = onPlan('enterprise', true);
     const synth = synthPlatform(config, [config]);
     expect(rulesOf(synth.parsed('edge'), 'http_request_firewall_custom')).toContainEqual(
@@ -395,7 +418,9 @@ describe('plan awareness', () => {
         ref: 'bot_score_challenge',
         action: 'managed_challenge',
         expression:
-          '(http.host in {"getdrop.no" "api.getdrop.no"}) and (cf.bot_management.score lt 30) and (not cf.bot_management.verified_bot)',
+          '(http.host in {"getdrop.no" "api.getdrop.no"}) and (cf.bot_management.score lt 30) and (not cf.bot_management.verified_bot) and ' +
+          '(not ((http.host eq "api.getdrop.no") or ((http.host eq "getdrop.no") and (((http.request.uri.path eq "/v1") or ' +
+          '(starts_with(http.request.uri.path, "/v1/"))) or (http.request.uri.path in {"/api/health" "/v1/health"})))))',
       }),
     );
     expect(synth.json('edge')).not.toHaveResourceWithProperties(BotManagement, { sbfm_definitely_automated: 'managed_challenge' });
