@@ -180,7 +180,10 @@ const service = closed({
   memoryGb: z.number().positive().describe('Memory per instance in GB, e.g. 2'),
   minInstances: int(1, 25).describe('Instances always running.'),
   maxInstances: int(1, 25).describe('Most instances scaling may start; at least minInstances.'),
-  concurrency: int(1, 1000).describe('Concurrent requests per instance before scaling out (App Runner; ECS Express scales on CPU).'),
+  concurrency: int(1, 1000).describe(
+    'Concurrency target per instance; App Runner scales out above 80 % of it (its max_concurrency is 40 for 50, 80 for 100: App Runner ' +
+      'adds instances only above max_concurrency). ECS Express scales on CPU instead.',
+  ),
   healthCheck: healthCheck.describe('How the engine checks an instance.'),
 });
 
