@@ -44,4 +44,16 @@ export const WAIVERS: readonly Waiver[] = [
       'rotated with the README procedure: a rotation Lambda cannot re-issue them at BankID or Sentry, and an origin-verify rotation must ' +
       're-apply the edge stacks. The database master secret is rotated by RDS itself (not a Terraform secret).',
   },
+  {
+    rule: 'cloudflare-origin-proxied',
+    // The ECS Express environment; another one adds itself here.
+    environment: 'production-stockholm',
+    stack: 'edge',
+    address: 'cloudflare_dns_record.dns_origin-*',
+    reason:
+      "ECS Express only: origin.<domain> is the DNS-only name Cloudflare's origin health check connects to, so that TLS to the origin " +
+      'verifies (the custom-domain certificate covers it; Cloudflare does not document whether a health check sends Host or address as SNI). ' +
+      "It names the ingress Network Load Balancer, whose security group admits Cloudflare's ranges only, and the services refuse " +
+      'every request without X-Origin-Verify except their health paths (docs/edge.md, "Origin health").',
+  },
 ];

@@ -15,12 +15,13 @@ import { DataCloudflareZone } from '@cdktf/provider-cloudflare/lib/data-cloudfla
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { Annotations, Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import type { EnvironmentConfig } from '../config';
+import { type EnvironmentConfig, SERVICE_NAMES, type ServiceName } from '../config';
 import { edgeSiteOf } from '../config/edge-sites';
 import { PLAN_LIMITS, type RulesetPhase } from '../constructs/edge/cloudflare';
 import { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { type ExistingRuleset, adoptExistingRuleset } from '../constructs/edge/ruleset';
 import { throwIfProblems } from '../constructs/validation';
+import { EcsExpressDomain, originCheckHostname } from '../constructs/compute/ecs-express-domain';
 import { ApiPathWorker } from '../constructs/edge/api-path-worker';
 import { CacheRules } from '../constructs/edge/cache-rules';
 import { FirewallRules } from '../constructs/edge/firewall-rules';
@@ -58,24 +59,54 @@ export class EdgeStack extends DropStack {
     const zoneId = zone.zoneId;
 
     // This environment's own records, health checks and api path routing.
-    const webTarget = consume(this, naming, 'compute', 'webDnsTarget');
-    const apiTarget = consume(this, naming, 'compute', 'apiDnsTarget');
-    new OriginDns(this, 'dns', {
+    const domains: Record<ServiceName, string> = { web: config.domains.public, api: config.domains.apiOrigin };
+    const targets: Record<ServiceName, string> = {
+      web: consume(this, naming, 'compute', 'webDnsTarget'),
+      api: consume(this, naming, 'compute', 'apiDnsTarget'),
+    };
+    // ECS Express: the custom domains' certificates and listener wiring are this stack's, and the
+    // health checks reach the ingress under a DNS-only name the certificate covers.
+    const express =
+      config.compute.engine === 'ecs-express'
+        ? mapServices(
+            (name) =>
+              new EcsExpressDomain(this, `${name}-domain`, {
+                serviceName: naming.resource(name),
+                region: config.aws.region,
+                accountId: config.aws.accountId,
+                domainName: domains[name],
+              }),
+          )
+        : undefined;
+    const dns = new OriginDns(this, 'dns', {
       zoneId,
-      proxied: { [config.domains.public]: webTarget, [config.domains.apiOrigin]: apiTarget },
-      validationRecords: {
-        web: consume(this, naming, 'compute', 'webCertificateValidationRecords'),
-        api: consume(this, naming, 'compute', 'apiCertificateValidationRecords'),
-      },
+      proxied: { [domains.web]: targets.web, [domains.api]: targets.api },
+      direct: express ? { [originCheckHostname(domains.web)]: targets.web, [originCheckHostname(domains.api)]: targets.api } : {},
+      validationRecords: express
+        ? {}
+        : {
+            web: consume(this, naming, 'compute', 'webCertificateValidationRecords'),
+            api: consume(this, naming, 'compute', 'apiCertificateValidationRecords'),
+          },
+      certificates: express ? mapServices((name) => ({ certificate: express[name].certificate, names: express[name].names })) : {},
     });
+    if (express) for (const name of SERVICE_NAMES) express[name].attach(dns.validations[name]);
     new OriginHealth(this, 'origin-health', {
       zoneId,
       plan: edge.plan,
-      targets: {
-        web: { name: naming.resource('web'), address: webTarget, path: config.compute.services.web.healthCheck.path },
-        api: { name: naming.resource('api'), address: apiTarget, path: config.compute.services.api.healthCheck.path },
-      },
+      targets: mapServices((name) => ({
+        name: naming.resource(name),
+        address: express ? originCheckHostname(domains[name]) : targets[name],
+        host: domains[name],
+        path: config.compute.services[name].healthCheck.path,
+      })),
       ...edge.originHealth,
+      // The same people the AWS alarms reach by email.
+      notify: {
+        accountId: zone.account.id,
+        name: naming.resource('origin-health'),
+        emails: config.alarms.subscribers.filter((s) => s.protocol === 'email').map((s) => s.endpoint),
+      },
     });
     if (!PLAN_LIMITS[edge.plan].originHostOverride) {
       new ApiPathWorker(this, 'api-path', {
@@ -144,6 +175,11 @@ export class EdgeStack extends DropStack {
       adoptExistingRuleset(ruleset, zoneId, recorded, path);
     }
   }
+}
+
+/** One value per service, in SERVICE_NAMES order. */
+function mapServices<T>(make: (name: ServiceName) => T): Record<ServiceName, T> {
+  return Object.fromEntries(SERVICE_NAMES.map((name) => [name, make(name)])) as Record<ServiceName, T>;
 }
 
 /**

@@ -237,6 +237,122 @@ describe('the zone owner (production) edge stack', () => {
   });
 });
 
+describe('who is told when an origin check fails', () => {
+  it("emails the alarm topic's email subscribers when either of the environment's checks changes status", () => {
+    const parsed = synthPlatform('production').parsed('edge');
+    const [policy] = Object.values(resourcesOf(parsed, 'cloudflare_notification_policy')) as any[];
+    const checks = Object.keys(resourcesOf(parsed, 'cloudflare_healthcheck'));
+    expect(policy).toMatchObject({
+      account_id: '${data.cloudflare_zone.zone.account.id}',
+      alert_type: 'health_check_status_notification',
+      enabled: true,
+      mechanisms: { email: [{ id: 'platform-oncall@getdrop.no' }] },
+    });
+    expect([...policy.filters.health_check_id].sort()).toEqual(checks.map((id) => `\${cloudflare_healthcheck.${id}.id}`).sort());
+  });
+
+  it('makes no policy where nobody is subscribed (staging)', () => {
+    expect(resourcesOf(synthPlatform('staging').parsed('edge'), 'cloudflare_notification_policy')).toEqual({});
+  });
+});
+
+describe('the ECS Express environment (production-stockholm): custom domains owned by its edge stack', () => {
+  const synth = synthPlatform('production-stockholm');
+  const parsed = synth.parsed('edge') as any;
+  const one = (type: string, prefix: string) => {
+    const entries = Object.entries(resourcesOf(parsed, type)).filter(([id]) => id.startsWith(prefix));
+    expect(entries, `${type} ${prefix}*`).toHaveLength(1);
+    return entries[0] as [string, any];
+  };
+
+  it.each([
+    ['api', 'api.getdrop.se'],
+    ['web', 'getdrop.se'],
+  ])('checks the %s origin through origin.<domain>, a DNS-only name of the ingress, with the domain as Host', (service, domain) => {
+    const [, check] = one('cloudflare_healthcheck', `origin-health_${service}_`);
+    expect(check).toMatchObject({ address: `origin.${domain}`, http_config: { header: { Host: [domain] }, allow_insecure: false } });
+    const records = Object.values(resourcesOf(parsed, 'cloudflare_dns_record')).filter((r: any) => r.name === `origin.${domain}`);
+    expect(records).toEqual([
+      expect.objectContaining({
+        type: 'CNAME',
+        content: `\${data.aws_ssm_parameter.contract-compute-${service}-dns-target.insecure_value}`,
+        proxied: false,
+      }),
+    ]);
+  });
+
+  it.each([
+    ['api', 'api.getdrop.se'],
+    ['web', 'getdrop.se'],
+  ])('issues the %s certificate for the domain and its origin check name, validated by records of this stack', (service, domain) => {
+    const [certificate, cert] = one('aws_acm_certificate', `${service}-domain_certificate_`);
+    expect(cert).toMatchObject({
+      domain_name: domain,
+      subject_alternative_names: [`origin.${domain}`],
+      validation_method: 'DNS',
+      lifecycle: { create_before_destroy: true },
+    });
+    const [records, validation] = one('cloudflare_dns_record', `dns_${service}-validation_`);
+    // Keyed by the names on the certificate: known at plan, unlike the records of a certificate not yet requested.
+    expect(validation.for_each).toBe(`\${toset(["${domain}", "origin.${domain}"])}`);
+    expect(validation.name).toContain(`aws_acm_certificate.${certificate}.domain_validation_options`);
+    const [, issued] = one('aws_acm_certificate_validation', `${service}-domain_validation_`);
+    expect(issued).toMatchObject({
+      certificate_arn: `\${aws_acm_certificate.${certificate}.arn}`,
+      depends_on: [`cloudflare_dns_record.${records}`],
+    });
+  });
+
+  it.each(['api', 'web'])(
+    'attaches the issued %s certificate to the listener Cloud Control reports (a replacement attaches the new one before the old goes)',
+    (service) => {
+      const [validation] = one('aws_acm_certificate_validation', `${service}-domain_validation_`);
+      const [, attachment] = one('aws_lb_listener_certificate', `${service}-domain_listener-certificate_`);
+      const [managed] = Object.entries(parsed.data.aws_cloudcontrolapi_resource).find(([id]) =>
+        id.startsWith(`${service}-domain_managed`),
+      )!;
+      expect(attachment).toEqual(
+        expect.objectContaining({
+          certificate_arn: `\${aws_acm_certificate_validation.${validation}.certificate_arn}`,
+          listener_arn: `\${jsondecode(data.aws_cloudcontrolapi_resource.${managed}.properties).ECSManagedResourceArns.IngressPath.ListenerArn}`,
+        }),
+      );
+      expect(parsed.data.aws_cloudcontrolapi_resource[managed]).toMatchObject({
+        type_name: 'AWS::ECS::ExpressGatewayService',
+        identifier: `arn:aws:ecs:eu-north-1:123456789012:service/default/drop-production-stockholm-${service}`,
+      });
+    },
+  );
+
+  it.each([
+    ['api', 'api.getdrop.se'],
+    ['web', 'getdrop.se'],
+  ])(
+    "routes the %s domain through the service's own Express rule, imported, its actions (the canary weights) left to ECS",
+    (service, domain) => {
+      const [rule, body] = one('aws_lb_listener_rule', `${service}-domain_host-rule_`);
+      const [managed] = Object.entries(parsed.data.aws_cloudcontrolapi_resource).find(([id]) =>
+        id.startsWith(`${service}-domain_managed`),
+      )!;
+      expect(parsed.import).toContainEqual({
+        id: `\${jsondecode(data.aws_cloudcontrolapi_resource.${managed}.properties).ECSManagedResourceArns.IngressPath.ListenerRuleArn}`,
+        to: `aws_lb_listener_rule.${rule}`,
+      });
+      expect(body.lifecycle).toEqual({ ignore_changes: ['action', 'priority'] });
+      expect(body.condition[0].host_header.values).toMatch(
+        new RegExp(`^\\$\\{distinct\\(concat\\(flatten\\(.*\\), \\["${domain.replace(/\./g, '\\.')}"\\]\\)\\)\\}$`),
+      );
+      expect(body.tags).toMatch(/^\$\{data\.aws_lb_listener_rule\..*\.tags\}$/);
+    },
+  );
+
+  it("creates no custom domain resource on App Runner, whose association is the compute stack's", () => {
+    const appRunner = synthPlatform('production').parsed('edge') as any;
+    for (const type of ['aws_acm_certificate', 'aws_lb_listener_certificate', 'aws_lb_listener_rule'])
+      expect(resourcesOf(appRunner, type)).toEqual({});
+  });
+});
+
 describe('bot management settings: each one sent is set explicitly, the rest left to the dashboard', () => {
   it('sends is_robots_txt_managed from edge.bots.robotsTxtManaged: the provider would send its default, false, on every apply', () => {
     const shipped = resourcesOf(synthPlatform('production').parsed('edge'), 'cloudflare_bot_management');
@@ -312,6 +428,14 @@ describe.each(['staging', 'production'])('the %s edge stack', (name) => {
     });
   });
 
+  it.each([
+    ['web', 'public'],
+    ['api', 'apiOrigin'],
+  ] as const)("sends the %s service's custom domain as Host, as real traffic does, and verifies TLS", (service, domain) => {
+    const check = Object.values(resourcesOf(parsed, 'cloudflare_healthcheck')).find((c: any) => c.name === `drop-${name}-${service}`);
+    expect(check.http_config).toMatchObject({ header: { Host: [config.domains[domain]] }, allow_insecure: false });
+  });
+
   it('routes /v1/* of the public hostname to the api through a Worker on Pro, and warns why', () => {
     expect(json).toHaveResourceWithProperties(WorkersRoute, {
       pattern: `${config.domains.public}/v1/*`,
@@ -327,11 +451,11 @@ describe.each(['staging', 'production'])('the %s edge stack', (name) => {
     expect(warningsOf(synth.platform.edge)).toContainEqual(expect.stringContaining('need the enterprise plan (this zone: pro)'));
   });
 
-  it("gives its Worker no secret: the zone's transform rule sets X-Origin-Verify on the Worker's subrequest", () => {
+  it("keeps the Worker's X-Origin-Verify secret out of Terraform: a secret_text binding set outside it, kept across applies", () => {
     const script = Object.values(resourcesOf(parsed, 'cloudflare_workers_script'))[0];
     expect(JSON.stringify(script)).not.toContain('secret_string');
     expect(JSON.stringify(script.bindings)).not.toContain('secret_text');
-    // A secret set by hand (`wrangler secret put`) survives every apply, and never enters state.
+    // The secret set with `wrangler secret put` survives every apply, and never enters state.
     expect(script.keep_bindings).toEqual(['secret_text']);
     expect(script.content).toContain("forwarded.headers.delete('X-Origin-Verify')");
     expect(script.content).toContain(
