@@ -71,6 +71,15 @@ const countryCode = z
 
 const CIDR = /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9a-fA-F:]+:[0-9a-fA-F:]*(\/\d{1,3})?)$/;
 
+/** One of `values` (seconds): those both of Cloudflare's rate limiting pages list (constructs/edge/cloudflare.ts). */
+const bothPagesList = (values: readonly number[]) =>
+  z.union(
+    values.map((n) => z.literal(n)),
+    {
+      error: `expected one of ${values.join(', ')} seconds (values the availability table and the parameters page of Cloudflare's rate limiting docs both list)`,
+    },
+  );
+
 /** One rate limit: everything about it in one record, one rule of the zone's http_ratelimit phase. */
 const rateLimit = closed({
   paths: z
@@ -101,26 +110,12 @@ const rateLimit = closed({
     .optional()
     .describe('What a blocked request gets (block only). @default - 429 with a JSON error body'),
   requestsPerPeriod: int(1, 1000000).describe('Requests per client IP (and data centre) allowed in one period before the action triggers.'),
-  periodSeconds: z
-    .union(
-      RATE_LIMIT_PERIODS.map((n) => z.literal(n)),
-      {
-        error: `expected one of ${RATE_LIMIT_PERIODS.join(', ')} seconds (values the availability table and the parameters page of Cloudflare's rate limiting docs both list)`,
-      },
-    )
-    .describe(
-      "Counting period: a value both Cloudflare pages list (10, 60, 120, 300, 600, 3600); which of them the zone's plan allows is checked with the plan.",
-    ),
-  mitigationTimeoutSeconds: z
-    .union(
-      RATE_LIMIT_TIMEOUTS.map((n) => z.literal(n)),
-      {
-        error: `expected one of ${RATE_LIMIT_TIMEOUTS.join(', ')} seconds (values the availability table and the parameters page of Cloudflare's rate limiting docs both list)`,
-      },
-    )
-    .describe(
-      'How long the action lasts once triggered (0, 10, 60, 120, 300, 600, 3600, 86400): challenges below Enterprise use 0 (throttling), a block below Enterprise needs a duration.',
-    ),
+  periodSeconds: bothPagesList(RATE_LIMIT_PERIODS).describe(
+    "Counting period: a value both Cloudflare pages list (10, 60, 120, 300, 600, 3600); which of them the zone's plan allows is checked with the plan.",
+  ),
+  mitigationTimeoutSeconds: bothPagesList(RATE_LIMIT_TIMEOUTS).describe(
+    'How long the action lasts once triggered (0, 10, 60, 120, 300, 600, 3600, 86400): challenges below Enterprise use 0 (throttling), a block below Enterprise needs a duration.',
+  ),
 });
 
 /**

@@ -70,17 +70,24 @@ export function expressAlarms(
       },
     ],
   });
+  // What an outage alarm shares: it notifies the topic, and no data at all counts as breaching.
+  const outage = (suffix: string, alarmDescription: string) => ({
+    alarmName: `${serviceName}-${suffix}`,
+    alarmDescription,
+    alarmActions: [props.alarmTopicArn],
+    okActions: [props.alarmTopicArn],
+    treatMissingData: 'breaching',
+  });
   // A total outage: no healthy target in either target group (canary deployments move the tasks
   // from one to the other), whatever the traffic. No data (the target groups gone) pages too.
   new CloudwatchMetricAlarm(scope, 'healthy-hosts-alarm', {
-    alarmName: `${serviceName}-healthy-hosts`,
-    alarmDescription: `Fewer than ${OUTAGE_ALARMS.healthyHostsBelow} healthy target for ${OUTAGE_ALARMS.healthyHostsMinutes} minutes: the service is down`,
-    alarmActions: [props.alarmTopicArn],
-    okActions: [props.alarmTopicArn],
+    ...outage(
+      'healthy-hosts',
+      `Fewer than ${OUTAGE_ALARMS.healthyHostsBelow} healthy target for ${OUTAGE_ALARMS.healthyHostsMinutes} minutes: the service is down`,
+    ),
     comparisonOperator: 'LessThanThreshold',
     threshold: OUTAGE_ALARMS.healthyHostsBelow,
     evaluationPeriods: OUTAGE_ALARMS.healthyHostsMinutes,
-    treatMissingData: 'breaching',
     metricQuery: [
       ...perTargetGroup('healthy', 'HealthyHostCount', 'Maximum'),
       { id: 'healthy', expression: 'FILL(healthy0, 0) + FILL(healthy1, 0)', label: 'healthy targets', returnData: true },
@@ -100,18 +107,16 @@ export function expressAlarms(
       stat: 'Sum',
     },
   });
+  // Health checks reach the load balancer every minute: no requests at all means it is unreachable.
   new CloudwatchMetricAlarm(scope, 'load-balancer-5xx-alarm', {
-    alarmName: `${serviceName}-load-balancer-5xx`,
-    alarmDescription:
+    ...outage(
+      'load-balancer-5xx',
       `Load balancer 5xx (no target answered) above ${OUTAGE_ALARMS.loadBalancer5xxPercent} % of its requests for ` +
-      `${OUTAGE_ALARMS.loadBalancer5xxMinutes} minutes (the Express load balancer of ${serviceName}; shared with its other services)`,
-    alarmActions: [props.alarmTopicArn],
-    okActions: [props.alarmTopicArn],
+        `${OUTAGE_ALARMS.loadBalancer5xxMinutes} minutes (the Express load balancer of ${serviceName}; shared with its other services)`,
+    ),
     comparisonOperator: 'GreaterThanThreshold',
     threshold: OUTAGE_ALARMS.loadBalancer5xxPercent,
     evaluationPeriods: OUTAGE_ALARMS.loadBalancer5xxMinutes,
-    // Health checks reach the load balancer every minute: no requests at all means it is unreachable.
-    treatMissingData: 'breaching',
     metricQuery: [
       perLoadBalancer('errors', 'HTTPCode_ELB_5XX_Count'),
       perLoadBalancer('requests', 'RequestCount'),
