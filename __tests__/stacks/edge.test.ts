@@ -482,7 +482,7 @@ describe('a zone member (staging) edge stack', () => {
     expect(resourcesOf(parsed, 'cloudflare_bot_management')).toEqual({});
   });
 
-  it('reads no secret at all: its Worker needs none, and the zone owner sets the header', () => {
+  it("reads no secret at all: its Worker's secret is set outside Terraform, and the zone owner sets the header for its hostnames", () => {
     const names = Object.values(parsed.data?.aws_ssm_parameter ?? {}).map((d: any) => d.name);
     expect(names.filter((n) => n.endsWith('origin-verify-secret-arn'))).toEqual([]);
     expect(parsed.data?.[DataAwsSecretsmanagerSecretVersion.tfResourceType]).toBeUndefined();
