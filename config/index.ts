@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { problemLines, shown } from '../constructs/validation';
+import { zoneRuleCountProblems } from './edge-sites';
 import { ConfigError, problemBlock } from './errors';
 import { validatedEnvironmentSchema } from './rules';
 import type { EnvironmentConfig } from './schema';
@@ -63,14 +64,16 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => `${at([...issue.path, key])}: ${issue.message}`);
   }
-  return problemLines([{ path: [at(issue.path)], input: issue.input, message: issue.message }]);
+  // A record key that fails its own schema (edge.rateLimits names): say what that schema says.
+  const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+  return problemLines([{ path: [at(issue.path)], input: issue.input, message }]);
 }
 
 /**
  * Fields that hold for the whole Cloudflare zone, not one environment: the zone owner's values
  * are the ones deployed, so every environment of the zone must state the same.
  */
-export const ZONE_WIDE_FIELDS = ['plan', 'addons', 'waf', 'rateLimits'] as const;
+export const ZONE_WIDE_FIELDS = ['plan', 'addons', 'bots', 'waf', 'rateLimits'] as const;
 
 /**
  * Every environment file in `dir`, loaded and validated, sorted by name, with `config` (already
@@ -104,6 +107,7 @@ export function checkZone(zone: EnvironmentConfig[]): EnvironmentConfig[] {
   }
   const owner = owners[0];
   if (owner) {
+    problems.push(...problemLines(zoneRuleCountProblems(owner, zone)).map((line) => `${owner.name}.json ${line}`));
     for (const env of zone.filter((e) => e !== owner)) {
       for (const field of ZONE_WIDE_FIELDS) {
         if (JSON.stringify(env.edge[field]) !== JSON.stringify(owner.edge[field])) {

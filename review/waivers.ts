@@ -86,4 +86,16 @@ export const WAIVERS: readonly Waiver[] = [
       "A plan reads every resource and data source of the environment's stacks, so the plan roles (Terraform Cloud's and pull requests') " +
       'may Describe, Get and List the services those stacks use; log contents and secret values (but the ones a plan reads) are denied.',
   },
+  {
+    rule: 'cloudflare-origin-proxied',
+    // Every ECS Express environment (the record exists only there), whatever its tier.
+    tier: '*',
+    stack: 'edge',
+    address: 'cloudflare_dns_record.dns_origin-*',
+    reason:
+      "ECS Express only: origin.<domain> is the DNS-only name Cloudflare's origin health check connects to, so that TLS to the origin " +
+      'verifies (the custom-domain certificate covers it; Cloudflare does not document whether a health check sends Host or address as SNI). ' +
+      "It names the ingress Network Load Balancer, whose security group admits Cloudflare's ranges only, and the services refuse " +
+      'every request without X-Origin-Verify except their health paths (docs/edge.md, "Origin health").',
+  },
 ];

@@ -45,9 +45,9 @@ export const SKIPPED_STEPS: Readonly<Record<string, string>> = {
   'Push to ECR (staging)': 'needs a Docker engine and ECR',
   'Push to ECR (production)': 'needs a Docker engine and ECR',
   'Push to ECR (production-stockholm)': 'needs a Docker engine and ECR',
-  'Custom domains on the Express load balancer':
-    'ELB and ACM calls the fake does not implement (npm run ecs-domains is tested with SDK mocks in __tests__/scripts/ecs-domains.test.ts)',
-  'Custom domains after rollback': 'as "Custom domains on the Express load balancer"',
+  'Check the custom domains on the Express load balancer':
+    'ELB and ACM reads the fake does not implement (npm run ecs-domains is tested with SDK mocks in __tests__/scripts/ecs-domains.test.ts)',
+  'Check the custom domains after rollback': 'as "Check the custom domains on the Express load balancer"',
 };
 
 /** Jobs the dry run does not run (they count as passed), and why. */

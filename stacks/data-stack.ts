@@ -93,10 +93,12 @@ export class DataStack extends DropStack {
       name: naming.resource('alarms'),
       kmsMasterKeyId: observabilityKey.arn,
     });
-    // Alarms and RDS events publish to the encrypted topic.
-    for (const publisher of ['cloudwatch.amazonaws.com', 'events.rds.amazonaws.com']) {
-      observabilityKey.grant(publisher, ['kms:Decrypt', 'kms:GenerateDataKey*']);
-    }
+    // Alarms and RDS events publish to the encrypted topic, and to no other topic with this key.
+    // The ARN is written out: the topic's own attribute would make the key depend on the topic.
+    observabilityKey.allowSnsPublishers(`arn:aws:sns:${region}:${account.accountId}:${naming.resource('alarms')}`, [
+      'cloudwatch.amazonaws.com',
+      'events.rds.amazonaws.com',
+    ]);
     // People, or an incident tool, behind the topic: without a subscriber every alarm is lost.
     config.alarms.subscribers.forEach((subscriber, index) => {
       new SnsTopicSubscription(this, `alarm-subscriber-${index}`, {

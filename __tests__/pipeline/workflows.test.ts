@@ -153,16 +153,16 @@ describe('the main pipeline', () => {
     );
   });
 
-  it('puts the custom domains on the Express load balancer after every ECS Express deploy and rollback', () => {
+  it('checks the custom domains on the Express load balancer (read-only) after every ECS Express deploy and rollback', () => {
     const steps = jobs['deploy-production'].steps;
     const names = steps.map((s) => s.name);
     const domains = steps.filter((s) => s.run === 'npm run --silent ecs-domains -- --env "$DROP_ENV"');
     expect(domains.map((s) => [s.name, s.if])).toEqual([
-      ['Custom domains on the Express load balancer', "matrix.engine == 'ecs-express'"],
-      ['Custom domains after rollback', "failure() && matrix.engine == 'ecs-express'"],
+      ['Check the custom domains on the Express load balancer', "matrix.engine == 'ecs-express'"],
+      ['Check the custom domains after rollback', "failure() && matrix.engine == 'ecs-express'"],
     ]);
-    expect(names.indexOf('Custom domains on the Express load balancer')).toBe(names.indexOf('Production deploy') + 1);
-    expect(names.indexOf('Custom domains after rollback')).toBe(names.indexOf('Roll back production') + 1);
+    expect(names.indexOf('Check the custom domains on the Express load balancer')).toBe(names.indexOf('Production deploy') + 1);
+    expect(names.indexOf('Check the custom domains after rollback')).toBe(names.indexOf('Roll back production') + 1);
   });
 
   it('watches production for 15 minutes after verification, checking every 30 s', () => {

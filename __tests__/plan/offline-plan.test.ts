@@ -74,6 +74,22 @@ describe.skipIf(!toolchain)(`offline plan tier${toolchain ? '' : ` (skipped: ${m
   });
 });
 
+describe.skipIf(!toolchain)('the ECS Express custom domains, planned by the AWS provider', () => {
+  it("plans production-stockholm's listener certificates and host rules, the rules' imports as creates (mock providers cannot import)", async () => {
+    const { config, synth } = environments.get('production-stockholm')!;
+    const result = await planStack(toolchain!, 'edge', synth.edge, fixtureContext(config));
+    expect(result.errors, result.output).toEqual([]);
+    expect(result.ok, result.output).toBe(true);
+    for (const type of ['aws_acm_certificate', 'aws_acm_certificate_validation', 'aws_lb_listener_certificate', 'aws_lb_listener_rule']) {
+      // In the synth, and planned with the provider's own schema (not evaluated as terraform_data).
+      expect(Object.keys(synth.edge.resource?.[type] ?? {}), type).toHaveLength(2);
+      expect(result.evaluated.some((address) => address.startsWith(`${type}.`))).toBe(false);
+    }
+    expect(result.evaluated.some((address) => address.startsWith('data.aws_lb_listener_rule.'))).toBe(false);
+    expect(result.notes.filter((note) => note.startsWith('import of aws_lb_listener_rule.'))).toHaveLength(2);
+  });
+});
+
 describe.skipIf(!toolchain)('what the offline plan catches', () => {
   it("a sensitive value in for_each, even in a resource of a provider it cannot plan (the edge stack's failure before the fix)", async () => {
     // GIVEN an edge-like stack looping over a contract parameter's sensitive `value`

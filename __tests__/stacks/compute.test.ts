@@ -71,12 +71,13 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
       });
     });
 
-    it(`scales from ${spec.min} to ${spec.max} instances at ${spec.concurrency} concurrent requests, replaceably`, () => {
+    it(`scales from ${spec.min} to ${spec.max} instances above 80 % of ${spec.concurrency} concurrent requests, replaceably`, () => {
+      // App Runner scales out only above max_concurrency: 40 for a target of 50, 80 for 100 (docs/requirements.md, Scaling).
       expect(json).toHaveResourceWithProperties(ApprunnerAutoScalingConfigurationVersion, {
         auto_scaling_configuration_name: `drop-${env}-${name}`,
         min_size: spec.min,
         max_size: spec.max,
-        max_concurrency: spec.concurrency,
+        max_concurrency: (spec.concurrency * 4) / 5,
         lifecycle: { create_before_destroy: true },
       });
     });

@@ -260,6 +260,20 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
         'ServiceEvents',
       ]);
     });
+
+    it('lets alarms and RDS events use the observability key for the alarm topic only (the encryption context SNS sends)', () => {
+      const policy = policyWithSid(parsed, 'ServiceCloudwatch');
+      for (const sid of ['ServiceCloudwatch', 'ServiceEvents']) {
+        expect(policy.statement.find((s: { sid: string }) => s.sid === sid).condition).toEqual([
+          {
+            test: 'StringEquals',
+            variable: 'kms:EncryptionContext:aws:sns:topicArn',
+            values: [`arn:aws:sns:eu-west-1:\${data.aws_caller_identity.account.account_id}:drop-${name}-alarms`],
+          },
+        ]);
+      }
+      expect(Object.values(resourcesOf(parsed, 'aws_sns_topic'))[0].name).toBe(`drop-${name}-alarms`);
+    });
   });
 
   describe('app secrets', () => {

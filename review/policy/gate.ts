@@ -4,7 +4,7 @@
  * that matches nothing is itself a problem, so waivers cannot outlive the reason they were
  * written for. Pure: JSON in, results out.
  */
-import { type Synth, actionMatches } from '../terraform';
+import { type Synth, actionMatches, resources } from '../terraform';
 import { type GateContext, RULES, type RawFinding, type Rule } from './rules';
 
 export interface Finding extends RawFinding {
@@ -80,8 +80,12 @@ export function runGate(synth: Synth, context: GateContext, waivers: readonly Wa
       .check(synth, context)
       .map((raw) => ({ ...raw, environment: context.environment, rule: rule.id, title: rule.title, mirrors: rule.mirrors, fix: rule.fix })),
   );
-  // Waivers of this tier for the stacks this synth has (the bootstrap stack is gated on its own).
-  const relevant = waivers.filter((w) => (w.tier === '*' || w.tier === context.tier) && w.stack in synth);
+  // Waivers of this tier for resources this synth has (the bootstrap stack is gated on its own; an
+  // ECS Express record exists only where that engine runs). A waiver of a resource that is here
+  // and no longer has its finding is stale.
+  const present = (w: Waiver) =>
+    w.stack in synth && resources({ [w.stack]: synth[w.stack] }).some((resource) => actionMatches(w.address, resource.address));
+  const relevant = waivers.filter((w) => (w.tier === '*' || w.tier === context.tier) && present(w));
   const used = new Set<Waiver>();
   const findings: Finding[] = [];
   const waived: { finding: Finding; waiver: Waiver }[] = [];
