@@ -32,7 +32,7 @@ import { OriginRules } from '../constructs/edge/origin-rules';
 import { RateLimits } from '../constructs/edge/rate-limits';
 import { ZoneSettings } from '../constructs/edge/zone-settings';
 import { Naming } from '../constructs/naming';
-import { consume } from './contract';
+import { consume, consumeAcross } from './contract';
 import { DropStack, type DropStackProps } from './drop-stack';
 
 export interface EdgeStackProps extends DropStackProps {
@@ -190,8 +190,12 @@ function mapServices<T>(make: (name: ServiceName) => T): Record<ServiceName, T> 
  */
 function originVerifySecret(stack: EdgeStack, env: EnvironmentConfig): string {
   const scope = new Construct(stack, `origin-verify-${env.name}`);
-  const version = new DataAwsSecretsmanagerSecretVersion(scope, 'secret', {
-    secretId: consume(scope, new Naming(env), 'data', 'originVerifySecretArn'),
-  });
+  const naming = new Naming(env);
+  // Another environment's value is a read across environments (stacks/contract.ts): its data stack goes first.
+  const secretId =
+    env.name === stack.config.name
+      ? consume(scope, naming, 'data', 'originVerifySecretArn')
+      : consumeAcross(scope, naming, 'data', 'originVerifySecretArn');
+  const version = new DataAwsSecretsmanagerSecretVersion(scope, 'secret', { secretId });
   return Fn.trimspace(Fn.element(Fn.split(',', version.secretString), 0));
 }

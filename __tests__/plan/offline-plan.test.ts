@@ -52,6 +52,20 @@ describe.skipIf(!toolchain)(`offline plan tier${toolchain ? '' : ` (skipped: ${m
     },
   );
 
+  it("plans the zone owner's edge only once the other environments of its zone published their origin verification ARN, naming the command", async () => {
+    // GIVEN production (the owner of getdrop.no) before staging's data stack was deployed
+    const { config, synth } = environments.get('production')!;
+    // WHEN
+    const result = await planStack(toolchain!, 'edge', synth.edge, fixtureContext(config), {
+      unpublished: ['/drop/staging/data/origin-verify-secret-arn'],
+    });
+    // THEN
+    expect(result.ok).toBe(false);
+    expect(result.output.replace(/\s+/g, ' ')).toContain(
+      'staging has not published /drop/staging/data/origin-verify-secret-arn yet: deploy its data stack first: DROP_ENV=staging npx cdktf deploy data',
+    );
+  });
+
   it('plans the compute stack only once every release is recorded, naming the command that records one', async () => {
     // GIVEN staging with a recorded api release and none for web
     const { config, synth } = environments.get('staging')!;

@@ -218,8 +218,17 @@ describe('the zone owner (production) edge stack', () => {
   );
 
   it("reads each environment's secret through the contract parameter that environment publishes", () => {
-    expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/staging/data/origin-verify-secret-arn' });
     expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/production/data/origin-verify-secret-arn' });
+    // Another environment's value is a read across environments: its folder, with the command that publishes it when missing.
+    const staging = Object.values<any>(parsed.data?.aws_ssm_parameters_by_path ?? {}).find((d) => d.path === '/drop/staging/data');
+    expect(staging.lifecycle.postcondition).toEqual([
+      {
+        condition: '${contains(self.names, "/drop/staging/data/origin-verify-secret-arn")}',
+        error_message:
+          'staging has not published /drop/staging/data/origin-verify-secret-arn yet: deploy its data stack first: ' +
+          'DROP_ENV=staging npx cdktf deploy data (docs/deploying.md, "The first deployment of an environment").',
+      },
+    ]);
     expect(Object.keys(parsed.data?.[DataAwsSecretsmanagerSecretVersion.tfResourceType] ?? {})).toHaveLength(2);
   });
 

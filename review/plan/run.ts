@@ -15,7 +15,15 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { SERVICE_NAMES } from '../../config';
 import type { TerraformJson } from '../terraform';
-import { type FixtureContext, awsDataDefaults, awsResourceDefaults, evaluatedComputed, parameterFixture, releaseFixture } from './fixtures';
+import {
+  type FixtureContext,
+  awsDataDefaults,
+  awsResourceDefaults,
+  contractFolderFixture,
+  evaluatedComputed,
+  parameterFixture,
+  releaseFixture,
+} from './fixtures';
 import { type Transformed, transformForOfflinePlan } from './transform';
 
 const run = promisify(execFile);
@@ -243,13 +251,11 @@ export function dataOverrides(
     );
   }
   for (const [name, body] of Object.entries<Record<string, any>>(stack.data?.aws_ssm_parameters_by_path ?? {})) {
-    if (typeof body.path !== 'string' || !body.path.endsWith('/release')) continue;
-    lines.push(
-      'override_data {',
-      `  target = data.aws_ssm_parameters_by_path.${name}`,
-      `  values = ${hcl(releaseFixture(body.path, releases, ctx))}`,
-      '}',
-    );
+    if (typeof body.path !== 'string') continue;
+    // The release pointers, or another environment's contract folder (stacks/contract.ts, consumeAcross).
+    const values = body.path.endsWith('/release') ? releaseFixture(body.path, releases, ctx) : contractFolderFixture(body.path, ctx, skip);
+    if (!values) continue;
+    lines.push('override_data {', `  target = data.aws_ssm_parameters_by_path.${name}`, `  values = ${hcl(values)}`, '}');
   }
   return lines.map((line) => indent + line);
 }
@@ -267,10 +273,11 @@ export function testFile(
   ctx: FixtureContext,
   releases: readonly string[] = SERVICE_NAMES,
   controlPlane = true,
+  unpublished: readonly string[] = [],
 ): string {
   const lines = [
     ...mockProviders(stack, ctx),
-    ...dataOverrides(stack, ctx, releases, () => false, '', controlPlane),
+    ...dataOverrides(stack, ctx, releases, (parameter) => unpublished.includes(parameter), '', controlPlane),
     ...variableValues(stack),
     'run "plan" {',
     '  command = plan',
@@ -286,6 +293,8 @@ export interface PlanOptions {
   readonly releases?: readonly string[];
   /** Whether the bootstrap stack has made the environment's roles. @default true */
   readonly controlPlane?: boolean;
+  /** Contract parameters no stack has published yet (their reads get no fixture). @default - none */
+  readonly unpublished?: readonly string[];
 }
 
 /** `stack` as the offline plan runs it with `toolchain`: see transform.ts; computed values from the fixtures. */
@@ -324,14 +333,14 @@ export async function planStack(
   name: string,
   stack: TerraformJson,
   ctx: FixtureContext,
-  { workdir, releases, controlPlane }: PlanOptions = {},
+  { workdir, releases, controlPlane, unpublished }: PlanOptions = {},
 ): Promise<PlanResult> {
   const transformed = offlineStack(toolchain, stack, ctx);
   const dir = workdir ?? fs.mkdtempSync(path.join(os.tmpdir(), `drop-plan-${name}-`));
   try {
     fs.mkdirSync(path.join(dir, 'tests'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(transformed.json, null, 2));
-    fs.writeFileSync(path.join(dir, 'tests', 'plan.tftest.hcl'), testFile(transformed.json, ctx, releases, controlPlane));
+    fs.writeFileSync(path.join(dir, 'tests', 'plan.tftest.hcl'), testFile(transformed.json, ctx, releases, controlPlane, unpublished));
     const { ok, errors, output } = await initAndTest(toolchain, dir);
     return { stack: name, ok, errors, notes: transformed.notes, evaluated: transformed.evaluated, output };
   } finally {
