@@ -130,9 +130,11 @@ export function renderDiagram(synth: Synth, options: DiagramOptions): string {
     const names = [
       ...Object.values(synth[stack].data?.aws_ssm_parameter ?? {}).map((data) => data?.name),
       ...Object.values(synth[stack].data?.aws_ssm_parameters_by_path ?? {}).flatMap((data) =>
-        [data?.lifecycle?.postcondition ?? []].flat().flatMap((check: { condition?: string }) =>
-          [...String(check.condition ?? '').matchAll(/contains\(self\.names, "([^"]+)"\)/g)].map((m) => m[1]),
-        ),
+        [data?.lifecycle?.postcondition ?? []]
+          .flat()
+          .flatMap((check: { condition?: string }) =>
+            [...String(check.condition ?? '').matchAll(/contains\(self\.names, "([^"]+)"\)/g)].map((m) => m[1]),
+          ),
       ),
     ];
     for (const name of names) {
