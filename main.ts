@@ -1,13 +1,14 @@
 /**
  * The CDKTF app: loads the environment named by DROP_ENV (default staging) and synthesizes its
- * four stacks. This is the only place that reads process.env.
+ * four stacks, and the bootstrap stack. This is the only place that reads process.env:
+ * DROP_ENV, DROP_CONFIG_DIR (the folder of environments/ and control.json; default config/) and
+ * DEBUG (a refusal prints its stack trace too).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { parse } from 'yaml';
 import {
-  ConfigError,
   DEFAULT_ENVIRONMENT,
   checkControlPlane,
   checkWorkflowEnvironments,
@@ -16,6 +17,7 @@ import {
   loadEnvironments,
   loadZone,
 } from './config';
+import { DropError } from './constructs/validation';
 import { buildControl, buildPlatform, synthWarnings } from './stacks';
 
 // cdktf records a full stack trace for every token it creates; with source maps on (tsx turns
@@ -24,14 +26,16 @@ import { buildControl, buildPlatform, synthWarnings } from './stacks';
 process.setSourceMapsEnabled(false);
 
 function main(): void {
+  const configDir = process.env.DROP_CONFIG_DIR ? path.resolve(process.env.DROP_CONFIG_DIR) : path.join(__dirname, 'config');
+  const environmentsDir = path.join(configDir, 'environments');
   // Load (and validate) before the App exists: App creates the output directory.
-  const config = loadEnvironment(process.env.DROP_ENV || DEFAULT_ENVIRONMENT);
+  const config = loadEnvironment(process.env.DROP_ENV || DEFAULT_ENVIRONMENT, environmentsDir);
   // Every environment file, each loaded and validated once, `config` standing for its own.
-  const all = loadEnvironments(config);
+  const all = loadEnvironments(config, environmentsDir);
   // The environments of its Cloudflare zone: the zone owner's edge rules cover them too.
   const zone = loadZone(config, all);
   // The control plane every environment shares (config/control.json), checked against each of them.
-  const control = loadControl();
+  const control = loadControl(path.join(configDir, 'control.json'));
   checkControlPlane(control, all);
   // The workflows name only GitHub environments the bootstrap stack makes (and protects).
   checkWorkflowEnvironments(readWorkflows(path.join(__dirname, '.github', 'workflows')), all);
@@ -64,7 +68,8 @@ function readWorkflows(dir: string): Record<string, { jobs?: Record<string, { en
 try {
   main();
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
+  // Every refusal of the input (configuration or construct) is one list; anything else is a bug.
+  if (!(error instanceof DropError)) throw error;
+  console.error(process.env.DEBUG ? error.stack : error.message);
   process.exitCode = 1;
 }

@@ -186,7 +186,10 @@ export const environmentSchema = closed({
   $schema: z.string().optional().describe('The JSON Schema of this file, for editors: "../environment.schema.json".'),
   name: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{1,30}$/, { error: 'expected lower-case letters, digits and "-"' })
+    // The naming code's rule for a name part (constructs/naming.ts): no leading, trailing or double "-".
+    .regex(/^(?=.{2,31}$)[a-z][a-z0-9]*(-[a-z0-9]+)*$/, {
+      error: 'expected 2 to 31 lower-case letters and digits, joined by single "-" (such as "production-stockholm")',
+    })
     .describe('The environment name, the same as the file name (DROP_ENV); part of every resource name.'),
   tier: z.enum(ENVIRONMENT_TIERS).describe('production turns on the production-only rules.'),
   project: z

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import type { EncryptionKey } from './encryption-key';
 import type { Grantable } from './iam';
 import type { Naming } from './naming';
+import { ValidationError } from './validation';
 
 /** Reading an image: its manifest and layers. */
 const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] as const;
@@ -124,7 +125,13 @@ export class ContainerRegistry extends Construct {
     return names.map((name) => {
       const repository = this.repositories[name];
       if (!repository)
-        throw new Error(`${this.node.path}: no repository "${name}"; expected one of ${Object.keys(this.repositories).join(', ')}`);
+        throw new ValidationError(this, [
+          {
+            path: ['repositories'],
+            input: name,
+            message: `has no repository of that name; expected one of ${Object.keys(this.repositories).join(', ')}`,
+          },
+        ]);
       return repository.arn;
     });
   }

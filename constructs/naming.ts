@@ -2,6 +2,7 @@
  * The one place where names of cloud resources, state keys and workspaces are made.
  * Every name carries the project and the environment, so environments never collide.
  */
+import { DropError } from './validation';
 
 /** The four stacks of an environment, in first-deployment order. */
 export const STACK_IDS = ['registry', 'data', 'compute', 'edge'] as const;
@@ -74,7 +75,7 @@ export class Naming {
 
 function checked(part: string): string {
   if (!PART.test(part)) {
-    throw new Error(`Invalid name part "${part}": expected lower-case letters and digits joined by "-"`);
+    throw new DropError(`Invalid name part "${part}": expected lower-case letters and digits joined by "-", such as "api-path"`);
   }
   return part;
 }

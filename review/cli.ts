@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, knownEnvironments, loadEnvironment } from '../config';
+import { knownEnvironments, loadEnvironment } from '../config';
+import { DropError } from '../constructs/validation';
 import { diffSynth } from './diff';
 import { WaiverError, runGate } from './policy/gate';
 import { type BaseSynth, renderReport } from './report';
@@ -152,7 +153,7 @@ export function runReview(argv: string[], io: Io): number {
       io.err(`review: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof ConfigError || error instanceof ReviewInputError || error instanceof WaiverError) {
+    if (error instanceof DropError || error instanceof ReviewInputError || error instanceof WaiverError) {
       io.err(`${error.message}\n`);
       return 1;
     }

@@ -256,6 +256,12 @@ describe('validation rules', () => {
       'domains.apiOrigin: is the same as domains.public; the api needs a hostname of its own (found: "staging.getdrop.no")',
     ],
     [
+      'refuses an environment name the naming code would refuse later (a trailing "-")',
+      'staging',
+      { name: 'staging-' },
+      'name: expected 2 to 31 lower-case letters and digits, joined by single "-" (such as "production-stockholm") (found: "staging-")',
+    ],
+    [
       'refuses a GitHub environment name GitHub does not accept',
       'staging',
       { ci: { githubEnvironment: 'staging eu' } },

@@ -80,6 +80,8 @@ describe('ContainerRegistry grants', () => {
 
   it('fails when asked for a repository it does not have, naming the ones it has', () => {
     const { registry, policy } = registryInStack();
-    expect(() => registry.grantPull(policy, ['worker'])).toThrow('test/images: no repository "worker"; expected one of web, api');
+    expect(() => registry.grantPull(policy, ['worker'])).toThrow(
+      'test/images (1 problem):\n  - repositories: has no repository of that name; expected one of web, api (found: "worker")',
+    );
   });
 });

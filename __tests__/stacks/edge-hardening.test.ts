@@ -255,7 +255,7 @@ describe('rate limiting rules on Enterprise', () => {
 
   it('holds 5 without the Advanced Rate Limiting add-on, and says which add-on holds more', () => {
     expect(() => new RateLimits(new TerraformStack(testApp(), 't'), 'rl', { zoneId: 'z', plan: 'enterprise', limits: six })).toThrow(
-      't/rl: plan: allows 5 rate limiting rule(s); the 6 rate limits (x0: /v1/x0/*; x1: /v1/x1/*; x2: /v1/x2/*; x3: /v1/x3/*; x4: /v1/x4/*; x5: /v1/x5/*) need the Advanced Rate Limiting add-on (advancedRateLimiting) (found: "enterprise")',
+      't/rl (1 problem):\n  - plan: allows 5 rate limiting rule(s); the 6 rate limits (x0: /v1/x0/*; x1: /v1/x1/*; x2: /v1/x2/*; x3: /v1/x3/*; x4: /v1/x4/*; x5: /v1/x5/*) need the Advanced Rate Limiting add-on (advancedRateLimiting) (found: "enterprise")',
     );
   });
 

@@ -126,6 +126,37 @@ describe.concurrent('main.ts', () => {
     }
   }, 30_000);
 
+  it('prints a refusal as one list with exit code 1, and its stack trace only with DEBUG', async ({ expect }) => {
+    // GIVEN a copy of config/ where production records an existing origin-rules ruleset, which its
+    // Pro edge stack does not manage (the edge stack refuses it, and the configuration first)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-main-config-'));
+    const outdir = path.join(dir, 'out');
+    fs.cpSync(path.join(ROOT, 'config'), dir, { recursive: true });
+    const file = path.join(dir, 'environments', 'production.json');
+    const production = JSON.parse(fs.readFileSync(file, 'utf8'));
+    production.edge.existingRulesets = { http_request_origin: { id: 'a'.repeat(32), name: 'default' } };
+    fs.writeFileSync(file, JSON.stringify(production));
+    const env = { ...process.env, DROP_ENV: 'production', DROP_CONFIG_DIR: dir, CDKTF_OUTDIR: outdir };
+    try {
+      // WHEN
+      const [plain, debug] = await Promise.all([
+        run(tsx, ['main.ts'], { cwd: ROOT, env }),
+        run(tsx, ['main.ts'], { cwd: ROOT, env: { ...env, DEBUG: '1' } }),
+      ]);
+      // THEN
+      expect(plain.status).toBe(1);
+      expect(plain.stderr.trim()).toMatch(
+        /^Invalid environment file \S+production\.json \(1 problem\):\n {2}- edge\.existingRulesets\.http_request_origin: names a ruleset the pro plan's edge stack does not manage/,
+      );
+      expect(plain.stderr).not.toContain('    at ');
+      expect(fs.existsSync(outdir)).toBe(false);
+      expect(debug.status).toBe(1);
+      expect(debug.stderr).toMatch(/^ConfigError: Invalid environment file [\s\S]*\n {4}at /);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it('stops on an unknown environment with the known ones, and writes nothing', async ({ expect }) => {
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'drop-main-')), 'cdktf.out');
     try {

@@ -7,6 +7,7 @@ import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aw
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
+import { ValidationError } from '../validation';
 
 /** An issuer of web identity tokens, as IAM and a trust policy see it. */
 export interface OidcIssuer {
@@ -65,7 +66,12 @@ export class AccountOidcProviders extends Construct {
   /** The provider ARN of `issuer`. */
   arnOf(issuer: OidcIssuer): string {
     const arn = this.arns.get(issuer.url);
-    if (arn === undefined) throw new Error(`${this.node.path}: no OIDC provider for ${issuer.url}`);
+    if (arn === undefined) {
+      const known = [...this.arns.keys()].join(', ');
+      throw new ValidationError(this, [
+        { path: ['issuers'], input: issuer.url, message: `has no provider in this account; expected one of ${known}` },
+      ]);
+    }
     return arn;
   }
 }

@@ -49,7 +49,7 @@ describe('the edge constructs on a plan that cannot run them', () => {
           limits: { auth: limit, transactions: { ...limit, paths: ['/v1/transactions/'] } },
         }),
     ).toThrow(
-      'test/rl: plan: allows 1 rate limiting rule(s); the 2 rate limits (auth: /v1/auth/*; transactions: /v1/transactions/*) need the pro plan or higher (found: "free")',
+      'test/rl (1 problem):\n  - plan: allows 1 rate limiting rule(s); the 2 rate limits (auth: /v1/auth/*; transactions: /v1/transactions/*) need the pro plan or higher (found: "free")',
     );
   });
 
@@ -57,7 +57,7 @@ describe('the edge constructs on a plan that cannot run them', () => {
     expect(
       () => new RateLimits(stack(), 'rl', { zoneId: 'z', plan: 'business', limits: { auth: { ...limit, mitigationTimeoutSeconds: 60 } } }),
     ).toThrow(
-      'test/rl: limits.auth.mitigationTimeoutSeconds: must be 0 on the business plan: a challenge action has no mitigation timeout below Enterprise (found: 60)',
+      'test/rl (1 problem):\n  - limits.auth.mitigationTimeoutSeconds: must be 0 on the business plan: a challenge action has no mitigation timeout below Enterprise (found: 60)',
     );
   });
 
@@ -89,7 +89,7 @@ describe('the edge constructs on a plan that cannot run them', () => {
       originVerifySecret: 's',
     };
     expect(() => new CacheRules(stack(), 'cache', { zoneId: 'z', plan: 'pro', sites: [site] })).toThrow(
-      "test/cache: sites.0.publicAssetTtlSeconds: is below the pro plan's minimum edge cache TTL of 3600 seconds (1 h); 1800 s needs the business plan (found: 1800)",
+      "test/cache (1 problem):\n  - sites.0.publicAssetTtlSeconds: is below the pro plan's minimum edge cache TTL of 3600 seconds (1 h); 1800 s needs the business plan (found: 1800)",
     );
   });
 
