@@ -1,5 +1,5 @@
 import { DescribeImagesCommand, DescribeImageScanFindingsCommand, ECRClient, ImageNotFoundException } from '@aws-sdk/client-ecr';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterHistoryCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
@@ -26,6 +26,7 @@ describe('npm run release', () => {
     ecr.reset();
     ssm.reset();
     ssm.on(PutParameterCommand).resolves({ Version: 4 });
+    ssm.on(GetParameterHistoryCommand).resolves({ Parameters: [] });
   });
 
   it("records <tag>@<digest> of a scanned image as the service's release pointer", async () => {
@@ -88,7 +89,17 @@ describe('npm run release', () => {
 
   it('names every missing argument', () => {
     expect(() => parseCommandLine(['--env', 'staging'])).toThrow(
-      'Missing --service, --tag. Usage: npm run release -- --env <environment> --service <api|web> --tag <tag|sha256:digest>',
+      'Missing --service, --tag. Usage: npm run release -- --env <environment> --service <api|web> --tag <tag|sha256:digest> [--pipeline]',
     );
+    expect(() => parseCommandLine(['--env', 'staging', '--verified', 'c2', '--service', 'api'])).toThrow(
+      'Usage: npm run release -- --env <environment> --verified <tag> (no --service or --tag: it marks every service that runs <tag>)',
+    );
+    expect(parseCommandLine(['--env', 'staging', '--service', 'api', '--tag', 'c2', '--pipeline'])).toEqual({
+      mode: 'release',
+      env: 'staging',
+      service: 'api',
+      tag: 'c2',
+      pipeline: true,
+    });
   });
 });

@@ -71,6 +71,53 @@ describe('rollback', () => {
     expect(change.to.tag).toBe('c1');
   });
 
+  it('does nothing, and says so, when no service runs the release to undo (the pipeline state check)', async () => {
+    // GIVEN the pipeline's release step failed before it wrote c7, or a rollback undid it already
+    released('production', 'api', 'c1', 'c2');
+    released('production', 'web', 'c1', 'c2');
+    const { deps: d, runs, lines } = deps();
+    // WHEN the rollback step runs after the failure
+    const changes = await rollback(d, options(['--undo', 'c7']));
+    // THEN nothing is written or deployed, and it succeeds
+    expect(changes).toEqual([]);
+    expect(writes()).toEqual([]);
+    expect(runs).toEqual([]);
+    expect(lines.at(-1)).toBe(
+      'No service in production runs release c7 (it was not recorded, or it was undone already): nothing to roll back, nothing deployed',
+    );
+  });
+
+  it('never goes back to a pipeline release that was never verified (its job was killed before its checks)', async () => {
+    // GIVEN c1 verified, c2 recorded by a run that was cancelled before its checks, c3 recorded now
+    aws.putParameter(
+      '/drop/production/release/api',
+      value('production', 'api', 'c1'),
+      `pipeline release of ${value('production', 'api', 'c1')}, unverified`,
+    );
+    aws.putParameter(
+      '/drop/production/release/api',
+      value('production', 'api', 'c1'),
+      `verified ${value('production', 'api', 'c1')}: its health checks passed`,
+    );
+    aws.putParameter(
+      '/drop/production/release/api',
+      value('production', 'api', 'c2'),
+      `pipeline release of ${value('production', 'api', 'c2')}, unverified`,
+    );
+    aws.putParameter(
+      '/drop/production/release/api',
+      value('production', 'api', 'c3'),
+      `pipeline release of ${value('production', 'api', 'c3')}, unverified`,
+    );
+    const { deps: d, lines } = deps();
+    // WHEN c3 is undone
+    const [change] = await rollback(d, options(['--service', 'api', '--undo', 'c3']));
+    // THEN it goes back to c1, the last verified release
+    expect(change.to.tag).toBe('c1');
+    await rollback(d, { ...options(['--service', 'api']), mode: 'list' });
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^api v3 {2}c2 .*\(never verified\)$/)]));
+  });
+
   it('undoes only the services the named release changed (--undo)', async () => {
     released('production', 'api', 'c1', 'c2');
     released('production', 'web', 'c1');
@@ -166,15 +213,6 @@ describe('rollback refuses bad input, and deploys nothing', () => {
       `rolled back from ${value('production', 'api', 'c2')}`,
     );
     await refused(['--service', 'api', '--to', 'c2'], '--to c2: api c2@sha256:');
-  });
-
-  it('when the release to undo was never recorded', async () => {
-    released('production', 'api', 'c1', 'c2');
-    released('production', 'web', 'c1', 'c2');
-    await refused(
-      ['--undo', 'c7'],
-      'Nothing to roll back in production: no service runs release c7 (it was never recorded there). Nothing was deployed.',
-    );
   });
 
   it('when the environment is unknown', async () => {
