@@ -1,6 +1,7 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeAws, fakeDigest } from '../../scripts/dry-run/fake-aws';
+import { pipelineReleaseDescription, verifiedDescription } from '../../scripts/lib/release-history';
 import { DEPLOY_COMMAND, RollbackError, parseCommandLine, rollback } from '../../scripts/rollback';
 
 // The real SSM client against the loopback fake: the history is read and written over the wire.
@@ -89,26 +90,15 @@ describe('rollback', () => {
 
   it('never goes back to a pipeline release that was never verified (its job was killed before its checks)', async () => {
     // GIVEN c1 verified, c2 recorded by a run that was cancelled before its checks, c3 recorded now
-    aws.putParameter(
-      '/drop/production/release/api',
-      value('production', 'api', 'c1'),
-      `pipeline release of ${value('production', 'api', 'c1')}, unverified`,
-    );
-    aws.putParameter(
-      '/drop/production/release/api',
-      value('production', 'api', 'c1'),
-      `verified ${value('production', 'api', 'c1')}: its health checks passed`,
-    );
-    aws.putParameter(
-      '/drop/production/release/api',
-      value('production', 'api', 'c2'),
-      `pipeline release of ${value('production', 'api', 'c2')}, unverified`,
-    );
-    aws.putParameter(
-      '/drop/production/release/api',
-      value('production', 'api', 'c3'),
-      `pipeline release of ${value('production', 'api', 'c3')}, unverified`,
-    );
+    const api = (tag: string) => value('production', 'api', tag);
+    for (const [tag, description] of [
+      ['c1', pipelineReleaseDescription(api('c1'))],
+      ['c1', verifiedDescription(api('c1'))],
+      ['c2', pipelineReleaseDescription(api('c2'))],
+      ['c3', pipelineReleaseDescription(api('c3'))],
+    ]) {
+      aws.putParameter('/drop/production/release/api', api(tag), description);
+    }
     const { deps: d, lines } = deps();
     // WHEN c3 is undone
     const [change] = await rollback(d, options(['--service', 'api', '--undo', 'c3']));
