@@ -1,13 +1,18 @@
 import { DescribeImagesCommand, DescribeImageScanFindingsCommand, ECRClient, ImageNotFoundException } from '@aws-sdk/client-ecr';
 import { GetParameterHistoryCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
 import { RELEASE_VALUE } from '../../constructs/compute/release-pointer';
 import { ReleaseError, parseCommandLine, release } from '../../scripts/release';
 
 const ecr = mockClient(ECRClient);
 const ssm = mockClient(SSMClient);
+// The infra project shares one module graph per worker (isolate: false): give the clients back to the next file.
+afterAll(() => {
+  ecr.restore();
+  ssm.restore();
+});
 const clients = { ecr: new ECRClient({ region: 'eu-west-1' }), ssm: new SSMClient({ region: 'eu-west-1' }) };
 const config = loadEnvironment('staging');
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
