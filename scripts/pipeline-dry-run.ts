@@ -31,7 +31,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -682,7 +682,7 @@ function report(run: Run): DryRunResult {
     deployments: run.world.deployments,
     summaries: run.summaries,
     pointers: run.world.pointers(),
-    artifacts: existsSync(run.artifacts) ? spawnSync('ls', [run.artifacts], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean) : [],
+    artifacts: readdirSync(run.artifacts).sort(),
     problems: run.problems,
     comments: existsSync(run.comments) ? (JSON.parse(readFileSync(run.comments, 'utf8')) as { body: string }[]).map((c) => c.body) : [],
   };
