@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 /** Tests that start real API processes and the cdktf CLI: minutes, not the unit tests' seconds. */
 const PIPELINE_RUNS = [
   '__tests__/pipeline/dry-run.test.ts',
+  '__tests__/pipeline/dry-run-failures.test.ts',
+  '__tests__/pipeline/dry-run-pull-request.test.ts',
   '__tests__/scripts/monitor.test.ts',
   '__tests__/scripts/verify-health.test.ts',
   // npm run review, as the pull-request workflow runs it: a git worktree of the base and its synth.

@@ -69,7 +69,8 @@ function defaultBase(): string {
  * reviewed once, under the name `control`, not with each environment.
  */
 function synthBase(ref: string, environments: string[], env: NodeJS.ProcessEnv): Record<string, BaseSynth> {
-  const failAll = (error: string, commit?: string) => Object.fromEntries(environments.map((env) => [env, { ref, commit, error }]));
+  const failAll = (error: string, commit?: string) =>
+    Object.fromEntries([...environments, CONTROL].map((name) => [name, { ref, commit, error }]));
   const commit = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   if (!commit.ok) return failAll(`git cannot resolve "${ref}" to a commit`);
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-review-base-'));

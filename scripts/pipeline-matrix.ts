@@ -6,9 +6,13 @@
  *
  *   image       how the images are built: the production tier's web service mode
  *   plans       one leg per environment and stack: the pull-request plans (read-only role)
+ *   scans       one leg per environment: trivy and checkov over its synth; the first also scans the
+ *               bootstrap stack (control), which every synth writes
  *   pushes      one leg per environment and service: push and scan (the push role, trusted for the deploy branch)
  *   staging     the environments below the production tier, deployed first (their release role)
- *   production  the production-tier environments, each behind its GitHub environment's approval
+ *   production  the production-tier environments, each behind its GitHub environment's approval;
+ *               `promotedFrom` names the environments below the tier (space-separated), whose
+ *               running release each production deploy checks first
  */
 import {
   type ControlConfig,
@@ -34,13 +38,20 @@ export interface DeployLeg {
   readonly role: string;
 }
 
+/** A production leg: it deploys only the release the environments below its tier run. */
+export interface ProductionLeg extends DeployLeg {
+  /** The environments below the production tier, space-separated (a shell loop's list). */
+  readonly promotedFrom: string;
+}
+
 export interface PipelineMatrix {
   /** How the images are built: once, for every environment, with the production tier's settings. */
   readonly image: { readonly serviceMode: string };
   readonly plans: readonly { environment: string; stack: string; region: string; role: string }[];
+  readonly scans: readonly { environment: string; control: boolean }[];
   readonly pushes: readonly { environment: string; service: string; region: string; repository: string; role: string }[];
   readonly staging: readonly DeployLeg[];
-  readonly production: readonly DeployLeg[];
+  readonly production: readonly ProductionLeg[];
 }
 
 /** The matrices of `environments` (every environment file, checked against `control`). */
@@ -67,6 +78,7 @@ export function pipelineMatrix(control: ControlConfig, environments: readonly En
     plans: environments.flatMap((env) =>
       STACK_IDS.map((stack) => ({ environment: env.name, stack, region: env.aws.region, role: role(env, 'github-pr-plan') })),
     ),
+    scans: environments.map((env, i) => ({ environment: env.name, control: i === 0 })),
     pushes: environments.flatMap((env) =>
       SERVICE_NAMES.map((service) => ({
         environment: env.name,
@@ -77,7 +89,15 @@ export function pipelineMatrix(control: ControlConfig, environments: readonly En
       })),
     ),
     staging: environments.filter((env) => env.tier !== 'production').map(deployLeg),
-    production: environments.filter((env) => env.tier === 'production').map(deployLeg),
+    production: environments
+      .filter((env) => env.tier === 'production')
+      .map((env) => ({
+        ...deployLeg(env),
+        promotedFrom: environments
+          .filter((e) => e.tier !== 'production')
+          .map((e) => e.name)
+          .join(' '),
+      })),
   };
 }
 

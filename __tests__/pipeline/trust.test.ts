@@ -54,13 +54,13 @@ describe('the trust between the workflows and the bootstrap stack', () => {
     expect(trustProblems(input())).toEqual([]);
   });
 
-  it("checks what it claims: the shipped workflows assume roles in 5 jobs, the pull-request plans with every environment's read-only role", () => {
+  it("checks what it claims: the shipped workflows assume roles in 4 jobs, the pull-request plans with every environment's read-only role", () => {
     const assumed = Object.values(workflows).flatMap((w: any) =>
       Object.entries<any>(w.jobs)
         .filter(([, job]) => job.steps.some((s: any) => s.with?.['role-to-assume']))
         .map(([id]) => id),
     );
-    expect(assumed.sort()).toEqual(['deploy-production', 'deploy-staging', 'plan', 'push', 'rollback-staging'].sort());
+    expect(assumed.sort()).toEqual(['deploy-production', 'deploy-staging', 'plan', 'push'].sort());
     const matrix = shippedMatrix();
     expect(new Set(matrix.plans.map((leg) => leg.role.split('/')[1]))).toEqual(
       new Set(environments.map((env) => `drop-${env.name}-github-pr-plan`)),

@@ -13,12 +13,18 @@ import {
   ModifyRuleCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError, hostsOf, parseCommandLine, run } from '../../scripts/ecs-domains';
 
 const ecs = mockClient(ECSClient);
 const elb = mockClient(ElasticLoadBalancingV2Client);
 const acm = mockClient(ACMClient);
+// The infra project shares one module graph per worker (isolate: false): give the clients back to the next file.
+afterAll(() => {
+  ecs.restore();
+  elb.restore();
+  acm.restore();
+});
 const clients = () => ({ ecs: new ECSClient({}), elb: new ElasticLoadBalancingV2Client({}), acm: new ACMClient({}) });
 const HOSTS = { api: 'api.getdrop.se', web: 'getdrop.se' } as const;
 
