@@ -20,10 +20,12 @@ const waiversOf = (name: string) => scannerWaivers(shipped(name), runGate(shippe
 const ROOT = path.join(__dirname, '..', '..');
 
 describe('the scanner rule ids', () => {
-  it('of every waiver: its rule stands for at least one check each scanner knows, and only for known ones', () => {
+  it('of every waiver: its rule stands for at least one check each scanner knows, and only for known ones (or is ours alone, which no scanner checks)', () => {
     for (const waiver of WAIVERS) {
       const rule = RULES.find((r) => r.id === waiver.rule)!;
       const checks = scannerChecks(rule);
+      // A rule of our own only (the Cloudflare ones: neither scanner reads Cloudflare records) has nothing to waive there.
+      if (rule.mirrors.every((mirror) => mirror === 'own')) continue;
       expect(checks.length, `${waiver.rule}: mirrors no scanner check`).toBeGreaterThan(0);
       expect(
         checks.filter((c) => !c.known).map((c) => c.mirror),
