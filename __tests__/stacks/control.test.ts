@@ -1,16 +1,13 @@
 /**
- * The bootstrap stack as a whole: what it makes for the shipped environments in Terraform Cloud,
- * GitHub and each AWS account, and how those pieces are wired to each other. The identities of
- * one environment are tested on their own in __tests__/constructs/identity.
+ * The bootstrap stack as a whole: what it makes of the shipped configuration, and how its pieces
+ * are wired to each other (roles to workspaces, team tokens to GitHub environments, accounts to
+ * identities). Each construct is tested on its own in __tests__/constructs/identity and
+ * __tests__/constructs/control.
  */
 import { ActionsEnvironmentSecret } from '@cdktf/provider-github/lib/actions-environment-secret';
-import { RepositoryEnvironment } from '@cdktf/provider-github/lib/repository-environment';
-import { RepositoryEnvironmentDeploymentPolicy } from '@cdktf/provider-github/lib/repository-environment-deployment-policy';
-import { Workspace } from '@cdktf/provider-tfe/lib/workspace';
 import { describe, expect, it } from 'vitest';
 import { knownEnvironments, loadControl, loadEnvironment } from '../../config';
 import { STACK_IDS } from '../../constructs/naming';
-import { TERRAFORM_VERSION } from '../../stacks/terraform';
 import { merge, synthControl } from '../helpers';
 import { parseControl } from '../../config/control';
 
@@ -36,29 +33,6 @@ describe('the bootstrap stack in Terraform Cloud', () => {
     }
   });
 
-  it('pins terraform to the version the stacks require and CI installs, and applies nothing by itself', () => {
-    for (const workspace of workspaces) {
-      expect(workspace, workspace.name).toMatchObject({ terraform_version: TERRAFORM_VERSION, auto_apply: false });
-      expect(workspace.execution_mode, 'execution_mode on tfe_workspace is deprecated').toBeUndefined();
-    }
-    expect(json).toHaveResourceWithProperties(Workspace, {
-      name: 'drop-production-data',
-      allow_destroy_plan: false,
-      speculative_enabled: false,
-    });
-    expect(json).toHaveResourceWithProperties(Workspace, { name: 'drop-staging-data', allow_destroy_plan: true });
-  });
-
-  it('runs the environments remotely and the control workspace locally, through tfe_workspace_settings', () => {
-    const settings = resources('tfe_workspace_settings').map(([, s]) => [byRef('tfe_workspace', s.workspace_id).name, s.execution_mode]);
-    expect(Object.fromEntries(settings)).toEqual(
-      Object.fromEntries([
-        ['drop-control', 'local'],
-        ...environments.flatMap((env) => STACK_IDS.map((stack) => [`drop-${env}-${stack}`, 'remote'])),
-      ]),
-    );
-  });
-
   it("gives each environment's workspaces AWS dynamic credentials with a plan role and an apply role", () => {
     for (const env of environments) {
       const set = resources('tfe_variable_set').find(([, s]) => s.name === `drop-${env}-aws`)!;
@@ -78,18 +52,6 @@ describe('the bootstrap stack in Terraform Cloud', () => {
     }
   });
 
-  it('writes the Cloudflare token only into the edge workspaces, write-only and sensitive, from an ephemeral variable', () => {
-    const tokens = resources('tfe_variable').filter(([, v]) => v.key === 'CLOUDFLARE_API_TOKEN');
-    expect(tokens.map(([, v]) => byRef('tfe_workspace', v.workspace_id).name).sort()).toEqual(
-      environments.map((env) => `drop-${env}-edge`).sort(),
-    );
-    for (const [, token] of tokens) {
-      expect(token).toMatchObject({ value_wo: '${var.cloudflare_api_token}', sensitive: true, category: 'env' });
-      expect(token.value).toBeUndefined();
-    }
-    expect(parsed.variable?.cloudflare_api_token).toMatchObject({ ephemeral: true, sensitive: true });
-  });
-
   it("gives each environment's deploy team write access to that environment's workspaces and no other", () => {
     for (const env of environments) {
       const team = resources('tfe_team').find(([, t]) => t.name === `drop-${env}-deploy`)!;
@@ -99,38 +61,9 @@ describe('the bootstrap stack in Terraform Cloud', () => {
       );
     }
   });
-
-  it('gives the pull-request team read access to runs and state, and no way to queue a run or read variables', () => {
-    const team = resources('tfe_team').find(([, t]) => t.name === 'drop-pull-requests')!;
-    const access = resources('tfe_team_access').filter(([, a]) => a.team_id === `\${tfe_team.${team[0]}.id}`);
-    expect(access).toHaveLength(environments.length * STACK_IDS.length);
-    for (const [, a] of access) {
-      expect(a.access).toBeUndefined();
-      expect(a.permissions).toEqual([
-        { runs: 'read', variables: 'none', state_versions: 'read', sentinel_mocks: 'none', workspace_locking: false, run_tasks: false },
-      ]);
-    }
-  });
 });
 
 describe('the bootstrap stack in GitHub', () => {
-  it('makes each GitHub environment admit the deploy branch only, with no admin bypass', () => {
-    for (const env of environments) {
-      const name = loadEnvironment(env).ci.githubEnvironment;
-      expect(json).toHaveResourceWithProperties(RepositoryEnvironment, {
-        environment: name,
-        can_admins_bypass: false,
-        deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
-      });
-    }
-    const policies = resources('github_repository_environment_deployment_policy');
-    expect(policies).toHaveLength(environments.length);
-    expect(json).toHaveResourceWithProperties(RepositoryEnvironmentDeploymentPolicy, {
-      branch_pattern: 'main',
-      repository: 'drop-platform',
-    });
-  });
-
   it('requires the configured reviewers in the production tier, without self-review, and none below it', () => {
     const byName = Object.fromEntries(resources('github_repository_environment').map(([, e]) => [e.environment, e]));
     expect(byName.production.reviewers).toEqual([

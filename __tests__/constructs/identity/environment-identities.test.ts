@@ -1,5 +1,3 @@
-import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
-import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { TerraformStack, Testing } from 'cdktf';
@@ -165,26 +163,6 @@ describe('EnvironmentIdentities', () => {
   it("tags every role with its environment, which the other tiers' boundaries keep them away from", () => {
     const { parsed } = identities();
     for (const role of Object.values<any>(parsed.resource.aws_iam_role)) expect(role.tags.environment).toBe('staging');
-  });
-});
-
-describe('AccountOidcProviders', () => {
-  it("creates GitHub's and Terraform Cloud's providers with their audiences", () => {
-    const { json } = identities();
-    expect(json).toHaveResourceWithProperties(IamOpenidConnectProvider, {
-      url: 'https://token.actions.githubusercontent.com',
-      client_id_list: ['sts.amazonaws.com'],
-    });
-    expect(json).toHaveResourceWithProperties(IamOpenidConnectProvider, {
-      url: 'https://app.terraform.io',
-      client_id_list: ['aws.workload.identity'],
-    });
-  });
-
-  it('reads the existing ones of an account where another project made them', () => {
-    const { json } = identities({ mode: 'existing' });
-    expect(json).not.toHaveResource(IamOpenidConnectProvider);
-    expect(json).toHaveDataSourceWithProperties(DataAwsIamOpenidConnectProvider, { url: 'https://app.terraform.io' });
   });
 });
 
