@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
-import { authRoutes } from './auth.js';
+import { authRoutes } from './routes/auth.js';
 import type { BankIdOidc } from './bankid-oidc.js';
 import type { Database } from './db/database.js';
 import type { ErrorReporter } from './sentry.js';

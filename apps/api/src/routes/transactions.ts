@@ -11,7 +11,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requireUser, type AuthEnv } from '../auth.js';
+import { requireUser, type AuthEnv } from './auth.js';
 import type { Database } from '../db/database.js';
 import { transactions } from '../db/schema.js';
 import { apiError, invalid, jsonOnly } from '../http.js';

@@ -19,12 +19,12 @@ import { zValidator } from '@hono/zod-validator';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { sign, verify } from 'hono/jwt';
 import { z } from 'zod';
-import { BankIdError, type BankIdOidc } from './bankid-oidc.js';
-import type { Database } from './db/database.js';
-import { OIDC_CALLBACK_PARAMS } from './headers.js';
-import { authOrders, oidcFlows, users } from './db/schema.js';
-import { apiError, invalid, jsonOnly } from './http.js';
-import { isValidNationalId } from './national-id.js';
+import { BankIdError, type BankIdOidc } from '../bankid-oidc.js';
+import type { Database } from '../db/database.js';
+import { OIDC_CALLBACK_PARAMS } from '../headers.js';
+import { authOrders, oidcFlows, users } from '../db/schema.js';
+import { apiError, invalid, jsonOnly } from '../http.js';
+import { isValidNationalId } from '../national-id.js';
 
 export interface AuthOptions {
   readonly database: Database;
