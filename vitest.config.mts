@@ -1,4 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * `@drop/shared/*` from its source: the package's exports name its build (dist/), which only the
+ * images and `npm run build` make. Every project resolves it the same way (tsx and tsc use the
+ * tsconfig `paths` to the same folder).
+ */
+const resolve = {
+  alias: [{ find: /^@drop\/shared\/(.*)$/, replacement: fileURLToPath(new URL('./packages/shared/src/$1', import.meta.url)) }],
+};
 
 /** Tests that start real API processes and the cdktf CLI: minutes, not the unit tests' seconds. */
 const PIPELINE_RUNS = [
@@ -20,6 +30,7 @@ export default defineConfig({
     globalSetup: ['apps/api/test/global-setup.ts'],
     projects: [
       {
+        resolve,
         test: {
           name: 'infra',
           // cdktf's Testing.setupJest() registers its matchers on the global `expect`.
@@ -38,6 +49,7 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         test: {
           // The offline plan tier: terraform plans every stack of every environment (review/plan).
           name: 'plan',
@@ -49,6 +61,7 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         test: {
           // The delivery steps run for real: the main workflow's run: steps in order
           // (scripts/pipeline-dry-run.ts: the cdktf CLI, a stand-in terraform, a loopback AWS), and
@@ -62,6 +75,14 @@ export default defineConfig({
         },
       },
       {
+        resolve,
+        test: {
+          name: 'shared',
+          include: ['packages/shared/test/**/*.test.ts'],
+        },
+      },
+      {
+        resolve,
         test: {
           name: 'api',
           include: ['apps/api/test/**/*.test.ts'],
@@ -72,6 +93,7 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         test: {
           name: 'web',
           include: ['apps/web/test/**/*.test.ts'],
@@ -82,6 +104,7 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         test: {
           name: 'images',
           include: ['test/**/*.test.ts'],

@@ -1,13 +1,13 @@
 /**
  * Error reports to Sentry (@sentry/nextjs), server side only and only when SENTRY_DSN is set (a
  * runtime secret; the browser bundle gets no DSN). Release = the image tag (APP_VERSION),
- * environment = DROP_ENV. Everything is scrubbed (the API's scrub.ts: one set of rules for both apps) before it is sent.
+ * environment = DROP_ENV. Everything is scrubbed (@drop/shared/redact: one set of rules for both apps, their logs included) before it is sent.
  */
 import type { Instrumentation } from 'next';
 
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs' || !process.env.SENTRY_DSN) return;
-  const [Sentry, { scrub }] = await Promise.all([import('@sentry/nextjs'), import('../api/src/scrub')]);
+  const [Sentry, { scrub }] = await Promise.all([import('@sentry/nextjs'), import('@drop/shared/redact')]);
   Sentry.init({
     dsn: process.env.SENTRY_DSN,
     release: process.env.APP_VERSION,

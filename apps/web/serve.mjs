@@ -10,12 +10,12 @@
  *    closed, and whatever is left is destroyed at SHUTDOWN_TIMEOUT_MS;
  *  - keeps idle connections longer (65 s) than the load balancer in front (60 s), so the proxy,
  *    not the server, closes them.
- * The drain and the signal handling are the API's own (apps/api/src/drain.mjs, plain JavaScript so
- * node runs it as it is); the build copies it to the same place beside the standalone output.
+ * The drain and the signal handling are the API's own (`@drop/shared/drain`, plain JavaScript so
+ * node runs it as it is); the build copies it into the standalone output's node_modules.
  */
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import { drainable, exitOnSignals } from '../api/src/drain.mjs';
+import { drainable, exitOnSignals } from '@drop/shared/drain';
 
 const env = process.env;
 const problems = [];
@@ -51,7 +51,7 @@ env.NEXT_MANUAL_SIG_HANDLE = 'true';
 // Next's start-server creates the one HTTP server of the process with http.createServer: keep it,
 // and make it drainable with the drain's defaults (keep-alive 65 s; while draining, sockets idle
 // for a second are closed).
-/** @type {import('../api/src/drain.mjs').Drainer | undefined} */
+/** @type {import('@drop/shared/drain').Drainer | undefined} */
 let drainer;
 const createServer = http.createServer;
 // @ts-expect-error -- the same function, recording what it returns

@@ -8,7 +8,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { ORIGIN_VERIFY_HEADER, originSecrets } from './headers.js';
+import { ORIGIN_VERIFY_HEADER, originSecrets } from '@drop/shared/headers';
 import { errorBody } from './http.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();

@@ -11,9 +11,10 @@ import { createApp } from './app.js';
 import { BankIdOidc } from './bankid-oidc.js';
 import { ConfigError, loadConfig, type ApiConfig } from './config.js';
 import { withTimeout, type Database } from './db/database.js';
-import { drainable, exitOnSignals } from './drain.mjs';
+import { drainable, exitOnSignals } from '@drop/shared/drain';
 import { openEmbeddedDatabase } from './db/embedded.js';
-import { awsSecretSource, openPostgresDatabase, type SecretSource } from './db/postgres.js';
+import { iamTokenProvider, type TokenSigner } from './db/iam-token.js';
+import { openPostgresDatabase } from './db/postgres.js';
 import { describeError, safeLine } from './log.js';
 import { seedDemo } from './seed.js';
 import { scheduleCleanup } from './cleanup.js';
@@ -23,19 +24,38 @@ export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json'
 const sink = (line: string) => console.error(`[api] ${line}`);
 const log = (message: string) => sink(safeLine(message));
 
-export async function openDatabase(config: ApiConfig, secrets?: SecretSource): Promise<Database> {
+export async function openDatabase(config: ApiConfig, signer?: TokenSigner): Promise<Database> {
   const db = config.database;
   if (db.kind === 'embedded') return openEmbeddedDatabase(db.dataDir);
+  const { auth } = db;
   return openPostgresDatabase({
     url: db.url,
-    credentials: db.credentials,
-    secretArn: db.secretArn,
-    secrets: db.secretArn ? (secrets ?? awsSecretSource()) : undefined,
-    // Production: TLS with the server certificate verified against the RDS CA bundle.
+    iam: auth.kind === 'iam' ? iamTokenProvider({ ...auth, username: auth.user, signer }) : undefined,
+    // Deployed: TLS with the server certificate verified against the RDS CA bundle.
     ssl: db.ca ? { ca: db.ca, rejectUnauthorized: true } : undefined,
+    maxConnections: db.poolMax,
+    poolWaitMs: db.poolWaitMs,
     queryTimeoutMs: config.queryTimeoutMs,
     log,
   });
+}
+
+/**
+ * Migrations at start (development, tests, Compose), or, where the API runs as the runtime role,
+ * a check that the migration job has applied every migration this release ships.
+ */
+export async function prepareSchema(config: ApiConfig, database: Database): Promise<void> {
+  const migrate = config.database.kind === 'embedded' || config.database.migrate;
+  if (migrate) {
+    const applied = await database.migrate();
+    if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
+    return;
+  }
+  const pending = await database.pending();
+  if (pending.length)
+    throw new Error(
+      `the database schema is behind this release (pending: ${pending.join(', ')}): run the migration job first (npm run db:migrate -- --env <env>)`,
+    );
 }
 
 /** The OpenID Connect client for live BankID, or undefined in mock mode (config.ts checked the settings). */
@@ -54,7 +74,8 @@ export interface RunningApi {
 }
 
 export interface StartDeps {
-  readonly secrets?: SecretSource;
+  /** Signs IAM tokens (DATABASE_AUTH=iam). @default - the AWS SDK's Signer with the default credential chain */
+  readonly signer?: TokenSigner;
   readonly hostname?: string;
   /** How often expired BankID orders and OpenID Connect flows are deleted. @default 300000 (5 minutes) */
   readonly cleanupIntervalMs?: number;
@@ -62,9 +83,13 @@ export interface StartDeps {
 
 export async function startApi(config: ApiConfig, deps: StartDeps = {}): Promise<RunningApi> {
   const startedAt = Date.now();
-  const database = await openDatabase(config, deps.secrets);
-  const applied = await database.migrate();
-  if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
+  const database = await openDatabase(config, deps.signer);
+  try {
+    await prepareSchema(config, database);
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
   if (config.seedDemo) await seedDemo(database);
   const stopCleanup = scheduleCleanup(database, deps.cleanupIntervalMs ?? 5 * 60_000, log);
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.js';
-import { scrub } from '../src/scrub.js';
+import { scrub } from '@drop/shared/redact';
 import { flushSentry, initSentry } from '../src/sentry.js';
 import { embedded, NATIONAL_IDS, signIn, testApp } from './helpers.js';
 import { startSentrySink, type SentrySink } from './sentry-sink.js';

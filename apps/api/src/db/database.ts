@@ -9,17 +9,29 @@ import type { Schema } from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
+/** The connection pool right now: its size, connections open, idle, and requests waiting for one. */
+export interface PoolStats {
+  readonly max: number;
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
 export interface Database {
   readonly kind: 'postgres' | 'embedded';
   /**
-   * Runs `work` with the current drizzle instance. For PostgreSQL, an authentication failure
-   * (the password was rotated) re-reads the credentials, replaces the pool and runs `work` once more.
+   * Runs `work` with the drizzle instance. For PostgreSQL with IAM authentication, a refused token
+   * is dropped and `work` runs once more with a new one.
    */
   run<T>(work: (db: Db) => Promise<T>): Promise<T>;
   /** `SELECT 1 as ok`; resolves with the latency in ms, rejects when the database does not answer. */
   ping(): Promise<number>;
+  /** The pool (PostgreSQL); undefined for the embedded database, which has none. */
+  pool(): PoolStats | undefined;
   /** Applies pending migrations (@default - the files in `migrations/`); returns the names applied. */
   migrate(migrations?: Migration[]): Promise<string[]>;
+  /** The migrations not applied yet, read-only (what the runtime role may check at start). */
+  pending(migrations?: Migration[]): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -21,7 +21,7 @@ import { sign, verify } from 'hono/jwt';
 import { z } from 'zod';
 import { BankIdError, type BankIdOidc } from '../bankid-oidc.js';
 import type { Database } from '../db/database.js';
-import { OIDC_CALLBACK_PARAMS } from '../headers.js';
+import { OIDC_CALLBACK_PARAMS } from '@drop/shared/headers';
 import { authOrders, oidcFlows, users } from '../db/schema.js';
 import { apiError, invalid, jsonOnly } from '../http.js';
 import { isValidNationalId } from '../national-id.js';
