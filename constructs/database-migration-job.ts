@@ -49,7 +49,8 @@ export class DatabaseMigrationJob extends Construct {
       setting: [{ name: 'containerInsights', value: 'disabled' }],
     });
 
-    props.logKey.allowCloudWatchLogs(`/${naming.project}/${naming.environment}/*`);
+    // As the database's own log groups do (the data stack's observability key serves them all).
+    props.logKey.allowCloudWatchLogs();
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/${naming.project}/${naming.environment}/db-migrate`,
       retentionInDays: MIGRATION_LOG_RETENTION_DAYS,
