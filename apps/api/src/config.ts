@@ -9,6 +9,7 @@
  * missing origin secret, the embedded database and an unverified database connection.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { deploymentSigns } from '@drop/shared/deployed';
 import { originSecrets } from '@drop/shared/headers';
 import type { EnvName } from '@drop/shared/env';
 import { redactText } from './log.js';
@@ -29,6 +30,8 @@ export interface ApiConfig {
   readonly nodeEnv: 'development' | 'production' | 'test';
   /** A sign of a deployed instance was found (DROP_ENV, DROP_TIER, NODE_ENV=production): the strict rules apply. */
   readonly deployed: boolean;
+  /** The environment's name (DROP_ENV), `development` without one: Sentry's environment, the overload metric's dimension. */
+  readonly environment: string;
   readonly port: number;
   readonly appUrl: string;
   readonly jwtSecret: string;
@@ -133,11 +136,7 @@ export function loadConfig(env: Env): ApiConfig {
   const dropEnv = str('DROP_ENV');
   const tierRaw = str('DROP_TIER');
   // Any sign of a deployed instance; `why` names it in the refusals below.
-  const signs = [
-    ...(nodeEnvRaw === 'production' ? ['NODE_ENV=production'] : []),
-    ...(dropEnv !== undefined ? [`DROP_ENV=${dropEnv}`] : []),
-    ...(tierRaw !== undefined ? [`DROP_TIER=${tierRaw}`] : []),
-  ];
+  const signs = deploymentSigns(env);
   const deployed = signs.length > 0;
   const why = `a deployed instance (${signs.join(', ')})`;
 
@@ -320,6 +319,7 @@ export function loadConfig(env: Env): ApiConfig {
   return {
     nodeEnv,
     deployed,
+    environment: dropEnv ?? 'development',
     port,
     appUrl,
     jwtSecret,

@@ -11,6 +11,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { deploymentSigns } from '@drop/shared/deployed';
 import { DATABASE_ROLES, type EnvName } from '@drop/shared/env';
 import { ConfigError, DEFAULT_DATABASE_CA_FILE } from './config.js';
 import { migrationConnection } from './db/postgres.js';
@@ -44,7 +45,7 @@ export function loadMigrationConfig(env: Env): MigrationJobConfig {
   const problems: string[] = [];
   const str = (name: EnvName) => (env[name] === '' ? undefined : env[name]);
   const bad = (name: EnvName, found: string, allowed: string) => problems.push(`${name}: ${allowed} (found: ${found})`);
-  const deployed = env.NODE_ENV === 'production' || str('DROP_ENV') !== undefined || str('DROP_TIER') !== undefined;
+  const deployed = deploymentSigns(env).length > 0;
 
   let url: URL | undefined;
   const raw = str('DATABASE_URL');

@@ -11,11 +11,12 @@ import { createApp } from './app.js';
 import { BankIdOidc } from './bankid-oidc.js';
 import { ConfigError, loadConfig, type ApiConfig } from './config.js';
 import { withTimeout, type Database } from './db/database.js';
-import { drainable, exitOnSignals } from '@drop/shared/drain';
+import { SERVER_OPTIONS, drainable, exitOnSignals } from '@drop/shared/drain';
 import { openEmbeddedDatabase } from './db/embedded.js';
 import { iamTokenProvider, type TokenSigner } from './db/iam-token.js';
 import { openPostgresDatabase } from './db/postgres.js';
 import { describeError, safeLine } from './log.js';
+import { overloadCounter } from './overload.js';
 import { seedDemo } from './seed.js';
 import { scheduleCleanup } from './cleanup.js';
 
@@ -23,6 +24,8 @@ export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json'
 
 const sink = (line: string) => console.error(`[api] ${line}`);
 const log = (message: string) => sink(safeLine(message));
+/** Structured lines (the access log, the overload metric) go to standard output as they are: JSON, one per line. */
+const structured = (line: string) => process.stdout.write(`${line}\n`);
 
 export async function openDatabase(config: ApiConfig, signer?: TokenSigner): Promise<Database> {
   const db = config.database;
@@ -104,11 +107,15 @@ export async function startApi(config: ApiConfig, deps: StartDeps = {}): Promise
     originVerifySecret: config.originVerifySecret,
     // createApp passes every line through safeLine itself.
     log: sink,
+    accessLog: structured,
+    countOverload: overloadCounter(config.environment, structured),
     // Loaded only when used: @sentry/node brings OpenTelemetry, a second of start-up for nothing otherwise.
     reportError: config.sentry ? (await import('./sentry.js')).initSentry(config.sentry) : undefined,
   });
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: deps.hostname }, () => resolve(s as Server)) as Server;
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: deps.hostname, serverOptions: SERVER_OPTIONS }, () =>
+      resolve(s as Server),
+    ) as Server;
   });
   const port = (server.address() as AddressInfo).port;
 

@@ -166,24 +166,56 @@ describe.each(backends)('API hardening on the $name database', (backend) => {
       }
     });
 
+    it('refuses bidirectional controls and zero-width characters in a description with 400, naming them', async () => {
+      // The pen-test's "Refund \u202e00.001 KON" shows as "Refund NOK 100.00".
+      for (const [description, found] of [
+        ['Refund \u202e00.001 KON', 'U+202E at position 8'],
+        ['Rent\u200b', 'U+200B at position 5'],
+        ['a\u2066b\u2069', 'U+2066 at position 2'],
+        ['Pay\u200dme', 'U+200D at position 4'],
+      ]) {
+        const res = await app.request(
+          '/v1/transactions',
+          json({ amountMinor: -100, currency: 'NOK', description }, { ...auth(), 'idempotency-key': `bidi-${found.slice(2, 6)}` }),
+        );
+        expect(res.status).toBe(400);
+        expect((await res.json()).error.issues).toEqual([
+          { path: 'description', message: `must not contain bidirectional or invisible characters (found ${found}); use printable text` },
+        ]);
+      }
+      // Letters of every script stay allowed.
+      const ok = await app.request(
+        '/v1/transactions',
+        json(
+          { amountMinor: -100, currency: 'NOK', description: 'Kaffe på Bakeriet, 咖啡, قهوة' },
+          { ...auth(), 'idempotency-key': 'bidi-ok' },
+        ),
+      );
+      expect(ok.status).toBe(201);
+    });
+
     it('answers 401 for a token without exp, and for a sub that is not a user id', async () => {
       const now = Math.floor(Date.now() / 1000);
+      const claims = () => ({ iss: 'drop-api', aud: 'drop-web', jti: crypto.randomUUID() });
       const me = async (payload: Record<string, unknown>) => {
         const res = await app.request('/v1/transactions', { headers: auth(await sign(payload, JWT_SECRET, 'HS256')) });
         return { status: res.status, message: (await res.json()).error?.message };
       };
       const valid = (await (await app.request('/v1/auth/me', { headers: auth() })).json()).user;
-      expect(await me({ sub: valid.id, name: valid.name, iat: now })).toEqual({
+      expect(await me({ ...claims(), sub: valid.id, name: valid.name, iat: now })).toEqual({
         status: 401,
         message: 'The token has no expiry; sign in again',
       });
       for (const sub of ['not-a-uuid', 42, "' OR 1=1 --", '']) {
-        expect(await me({ sub, name: valid.name, iat: now, exp: now + 60 })).toEqual({
+        expect(await me({ ...claims(), sub, name: valid.name, iat: now, exp: now + 60 })).toEqual({
           status: 401,
           message: 'The token lacks a valid user; sign in again',
         });
       }
-      expect(await me({ sub: valid.id, name: valid.name, iat: now, exp: now + 60 })).toEqual({ status: 200, message: undefined });
+      expect(await me({ ...claims(), sub: valid.id, name: valid.name, iat: now, exp: now + 60 })).toEqual({
+        status: 200,
+        message: undefined,
+      });
     });
   });
 

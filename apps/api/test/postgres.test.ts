@@ -118,9 +118,9 @@ describe.skipIf(embeddedOnly)('PostgreSQL', () => {
       const instances = await Promise.all(Array.from({ length: 4 }, () => openPostgresDatabase({ url: db.url })));
       try {
         const applied = await Promise.all(instances.map((i) => i.migrate()));
-        expect(applied.flat()).toEqual(['0001_init.sql', '0002_oidc_flows.sql']);
+        expect(applied.flat()).toEqual(['0001_init.sql', '0002_oidc_flows.sql', '0003_revoked_tokens.sql']);
         const rows = await adminQuery<{ name: string }>('SELECT name FROM drop_schema_migrations ORDER BY name', [], db.url);
-        expect(rows).toEqual([{ name: '0001_init.sql' }, { name: '0002_oidc_flows.sql' }]);
+        expect(rows).toEqual([{ name: '0001_init.sql' }, { name: '0002_oidc_flows.sql' }, { name: '0003_revoked_tokens.sql' }]);
       } finally {
         await Promise.all(instances.map((i) => i.close()));
         await db.drop();

@@ -39,7 +39,7 @@ function copyServe(): void {
   const standalone = path.join(WEB, '.next', 'standalone');
   const shared = path.join(WEB, '..', '..', 'packages', 'shared');
   cpSync(path.join(WEB, 'serve.mjs'), path.join(standalone, 'apps', 'web', 'serve.mjs'));
-  for (const file of ['package.json', 'src/drain.js'])
+  for (const file of ['package.json', 'src/drain.js', 'src/deployed.js'])
     cpSync(path.join(shared, file), path.join(standalone, 'node_modules', '@drop', 'shared', file), { recursive: true });
 }
 
