@@ -22,6 +22,20 @@ const PIPELINE_RUNS = [
 // One `vitest run` covers the infrastructure and the apps, as projects with their own settings.
 export default defineConfig({
   test: {
+    // The Dockerfile's test stage runs the apps' projects with --coverage and fails below these
+    // (npm test does not collect coverage: it costs time). What runs in-process is measured: the
+    // API, the shared package and the web's server-side rules (the built web server runs in a
+    // process of its own, where v8 coverage cannot see it; its browser tests cover it instead).
+    coverage: {
+      provider: 'v8',
+      include: ['apps/api/src/**', 'packages/shared/src/**', 'apps/web/lib/**'],
+      reporter: ['text-summary'],
+      reportsDirectory: 'coverage',
+      // Measured as the test stage runs (no PostgreSQL server, no browser), December 2026: 74.9 %
+      // statements, 71.0 % branches, 75.4 % functions, 76.3 % lines. PostgreSQL's own code (the pool,
+      // the migration job's provisioning) is covered only where a server runs (npm test, CI).
+      thresholds: { statements: 72, lines: 73, functions: 72, branches: 68 },
+    },
     // Two cores: two workers. Each infra worker pays for its own imports of cdktf and the providers.
     maxWorkers: 2,
     // Once per run, for every project: the run's temporary directory (TMPDIR) and its PostgreSQL

@@ -33,7 +33,8 @@ async function names(dataDir: string): Promise<string[]> {
 }
 
 describe('development database backup and restore', () => {
-  it('restores what was backed up, and keeps the database it replaced', async () => {
+  // Five starts of the embedded database: minutes on a loaded two-core machine.
+  it('restores what was backed up, and keeps the database it replaced', { timeout: 240_000 }, async () => {
     // GIVEN a development database with a user, backed up
     const root = temp();
     const dataDir = path.join(root, 'data');
@@ -52,7 +53,7 @@ describe('development database backup and restore', () => {
     expect(await names(previous!)).toEqual(['after']);
   });
 
-  it('refuses to back up or restore a directory the API is running on', async () => {
+  it('refuses to back up or restore a directory the API is running on', { timeout: 240_000 }, async () => {
     const root = temp();
     const dataDir = path.join(root, 'data');
     await databaseWith(dataDir, 'x');

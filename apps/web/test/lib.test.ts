@@ -74,3 +74,68 @@ describe('security headers', () => {
     expect(newNonce()).not.toBe(nonce);
   });
 });
+
+describe('calling the API', () => {
+  it('sends the session token and the first origin secret, and reads an answer or the error body', async () => {
+    const { api, answer } = await import('../lib/api');
+    const previous = { url: process.env.API_URL, secret: process.env.ORIGIN_VERIFY_SECRET };
+    process.env.ORIGIN_VERIFY_SECRET = 'current-origin-secret-01,previous-origin-secret-01';
+    const seen: Headers[] = [];
+    const server = (await import('node:http')).createServer((req, res) => {
+      seen.push(new Headers(req.headers as Record<string, string>));
+      res.writeHead(req.url === '/v1/auth/me' ? 200 : 502, {
+        'content-type': req.url === '/v1/auth/me' ? 'application/json' : 'text/plain',
+      });
+      res.end(req.url === '/v1/auth/me' ? '{"user":{"id":"u","name":"n"}}' : 'bad gateway');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    process.env.API_URL = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const me = await answer(api('a.b.c').v1.auth.me.$get());
+      expect(me).toEqual({ status: 200, ok: true, body: { user: { id: 'u', name: 'n' } } });
+      expect(seen[0].get('authorization')).toBe('Bearer a.b.c');
+      expect(seen[0].get('x-origin-verify')).toBe('current-origin-secret-01');
+      const failed = await answer(api().v1.auth.bankid.$get());
+      expect(failed).toEqual({ status: 502, ok: false, body: { error: { code: 'bad_response', message: 'The service answered 502' } } });
+      expect(seen[1].get('authorization')).toBeNull();
+    } finally {
+      server.close();
+      process.env.API_URL = previous.url;
+      process.env.ORIGIN_VERIFY_SECRET = previous.secret;
+      if (previous.url === undefined) delete process.env.API_URL;
+      if (previous.secret === undefined) delete process.env.ORIGIN_VERIFY_SECRET;
+    }
+  });
+
+  it('checks the edge header in constant time against the current and the previous secret', async () => {
+    const { matchesAnySecret } = await import('../lib/origin-verify');
+    const setting = 'current-origin-secret-01,previous-origin-secret-01';
+    expect(await matchesAnySecret('current-origin-secret-01', setting)).toBe(true);
+    expect(await matchesAnySecret('previous-origin-secret-01', setting)).toBe(true);
+    expect(await matchesAnySecret(setting, setting)).toBe(false);
+    expect(await matchesAnySecret('', setting)).toBe(false);
+  });
+});
+
+describe('cookies and redirects', () => {
+  it('sets the session HttpOnly, Secure, SameSite=Strict; the flow Lax; clears either; redirects relative', async () => {
+    const { clearCookie, FLOW_COOKIE, SESSION_COOKIE, seeOther, setFlowCookie, setSessionCookie } = await import('../lib/session');
+    const { formatAmount } = await import('../lib/format');
+    const response = seeOther('/sign-in', 'BankID was refused');
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/sign-in?error=BankID%20was%20refused');
+    setSessionCookie(response, 'a.b.c', 3600);
+    setFlowCookie(response, 'flow-id');
+    expect(response.cookies.get(SESSION_COOKIE)).toMatchObject({
+      value: 'a.b.c',
+      httpOnly: true,
+      secure: true,
+      sameSite: 'strict',
+      maxAge: 3600,
+    });
+    expect(response.cookies.get(FLOW_COOKIE)).toMatchObject({ value: 'flow-id', sameSite: 'lax', maxAge: 600 });
+    clearCookie(response, SESSION_COOKIE);
+    expect(response.cookies.get(SESSION_COOKIE)).toMatchObject({ value: '', maxAge: 0 });
+    expect(formatAmount({ amountMinor: -4900, currency: 'NOK' }).replace(/\s/g, ' ')).toBe('−49,00 kr');
+  });
+});

@@ -1,0 +1,12 @@
+/**
+ * Whether a process runs deployed, from the signs the compute stack always sets: `DROP_ENV` or
+ * `DROP_TIER` set, or `NODE_ENV=production`. Any one sign is enough, so forgetting NODE_ENV never
+ * turns a deployed service into a development one (mock sign-in, the development JWT secret, no
+ * origin check). Plain JavaScript, like the drain: the web's process wrapper runs it as it is.
+ */
+/**
+ * The signs found, as `NAME=value` (empty when the process runs in development).
+ * @param {Readonly<Partial<Record<string, string>>>} env
+ * @returns {string[]}
+ */
+export function deploymentSigns(env: Readonly<Partial<Record<string, string>>>): string[];
