@@ -83,14 +83,14 @@ async function start(subject: Subject): Promise<{ child: ChildProcess; port: num
   });
   let log = '';
   child.stderr!.on('data', (d) => (log += d));
-  const deadline = startedAt + 30_000;
+  const deadline = startedAt + 120_000;
   while (performance.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${subject.name} exited with ${child.exitCode}:\n${log}`);
     if ((await get(false, port)) === 200) return { child, port, readyMs: performance.now() - startedAt };
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   child.kill('SIGKILL');
-  throw new Error(`${subject.name} was not healthy within 30 s:\n${log}`);
+  throw new Error(`${subject.name} was not healthy within 120 s:\n${log}`);
 }
 
 async function stop(child: ChildProcess): Promise<void> {

@@ -8,13 +8,13 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
-import { REQUEST_ID_HEADER } from '@drop/shared/headers';
+import { ORIGIN_VERIFY_HEADER, REQUEST_ID_HEADER } from '@drop/shared/headers';
 import { authRoutes } from './routes/auth.js';
 import type { BankIdOidc } from './bankid-oidc.js';
 import type { Database } from './db/database.js';
 import { databaseTrouble } from './db/errors.js';
 import type { ErrorReporter } from './sentry.js';
-import { originVerify } from './origin-verify.js';
+import { originMatcher, originVerify } from './origin-verify.js';
 import { errorBody } from './http.js';
 import { describeError, safeLine } from './log.js';
 import { type CorsOptions, corsPreflight, securityHeaders, withHeaders } from './security-headers.js';
@@ -28,7 +28,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 /** Seconds a client should wait before retrying a 503: overload clears fast, an outage takes longer. */
 export const RETRY_AFTER_SECONDS = { overloaded: 2, unavailable: 5 } as const;
 
-export type AppEnv = { Variables: { requestId: string; originVerified: boolean } };
+export type AppEnv = { Variables: { requestId: string } };
 
 /** The route pattern that answered (`/v1/transactions/`), never the path with its ids; a 404 matched only middleware. */
 function routeOf(c: Parameters<typeof routePath>[0], status: number): string {
@@ -69,13 +69,25 @@ export function createApp(options: AppOptions) {
   const sink = options.log ?? ((message: string) => console.error(message));
   const log = (message: string) => sink(safeLine(message));
   const app = new Hono<AppEnv>();
-  const isHealthCheck = (method: string, path: string) => path === HEALTH_PATH && (method === 'GET' || method === 'HEAD');
 
   // First, so every answer carries them, the origin check's 403 included.
   app.use('*', securityHeaders());
-  // The access log and the request id: one redacted JSON line per request. A successful health
-  // check is the engine's (every 10 s per instance) and carries no user: it is not logged, and
-  // pays for neither (a failing one logs its own line).
+  // Health next, before every other middleware: its checks come from the engine and the edge
+  // (every 10 s per instance), never from a browser, carry no body and no user, and need neither
+  // CORS, a body limit, a request id nor an access line (a failing one logs its own line). Without
+  // the edge's header (the engine's own check) it answers its status only.
+  const originMatches = options.originVerifySecret ? originMatcher(options.originVerifySecret) : undefined;
+  const withHealth = app.route(
+    HEALTH_PATH,
+    healthRoutes({
+      ...options,
+      startedAt: options.startedAt ?? Date.now(),
+      timeoutMs: options.healthTimeoutMs,
+      detailed: originMatches ? (c) => originMatches(c.req.header(ORIGIN_VERIFY_HEADER)) : () => true,
+      log,
+    }),
+  );
+  // The access log and the request id: one redacted JSON line per request.
   const accessLog = options.accessLog;
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -85,7 +97,7 @@ export function createApp(options: AppOptions) {
     c.header(REQUEST_ID_HEADER, requestId);
     await next();
     const status = c.res.status;
-    if (!accessLog || (status === 200 && isHealthCheck(c.req.method, c.req.path))) return;
+    if (!accessLog) return;
     accessLog(
       safeLine(
         JSON.stringify({
@@ -149,18 +161,7 @@ export function createApp(options: AppOptions) {
 
   // Chained: the routes' types add up to the app's type, which the web app's client is typed by.
   const tokens = { issuer: options.tokenIssuer ?? 'drop-api' };
-  const routes = app
-    .route(
-      HEALTH_PATH,
-      healthRoutes({
-        ...options,
-        startedAt: options.startedAt ?? Date.now(),
-        timeoutMs: options.healthTimeoutMs,
-        // Without the edge's header only `status`: version, uptime, latency and the pool are for the platform.
-        detailed: options.originVerifySecret ? (c) => c.get('originVerified') === true : () => true,
-        log,
-      }),
-    )
+  const routes = withHealth
     .route('/v1/auth', authRoutes({ ...options, ...tokens, log }))
     .route('/v1/transactions', transactionRoutes({ ...options, ...tokens }));
 

@@ -2,7 +2,7 @@
  * Origin protection: Cloudflare adds `X-Origin-Verify: <secret>` to every request it forwards.
  * With a secret configured, requests without a matching header get 403, except the health path
  * (GET, and HEAD which answers like GET) that App Runner calls directly; the health route then
- * answers only its status unless the header matched (`originVerified`).
+ * answers only its status unless the header matched (`originMatcher`).
  *
  * Rotation: ORIGIN_VERIFY_SECRET is `current` or `current,previous`. A request carrying either
  * value passes, so the edge can switch to a new value while instances still hold the old one.
@@ -32,17 +32,19 @@ export interface OriginVerifyOptions {
   readonly exempt?: readonly { method: string; path: string }[];
 }
 
-export function originVerify(options: OriginVerifyOptions): MiddlewareHandler<{ Variables: { originVerified: boolean } }> {
-  const exempt = options.exempt ?? [];
+/** Whether a received `X-Origin-Verify` value is one of the setting's (`current` or `current,previous`). */
+export function originMatcher(secret: string): (received: string | undefined) => boolean {
   // Hashed once: the accepted values do not change while the process runs.
-  const accepted = originSecrets(options.secret).map(digest);
+  const accepted = originSecrets(secret).map(digest);
+  return (received) => received !== undefined && matchesAny(received, accepted);
+}
+
+export function originVerify(options: OriginVerifyOptions): MiddlewareHandler {
+  const exempt = options.exempt ?? [];
+  const matches = originMatcher(options.secret);
   return async (c, next) => {
-    const received = c.req.header(ORIGIN_VERIFY_HEADER);
-    const verified = received !== undefined && matchesAny(received, accepted);
-    c.set('originVerified', verified);
-    if (!verified && !exempt.some((e) => e.method === c.req.method && e.path === c.req.path)) {
-      return c.json(errorBody('forbidden', 'Requests must come through the edge'), 403);
-    }
+    if (exempt.some((e) => e.method === c.req.method && e.path === c.req.path)) return next();
+    if (!matches(c.req.header(ORIGIN_VERIFY_HEADER))) return c.json(errorBody('forbidden', 'Requests must come through the edge'), 403);
     return next();
   };
 }

@@ -60,12 +60,14 @@ describe('the access log', () => {
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('logs a failing health check, and answers errors with the request id as their reference', async () => {
+  it('leaves health checks to their own log line, and answers errors with the request id as their reference', async () => {
     const lines: string[] = [];
+    const logged: string[] = [];
     const failing = { ...database, ping: () => Promise.reject(new Error('down')) } as Database;
-    const app = testApp(failing, { accessLog: (line) => lines.push(line) });
+    const app = testApp(failing, { accessLog: (line) => lines.push(line), log: (line) => logged.push(line) });
     expect((await app.request('/v1/health')).status).toBe(503);
-    expect(JSON.parse(lines[0])).toMatchObject({ route: '/v1/health', status: 503 });
+    expect(lines).toEqual([]);
+    expect(logged).toEqual([expect.stringMatching(/^health: database check failed: Error: down/)]);
     const bad = await app.request('/v1/auth/bankid/start', json({ nationalId: '1' }));
     expect(bad.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });

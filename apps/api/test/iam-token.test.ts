@@ -88,6 +88,24 @@ describe('RDS IAM token provider', () => {
     expect(validity(await flaky.token()).user).toBe('drop_app');
   });
 
+  it('loads the SDK on first use and signs with the default credential chain (here: the environment)', async () => {
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
+    try {
+      const token = await iamTokenProvider(target).token();
+      expect(token).toContain(`X-Amz-Credential=${credentials.accessKeyId}%2F20261207%2Feu-west-1%2Frds-db%2Faws4_request`);
+      expect(validity(token).user).toBe('drop_app');
+    } finally {
+      for (const [name, value] of [
+        ['AWS_ACCESS_KEY_ID', saved.id],
+        ['AWS_SECRET_ACCESS_KEY', saved.secret],
+      ] as const)
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+    }
+  });
+
   it('refuses a refresh age that would hand out expired tokens', () => {
     expect(() => iamTokenProvider({ ...target, signer, refreshAfterMs: IAM_TOKEN_LIFETIME_MS })).toThrow(
       'refreshAfterMs must be between 0 and 900000 ms (found: 900000)',

@@ -24,8 +24,11 @@ export interface Database {
    * is dropped and `work` runs once more with a new one.
    */
   run<T>(work: (db: Db) => Promise<T>): Promise<T>;
-  /** `SELECT 1 as ok`; resolves with the latency in ms, rejects when the database does not answer. */
-  ping(): Promise<number>;
+  /**
+   * `SELECT 1 as ok`; resolves with the latency in ms, rejects when the database does not answer
+   * within `timeoutMs` (@default 2000). Calls in one loop turn share one query and one timer.
+   */
+  ping(timeoutMs?: number): Promise<number>;
   /** The pool (PostgreSQL); undefined for the embedded database, which has none. */
   pool(): PoolStats | undefined;
   /** Applies pending migrations (@default - the files in `migrations/`); returns the names applied. */
@@ -50,13 +53,31 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
  * started before it called. For the health check, each answer still proves the database answered
  * after the request came in, at one query per loop turn instead of one per request under load.
  */
-export function perLoopTurn(work: () => Promise<unknown>): () => Promise<void> {
-  let batch: Promise<void> | undefined;
+export function perLoopTurn<T>(work: () => Promise<T>): () => Promise<T> {
+  let batch: Promise<T> | undefined;
   return () =>
-    (batch ??= new Promise<void>((resolve, reject) => {
+    (batch ??= new Promise<T>((resolve, reject) => {
       setImmediate(() => {
         batch = undefined;
-        work().then(() => resolve(), reject);
+        work().then(resolve, reject);
       });
     }));
+}
+
+/**
+ * The health check's ping: `select1` batched per loop turn (`perLoopTurn`), each batch raced
+ * against one timer of `timeoutMs`, and its latency measured from the batch's start. Batches of
+ * one loop turn share the timeout, the latency and the answer.
+ */
+export function batchedPing(select1: () => Promise<unknown>): (timeoutMs?: number) => Promise<number> {
+  let timeout = 2000;
+  const batch = perLoopTurn(async () => {
+    const start = performance.now();
+    await withTimeout(select1(), timeout, 'database');
+    return performance.now() - start;
+  });
+  return (timeoutMs = 2000) => {
+    timeout = timeoutMs;
+    return batch();
+  };
 }

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
-import { perLoopTurn, type Database, type Db } from './database.js';
+import { batchedPing, type Database, type Db } from './database.js';
 import { lockDataDir } from './lock.js';
 import { migrate, pendingMigrations, type MigrationConnection } from './migrate.js';
 import { schema } from './schema.js';
@@ -24,15 +24,10 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
   };
   // PGlite directly (drizzle's query building costs more than the query), and checks arriving in
   // one loop turn share one SELECT 1 sent after all of them arrived.
-  const select1 = perLoopTurn(() => client.query('SELECT 1 AS ok'));
   return {
     kind: 'embedded',
     run: (work) => work(db),
-    async ping() {
-      const start = performance.now();
-      await select1();
-      return performance.now() - start;
-    },
+    ping: batchedPing(() => client.query('SELECT 1 AS ok')),
     pool: () => undefined,
     migrate: (migrations) => migrate(connection, migrations),
     pending: (migrations) => pendingMigrations(connection, migrations),

@@ -10,7 +10,7 @@
  * after that signs again, well before the 15 minutes are up. A failed authentication drops the
  * cached token (`invalidate`), so a token that RDS refused is never offered twice.
  */
-import { Signer } from '@aws-sdk/rds-signer';
+import type { SignerConfig } from '@aws-sdk/rds-signer';
 
 /** How long RDS accepts an IAM authentication token (X-Amz-Expires=900). */
 export const IAM_TOKEN_LIFETIME_MS = 15 * 60_000;
@@ -25,7 +25,7 @@ export interface IamTokenOptions {
   readonly port: number;
   readonly username: string;
   readonly region: string;
-  /** @default - `new Signer(...)` with the default AWS credential chain */
+  /** @default - the SDK's `Signer` with the default AWS credential chain (loaded on first use: the SDK costs start-up time where IAM is not used) */
   readonly signer?: TokenSigner;
   /** Sign a new token once the cached one is this old. @default 600000 (10 minutes, 5 before expiry) */
   readonly refreshAfterMs?: number;
@@ -41,8 +41,11 @@ export interface IamTokenProvider {
 }
 
 export function iamTokenProvider(options: IamTokenOptions): IamTokenProvider {
-  const signer =
-    options.signer ?? new Signer({ hostname: options.hostname, port: options.port, username: options.username, region: options.region });
+  const config: SignerConfig = { hostname: options.hostname, port: options.port, username: options.username, region: options.region };
+  let sdk: Promise<TokenSigner> | undefined;
+  const signer: TokenSigner = options.signer ?? {
+    getAuthToken: async () => (await (sdk ??= import('@aws-sdk/rds-signer').then(({ Signer }) => new Signer(config)))).getAuthToken(),
+  };
   const refreshAfterMs = options.refreshAfterMs ?? 10 * 60_000;
   if (refreshAfterMs <= 0 || refreshAfterMs >= IAM_TOKEN_LIFETIME_MS)
     throw new RangeError(`refreshAfterMs must be between 0 and ${IAM_TOKEN_LIFETIME_MS} ms (found: ${refreshAfterMs})`);

@@ -14,7 +14,7 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { ConnectionOptions } from 'node:tls';
-import { perLoopTurn, type Database, type Db, type PoolStats } from './database.js';
+import { batchedPing, type Database, type Db, type PoolStats } from './database.js';
 import type { IamTokenProvider } from './iam-token.js';
 import { migrate, pendingMigrations, type MigrationConnection } from './migrate.js';
 import { schema } from './schema.js';
@@ -131,8 +131,6 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     health = attempt;
     return attempt;
   };
-  // Checks arriving in one loop turn share one SELECT 1 sent after all of them arrived.
-  const select1 = perLoopTurn(async () => (await healthClient()).query(HEALTH_QUERY));
 
   // A refused IAM token is dropped and the work tried once more, with a newly signed one.
   const retryOnAuthFailure = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -164,11 +162,8 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
   return {
     kind: 'postgres',
     run: (work) => retryOnAuthFailure(() => work(db)),
-    async ping() {
-      const start = performance.now();
-      await retryOnAuthFailure(select1);
-      return performance.now() - start;
-    },
+    // Checks arriving in one loop turn share one SELECT 1 sent after all of them arrived, and one timer.
+    ping: batchedPing(() => retryOnAuthFailure(async () => (await healthClient()).query(HEALTH_QUERY))),
     pool: (): PoolStats => ({ max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     migrate: (migrations) => withClient((connection) => migrate(connection, migrations)),
     pending: (migrations) => withClient((connection) => pendingMigrations(connection, migrations)),

@@ -10,7 +10,6 @@
  */
 import { type Context, Hono } from 'hono';
 import type { Database } from '../db/database.js';
-import { withTimeout } from '../db/database.js';
 import { describeError } from '../log.js';
 
 export interface HealthOptions {
@@ -29,7 +28,7 @@ export function healthRoutes(options: HealthOptions) {
   return new Hono().get('/', async (c) => {
     c.header('Cache-Control', 'no-store');
     try {
-      const latency = await withTimeout(options.database.ping(), options.timeoutMs ?? 2000, 'database');
+      const latency = await options.database.ping(options.timeoutMs ?? 2000);
       if (!detailed(c)) return c.json({ status: 'ok' as const });
       const pool = options.database.pool();
       return c.json({
