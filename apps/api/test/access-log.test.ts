@@ -8,15 +8,15 @@ import { embedded, json, NATIONAL_IDS, signIn, testApp } from './helpers.js';
 
 const ORIGIN_SECRET = 'origin-secret-0123456789abcdef';
 
-describe('the access log', () => {
-  let database: Database;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    ({ database, cleanup } = await embedded.open());
-    await database.migrate();
-  });
-  afterAll(() => cleanup());
+let database: Database;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  ({ database, cleanup } = await embedded.open());
+  await database.migrate();
+});
+afterAll(() => cleanup());
 
+describe('the access log', () => {
   it('writes one line per request with its id, method, route pattern, status and duration, redacted', async () => {
     // GIVEN
     const lines: string[] = [];
@@ -74,14 +74,6 @@ describe('the access log', () => {
 });
 
 describe('health without the edge’s header', () => {
-  let database: Database;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    ({ database, cleanup } = await embedded.open());
-    await database.migrate();
-  });
-  afterAll(() => cleanup());
-
   it('answers only its status; with the header, version, uptime and latency', async () => {
     const app = testApp(database, { originVerifySecret: ORIGIN_SECRET });
     const bare = await app.request('/v1/health');

@@ -86,12 +86,24 @@ describe.skipIf(embeddedOnly)('least privilege inside the database', () => {
   });
 });
 
+/** An empty database and role names of its own, handed to `work`; the database and the roles are dropped after. */
+async function withFreshDatabase(
+  work: (created: Awaited<ReturnType<typeof createPgDatabase>>, roles: { owner: string; runtime: string }) => Promise<void>,
+) {
+  const created = await createPgDatabase();
+  const roles = { owner: `drop_owner_${created.name.slice(-8)}`, runtime: `drop_app_${created.name.slice(-8)}` };
+  try {
+    await work(created, roles);
+  } finally {
+    await created.drop();
+    for (const role of [roles.runtime, roles.owner]) await adminQuery(`DROP ROLE IF EXISTS ${role}`);
+  }
+}
+
 describe.skipIf(embeddedOnly)('the migration job', () => {
-  it('hands over the tables an earlier release created as the administrator, and grants them', async () => {
-    // GIVEN a database migrated the old way: by the API, as the administrator
-    const created = await createPgDatabase();
-    const roles = { owner: `drop_owner_${created.name.slice(-8)}`, runtime: `drop_app_${created.name.slice(-8)}` };
-    try {
+  it('hands over the tables an earlier release created as the administrator, and grants them', () =>
+    withFreshDatabase(async (created, roles) => {
+      // GIVEN a database migrated the old way: by the API, as the administrator
       await as(created.url, (client) => provisionDatabaseOld(client));
       // WHEN the job provisions it
       await as(created.url, (client) =>
@@ -108,27 +120,15 @@ describe.skipIf(embeddedOnly)('the migration job', () => {
       url.username = roles.runtime;
       url.password = 'runtime-password-0123';
       await as(url.toString(), (client) => client.query('SELECT count(*) FROM transactions'));
-    } finally {
-      await created.drop();
-      await adminQuery(`DROP ROLE IF EXISTS ${roles.runtime}`);
-      await adminQuery(`DROP ROLE IF EXISTS ${roles.owner}`);
-    }
-  });
+    }));
 
-  it('refuses IAM authentication where rds_iam does not exist (not RDS), before it migrates anything', async () => {
-    const created = await createPgDatabase();
-    const roles = { owner: `drop_owner_${created.name.slice(-8)}`, runtime: `drop_app_${created.name.slice(-8)}` };
-    try {
+  it('refuses IAM authentication where rds_iam does not exist (not RDS), before it migrates anything', () =>
+    withFreshDatabase(async (created, roles) => {
       await expect(
         as(created.url, (client) => provisionDatabase(migrationConnection(client), { ...roles, runtimeAuth: { kind: 'iam' } })),
       ).rejects.toThrow('The role rds_iam does not exist: IAM authentication for the runtime role needs RDS');
       expect(await adminQuery("SELECT 1 FROM pg_tables WHERE schemaname = 'public'", [], created.url)).toEqual([]);
-    } finally {
-      await created.drop();
-      await adminQuery(`DROP ROLE IF EXISTS ${roles.runtime}`);
-      await adminQuery(`DROP ROLE IF EXISTS ${roles.owner}`);
-    }
-  });
+    }));
 
   it('runs as the process the image runs (node apps/api/dist/migrate.js), and exits 78 on bad configuration', async () => {
     const created = await createPgDatabase();

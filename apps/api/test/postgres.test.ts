@@ -70,44 +70,30 @@ describe.skipIf(embeddedOnly)('PostgreSQL', () => {
       return url.toString();
     };
 
+    /** A database as `role`, whose signer hands out `tokens` in turn (the last one again when they run out); `signed()` counts. */
+    const signingWith = async (tokens: string[]) => {
+      let signed = 0;
+      const signer = { getAuthToken: async () => tokens[Math.min(signed++, tokens.length - 1)] };
+      const iam = iamTokenProvider({ hostname: 'db', port: 5432, username: role, region: 'eu-west-1', signer });
+      return { database: await openPostgresDatabase({ url: urlAs(role), iam }), signed: () => signed };
+    };
+
     it('is dropped on 28P01 and the request tried once more with a newly signed token', async () => {
       // GIVEN a signer whose first token the server refuses (RDS answers an expired or wrongly signed one so)
-      const tokens = ['refused-token', 'valid-token'];
-      let signed = 0;
-      const iam = iamTokenProvider({
-        hostname: 'db',
-        port: 5432,
-        username: role,
-        region: 'eu-west-1',
-        signer: { getAuthToken: async () => tokens[signed++] },
-      });
-      const database = await openPostgresDatabase({ url: urlAs(role), iam });
+      const { database, signed } = await signingWith(['refused-token', 'valid-token']);
       // WHEN concurrent requests need connections
       const app = testApp(database);
       const responses = await Promise.all(Array.from({ length: 5 }, () => app.request('/v1/health')));
       // THEN they succeed, with one token signed after the refusal (the cached one serves the rest)
       expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-      expect(signed).toBe(2);
+      expect(signed()).toBe(2);
       await database.close();
     });
 
     it('fails (no endless loop) when the new token is refused too', async () => {
-      let signed = 0;
-      const iam = iamTokenProvider({
-        hostname: 'db',
-        port: 5432,
-        username: role,
-        region: 'eu-west-1',
-        signer: {
-          getAuthToken: async () => {
-            signed++;
-            return 'still-refused';
-          },
-        },
-      });
-      const database = await openPostgresDatabase({ url: urlAs(role), iam });
+      const { database, signed } = await signingWith(['still-refused']);
       expect((await testApp(database).request('/v1/health')).status).toBe(503);
-      expect(signed).toBe(2);
+      expect(signed()).toBe(2);
       await database.close();
     });
   });
