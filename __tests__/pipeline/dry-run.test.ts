@@ -64,7 +64,8 @@ describe('the main workflow, dry run', () => {
       expect(step(result, 'deploy-production', 'production/', 'Roll back production').result).toBe('skipped');
       const report = result.summaries.find((s) => s.includes('monitoring: production passed'));
       expect(report).toContain(`| api | \`${pointer('production', 'api', SHA)}\` |`);
-      expect(report).toMatch(/\| 2 \| [\d:]+ \| ok: HTTP 200, status ok \| ok: 6 alarms, none firing/);
+      // the three alarms of each service, and the api's overload alarm
+      expect(report).toMatch(/\| 2 \| [\d:]+ \| ok: HTTP 200, status ok \| ok: 7 alarms, none firing/);
       expect(report).not.toContain('FAILED');
 
       // a firing alarm during the watch rolls back to the recorded previous release, in that environment only

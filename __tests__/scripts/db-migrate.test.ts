@@ -1,7 +1,7 @@
 import { DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
 import { MigrateError, migrate, parseCommandLine } from '../../scripts/db-migrate';
 
@@ -12,6 +12,11 @@ const config = loadEnvironment('staging');
 const DIGEST = `sha256:${'cd'.repeat(32)}`;
 const TASK = 'arn:aws:ecs:eu-west-1:123456789012:task/drop-staging-jobs/0a1b2c3d';
 const quiet = () => undefined;
+// The infra project shares one module graph per worker (isolate: false): tests after this file use real clients.
+afterAll(() => {
+  ecs.restore();
+  ssm.restore();
+});
 const instant = { sleep: async () => undefined, pollMs: 0 };
 
 const PARAMETERS: Record<string, string> = {
