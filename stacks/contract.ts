@@ -29,7 +29,12 @@ export const CONTRACT = {
     databaseAddress: 'Host name of the PostgreSQL instance',
     databasePort: 'Port of the PostgreSQL instance',
     databaseName: 'Name of the application database',
-    databaseSecretArn: 'ARN of the RDS-managed master user secret (JSON username and password; RDS rotates it)',
+    databaseSecretArn:
+      'ARN of the RDS-managed master user secret (JSON username and password; RDS rotates it); only the migration job is given it',
+    databaseResourceId: 'DbiResourceId of the PostgreSQL instance (db-...): the rds-db:connect ARN of IAM database authentication names it',
+    migrationClusterArn: 'ARN of the ECS cluster the database migration job runs in (npm run db:migrate)',
+    migrationExecutionRoleArn: 'ARN of the execution role of the database migration job: the only identity that reads the master secret',
+    migrationLogGroup: 'Name of the log group of the database migration job',
     databaseKeyArn: 'ARN of the KMS key that encrypts the database and its secret',
     alarmTopicArn: 'ARN of the encrypted SNS topic that receives the platform alarms',
     secretsKeyArn: "ARN of the KMS key that encrypts the services' secrets",

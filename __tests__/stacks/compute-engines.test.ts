@@ -134,7 +134,6 @@ const EXPECTED_SECRETS: Record<Name, Record<string, string>> = {
     BANKID_CLIENT_SECRET: SECRET('bankid-client-secret'),
     SENTRY_DSN: SECRET('sentry-dsn'),
     ORIGIN_VERIFY_SECRET: SECRET('origin-verify'),
-    DATABASE_CREDENTIALS: '${data.aws_ssm_parameter.contract-data-database-secret-arn.insecure_value}',
   },
   web: { SENTRY_DSN: SECRET('sentry-dsn'), ORIGIN_VERIFY_SECRET: SECRET('origin-verify') },
 };
@@ -198,6 +197,40 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
         ).not.toContain('*');
       }
     });
+
+    it(
+      name === 'api'
+        ? 'lets its running instances connect to the database as the runtime role, and nothing else'
+        : 'gives it no database access',
+      () => {
+        const documentOf = (role: string) => {
+          const attached = Object.values(resourcesOf(parsed, 'aws_iam_role_policy')).filter(
+            (p) => p.role === `\${aws_iam_role.${role}.id}`,
+          );
+          return attached.flatMap(
+            (p) => parsed.data!.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(p.policy)![1]].statement,
+          );
+        };
+        // The running instance's role (App Runner's instance role, the ECS task role) is the last secret reader.
+        const [runtimeRole, ...others] = [...view.secretReaders].reverse();
+        const connects = documentOf(runtimeRole).filter((s: { actions: string[] }) => s.actions.some((a) => a.startsWith('rds-db:')));
+        expect(connects).toEqual(
+          name === 'api'
+            ? [
+                {
+                  sid: 'ConnectAsRuntimeUser',
+                  effect: 'Allow',
+                  actions: ['rds-db:connect'],
+                  resources: [
+                    'arn:aws:rds-db:eu-west-1:${data.aws_caller_identity.account.account_id}:dbuser:${data.aws_ssm_parameter.contract-data-database-resource-id.insecure_value}/drop_app',
+                  ],
+                },
+              ]
+            : [],
+        );
+        for (const role of others) expect(JSON.stringify(documentOf(role))).not.toContain('rds-db');
+      },
+    );
 
     const alarm = (suffix: string) =>
       Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).find((a) => a.alarm_name === `drop-staging-${name}-${suffix}`);
@@ -266,7 +299,9 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
       SEED_DEMO: 'true',
       DATABASE_URL:
         'postgres://${data.aws_ssm_parameter.contract-data-database-address.insecure_value}:${data.aws_ssm_parameter.contract-data-database-port.insecure_value}/${data.aws_ssm_parameter.contract-data-database-name.insecure_value}',
-      DATABASE_SECRET_ARN: '${data.aws_ssm_parameter.contract-data-database-secret-arn.insecure_value}',
+      DATABASE_AUTH: 'iam',
+      DATABASE_USER: 'drop_app',
+      DATABASE_REGION: 'eu-west-1',
     });
   });
 
@@ -387,7 +422,9 @@ describe('the ecs-express engine', () => {
     const bySid = Object.fromEntries(statements.map((s: { sid: string }) => [s.sid, s]));
     expect(bySid.PullOwnImage.resources).toEqual(['${data.aws_ssm_parameter.contract-registry-api-repository-arn.insecure_value}']);
     expect(bySid.WriteOwnLogs.resources).toEqual([expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.api_logs_[A-F0-9]+\.arn\}:\*$/)]);
-    expect(bySid.ReadOwnSecrets.resources).toHaveLength(6);
+    expect(bySid.ReadOwnSecrets.resources).toHaveLength(5);
+    // Starting the task never needs the database: the running task connects with its own role.
+    expect(bySid.ConnectAsRuntimeUser).toBeUndefined();
   });
 
   it('sends container logs to its own log group, kept a year, encrypted with the compute key', () => {

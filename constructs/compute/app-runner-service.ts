@@ -61,7 +61,7 @@ export class AppRunnerService extends Construct implements ComputeService {
     });
     const accessPolicy = new IamRolePolicy(this, 'access-policy', { role: access.id, name: 'pull-image', policy: pull.json });
 
-    // What the running instances may do: read their own secrets, write traces.
+    // What the running instances may do: read their own secrets, connect to the database as their runtime user (the api), write traces.
     this.instanceRole = new IamRole(this, 'instance-role', {
       name: naming.resource(name, 'instance'),
       assumeRolePolicy: assumedBy(this, 'instance-trust', 'tasks.apprunner.amazonaws.com').json,

@@ -139,8 +139,8 @@ export class EcsExpressService extends Construct implements ComputeService {
       policy: start.json,
     });
 
-    // What the running container may do: read its own secrets again (the api re-reads the
-    // database secret after a rotation), as App Runner's instance role may.
+    // What the running container may do, as App Runner's instance role may: read its own secrets,
+    // and (the api) sign IAM tokens to connect to the database as its runtime user.
     this.taskRole = new IamRole(this, 'task-role', {
       name: naming.resource(name, 'task'),
       assumeRolePolicy: assumedBy(this, 'task-trust', 'ecs-tasks.amazonaws.com').json,

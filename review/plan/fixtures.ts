@@ -52,6 +52,7 @@ export function parameterFixture(name: string, ctx: FixtureContext): string {
     'database-port': () => '5432',
     'database-name': () => project,
     'database-secret-arn': () => arn('secretsmanager', `secret:rds!db-${hex(`${env}db`, 8)}-${hex(`${env}db`, 4)}-AbCdEf`),
+    'database-resource-id': () => `db-${hex(`${env}dbi`, 26).toUpperCase()}`,
     'database-key-arn': () =>
       arn('kms', `key/${hex(`${env}k`, 8)}-${hex(`${env}k1`, 4)}-${hex(`${env}k2`, 4)}-${hex(`${env}k3`, 4)}-${hex(`${env}k4`, 12)}`),
     'alarm-topic-arn': () => arn('sns', `${prefix}-alarms`),
