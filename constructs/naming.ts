@@ -31,7 +31,12 @@ export class Naming {
 
   /** An SSM parameter name such as `/drop/staging/registry/api-repository-url`. */
   parameter(stack: StackId, key: string): string {
-    return `/${this.project}/${this.environment}/${stack}/${checked(key)}`;
+    return `${this.parameterFolder(stack)}/${checked(key)}`;
+  }
+
+  /** The folder of a stack's SSM parameters, `/drop/staging/registry`. */
+  parameterFolder(stack: StackId): string {
+    return `/${this.project}/${this.environment}/${stack}`;
   }
 
   /**

@@ -4,7 +4,7 @@
  * inside the VPC (private subnets, the compute security group the database admits). Waits for it
  * and fails unless it exited 0.
  *
- *   npm run db:migrate -- --env staging
+ *   npm run db:migrate -- --env staging [--max-wait 840]     (seconds; default 30 minutes)
  *
  * When: after `npm run release` of the api and before `cdktf deploy compute edge`, every release
  * (the services, as the runtime role, refuse to start on a schema that is behind); and once after
@@ -28,6 +28,7 @@ import { ConfigError, type EnvironmentConfig, loadEnvironment } from '../config'
 import { RELEASE_VALUE_PARTS } from '../constructs/compute/release-pointer';
 import { Naming } from '../constructs/naming';
 import { parameterKey, type ContractKey } from '../stacks/contract';
+import { numberOption } from './lib/options';
 
 export class MigrateError extends Error {}
 
@@ -169,16 +170,20 @@ export async function migrate(
   }
 }
 
-export function parseCommandLine(argv: string[]): { env: string } {
-  const { values } = parseArgs({ args: argv, options: { env: { type: 'string' } }, strict: true });
-  if (!values.env) throw new MigrateError('Missing --env. Usage: npm run db:migrate -- --env <environment>');
-  return { env: values.env };
+export function parseCommandLine(argv: string[]): { env: string; maxWaitSeconds?: number } {
+  const { values } = parseArgs({ args: argv, options: { env: { type: 'string' }, 'max-wait': { type: 'string' } }, strict: true });
+  if (!values.env) throw new MigrateError('Missing --env. Usage: npm run db:migrate -- --env <environment> [--max-wait <seconds>]');
+  const maxWait = values['max-wait'] === undefined ? undefined : numberOption('max-wait', values['max-wait'], 60, 3600, MigrateError);
+  return { env: values.env, ...(maxWait === undefined ? {} : { maxWaitSeconds: maxWait }) };
 }
 
 async function main(): Promise<void> {
-  const config = loadEnvironment(parseCommandLine(process.argv.slice(2)).env);
+  const { env, maxWaitSeconds } = parseCommandLine(process.argv.slice(2));
+  const config = loadEnvironment(env);
   const region = config.aws.region;
-  await migrate({ ecs: new ECSClient({ region }), ssm: new SSMClient({ region }) }, config);
+  await migrate({ ecs: new ECSClient({ region }), ssm: new SSMClient({ region }) }, config, console.log, {
+    ...(maxWaitSeconds === undefined ? {} : { timeoutMs: maxWaitSeconds * 1000 }),
+  });
 }
 
 if (require.main === module) {

@@ -122,7 +122,7 @@ type CrossRead = (typeof CROSS_ENVIRONMENT_READS)[number];
 export function consumeAcross(scope: Construct, naming: Naming, producer: CrossRead['producer'], key: CrossRead['key']): string {
   const name = naming.parameter(producer, parameterKey(key));
   const folder = new DataAwsSsmParametersByPath(scope, `contract-${naming.environment}-${producer}`, {
-    path: name.slice(0, name.lastIndexOf('/')),
+    path: naming.parameterFolder(producer),
   });
   folder.addOverride('lifecycle.postcondition', [
     {

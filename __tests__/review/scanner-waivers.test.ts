@@ -90,8 +90,13 @@ describe('the generated waivers', () => {
         `# WIDER THAN OURS: checkov skips ${wider.check} for the whole stack, so also for ${wider.also.length}`,
       );
     }
-    // the staging database is the only one of its stack: checkov's skip is as narrow as ours
-    expect(waiversOf('staging').flatMap((w) => w.wider)).toEqual([]);
+    // the staging database is the only one of its stack: checkov's skip is as narrow as ours; its
+    // 30-day log groups are not, as the migration job's log group (kept longer) shares their stack
+    const staging = waiversOf('staging').flatMap((w) => w.wider);
+    expect(staging.map((w) => [w.check, w.also.map((address) => address.replace(/_[0-9A-F]{8}$/, ''))])).toEqual([
+      ['CKV_AWS_66', ['aws_cloudwatch_log_group.migration-job_logs']],
+      ['CKV_AWS_338', ['aws_cloudwatch_log_group.migration-job_logs']],
+    ]);
   });
 
   it('are listed in docs/review-tooling.md wherever a scanner waives more than we do', () => {

@@ -134,5 +134,8 @@ describe('npm run db:migrate', () => {
   it('needs --env', () => {
     expect(parseCommandLine(['--env', 'staging'])).toEqual({ env: 'staging' });
     expect(() => parseCommandLine([])).toThrow(MigrateError);
+    // the workflow waits less than its step's limit, so the job's own message says what happened
+    expect(parseCommandLine(['--env', 'staging', '--max-wait', '840'])).toEqual({ env: 'staging', maxWaitSeconds: 840 });
+    expect(() => parseCommandLine(['--env', 'staging', '--max-wait', '5'])).toThrow('--max-wait "5" is not a number from 60 to 3600');
   });
 });

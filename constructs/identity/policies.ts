@@ -156,6 +156,60 @@ export function releaseStatements(props: ReleaseProps): Statement[] {
       resources: [`arn:aws:cloudwatch:${region}:${accountId}:alarm:${naming.resource()}-*`],
     },
     ...engineStatements({ engine: props.engine, region, accountId, servicePrefix: `${naming.resource()}-` }),
+    ...migrationStatements(props),
+  ];
+}
+
+/**
+ * Running the database migration job of a release (npm run db:migrate, scripts/db-migrate.ts):
+ * read the contract values it is built from, register the task definition with the release's
+ * image, and run it in the environment's jobs cluster with its execution role, the only
+ * identity that reads the RDS master secret. The release role runs it after the environment's
+ * approval, as it changes the database.
+ */
+function migrationStatements(props: Omit<PushProps, 'services'>): Statement[] {
+  const { region, accountId, naming } = props;
+  const family = `arn:aws:ecs:${region}:${accountId}:task-definition/${naming.resource('db-migrate')}:*`;
+  const cluster = `arn:aws:ecs:${region}:${accountId}:cluster/${naming.resource('jobs')}`;
+  return [
+    {
+      sid: 'ReadContract',
+      effect: 'Allow',
+      actions: ['ssm:GetParameter'],
+      resources: (['registry', 'data'] as const).map(
+        (stack) => `arn:aws:ssm:${region}:${accountId}:parameter${naming.parameter(stack, 'x').replace(/x$/, '*')}`,
+      ),
+    },
+    // RegisterTaskDefinition has no resource-level permissions; registering runs nothing.
+    { sid: 'RegisterMigrationJob', effect: 'Allow', actions: ['ecs:RegisterTaskDefinition'], resources: ['*'] },
+    {
+      // The task definition's release tag is set when it is registered (ECS tag-on-create).
+      sid: 'TagMigrationJob',
+      effect: 'Allow',
+      actions: ['ecs:TagResource'],
+      resources: [family],
+      condition: [{ test: 'StringEquals', variable: 'ecs:CreateAction', values: ['RegisterTaskDefinition'] }],
+    },
+    {
+      sid: 'RunMigrationJob',
+      effect: 'Allow',
+      actions: ['ecs:RunTask'],
+      resources: [family],
+      condition: [{ test: 'ArnEquals', variable: 'ecs:cluster', values: [cluster] }],
+    },
+    {
+      sid: 'WatchMigrationJob',
+      effect: 'Allow',
+      actions: ['ecs:DescribeTasks'],
+      resources: [`arn:aws:ecs:${region}:${accountId}:task/${naming.resource('jobs')}/*`],
+    },
+    {
+      sid: 'PassMigrationRole',
+      effect: 'Allow',
+      actions: ['iam:PassRole'],
+      resources: [`arn:aws:iam::${accountId}:role/${naming.resource('db-migrate', 'execution')}`],
+      condition: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['ecs-tasks.amazonaws.com'] }],
+    },
   ];
 }
 

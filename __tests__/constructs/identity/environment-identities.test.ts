@@ -99,6 +99,29 @@ describe('EnvironmentIdentities', () => {
     expect(elb.every((a: string) => a.startsWith('elasticloadbalancing:Describe'))).toBe(true);
   });
 
+  it("lets the release role run the release's migration job, in the jobs cluster, with its execution role only", () => {
+    const statements = identities().document('github-release', 'permissions');
+    const sid = (name: string) => statements.find((s: any) => s.sid === name);
+    expect(sid('RunMigrationJob')).toEqual({
+      sid: 'RunMigrationJob',
+      effect: 'Allow',
+      actions: ['ecs:RunTask'],
+      resources: ['arn:aws:ecs:eu-west-1:123456789012:task-definition/drop-staging-db-migrate:*'],
+      condition: [{ test: 'ArnEquals', variable: 'ecs:cluster', values: ['arn:aws:ecs:eu-west-1:123456789012:cluster/drop-staging-jobs'] }],
+    });
+    expect(sid('PassMigrationRole').resources).toEqual(['arn:aws:iam::123456789012:role/drop-staging-db-migrate-execution']);
+    expect(sid('PassMigrationRole').condition[0]).toEqual({
+      test: 'StringEquals',
+      variable: 'iam:PassedToService',
+      values: ['ecs-tasks.amazonaws.com'],
+    });
+    expect(sid('TagMigrationJob').condition[0].values).toEqual(['RegisterTaskDefinition']);
+    expect(sid('ReadContract').resources).toEqual([
+      'arn:aws:ssm:eu-west-1:123456789012:parameter/drop/staging/registry/*',
+      'arn:aws:ssm:eu-west-1:123456789012:parameter/drop/staging/data/*',
+    ]);
+  });
+
   it('lets the plan roles read configuration, never log contents, and only the secret values their plans read', () => {
     const { document } = identities({ planSecrets: ['drop/staging/origin-verify'] });
     const pr = document('github-pr-plan', 'permissions');

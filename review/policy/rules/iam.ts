@@ -25,6 +25,8 @@ export const UNSCOPABLE_ACTIONS = [
   'acm:ListCertificates',
   'elasticloadbalancing:DescribeListenerCertificates',
   'elasticloadbalancing:DescribeRules',
+  // npm run db:migrate registers the migration job's task definition (release role).
+  'ecs:RegisterTaskDefinition',
   'sts:GetCallerIdentity',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
