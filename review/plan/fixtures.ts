@@ -53,6 +53,9 @@ export function parameterFixture(name: string, ctx: FixtureContext): string {
     'database-name': () => project,
     'database-secret-arn': () => arn('secretsmanager', `secret:rds!db-${hex(`${env}db`, 8)}-${hex(`${env}db`, 4)}-AbCdEf`),
     'database-resource-id': () => `db-${hex(`${env}dbi`, 26).toUpperCase()}`,
+    'migration-cluster-arn': () => arn('ecs', `cluster/${prefix}-jobs`),
+    'migration-execution-role-arn': () => `arn:aws:iam::${accountId}:role/${prefix}-db-migrate-execution`,
+    'migration-log-group': () => `/${project}/${env}/db-migrate`,
     'database-key-arn': () =>
       arn('kms', `key/${hex(`${env}k`, 8)}-${hex(`${env}k1`, 4)}-${hex(`${env}k2`, 4)}-${hex(`${env}k3`, 4)}-${hex(`${env}k4`, 12)}`),
     'alarm-topic-arn': () => arn('sns', `${prefix}-alarms`),
