@@ -14,7 +14,17 @@ const PROVIDER_ROOTS = ['aws', 'cloudflare'].map((provider) => ({
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'cdktf.out/', 'coverage/', 'apps/*/.next/', 'apps/*/dist/', 'apps/*/next-env.d.ts', 'data/', 'apps/*/data/'],
+    ignores: [
+      'node_modules/',
+      'cdktf.out/',
+      'coverage/',
+      'apps/*/.next/',
+      'apps/*/dist/',
+      'packages/*/dist/',
+      'apps/*/next-env.d.ts',
+      'data/',
+      'apps/*/data/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

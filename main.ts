@@ -1,11 +1,24 @@
 /**
  * The CDKTF app: loads the environment named by DROP_ENV (default staging) and synthesizes its
- * four stacks. This is the only place that reads process.env.
+ * four stacks, and the bootstrap stack. This is the only place that reads process.env:
+ * DROP_ENV, DROP_CONFIG_DIR (the folder of environments/ and control.json; default config/) and
+ * DEBUG (a refusal prints its stack trace too).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { App } from 'cdktf';
-import { ConfigError, DEFAULT_ENVIRONMENT, checkAccounts, loadEnvironment, loadEnvironments, loadZone } from './config';
-import { buildPlatform, synthWarnings } from './stacks';
+import { parse } from 'yaml';
+import {
+  DEFAULT_ENVIRONMENT,
+  checkControlPlane,
+  checkWorkflowEnvironments,
+  loadControl,
+  loadEnvironment,
+  loadEnvironments,
+  loadZone,
+} from './config';
+import { DropError } from './constructs/validation';
+import { buildControl, buildPlatform, synthWarnings } from './stacks';
 
 // cdktf records a full stack trace for every token it creates; with source maps on (tsx turns
 // them on) each trace would be mapped through every loaded file's inline source map, which costs
@@ -13,14 +26,19 @@ import { buildPlatform, synthWarnings } from './stacks';
 process.setSourceMapsEnabled(false);
 
 function main(): void {
+  const configDir = process.env.DROP_CONFIG_DIR ? path.resolve(process.env.DROP_CONFIG_DIR) : path.join(__dirname, 'config');
+  const environmentsDir = path.join(configDir, 'environments');
   // Load (and validate) before the App exists: App creates the output directory.
-  const config = loadEnvironment(process.env.DROP_ENV || DEFAULT_ENVIRONMENT);
+  const config = loadEnvironment(process.env.DROP_ENV || DEFAULT_ENVIRONMENT, environmentsDir);
   // Every environment file, each loaded and validated once, `config` standing for its own.
-  const all = loadEnvironments(config);
+  const all = loadEnvironments(config, environmentsDir);
   // The environments of its Cloudflare zone: the zone owner's edge rules cover them too.
   const zone = loadZone(config, all);
-  // Rules across every environment file (one OIDC provider per AWS account).
-  checkAccounts(all);
+  // The control plane every environment shares (config/control.json), checked against each of them.
+  const control = loadControl(path.join(configDir, 'control.json'));
+  checkControlPlane(control, all);
+  // The workflows name only GitHub environments the bootstrap stack makes (and protects).
+  checkWorkflowEnvironments(readWorkflows(path.join(__dirname, '.github', 'workflows')), all);
   // skipValidation: the only validations in the tree are cdktf's checks of the local terraform
   // binary (the cloud backend runs `terraform version` per stack), which would make synth need
   // terraform; plan and deploy check it anyway. Our own checks run on the configuration above.
@@ -29,6 +47,7 @@ function main(): void {
   const fresh = fs.readdirSync(app.outdir).length === 0;
   try {
     buildPlatform(app, config, zone);
+    buildControl(app, control, all);
     app.synth();
   } catch (error) {
     // A construct refused its input: leave no half-written output behind.
@@ -39,10 +58,18 @@ function main(): void {
   for (const warning of synthWarnings(app)) console.warn(`Warning: ${warning}`);
 }
 
+/** The parsed workflows of `dir`, by file name (none when the directory does not exist). */
+function readWorkflows(dir: string): Record<string, { jobs?: Record<string, { environment?: string | { name?: string } }> }> {
+  if (!fs.existsSync(dir)) return {};
+  const files = fs.readdirSync(dir).filter((file) => /\.ya?ml$/.test(file));
+  return Object.fromEntries(files.map((file) => [file, parse(fs.readFileSync(path.join(dir, file), 'utf8'))]));
+}
+
 try {
   main();
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
+  // Every refusal of the input (configuration or construct) is one list; anything else is a bug.
+  if (!(error instanceof DropError)) throw error;
+  console.error(process.env.DEBUG ? error.stack : error.message);
   process.exitCode = 1;
 }

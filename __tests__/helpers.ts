@@ -4,10 +4,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Testing, type TerraformStack } from 'cdktf';
-import { type EnvironmentConfig, loadEnvironment, loadZone, parseEnvironment } from '../config';
-import { readSynth } from '../review/synth';
+import {
+  type ControlConfig,
+  type EnvironmentConfig,
+  knownEnvironments,
+  loadControl,
+  loadEnvironment,
+  loadZone,
+  parseEnvironment,
+} from '../config';
+import { readSynth, synthControlStack } from '../review/synth';
 import type { Synth } from '../review/terraform';
-import { buildPlatform, type Platform } from '../stacks';
+import { buildControl, buildPlatform, type Platform } from '../stacks';
+import type { ControlStack } from '../stacks/control-stack';
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
@@ -148,6 +157,30 @@ export function synthPlatform(config: EnvironmentConfig | string, zone?: Environ
   };
   platforms.set(key, synth);
   return synth;
+}
+
+const controls = new Map<string, { stack: ControlStack; json: string; parsed: TerraformJson }>();
+
+/**
+ * The bootstrap stack of `environments` (default: every shipped one) under `control` (default:
+ * config/control.json), synthesized once per input and shared like `synthPlatform` (read-only).
+ */
+export function synthControl(
+  control: ControlConfig = loadControl(),
+  environments: readonly EnvironmentConfig[] = knownEnvironments().map((name) => loadEnvironment(name)),
+): { stack: ControlStack; json: string; parsed: TerraformJson } {
+  const key = JSON.stringify([control, environments]);
+  const cached = controls.get(key);
+  if (cached) return cached;
+  const stack = buildControl(testApp(), control, environments);
+  // `parsed` as npm run synth writes it (construct paths included), `json` for cdktf's matchers.
+  const result = {
+    stack,
+    json: Testing.synth(stack),
+    parsed: deepFreeze(synthControlStack(control, environments).control) as TerraformJson,
+  };
+  controls.set(key, result);
+  return result;
 }
 
 /** The manifest of a full `app.synth()` of an environment (shared, read-only, like synthPlatform). */

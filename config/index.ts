@@ -6,22 +6,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { problemLines, shown } from '../constructs/validation';
+import { zoneRuleCountProblems } from './edge-sites';
+import { ConfigError, problemBlock } from './errors';
 import { validatedEnvironmentSchema } from './rules';
 import type { EnvironmentConfig } from './schema';
 
 export type { EnvironmentConfig, ServiceName } from './schema';
 export { SERVICE_NAMES } from './schema';
+export { ConfigError } from './errors';
+export { CONTROL_FILE, type ControlConfig, checkControlPlane, checkWorkflowEnvironments, controlProjectOf, loadControl } from './control';
 
 export const ENVIRONMENTS_DIR = path.join(__dirname, 'environments');
 export const DEFAULT_ENVIRONMENT = 'staging';
-
-/** Bad configuration: the message names each problem, the value found and what is allowed. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
 
 /** Names of the environments that have a file in `dir`, sorted. */
 export function knownEnvironments(dir: string = ENVIRONMENTS_DIR): string[] {
@@ -68,20 +64,16 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => `${at([...issue.path, key])}: ${issue.message}`);
   }
-  return problemLines([{ path: [at(issue.path)], input: issue.input, message: issue.message }]);
-}
-
-/** "(2 problems):" (or "(<detail>; 2 problems):") and a "  - " line per problem, as every error here ends. */
-function problemBlock(problems: readonly string[], detail?: string): string {
-  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-  return `(${detail === undefined ? '' : `${detail}; `}${count}):\n${problems.map((p) => `  - ${p}`).join('\n')}`;
+  // A record key that fails its own schema (edge.rateLimits names): say what that schema says.
+  const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+  return problemLines([{ path: [at(issue.path)], input: issue.input, message }]);
 }
 
 /**
  * Fields that hold for the whole Cloudflare zone, not one environment: the zone owner's values
  * are the ones deployed, so every environment of the zone must state the same.
  */
-export const ZONE_WIDE_FIELDS = ['plan', 'addons', 'waf', 'rateLimits'] as const;
+export const ZONE_WIDE_FIELDS = ['plan', 'addons', 'bots', 'waf', 'rateLimits'] as const;
 
 /**
  * Every environment file in `dir`, loaded and validated, sorted by name, with `config` (already
@@ -95,7 +87,7 @@ export function loadEnvironments(config: EnvironmentConfig, dir: string = ENVIRO
  * Every environment of `all` that shares `config`'s Cloudflare zone (itself included, as given),
  * sorted by name. `all` is every environment (by default `loadEnvironments(config)`). Checks that
  * exactly one of them is the zone owner, that they agree on the zone-wide fields and share the
- * owner's AWS region (the owner reads their contract values there).
+ * owner's AWS account and region (the owner reads their contract values there).
  */
 export function loadZone(config: EnvironmentConfig, all: readonly EnvironmentConfig[] = loadEnvironments(config)): EnvironmentConfig[] {
   const zone = all.filter((env) => env.edge.zone === config.edge.zone);
@@ -115,6 +107,7 @@ export function checkZone(zone: EnvironmentConfig[]): EnvironmentConfig[] {
   }
   const owner = owners[0];
   if (owner) {
+    problems.push(...problemLines(zoneRuleCountProblems(owner, zone)).map((line) => `${owner.name}.json ${line}`));
     for (const env of zone.filter((e) => e !== owner)) {
       for (const field of ZONE_WIDE_FIELDS) {
         if (JSON.stringify(env.edge[field]) !== JSON.stringify(owner.edge[field])) {
@@ -128,6 +121,11 @@ export function checkZone(zone: EnvironmentConfig[]): EnvironmentConfig[] {
           `${env.name}.json aws.region: must equal the zone owner's (${owner.name}.json: "${owner.aws.region}"), where the owner reads this environment's contract values (found: "${env.aws.region}")`,
         );
       }
+      if (env.aws.accountId !== owner.aws.accountId) {
+        problems.push(
+          `${env.name}.json aws.accountId: must equal the zone owner's (${owner.name}.json: "${owner.aws.accountId}"), where the owner reads this environment's contract values (found: "${env.aws.accountId}")`,
+        );
+      }
     }
   }
   if (problems.length > 0) {
@@ -135,25 +133,4 @@ export function checkZone(zone: EnvironmentConfig[]): EnvironmentConfig[] {
     throw new ConfigError(`Invalid Cloudflare zone "${name}" ${problemBlock(problems, `environments ${names}`)}`);
   }
   return zone;
-}
-
-/**
- * Checks across every environment file: an AWS account holds one GitHub OIDC provider
- * (`token.actions.githubusercontent.com`), so at most one environment per account may create it.
- */
-export function checkAccounts(all: readonly EnvironmentConfig[]): void {
-  const creators = new Map<string, EnvironmentConfig[]>();
-  for (const env of all) {
-    if (env.ci.oidcProvider !== 'create') continue;
-    creators.set(env.aws.accountId, [...(creators.get(env.aws.accountId) ?? []), env]);
-  }
-  const problems = [...creators.entries()]
-    .filter(([, envs]) => envs.length > 1)
-    .map(
-      ([account, envs]) =>
-        `${envs.map((env) => `${env.name}.json`).join(' and ')} ci.oidcProvider: both "create" the GitHub OIDC provider in account ${account}, ` +
-        'which holds only one (the second apply fails with EntityAlreadyExists); expected "create" in one of them and "existing" in the others ' +
-        `(found: ${envs.map((env) => `"${env.ci.oidcProvider}"`).join(', ')})`,
-    );
-  if (problems.length > 0) throw new ConfigError(`Invalid environments ${problemBlock(problems)}`);
 }

@@ -10,7 +10,7 @@
  * its check and description; split up, the shape of the file could no longer be read in one place.
  */
 import { z } from 'zod';
-import { OWASP_SCORE_THRESHOLDS, RATE_LIMIT_PERIODS, RULESET_PHASES } from '../constructs/edge/cloudflare';
+import { OWASP_SCORE_THRESHOLDS, RATE_LIMIT_PERIODS, RATE_LIMIT_TIMEOUTS, RULESET_PHASES } from '../constructs/edge/cloudflare';
 import {
   CLOUDFLARE_SPECIAL_COUNTRIES,
   DEFAULT_SANCTIONED_COUNTRIES,
@@ -18,13 +18,21 @@ import {
   ISO_COUNTRY_CODES,
   SUBDIVISION_CODE,
 } from './countries';
-import { CLOUDFLARE_PLANS, COMPUTE_ENGINES, ENVIRONMENT_TIERS, LOG_RETENTION_DAYS } from './names';
+import {
+  CLOUDFLARE_PLANS,
+  COMPUTE_ENGINES,
+  ENVIRONMENT_TIERS,
+  LOG_RETENTION_DAYS,
+  RATE_LIMIT_ACTIONS,
+  RATE_LIMIT_CONTENT_TYPES,
+  RATE_LIMIT_HOSTS,
+} from './names';
 import { BACKUP_WINDOW_PATTERN, MAINTENANCE_WINDOW_PATTERN } from '../constructs/rds-windows';
 
 export { SERVICE_NAMES, type ServiceName } from './names';
 
 /** A closed object whose unknown-key error names the keys that are allowed. */
-function closed<T extends z.core.$ZodLooseShape>(shape: T) {
+export function closed<T extends z.core.$ZodLooseShape>(shape: T) {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
     error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key; allowed keys: ${allowed}` : undefined),
@@ -45,6 +53,16 @@ const subdivisionCode = z.string().refine((code) => SUBDIVISION_CODE.test(code) 
 
 const rulesetId = z.string().regex(/^[0-9a-f]{32}$/, { error: 'expected a Cloudflare ruleset id: 32 lower-case hex digits' });
 
+/**
+ * An entry-point ruleset the zone already has. Its name is kept: in cloudflare/cloudflare v5.14 a
+ * ruleset's `name` is RequiresReplace (internal/services/ruleset/schema.go), so importing it under
+ * another name would plan destroy and create, a window with no rules of that phase.
+ */
+const existingRuleset = closed({
+  id: rulesetId.describe('The ruleset id (GET /zones/{zone_id}/rulesets).'),
+  name: z.string().min(1).describe('Its name exactly as Cloudflare reports it; the plan refuses a name Cloudflare does not report.'),
+});
+
 const countryCode = z
   .string()
   .refine((code) => ISO_COUNTRY_CODES.has(code) || (CLOUDFLARE_SPECIAL_COUNTRIES as readonly string[]).includes(code), {
@@ -53,16 +71,68 @@ const countryCode = z
 
 const CIDR = /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9a-fA-F:]+:[0-9a-fA-F:]*(\/\d{1,3})?)$/;
 
+/** One of `values` (seconds): those both of Cloudflare's rate limiting pages list (constructs/edge/cloudflare.ts). */
+const bothPagesList = (values: readonly number[]) =>
+  z.union(
+    values.map((n) => z.literal(n)),
+    {
+      error: `expected one of ${values.join(', ')} seconds (values the availability table and the parameters page of Cloudflare's rate limiting docs both list)`,
+    },
+  );
+
+/** One rate limit: everything about it in one record, one rule of the zone's http_ratelimit phase. */
 const rateLimit = closed({
+  paths: z
+    .array(z.string().regex(/^\/([A-Za-z0-9._~-]+\/)+$/, { error: 'expected a path prefix ending in "/" such as "/v1/payments/"' }))
+    .min(1, { error: 'expected at least one path prefix' })
+    .describe('Path prefixes the limit counts: "/v1/auth/" counts /v1/auth and everything below it.'),
+  hosts: z
+    .array(z.enum(RATE_LIMIT_HOSTS))
+    .min(1)
+    .optional()
+    .describe(
+      'Which hostnames of every environment of the zone the limit covers: "public" (domains.public) and/or "api" (domains.apiOrigin). ' +
+        '@default - every hostname of the zone (no host condition)',
+    ),
+  action: z
+    .enum(RATE_LIMIT_ACTIONS)
+    .describe('"block" (answered with `response`) or "managed_challenge" (below Enterprise: mitigationTimeoutSeconds 0).'),
+  response: closed({
+    statusCode: int(400, 499).default(429).describe('@default 429'),
+    contentType: z.enum(RATE_LIMIT_CONTENT_TYPES).default('application/json').describe('@default application/json'),
+    content: z
+      .string()
+      .min(1)
+      .max(30720)
+      .optional()
+      .describe('The body, at most 30 KB. @default - a JSON error {"error":"rate_limited",...}'),
+  })
+    .optional()
+    .describe('What a blocked request gets (block only). @default - 429 with a JSON error body'),
   requestsPerPeriod: int(1, 1000000).describe('Requests per client IP (and data centre) allowed in one period before the action triggers.'),
-  periodSeconds: z
-    .union(
-      RATE_LIMIT_PERIODS.map((n) => z.literal(n)),
-      { error: `expected one of ${RATE_LIMIT_PERIODS.join(', ')} seconds` },
-    )
-    .describe('Counting period; which ones the zone plan allows is checked with the plan.'),
-  mitigationTimeoutSeconds: int(0, 86400).describe('How long the action lasts once triggered; challenges below Enterprise use 0.'),
+  periodSeconds: bothPagesList(RATE_LIMIT_PERIODS).describe(
+    "Counting period: a value both Cloudflare pages list (10, 60, 120, 300, 600, 3600); which of them the zone's plan allows is checked with the plan.",
+  ),
+  mitigationTimeoutSeconds: bothPagesList(RATE_LIMIT_TIMEOUTS).describe(
+    'How long the action lasts once triggered (0, 10, 60, 120, 300, 600, 3600, 86400): challenges below Enterprise use 0 (throttling), a block below Enterprise needs a duration.',
+  ),
 });
+
+/**
+ * The rate limits of docs/requirements.md (Rate limits): `edge.rateLimits` when a file has none.
+ * The auth limit blocks with a JSON 429 instead of the document's challenge (API clients cannot
+ * solve one), and covers the web's sign-in routes too (Pro holds two rules in the zone).
+ */
+export const DEFAULT_RATE_LIMITS: Readonly<Record<string, z.output<typeof rateLimit>>> = {
+  auth: {
+    paths: ['/v1/auth/', '/api/auth/'],
+    action: 'block',
+    requestsPerPeriod: 20,
+    periodSeconds: 10,
+    mitigationTimeoutSeconds: 10,
+  },
+  transactions: { paths: ['/v1/transactions/'], action: 'block', requestsPerPeriod: 30, periodSeconds: 10, mitigationTimeoutSeconds: 10 },
+};
 
 const backend = z.discriminatedUnion('type', [
   closed({
@@ -105,7 +175,10 @@ const service = closed({
   memoryGb: z.number().positive().describe('Memory per instance in GB, e.g. 2'),
   minInstances: int(1, 25).describe('Instances always running.'),
   maxInstances: int(1, 25).describe('Most instances scaling may start; at least minInstances.'),
-  concurrency: int(1, 1000).describe('Concurrent requests per instance before scaling out (App Runner; ECS Express scales on CPU).'),
+  concurrency: int(1, 1000).describe(
+    'Concurrency target per instance; App Runner scales out above 80 % of it (its max_concurrency is 40 for 50, 80 for 100: App Runner ' +
+      'adds instances only above max_concurrency). ECS Express scales on CPU instead.',
+  ),
   healthCheck: healthCheck.describe('How the engine checks an instance.'),
 });
 
@@ -113,7 +186,10 @@ export const environmentSchema = closed({
   $schema: z.string().optional().describe('The JSON Schema of this file, for editors: "../environment.schema.json".'),
   name: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{1,30}$/, { error: 'expected lower-case letters, digits and "-"' })
+    // The naming code's rule for a name part (constructs/naming.ts): no leading, trailing or double "-".
+    .regex(/^(?=.{2,31}$)[a-z][a-z0-9]*(-[a-z0-9]+)*$/, {
+      error: 'expected 2 to 31 lower-case letters and digits, joined by single "-" (such as "production-stockholm")',
+    })
     .describe('The environment name, the same as the file name (DROP_ENV); part of every resource name.'),
   tier: z.enum(ENVIRONMENT_TIERS).describe('production turns on the production-only rules.'),
   project: z
@@ -140,20 +216,30 @@ export const environmentSchema = closed({
     .default({ type: 'local' })
     .describe('Where Terraform state lives. @default - local files at the project root (no credentials needed)'),
   ci: closed({
-    githubRepository: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'expected "owner/name"' })
-      .describe('The GitHub repository whose workflows may assume the CI role.'),
-    deployBranch: z
-      .string()
-      .regex(/^[A-Za-z0-9._/-]+$/, { error: 'expected a branch name' })
-      .describe('The branch whose workflows may assume the CI role.'),
     githubEnvironment: z
       .string()
-      .regex(/^[A-Za-z0-9._-]+$/, { error: 'expected a GitHub environment name' })
-      .describe('The GitHub environment whose deploy jobs (with their protection rules) may assume the CI role.'),
-    oidcProvider: z.enum(['create', 'existing']).describe('"create" the account-wide GitHub OIDC provider, or use the "existing" one.'),
-  }).describe('The delivery pipeline (GitHub Actions) and the role it assumes.'),
+      .regex(/^[A-Za-z0-9._-]{1,255}$/, { error: 'expected a GitHub environment name (letters, digits, ".", "_", "-")' })
+      .describe(
+        "The GitHub environment of this environment's deploy jobs: the bootstrap stack creates it (deploy branch only, with the reviewers below) " +
+          'with its Terraform Cloud token, and only its jobs may assume the release role.',
+      ),
+    reviewers: closed({
+      teams: z
+        .array(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: 'expected a GitHub team slug such as "platform-leads"' }))
+        .default([])
+        .describe('Slugs of the teams (of the repository owner) whose members may approve a deploy. @default - none'),
+      users: z
+        .array(z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, { error: 'expected a GitHub user name' }))
+        .default([])
+        .describe('User names who may approve a deploy. @default - none'),
+    })
+      .default({ teams: [], users: [] })
+      .describe(
+        'Who approves a deploy to this environment (GitHub required reviewers, at most 6 in all). The production tier needs at least one; ' +
+          'the others none, since the jobs that roll them back must never wait. Required reviewers work on public repositories, ' +
+          'or on private ones with GitHub Enterprise. @default - none',
+      ),
+  }).describe('The GitHub environment of the delivery pipeline; the repository and branch are in config/control.json.'),
   alarms: closed({
     subscribers: z
       .array(
@@ -278,6 +364,16 @@ export const environmentSchema = closed({
           "The Cloudflare provider never deletes cloudflare_zone_setting: destroying the owner's edge stack, or moving the owner to " +
           'another environment, leaves SSL/TLS, Always Use HTTPS and HSTS as they are (see the README, "Zone settings outlive the stack").',
       ),
+    bots: closed({
+      robotsTxtManaged: z
+        .boolean()
+        .describe(
+          "Cloudflare's managed robots.txt (is_robots_txt_managed), prepended to the web app's own. The provider sends its default (false) " +
+            'on every apply unless set, overwriting the dashboard, so it is set here, explicitly (zone-wide).',
+        ),
+    }).describe(
+      'Bot management settings of the zone (zone owner; zone-wide). The plan decides Super Bot Fight Mode or the bot score; the settings not named here are left as the dashboard has them.',
+    ),
     waf: closed({
       paranoiaLevel: int(1, 4).describe('OWASP Core Ruleset paranoia level: rules of higher levels are disabled.'),
       scoreThreshold: z
@@ -322,10 +418,16 @@ export const environmentSchema = closed({
         .default({ ipRanges: [], asns: [] })
         .describe('Verified partners and monitors that pass the country allow list (never the sanctions).'),
     }).describe('Who may reach the environment, by the country (and region) of the client IP.'),
-    rateLimits: closed({
-      auth: rateLimit.describe('/v1/auth/*: managed challenge per client IP.'),
-      transactions: rateLimit.describe('/v1/transactions/*: blocked per client IP with a JSON 429 body.'),
-    }).describe('The api rate limits (zone owner; zone-wide).'),
+    rateLimits: z
+      .record(
+        z.string().regex(/^[a-z][A-Za-z0-9]{0,31}$/, { error: 'expected a rate limit name in camelCase such as "payments"' }),
+        rateLimit,
+      )
+      .default(() => structuredClone(DEFAULT_RATE_LIMITS))
+      .describe(
+        'The rate limits by name, one rule each in this order (zone owner; zone-wide: the zone plan counts them). ' +
+          "A new limit is one entry here and its line in docs/requirements.md. @default - the spec's: auth and transactions",
+      ),
     cache: closed({
       publicAssets: z
         .array(z.string().regex(/^\/[A-Za-z0-9._/-]*$/, { error: 'expected a path or path prefix such as "/images/"' }))
@@ -345,15 +447,16 @@ export const environmentSchema = closed({
       Object.fromEntries(
         RULESET_PHASES.map((phase) => [
           phase,
-          rulesetId.optional().describe(`The id of the zone's existing ${phase} entry-point ruleset.`),
+          existingRuleset.optional().describe(`The zone's existing ${phase} entry-point ruleset: its id and its name.`),
         ]),
-      ) as Record<(typeof RULESET_PHASES)[number], z.ZodOptional<typeof rulesetId>>,
+      ) as Record<(typeof RULESET_PHASES)[number], z.ZodOptional<typeof existingRuleset>>,
     )
       .default({})
       .describe(
         'Zone owner only: entry-point rulesets the zone already has (made in the dashboard or by another tool), by phase, ' +
           'imported on the next apply instead of created (a second POST is refused: "A similar configuration with rules already exists"). ' +
-          "Their rules are then replaced by this stack's: review the plan. `npm run edge:existing -- --zone <zone>` prints these lines. @default - none",
+          "The stack keeps the recorded name (the provider replaces a ruleset whose name changes) and replaces its rules with the stack's: " +
+          'review the plan. `npm run edge:existing -- --zone <zone>` prints these lines. @default - none',
       ),
   }).describe('The Cloudflare zone in front of the environment.'),
 });

@@ -1,10 +1,10 @@
 /**
  * ECR repositories for the service images: immutable tags, scan on push, encrypted with a
  * customer-managed KMS key, and a lifecycle policy that expires untagged images
- * and keeps the last releases. `grantPush` and `grantPull` (aws-cdk's `Repository.grantPush` /
- * `grantPull` are the model) are the one place that knows which ECR actions each needs; a
- * principal in another stack, which knows a repository by ARN only, gets the same statements
- * from `pullImageStatements`.
+ * and keeps the last releases. `grantPull` (aws-cdk's `Repository.grantPull` is the model) and
+ * `pushImageStatements` are the one place that knows which ECR actions each needs; a principal in
+ * another stack, which knows a repository by ARN only (the bootstrap stack's push role), gets the
+ * statements from `pullImageStatements` / `pushImageStatements`.
  */
 import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import type { EncryptionKey } from './encryption-key';
 import type { Grantable } from './iam';
 import type { Naming } from './naming';
+import { ValidationError } from './validation';
 
 /** Reading an image: its manifest and layers. */
 const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] as const;
@@ -47,6 +48,14 @@ function imageStatements(
 ): DataAwsIamPolicyDocumentStatement[] {
   const sid = options.sid ?? defaultSid;
   return [LOGIN, { sid, effect: 'Allow', actions: [...actions, ...(options.extraActions ?? [])], resources: [...repositoryArns] }];
+}
+
+/** Pushing images to the repositories with these ARNs: the login, the layer checks and uploads, the manifest. */
+export function pushImageStatements(
+  repositoryArns: readonly string[],
+  options: ImageGrantOptions = {},
+): DataAwsIamPolicyDocumentStatement[] {
+  return imageStatements('PushImages', PUSH_ACTIONS, repositoryArns, options);
 }
 
 /** Pulling the images of the repositories with these ARNs: the login and the layers. */
@@ -107,11 +116,6 @@ export class ContainerRegistry extends Construct {
     this.repositories = repositories;
   }
 
-  /** Lets `grantee` push images to the named repositories (all, in the registry's order, by default). */
-  grantPush(grantee: Grantable, names: readonly string[] = Object.keys(this.repositories), options: ImageGrantOptions = {}): void {
-    grantee.addToPolicy(...imageStatements('PushImages', PUSH_ACTIONS, this.arnsOf(names), options));
-  }
-
   /** Lets `grantee` pull images from the named repositories (all, in the registry's order, by default). */
   grantPull(grantee: Grantable, names: readonly string[] = Object.keys(this.repositories), options: ImageGrantOptions = {}): void {
     grantee.addToPolicy(...pullImageStatements(this.arnsOf(names), options));
@@ -121,7 +125,13 @@ export class ContainerRegistry extends Construct {
     return names.map((name) => {
       const repository = this.repositories[name];
       if (!repository)
-        throw new Error(`${this.node.path}: no repository "${name}"; expected one of ${Object.keys(this.repositories).join(', ')}`);
+        throw new ValidationError(this, [
+          {
+            path: ['repositories'],
+            input: name,
+            message: `has no repository of that name; expected one of ${Object.keys(this.repositories).join(', ')}`,
+          },
+        ]);
       return repository.arn;
     });
   }

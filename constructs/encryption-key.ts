@@ -1,7 +1,8 @@
 /**
  * A customer-managed KMS key with yearly rotation, a 30-day deletion window, an alias, and an
  * explicit key policy: the account administers it through IAM, and each AWS service granted use
- * (`allowCloudWatchLogs`, `grant`) may use it for exactly the actions given. The policy is
+ * (`allowCloudWatchLogs`, `allowSnsPublishers`, `grant`) may use it for exactly the actions given,
+ * narrowed by the condition AWS documents for that service. The policy is
  * collected from the grants and rendered at synth, so a construct that encrypts with the key
  * grants what it needs itself (aws-cdk's `Key.grant*` are the model).
  */
@@ -26,6 +27,9 @@ export interface EncryptionKeyProps {
 
 /** What CloudWatch Logs needs of a key that encrypts log groups. */
 const CLOUDWATCH_LOGS_ACTIONS = ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'];
+
+/** What a publisher to an encrypted SNS topic needs of its key (docs.aws.amazon.com/sns/latest/dg/sns-key-management.html). */
+const SNS_PUBLISHER_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey*'];
 
 export interface DecryptOptions {
   /** The statement's sid. @default "Decrypt" */
@@ -96,6 +100,28 @@ export class EncryptionKey extends Construct {
         values: [`arn:aws:logs:${region}:${account.accountId}:log-group:${logGroupNames}`],
       },
     ]);
+  }
+
+  /**
+   * Lets AWS services (`cloudwatch.amazonaws.com` for alarms, `events.rds.amazonaws.com` for RDS
+   * events) publish to the SNS topic `topicArn`, which this key encrypts, and to no other topic.
+   *
+   * Amazon SNS encrypts each message with the topic's ARN as encryption context
+   * (`aws:sns:topicArn`), whoever publishes, so `kms:EncryptionContext:aws:sns:topicArn` is a
+   * condition every such request carries. AWS documents it in a key policy for a service that
+   * publishes to an encrypted topic (docs.aws.amazon.com/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html:
+   * `"StringEquals": {"kms:EncryptionContext:aws:sns:topicArn": "arn:aws:sns:..."}`). The
+   * CloudWatch and RDS pages on encrypted topics give the key policy with no condition, and the
+   * `aws:SourceArn` / `aws:SourceAccount` they recommend belong to the topic's access policy:
+   * whether they reach KMS through SNS is not documented, and a condition a service does not send
+   * silently blocks every alarm, so the key does not use them.
+   */
+  allowSnsPublishers(topicArn: string, services: readonly string[]): void {
+    for (const service of services) {
+      this.grant(service, SNS_PUBLISHER_ACTIONS, [
+        { test: 'StringEquals', variable: 'kms:EncryptionContext:aws:sns:topicArn', values: [topicArn] },
+      ]);
+    }
   }
 
   /** Lets `grantee` (a principal's policy) decrypt with this key (aws-cdk's `Key.grantDecrypt`). */

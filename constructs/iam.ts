@@ -5,8 +5,9 @@ import {
   type DataAwsIamPolicyDocumentStatement,
   dataAwsIamPolicyDocumentStatementToTerraform,
 } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { Lazy } from 'cdktf';
+import { Lazy, type TerraformProvider } from 'cdktf';
 import type { Construct } from 'constructs';
+import { DropError } from './validation';
 
 /** The trust policy of a role that only `service` (a service principal) may assume. */
 export function assumedBy(scope: Construct, id: string, service: string): DataAwsIamPolicyDocument {
@@ -29,9 +30,10 @@ export class PolicyStatements implements Grantable {
   readonly document: DataAwsIamPolicyDocument;
   private readonly statements: DataAwsIamPolicyDocumentStatement[] = [];
 
-  /** Creates the `aws_iam_policy_document` data source `id` in `scope`. */
-  constructor(scope: Construct, id: string, initial: readonly DataAwsIamPolicyDocumentStatement[] = []) {
+  /** Creates the `aws_iam_policy_document` data source `id` in `scope` (with `provider`, when given). */
+  constructor(scope: Construct, id: string, initial: readonly DataAwsIamPolicyDocumentStatement[] = [], provider?: TerraformProvider) {
     this.document = new DataAwsIamPolicyDocument(scope, id, {
+      provider,
       statement: Lazy.anyValue({ produce: () => this.statements.map(dataAwsIamPolicyDocumentStatementToTerraform) }),
     });
     this.addToPolicy(...initial);
@@ -62,7 +64,10 @@ export class PolicyStatements implements Grantable {
 function mergeConditions(a: DataAwsIamPolicyDocumentStatement, b: DataAwsIamPolicyDocumentStatement): DataAwsIamPolicyDocumentStatement {
   const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
   if (!same(a.actions, b.actions) || !same(a.principals, b.principals) || !same(a.resources, b.resources) || a.effect !== b.effect) {
-    throw new Error(`Two different statements share the sid "${a.sid}"`);
+    throw new DropError(
+      `Two different policy statements share the sid "${a.sid}": ${JSON.stringify({ actions: a.actions, resources: a.resources })} and ` +
+        `${JSON.stringify({ actions: b.actions, resources: b.resources })}; expected one sid per grant (give the second its own sid)`,
+    );
   }
   const conditions = (a.condition ?? []) as DataAwsIamPolicyDocumentStatementCondition[];
   const extra = (b.condition ?? []) as DataAwsIamPolicyDocumentStatementCondition[];

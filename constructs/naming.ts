@@ -2,6 +2,7 @@
  * The one place where names of cloud resources, state keys and workspaces are made.
  * Every name carries the project and the environment, so environments never collide.
  */
+import { DropError } from './validation';
 
 /** The four stacks of an environment, in first-deployment order. */
 export const STACK_IDS = ['registry', 'data', 'compute', 'edge'] as const;
@@ -30,7 +31,12 @@ export class Naming {
 
   /** An SSM parameter name such as `/drop/staging/registry/api-repository-url`. */
   parameter(stack: StackId, key: string): string {
-    return `/${this.project}/${this.environment}/${stack}/${checked(key)}`;
+    return `${this.parameterFolder(stack)}/${checked(key)}`;
+  }
+
+  /** The folder of a stack's SSM parameters, `/drop/staging/registry`. */
+  parameterFolder(stack: StackId): string {
+    return `/${this.project}/${this.environment}/${stack}`;
   }
 
   /**
@@ -74,7 +80,7 @@ export class Naming {
 
 function checked(part: string): string {
   if (!PART.test(part)) {
-    throw new Error(`Invalid name part "${part}": expected lower-case letters and digits joined by "-"`);
+    throw new DropError(`Invalid name part "${part}": expected lower-case letters and digits joined by "-", such as "api-path"`);
   }
   return part;
 }

@@ -4,6 +4,7 @@
  * The backup window (`hh24:mi-hh24:mi`) recurs every day; the maintenance window
  * (`ddd:hh24:mi-ddd:hh24:mi`) once a week. Both may wrap around midnight (and the week).
  */
+import { DropError } from './validation';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const MINUTES_PER_DAY = 24 * 60;
@@ -40,13 +41,14 @@ export function maintenanceWindowMinutes(window: string): number {
 
 function parseBackupWindow(window: string): Span {
   const m = BACKUP_WINDOW_PATTERN.exec(window);
-  if (!m) throw new Error(`not a backup window: ${window}`);
+  if (!m) throw new DropError(`Invalid backup window "${window}": expected "hh24:mi-hh24:mi" in UTC, such as "01:00-01:30"`);
   return span(clock(m[1], m[2]), clock(m[3], m[4]), MINUTES_PER_DAY);
 }
 
 function parseMaintenanceWindow(window: string): Span {
   const m = MAINTENANCE_WINDOW_PATTERN.exec(window);
-  if (!m) throw new Error(`not a maintenance window: ${window}`);
+  if (!m)
+    throw new DropError(`Invalid maintenance window "${window}": expected "ddd:hh24:mi-ddd:hh24:mi" in UTC, such as "sun:03:00-sun:04:00"`);
   const day = (name: string) => DAYS.indexOf(name as (typeof DAYS)[number]) * MINUTES_PER_DAY;
   return span(day(m[1]) + clock(m[2], m[3]), day(m[4]) + clock(m[5], m[6]), MINUTES_PER_WEEK);
 }

@@ -26,15 +26,32 @@ export function problemLines(problems: readonly Problem[]): string[] {
   return problems.map((p) => `${p.path.join('.')}: ${p.message} (found: ${shown(p.input)})`);
 }
 
-/** A construct refused its props. The message starts with the construct path. */
-export class ValidationError extends Error {
+/** "(2 problems):" (or "(<detail>; 2 problems):") and a "  - " line per problem, as every refusal ends. */
+export function problemBlock(problems: readonly string[], detail?: string): string {
+  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  return `(${detail === undefined ? '' : `${detail}; `}${count}):\n${problems.map((p) => `  - ${p}`).join('\n')}`;
+}
+
+/**
+ * The one base of every refusal of a user's input, from the configuration (`ConfigError`) to a
+ * construct (`ValidationError`): its message names where (a file, a configuration path or a
+ * construct path), each problem with the value found and what is allowed, as one list. main.ts
+ * and the scripts print the message alone (the stack trace only with DEBUG set).
+ */
+export class DropError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A construct refused its props: "<construct path> (N problems):" and one line per problem. */
+export class ValidationError extends DropError {
   readonly constructPath: string;
   readonly problems: readonly Problem[];
 
   constructor(scope: IConstruct, problems: readonly Problem[]) {
-    const lines = problemLines(problems);
-    super(lines.length === 1 ? `${scope.node.path}: ${lines[0]}` : `${scope.node.path}:\n${lines.map((l) => `  - ${l}`).join('\n')}`);
-    this.name = 'ValidationError';
+    super(`${scope.node.path} ${problemBlock(problemLines(problems))}`);
     this.constructPath = scope.node.path;
     this.problems = problems;
   }

@@ -10,11 +10,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, knownEnvironments, loadEnvironment } from '../config';
+import { knownEnvironments, loadEnvironment } from '../config';
+import { DropError } from '../constructs/validation';
 import { diffSynth } from './diff';
 import { WaiverError, runGate } from './policy/gate';
 import { type BaseSynth, renderReport } from './report';
-import { readSynth, synthEnvironment } from './synth';
+import { readSynth, synthControlStack, synthEnvironment } from './synth';
 import { ReviewInputError } from './terraform';
 import { WAIVERS } from './waivers';
 
@@ -54,14 +55,22 @@ function git(args: string[], cwd = ROOT): { ok: boolean; out: string } {
   return { ok: result.status === 0, out: `${result.stdout ?? ''}${result.stderr ?? ''}`.trim() };
 }
 
+/** The name the bootstrap stack's review goes by. */
+const CONTROL = 'control';
+
 /** `origin/main` if it exists, else `main`. */
 function defaultBase(): string {
   return git(['rev-parse', '--verify', '--quiet', 'origin/main^{commit}']).ok ? 'origin/main' : 'main';
 }
 
-/** Synthesizes each environment at `ref` in a temporary worktree; a failure becomes the report's explanation. */
+/**
+ * Synthesizes each environment at `ref` in a temporary worktree; a failure becomes the report's
+ * explanation. Every synth of `main.ts` also writes the bootstrap stack (`control`): it is
+ * reviewed once, under the name `control`, not with each environment.
+ */
 function synthBase(ref: string, environments: string[], env: NodeJS.ProcessEnv): Record<string, BaseSynth> {
-  const failAll = (error: string, commit?: string) => Object.fromEntries(environments.map((env) => [env, { ref, commit, error }]));
+  const failAll = (error: string, commit?: string) =>
+    Object.fromEntries([...environments, CONTROL].map((name) => [name, { ref, commit, error }]));
   const commit = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   if (!commit.ok) return failAll(`git cannot resolve "${ref}" to a commit`);
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-review-base-'));
@@ -92,11 +101,14 @@ function synthBase(ref: string, environments: string[], env: NodeJS.ProcessEnv):
         continue;
       }
       try {
-        result[name] = { ref, commit: commit.out, synth: readSynth(outdir) };
+        const { control, ...stacks } = readSynth(outdir);
+        result[name] = { ref, commit: commit.out, synth: stacks };
+        if (control && !result[CONTROL]) result[CONTROL] = { ref, commit: commit.out, synth: { control } };
       } catch (error) {
         result[name] = { ref, commit: commit.out, error: (error as Error).message };
       }
     }
+    result[CONTROL] ??= { ref, commit: commit.out, error: 'the base has no bootstrap stack (control): it is new in this change' };
     return result;
   } finally {
     git(['worktree', 'remove', '--force', tree]);
@@ -119,11 +131,14 @@ export function runReview(argv: string[], io: Io): number {
     const bases = synthBase(baseRef, options.environments, io.env);
     let ok = true;
     const reports: string[] = [];
-    for (const name of options.environments) {
-      const config = loadEnvironment(name);
-      const head = synthEnvironment(config);
+    for (const name of [...options.environments, CONTROL]) {
+      const config = name === CONTROL ? undefined : loadEnvironment(name);
+      const head = config ? synthEnvironment(config) : synthControlStack();
       const base = bases[name];
-      const gate = runGate(head, { environment: name, zoneOwner: config.edge.zoneOwner }, WAIVERS);
+      const context = config
+        ? { environment: name, tier: config.tier, zoneOwner: config.edge.zoneOwner }
+        : { environment: name, zoneOwner: false };
+      const gate = runGate(head, context, WAIVERS);
       ok &&= gate.ok;
       const report = renderReport({ environment: name, head, base, diff: 'synth' in base ? diffSynth(base.synth, head) : undefined, gate });
       reports.push(report);
@@ -139,7 +154,7 @@ export function runReview(argv: string[], io: Io): number {
       io.err(`review: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof ConfigError || error instanceof ReviewInputError || error instanceof WaiverError) {
+    if (error instanceof DropError || error instanceof ReviewInputError || error instanceof WaiverError) {
       io.err(`${error.message}\n`);
       return 1;
     }

@@ -126,9 +126,20 @@ export function renderDiagram(synth: Synth, options: DiagramOptions): string {
   // Contract values: producer stack → consumer stack, labelled with the keys.
   const contract = new Map<string, Set<string>>();
   for (const stack of stacks) {
-    for (const data of Object.values(synth[stack].data?.aws_ssm_parameter ?? {})) {
-      const parameter = parameterOf(data?.name);
-      if (!parameter || parameter.producer === stack) continue;
+    // One parameter read by name, or a producer's folder read for the names its postconditions require (consumeAcross).
+    const names = [
+      ...Object.values(synth[stack].data?.aws_ssm_parameter ?? {}).map((data) => data?.name),
+      ...Object.values(synth[stack].data?.aws_ssm_parameters_by_path ?? {}).flatMap((data) =>
+        [data?.lifecycle?.postcondition ?? []]
+          .flat()
+          .flatMap((check: { condition?: string }) =>
+            [...String(check.condition ?? '').matchAll(/contains\(self\.names, "([^"]+)"\)/g)].map((m) => m[1]),
+          ),
+      ),
+    ];
+    for (const name of names) {
+      const parameter = parameterOf(name);
+      if (!parameter || parameter.producer === stack || !synth[parameter.producer]) continue;
       const edge = `${parameter.producer} ${stack}`;
       if (!contract.has(edge)) contract.set(edge, new Set());
       contract

@@ -1,8 +1,9 @@
 /**
  * Step of the first deployment of a zone owner: lists the zone's existing entry-point rulesets
  * (made in the dashboard or by another tool) and prints the `edge.existingRulesets` lines to add
- * to the owner's environment file, so the first apply imports them instead of failing with "A
- * similar configuration with rules already exists".
+ * to the owner's environment file, id and name of each, so the first apply imports them instead
+ * of failing with "A similar configuration with rules already exists", and keeps their names (a
+ * new name would make the provider replace the ruleset: `name` is RequiresReplace).
  *
  *   CLOUDFLARE_API_TOKEN=... npm run edge:existing -- --zone getdrop.no
  *
@@ -114,7 +115,10 @@ export async function existingRulesets(options: ExistingOptions): Promise<Existi
       ? []
       : [
           '"existingRulesets": {',
-          ...imported.map((r, i) => `  "${r.phase as RulesetPhase}": "${r.id}"${i < imported.length - 1 ? ',' : ''}`),
+          ...imported.map(
+            (r, i) =>
+              `  "${r.phase as RulesetPhase}": { "id": "${r.id}", "name": ${JSON.stringify(r.name)} }${i < imported.length - 1 ? ',' : ''}`,
+          ),
           '}',
         ];
   return { zoneId: zone.id, rulesets, configLines };
@@ -131,7 +135,7 @@ export function formatReport(zone: string, result: ExistingResult): string {
   } else {
     lines.push(
       '',
-      'Add under "edge" in the zone owner\'s environment file (its rules are replaced by the stack\'s on apply: review the plan):',
+      'Add under "edge" in the zone owner\'s environment file (each keeps its name; its rules are replaced by the stack\'s on apply: review the plan):',
       '',
       ...result.configLines,
     );

@@ -3,11 +3,13 @@
  * verification, watch the environment for a while (15 minutes in the pipeline). Every interval
  * (30 s) it checks the health endpoint and the compute alarms of each service (p95 latency, 5xx
  * ratio, CPU: the CloudWatch alarms named `<project>-<env>-<service>-...`, whichever compute
- * engine made them). It stops at the first failure, a failed health check or an alarm in ALARM,
+ * engine made them); with `--version`, every health answer must report that release (a service
+ * that went back to an older image during the watch fails it). It stops at the first failure, a
+ * failed health check or an alarm in ALARM,
  * and exits non-zero so the pipeline rolls back. Either way it writes a report (the release, every
  * check and its result) as Markdown to `--summary` (the pipeline passes $GITHUB_STEP_SUMMARY).
  *
- *   npm run monitor -- --env production --minutes 15 --interval 30 [--summary file]   # watches https://getdrop.no/v1/health
+ *   npm run monitor -- --env production --minutes 15 --interval 30 [--version 3f2a9c1] [--summary file]   # watches https://getdrop.no/v1/health
  */
 import { CloudWatchClient, type MetricAlarm, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -15,7 +17,7 @@ import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type EnvironmentConfig, SERVICE_NAMES, loadEnvironment } from '../config';
 import { Naming } from '../constructs/naming';
-import { numberOption, urlOption } from './lib/options';
+import { numberOption, urlOption, versionOption } from './lib/options';
 import { healthUrl } from './lib/public-url';
 import { current, readHistory } from './lib/release-history';
 import { timeScale } from './lib/time-scale';
@@ -29,6 +31,8 @@ export interface MonitorOptions {
   readonly minutes: number;
   readonly intervalSeconds: number;
   readonly timeoutSeconds: number;
+  /** The release the service must report as its health `version`. */
+  readonly version?: string;
   readonly summaryFile?: string;
 }
 
@@ -80,7 +84,7 @@ export async function monitor(
     `Watching ${options.environment} for ${options.minutes} min: ${options.url} and the alarms ${prefixes.map((p) => `${p}*`).join(', ')} every ${options.intervalSeconds} s`,
   );
   for (let n = 1; ; n++) {
-    const health = await checkOnce(options.url, options.timeoutSeconds);
+    const health = await checkOnce(options.url, options.timeoutSeconds, options.version);
     const alarms = (await Promise.all(prefixes.map((prefix) => alarmsOf(deps.cloudwatch, prefix)))).flat();
     const firing = alarms.filter((alarm) => alarm.StateValue === 'ALARM');
     const missing = prefixes.filter((prefix) => !alarms.some((alarm) => alarm.AlarmName?.startsWith(prefix)));
@@ -118,7 +122,7 @@ export function summary(options: MonitorOptions, result: MonitorResult): string 
   return [
     `## Post-deployment monitoring: ${options.environment} ${result.ok ? 'passed' : 'FAILED, rolling back'}`,
     '',
-    `${result.reason}. Watched ${options.url} and the compute alarms every ${options.intervalSeconds} s for up to ${options.minutes} min.`,
+    `${result.reason}. Watched ${options.url}${options.version ? ` (expecting version ${options.version})` : ''} and the compute alarms every ${options.intervalSeconds} s for up to ${options.minutes} min.`,
     '',
     '| service | release |',
     '|---|---|',
@@ -143,6 +147,7 @@ export function parseCommandLine(argv: string[], publicUrl?: string): MonitorOpt
       minutes: { type: 'string', default: '15' },
       interval: { type: 'string', default: '30' },
       timeout: { type: 'string', default: '5' },
+      version: { type: 'string' },
       summary: { type: 'string' },
     },
     strict: true,
@@ -154,6 +159,7 @@ export function parseCommandLine(argv: string[], publicUrl?: string): MonitorOpt
     minutes: numberOption('minutes', values.minutes!, 0, 120, MonitorError),
     intervalSeconds: numberOption('interval', values.interval!, 1, 600, MonitorError),
     timeoutSeconds: numberOption('timeout', values.timeout!, 0.1, 60, MonitorError),
+    version: versionOption(values.version, MonitorError),
     summaryFile: values.summary || undefined,
   };
 }

@@ -4,7 +4,7 @@
  *   --download   install providers the mirror lacks from the registry (CI with network)
  *   --verbose    print Terraform's whole output of each plan
  */
-import { ConfigError } from '../config';
+import { DropError } from '../constructs/validation';
 import { planEnvironments } from '../review/plan';
 
 process.setSourceMapsEnabled(false);
@@ -46,7 +46,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error) => {
-    console.error(error instanceof ConfigError ? error.message : error);
+    console.error(error instanceof DropError ? error.message : error);
     process.exitCode = 1;
   },
 );

@@ -11,6 +11,11 @@
  *   DROP_ENV=production npm run rollback -- --list                  # the history, newest first
  *   DROP_ENV=production npm run rollback -- [--service api,web] [--to <tag|sha256:…|v<version>>] [--dry-run]
  *   DROP_ENV=production npm run rollback -- --undo 3f2a9c1          # the pipeline: undo release 3f2a9c1 where it is current
+ *
+ * `--undo` is the pipeline's state check: it runs after any failure (and on cancellation) once the
+ * release step started, reads the pointers, and rolls back exactly the services whose current
+ * release is that tag; when none is (the release step failed before writing, or a rollback ran
+ * already) it says so and succeeds without deploying.
  */
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { spawnSync } from 'node:child_process';
@@ -42,7 +47,7 @@ export interface RollbackOptions {
   readonly to?: string;
   /**
    * The tag of the release to undo (the pipeline passes the commit it deployed): services whose
-   * current release has another tag were not changed by that deploy and stay.
+   * current release has another tag were not changed by that deploy and stay; none is no error.
    */
   readonly undo?: string;
   readonly mode: 'rollback' | 'list';
@@ -115,11 +120,17 @@ export async function rollback(
     if (error instanceof ReleaseHistoryError) throw new RollbackError(`${error.message}. Nothing was deployed.`);
     throw error;
   }
+  if (changes.length === 0 && options.undo !== undefined) {
+    // The pipeline's state check: it runs after any failure once the release step started, also
+    // when the release step failed before it wrote a pointer, or a rollback already ran.
+    deps.log(
+      `No service in ${options.environment} runs release ${options.undo} (it was not recorded, or it was undone already): nothing to roll back, nothing deployed`,
+    );
+    return [];
+  }
   if (changes.length === 0) {
     throw new RollbackError(
-      options.undo !== undefined
-        ? `Nothing to roll back in ${options.environment}: no service runs release ${options.undo} (it was never recorded there). Nothing was deployed.`
-        : `Nothing to roll back in ${options.environment}: every selected service already runs the chosen release. Nothing was deployed.`,
+      `Nothing to roll back in ${options.environment}: every selected service already runs the chosen release. Nothing was deployed.`,
     );
   }
   if (options.dryRun) return changes;

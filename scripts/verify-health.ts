@@ -1,13 +1,15 @@
 /**
  * Health verification after a deploy: GET the URL `count` times, `interval` seconds apart; every
- * answer must be HTTP 200 with `"status": "ok"` within `timeout` seconds. Exits non-zero with the
- * reason of the first failure.
+ * answer must be HTTP 200 with `"status": "ok"` within `timeout` seconds and, with `--version`,
+ * report that release as its `version` (the image's APP_VERSION, the commit it was built from):
+ * a deploy that left the old release running is healthy, but not what was released. Exits
+ * non-zero with the reason of the first failure.
  *
- *   npm run verify-health -- --env production --count 3 --interval 10 --timeout 5   # https://getdrop.no/v1/health
+ *   npm run verify-health -- --env production --count 3 --interval 10 --timeout 5 --version 3f2a9c1   # https://getdrop.no/v1/health
  *   npm run verify-health -- --url http://localhost:3001/v1/health --count 1
  */
 import { parseArgs } from 'node:util';
-import { numberOption, urlOption } from './lib/options';
+import { numberOption, urlOption, versionOption } from './lib/options';
 import { healthUrl } from './lib/public-url';
 import { timeScale } from './lib/time-scale';
 
@@ -16,6 +18,8 @@ export interface VerifyOptions {
   readonly count: number;
   readonly intervalSeconds: number;
   readonly timeoutSeconds: number;
+  /** The release the service must report as its `version`. */
+  readonly version?: string;
 }
 
 export interface CheckResult {
@@ -26,14 +30,14 @@ export interface CheckResult {
 
 export class VerifyError extends Error {}
 
-/** One health check: 200 and a JSON body whose status is "ok". */
-export async function checkOnce(url: string, timeoutSeconds: number): Promise<CheckResult> {
+/** One health check: 200 and a JSON body whose status is "ok" (and whose version is `version`, when given). */
+export async function checkOnce(url: string, timeoutSeconds: number, version?: string): Promise<CheckResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutSeconds * 1000), headers: { accept: 'application/json' } });
     const text = await response.text();
-    let body: { status?: unknown; db?: unknown } | undefined;
+    let body: { status?: unknown; db?: unknown; version?: unknown } | undefined;
     try {
       body = JSON.parse(text);
     } catch {
@@ -45,7 +49,14 @@ export async function checkOnce(url: string, timeoutSeconds: number): Promise<Ch
     }
     if (body?.status !== 'ok')
       return { ok: false, reason: `HTTP 200 but status is ${JSON.stringify(body?.status)}, expected "ok"`, ms: elapsed() };
-    return { ok: true, reason: 'HTTP 200, status ok', ms: elapsed() };
+    if (version !== undefined && body.version !== version) {
+      return {
+        ok: false,
+        reason: `HTTP 200, status ok, but it runs version ${JSON.stringify(body.version ?? null)}, not the released ${JSON.stringify(version)}`,
+        ms: elapsed(),
+      };
+    }
+    return { ok: true, reason: `HTTP 200, status ok${version !== undefined ? `, version ${version}` : ''}`, ms: elapsed() };
   } catch (error) {
     const name = (error as Error).name;
     const reason =
@@ -61,7 +72,7 @@ export async function verifyHealth(options: VerifyOptions, log: (line: string) =
   const results: CheckResult[] = [];
   for (let attempt = 1; attempt <= options.count; attempt++) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, options.intervalSeconds * 1000 * scale));
-    const result = await checkOnce(options.url, options.timeoutSeconds);
+    const result = await checkOnce(options.url, options.timeoutSeconds, options.version);
     log(`check ${attempt}/${options.count}: ${result.reason} (${result.ms} ms)`);
     if (!result.ok) throw new VerifyError(`${options.url} is unhealthy on check ${attempt}/${options.count}: ${result.reason}`);
     results.push(result);
@@ -79,6 +90,7 @@ export function parseCommandLine(argv: string[], publicUrl?: string): VerifyOpti
       count: { type: 'string', default: '3' },
       interval: { type: 'string', default: '10' },
       timeout: { type: 'string', default: '5' },
+      version: { type: 'string' },
     },
     strict: true,
   });
@@ -89,6 +101,7 @@ export function parseCommandLine(argv: string[], publicUrl?: string): VerifyOpti
     count: numberOption('count', values.count!, 1, 100, VerifyError),
     intervalSeconds: numberOption('interval', values.interval!, 0, 600, VerifyError),
     timeoutSeconds: numberOption('timeout', values.timeout!, 0.1, 60, VerifyError),
+    version: versionOption(values.version, VerifyError),
   };
 }
 

@@ -1,6 +1,11 @@
-/** Writes config/environment.schema.json from the zod schema (`npm run schema`). */
+/** Writes config/environment.schema.json and config/control.schema.json from the zod schemas (`npm run schema`). */
 import { writeFileSync } from 'node:fs';
-import { JSON_SCHEMA_FILE, environmentJsonSchema } from '../config/json-schema';
+import { CONTROL_JSON_SCHEMA_FILE, JSON_SCHEMA_FILE, controlJsonSchema, environmentJsonSchema } from '../config/json-schema';
 
-writeFileSync(JSON_SCHEMA_FILE, environmentJsonSchema());
-console.log(`wrote ${JSON_SCHEMA_FILE}`);
+for (const [file, text] of [
+  [JSON_SCHEMA_FILE, environmentJsonSchema()],
+  [CONTROL_JSON_SCHEMA_FILE, controlJsonSchema()],
+] as const) {
+  writeFileSync(file, text);
+  console.log(`wrote ${file}`);
+}

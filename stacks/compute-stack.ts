@@ -1,8 +1,11 @@
 /** The compute stack: the api and web services. Changes with every release. */
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsSecretsmanagerSecretVersions } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-versions';
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
+import { type ComputeEnvironment, DATABASE_ROLES, type SecretVariable } from '@drop/shared/env';
+import { OVERLOAD_METRIC } from '@drop/shared/metrics';
 import type { ServiceName } from '../config';
 import { APP_SECRETS, type AppSecret, putSecretCommand } from '../constructs/app-secrets';
 import { type ComputeService, type ServiceSecret, createService } from '../constructs/compute';
@@ -11,11 +14,18 @@ import { EncryptionKey } from '../constructs/encryption-key';
 import { type ContractKey, SECRET_ARN_KEYS, consume, consumeList, publish } from './contract';
 import { DropStack, type DropStackProps } from './drop-stack';
 
-/** Which secrets each service receives; its instance role may read these and no others. */
-export const SERVICE_SECRETS: Record<ServiceName, readonly AppSecret[]> = {
+/**
+ * Which secrets each service receives; its instance role may read these and no others. Typed by
+ * the environment contract (`@drop/shared/env`): a secret the service does not read fails the
+ * type check, and a test checks that it gets every one it reads.
+ */
+export const SERVICE_SECRETS: { readonly [S in ServiceName]: readonly (AppSecret & SecretVariable<S>)[] } = {
   api: ['JWT_SECRET', 'BANKID_CLIENT_ID', 'BANKID_CLIENT_SECRET', 'SENTRY_DSN', 'ORIGIN_VERIFY_SECRET'],
   web: ['SENTRY_DSN', 'ORIGIN_VERIFY_SECRET'],
 };
+
+/** The api's overload metric (a 503 for pool exhaustion or a statement timeout) alarms at this many in 5 minutes. */
+export const OVERLOAD_ALARM_THRESHOLD = 10;
 
 export class ComputeStack extends DropStack {
   readonly services: Readonly<Record<ServiceName, ComputeService>>;
@@ -56,44 +66,45 @@ export class ComputeStack extends DropStack {
       ]);
     }
     const injected = (service: ServiceName): Record<string, ServiceSecret> =>
-      Object.fromEntries(SERVICE_SECRETS[service].map((variable) => [variable, { arn: secretArns[variable], kmsKeyArn: secretsKeyArn }]));
+      Object.fromEntries(
+        SERVICE_SECRETS[service].map((variable: AppSecret) => [variable, { arn: secretArns[variable], kmsKeyArn: secretsKeyArn }]),
+      );
     const releases = new Releases(this, 'releases', { naming, services: ['api', 'web'] });
 
     const appUrl = `https://${config.domains.public}`;
-    const databaseSecretArn = read('databaseSecretArn');
-    const environments: Record<ServiceName, Record<string, string>> = {
-      api: {
-        NODE_ENV: 'production',
-        DROP_ENV: config.name,
-        APP_VERSION: releases.tag('api'),
-        PORT: String(config.compute.services.api.port),
-        APP_URL: appUrl,
-        BANKID_MOCK: String(config.app.bankidMock),
-        BANKID_CALLBACK_URL: `${appUrl}/api/auth/bankid/callback`,
-        BANKID_ISSUER: config.app.bankidIssuer,
-        BANKID_ID_CLAIM: config.app.bankidIdClaim,
-        DROP_TIER: config.tier,
-        ...(config.app.seedDemo ? { SEED_DEMO: 'true' } : {}),
-        // No credentials here: they come from DATABASE_CREDENTIALS, re-read from this ARN after a rotation.
-        DATABASE_URL: `postgres://${read('databaseAddress')}:${read('databasePort')}/${read('databaseName')}`,
-        DATABASE_SECRET_ARN: databaseSecretArn,
-      },
-      web: {
-        NODE_ENV: 'production',
-        DROP_ENV: config.name,
-        APP_VERSION: releases.tag('web'),
-        PORT: String(config.compute.services.web.port),
-        HOSTNAME: '0.0.0.0',
-        APP_URL: appUrl,
-        // The web server calls the api service directly, with X-Origin-Verify, not through the
-        // edge: there every user of a web instance would count as one client of the per-IP rate
-        // limits on /v1/auth/* and /v1/transactions/*. Set below, once the api service exists.
-      },
+    // The api connects as the runtime role with RDS IAM authentication: no password exists, and
+    // its role may connect as that one database user. The master secret stays with the migration job.
+    const databaseUserArn = `arn:aws:rds-db:${config.aws.region}:${account.accountId}:dbuser:${read('databaseResourceId')}/${DATABASE_ROLES.runtime}`;
+    const api: ComputeEnvironment<'api'> = {
+      NODE_ENV: 'production',
+      DROP_ENV: config.name,
+      APP_VERSION: releases.tag('api'),
+      PORT: String(config.compute.services.api.port),
+      APP_URL: appUrl,
+      BANKID_MOCK: String(config.app.bankidMock),
+      BANKID_CALLBACK_URL: `${appUrl}/api/auth/bankid/callback`,
+      BANKID_ISSUER: config.app.bankidIssuer,
+      BANKID_ID_CLAIM: config.app.bankidIdClaim,
+      DROP_TIER: config.tier,
+      ...(config.app.seedDemo ? { SEED_DEMO: 'true' } : {}),
+      // No credentials: an IAM token per connection, signed with the instance's role.
+      DATABASE_URL: `postgres://${read('databaseAddress')}:${read('databasePort')}/${read('databaseName')}`,
+      DATABASE_AUTH: 'iam',
+      DATABASE_USER: DATABASE_ROLES.runtime,
+      DATABASE_REGION: config.aws.region,
     };
-    const secretsOf: Record<ServiceName, Record<string, ServiceSecret>> = {
-      api: { ...injected('api'), DATABASE_CREDENTIALS: { arn: databaseSecretArn, kmsKeyArn: read('databaseKeyArn') } },
-      web: injected('web'),
+    const web: Omit<ComputeEnvironment<'web'>, 'API_URL'> = {
+      NODE_ENV: 'production',
+      DROP_ENV: config.name,
+      APP_VERSION: releases.tag('web'),
+      PORT: String(config.compute.services.web.port),
+      HOSTNAME: '0.0.0.0',
+      // The web server calls the api service directly, with X-Origin-Verify, not through the
+      // edge: there every user of a web instance would count as one client of the per-IP rate
+      // limits on /v1/auth/* and /v1/transactions/*. Set below, once the api service exists.
     };
+    const environments: Record<ServiceName, Record<string, string>> = { api: { ...api }, web: { ...web } };
+    const secretsOf: Record<ServiceName, Record<string, ServiceSecret>> = { api: injected('api'), web: injected('web') };
     const domains: Record<ServiceName, string> = { web: config.domains.public, api: config.domains.apiOrigin };
 
     const egress = { subnetIds: consumeList(this, naming, 'data', 'privateSubnetIds'), securityGroupIds: [read('computeSecurityGroupId')] };
@@ -123,6 +134,7 @@ export class ComputeStack extends DropStack {
           healthCheck: settings.healthCheck,
           environment: environments[name],
           secrets: secretsOf[name],
+          databaseUserArn: name === 'api' ? databaseUserArn : undefined,
           egress,
           domainName: domains[name],
           alarmTopicArn,
@@ -131,9 +143,28 @@ export class ComputeStack extends DropStack {
         inputs,
       );
     };
-    const api = build('api');
-    environments.web.API_URL = api.serviceUrl;
-    this.services = { api, web: build('web') };
+    const apiService = build('api');
+    environments.web.API_URL = apiService.serviceUrl;
+    this.services = { api: apiService, web: build('web') };
+
+    // The api answers 503 to requests it cannot serve in time (its pool exhausted, a statement
+    // cancelled at the timeout) and counts them in an embedded-metric-format log line, which
+    // CloudWatch turns into this metric; its health check stays 200 meanwhile.
+    new CloudwatchMetricAlarm(this, 'api-overload-alarm', {
+      alarmName: naming.resource('api', 'overload'),
+      alarmDescription: `The api answered 503 (database pool exhausted or statement timeout) to ${OVERLOAD_ALARM_THRESHOLD} or more requests in 5 minutes: add capacity or look for slow queries`,
+      namespace: OVERLOAD_METRIC.namespace,
+      metricName: OVERLOAD_METRIC.name,
+      dimensions: { [OVERLOAD_METRIC.dimension]: config.name },
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: OVERLOAD_ALARM_THRESHOLD,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: [alarmTopicArn],
+      okActions: [alarmTopicArn],
+    });
 
     publish(this, naming, 'compute', {
       webDnsTarget: this.services.web.dnsTarget,

@@ -7,11 +7,12 @@
  * other stack. The keys of a producer are its whole API: `publish` must be given every one.
  */
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { DataAwsSsmParametersByPath } from '@cdktf/provider-aws/lib/data-aws-ssm-parameters-by-path';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
-import { Fn } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AppSecret } from '../constructs/app-secrets';
-import type { Naming } from '../constructs/naming';
+import type { Naming, StackId } from '../constructs/naming';
 
 /** Producer stack → value key → what the value is. */
 export const CONTRACT = {
@@ -28,7 +29,12 @@ export const CONTRACT = {
     databaseAddress: 'Host name of the PostgreSQL instance',
     databasePort: 'Port of the PostgreSQL instance',
     databaseName: 'Name of the application database',
-    databaseSecretArn: 'ARN of the RDS-managed master user secret (JSON username and password; RDS rotates it)',
+    databaseSecretArn:
+      'ARN of the RDS-managed master user secret (JSON username and password; RDS rotates it); only the migration job is given it',
+    databaseResourceId: 'DbiResourceId of the PostgreSQL instance (db-...): the rds-db:connect ARN of IAM database authentication names it',
+    migrationClusterArn: 'ARN of the ECS cluster the database migration job runs in (npm run db:migrate)',
+    migrationExecutionRoleArn: 'ARN of the execution role of the database migration job: the only identity that reads the master secret',
+    migrationLogGroup: 'Name of the log group of the database migration job',
     databaseKeyArn: 'ARN of the KMS key that encrypts the database and its secret',
     alarmTopicArn: 'ARN of the encrypted SNS topic that receives the platform alarms',
     secretsKeyArn: "ARN of the KMS key that encrypts the services' secrets",
@@ -92,4 +98,39 @@ export function consume<P extends Producer>(scope: Construct, naming: Naming, pr
   // ARN). `value` is marked sensitive by the provider, which Terraform refuses in for_each and
   // which would hide subnet ids and DNS targets from the plan a reviewer reads.
   return parameter.insecureValue;
+}
+
+/**
+ * The only values one environment's stack reads from another environment's: the zone owner's edge
+ * stack reads the origin verification ARN of every other environment of its zone (its header rule
+ * sends each one's value; docs/edge.md). So that environment's data stack goes first, and
+ * `consumeAcross` says so when it has not.
+ */
+export const CROSS_ENVIRONMENT_READS = [{ reader: 'edge', producer: 'data', key: 'originVerifySecretArn' }] as const satisfies readonly {
+  reader: StackId;
+  producer: Producer;
+  key: string;
+}[];
+
+type CrossRead = (typeof CROSS_ENVIRONMENT_READS)[number];
+
+/**
+ * Reads a value another environment's stack publishes (`naming` is that environment's). One read
+ * of the producer's folder rather than of the parameter: a value not published yet stops the plan
+ * with the command that publishes it, not AWS's ParameterNotFound.
+ */
+export function consumeAcross(scope: Construct, naming: Naming, producer: CrossRead['producer'], key: CrossRead['key']): string {
+  const name = naming.parameter(producer, parameterKey(key));
+  const folder = new DataAwsSsmParametersByPath(scope, `contract-${naming.environment}-${producer}`, {
+    path: naming.parameterFolder(producer),
+  });
+  folder.addOverride('lifecycle.postcondition', [
+    {
+      condition: `\${contains(self.names, "${name}")}`,
+      error_message:
+        `${naming.environment} has not published ${name} yet: deploy its ${producer} stack first: ` +
+        `DROP_ENV=${naming.environment} npx cdktf deploy ${producer} (docs/deploying.md, "The first deployment of an environment").`,
+    },
+  ]);
+  return Fn.element(Fn.nonsensitive(folder.values), Token.asNumber(Fn.index(folder.names, name)));
 }

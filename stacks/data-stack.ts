@@ -1,4 +1,4 @@
-/** The data stack: network, RDS PostgreSQL 16 and its alarms. Changes rarely, and carefully. */
+/** The data stack: network, RDS PostgreSQL 16, its alarms and its migration job. Changes rarely, and carefully. */
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
@@ -9,10 +9,11 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { type AppSecret, AppSecrets } from '../constructs/app-secrets';
 import { DatabaseAlarms } from '../constructs/database-alarms';
+import { DatabaseMigrationJob } from '../constructs/database-migration-job';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { Network } from '../constructs/network';
 import { POSTGRES_PORT, PostgresDatabase } from '../constructs/postgres-database';
-import { SECRET_ARN_KEYS, type SecretArnKey, publish } from './contract';
+import { SECRET_ARN_KEYS, type SecretArnKey, consume, publish } from './contract';
 import { DropStack, type DropStackProps } from './drop-stack';
 
 /** Days a deleted secret can still be restored: longer where losing it hurts more. */
@@ -93,10 +94,12 @@ export class DataStack extends DropStack {
       name: naming.resource('alarms'),
       kmsMasterKeyId: observabilityKey.arn,
     });
-    // Alarms and RDS events publish to the encrypted topic.
-    for (const publisher of ['cloudwatch.amazonaws.com', 'events.rds.amazonaws.com']) {
-      observabilityKey.grant(publisher, ['kms:Decrypt', 'kms:GenerateDataKey*']);
-    }
+    // Alarms and RDS events publish to the encrypted topic, and to no other topic with this key.
+    // The ARN is written out: the topic's own attribute would make the key depend on the topic.
+    observabilityKey.allowSnsPublishers(`arn:aws:sns:${region}:${account.accountId}:${naming.resource('alarms')}`, [
+      'cloudwatch.amazonaws.com',
+      'events.rds.amazonaws.com',
+    ]);
     // People, or an incident tool, behind the topic: without a subscriber every alarm is lost.
     config.alarms.subscribers.forEach((subscriber, index) => {
       new SnsTopicSubscription(this, `alarm-subscriber-${index}`, {
@@ -134,6 +137,18 @@ export class DataStack extends DropStack {
     });
 
     const instance = this.database.instance;
+    const masterSecretArn = instance.masterUserSecret.get(0).secretArn;
+    // Migrations and the database roles: a one-off task with the master secret, before every
+    // release (npm run db:migrate). The services connect as the runtime role, with IAM tokens.
+    const migration = new DatabaseMigrationJob(this, 'migration-job', {
+      naming,
+      region,
+      repositoryArn: consume(this, naming, 'registry', 'apiRepositoryArn'),
+      masterSecretArn,
+      masterSecretKey: databaseKey,
+      logKey: observabilityKey,
+    });
+
     const secretArns = Object.fromEntries(
       (Object.keys(SECRET_ARN_KEYS) as AppSecret[]).map((variable) => [SECRET_ARN_KEYS[variable], appSecrets[variable].arn]),
     ) as Record<SecretArnKey, string>;
@@ -150,7 +165,11 @@ export class DataStack extends DropStack {
       databaseAddress: instance.address,
       databasePort: String(POSTGRES_PORT),
       databaseName: instance.dbName,
-      databaseSecretArn: instance.masterUserSecret.get(0).secretArn,
+      databaseSecretArn: masterSecretArn,
+      databaseResourceId: instance.resourceId,
+      migrationClusterArn: migration.cluster.arn,
+      migrationExecutionRoleArn: migration.executionRole.arn,
+      migrationLogGroup: migration.logGroup.name,
       databaseKeyArn: databaseKey.arn,
       alarmTopicArn: this.alarmTopic.arn,
       secretsKeyArn: secretsKey.arn,

@@ -15,10 +15,13 @@ import { DataCloudflareZone } from '@cdktf/provider-cloudflare/lib/data-cloudfla
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { Annotations, Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import type { EnvironmentConfig } from '../config';
+import { type EnvironmentConfig, SERVICE_NAMES, type ServiceName } from '../config';
+import { edgeSiteOf } from '../config/edge-sites';
 import { PLAN_LIMITS, type RulesetPhase } from '../constructs/edge/cloudflare';
 import { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
-import { rateLimitsOf } from '../config/names';
+import { type ExistingRuleset, adoptExistingRuleset } from '../constructs/edge/ruleset';
+import { throwIfProblems } from '../constructs/validation';
+import { EcsExpressDomain, originCheckHostname } from '../constructs/compute/ecs-express-domain';
 import { ApiPathWorker } from '../constructs/edge/api-path-worker';
 import { CacheRules } from '../constructs/edge/cache-rules';
 import { FirewallRules } from '../constructs/edge/firewall-rules';
@@ -27,10 +30,9 @@ import { OriginDns } from '../constructs/edge/origin-dns';
 import { OriginHealth } from '../constructs/edge/origin-health';
 import { OriginRules } from '../constructs/edge/origin-rules';
 import { RateLimits } from '../constructs/edge/rate-limits';
-import type { EdgeSite } from '../constructs/edge/site';
 import { ZoneSettings } from '../constructs/edge/zone-settings';
 import { Naming } from '../constructs/naming';
-import { consume } from './contract';
+import { consume, consumeAcross } from './contract';
 import { DropStack, type DropStackProps } from './drop-stack';
 
 export interface EdgeStackProps extends DropStackProps {
@@ -57,24 +59,54 @@ export class EdgeStack extends DropStack {
     const zoneId = zone.zoneId;
 
     // This environment's own records, health checks and api path routing.
-    const webTarget = consume(this, naming, 'compute', 'webDnsTarget');
-    const apiTarget = consume(this, naming, 'compute', 'apiDnsTarget');
-    new OriginDns(this, 'dns', {
+    const domains: Record<ServiceName, string> = { web: config.domains.public, api: config.domains.apiOrigin };
+    const targets: Record<ServiceName, string> = {
+      web: consume(this, naming, 'compute', 'webDnsTarget'),
+      api: consume(this, naming, 'compute', 'apiDnsTarget'),
+    };
+    // ECS Express: the custom domains' certificates and listener wiring are this stack's, and the
+    // health checks reach the ingress under a DNS-only name the certificate covers.
+    const express =
+      config.compute.engine === 'ecs-express'
+        ? mapServices(
+            (name) =>
+              new EcsExpressDomain(this, `${name}-domain`, {
+                serviceName: naming.resource(name),
+                region: config.aws.region,
+                accountId: config.aws.accountId,
+                domainName: domains[name],
+              }),
+          )
+        : undefined;
+    const dns = new OriginDns(this, 'dns', {
       zoneId,
-      proxied: { [config.domains.public]: webTarget, [config.domains.apiOrigin]: apiTarget },
-      validationRecords: {
-        web: consume(this, naming, 'compute', 'webCertificateValidationRecords'),
-        api: consume(this, naming, 'compute', 'apiCertificateValidationRecords'),
-      },
+      proxied: { [domains.web]: targets.web, [domains.api]: targets.api },
+      direct: express ? { [originCheckHostname(domains.web)]: targets.web, [originCheckHostname(domains.api)]: targets.api } : {},
+      validationRecords: express
+        ? {}
+        : {
+            web: consume(this, naming, 'compute', 'webCertificateValidationRecords'),
+            api: consume(this, naming, 'compute', 'apiCertificateValidationRecords'),
+          },
+      certificates: express ? mapServices((name) => ({ certificate: express[name].certificate, names: express[name].names })) : {},
     });
+    if (express) for (const name of SERVICE_NAMES) express[name].attach(dns.validations[name]);
     new OriginHealth(this, 'origin-health', {
       zoneId,
       plan: edge.plan,
-      targets: {
-        web: { name: naming.resource('web'), address: webTarget, path: config.compute.services.web.healthCheck.path },
-        api: { name: naming.resource('api'), address: apiTarget, path: config.compute.services.api.healthCheck.path },
-      },
+      targets: mapServices((name) => ({
+        name: naming.resource(name),
+        address: express ? originCheckHostname(domains[name]) : targets[name],
+        host: domains[name],
+        path: config.compute.services[name].healthCheck.path,
+      })),
       ...edge.originHealth,
+      // The same people the AWS alarms reach by email.
+      notify: {
+        accountId: zone.account.id,
+        name: naming.resource('origin-health'),
+        emails: config.alarms.subscribers.filter((s) => s.protocol === 'email').map((s) => s.endpoint),
+      },
     });
     if (!PLAN_LIMITS[edge.plan].originHostOverride) {
       new ApiPathWorker(this, 'api-path', {
@@ -96,56 +128,58 @@ export class EdgeStack extends DropStack {
   /** The zone-wide settings and the one entry-point ruleset per phase, for every environment. */
   private ownZone(zoneId: string, zone: readonly EnvironmentConfig[]): void {
     const edge = this.config.edge;
-    const sites = zone.map((env) => site(this, env));
+    const sites = zone.map((env) => edgeSiteOf(env, originVerifySecret(this, env)));
     new ZoneSettings(this, 'zone-settings', { zoneId });
     new ManagedWaf(this, 'managed-waf', { zoneId, plan: edge.plan, ...edge.waf });
     new RateLimits(this, 'rate-limits', {
       zoneId,
       plan: edge.plan,
       advancedRateLimiting: edge.addons.advancedRateLimiting,
-      limits: rateLimitsOf(edge.rateLimits),
+      limits: edge.rateLimits,
+      sites,
     });
-    new FirewallRules(this, 'firewall', { zoneId, plan: edge.plan, botManagement: edge.addons.botManagement, sites });
+    new FirewallRules(this, 'firewall', {
+      zoneId,
+      plan: edge.plan,
+      botManagement: edge.addons.botManagement,
+      robotsTxtManaged: edge.bots.robotsTxtManaged,
+      sites,
+    });
     new CacheRules(this, 'cache', { zoneId, plan: edge.plan, sites });
     new OriginRules(this, 'origin-rules', { zoneId, plan: edge.plan, sites });
     this.importExistingRulesets(zoneId);
   }
 
   /**
-   * Entry-point rulesets the zone already has (`edge.existingRulesets`) are imported, not created:
-   * the API refuses a second entry-point ruleset for a phase. Emits Terraform `import` blocks.
+   * Entry-point rulesets the zone already has (`edge.existingRulesets`) are adopted, not created:
+   * the API refuses a second entry-point ruleset for a phase. Each gets a Terraform `import` block
+   * and keeps its recorded name (see `adoptExistingRuleset`), so the plan is an update in place.
    */
   private importExistingRulesets(zoneId: string): void {
-    const existing = Object.entries(this.config.edge.existingRulesets) as [RulesetPhase, string | undefined][];
+    const existing = Object.entries(this.config.edge.existingRulesets) as [RulesetPhase, ExistingRuleset | undefined][];
     const rulesets = this.node.findAll().filter((c): c is Ruleset => c instanceof Ruleset);
-    for (const [phase, rulesetId] of existing) {
-      if (rulesetId === undefined) continue;
+    for (const [phase, recorded] of existing) {
+      if (recorded === undefined) continue;
+      const path = `edge.existingRulesets.${phase}`;
       const ruleset = rulesets.find((r) => r.phaseInput === phase);
-      if (!ruleset)
-        throw new Error(`edge.existingRulesets.${phase}: this edge stack manages no ${phase} ruleset on the ${this.config.edge.plan} plan`);
-      // The provider's import id: <{accounts|zones}/{account_id|zone_id}>/<ruleset_id>.
-      ruleset.importFrom(`zones/${zoneId}/${rulesetId}`);
+      if (!ruleset) {
+        throwIfProblems(this, [
+          {
+            path: [path],
+            input: recorded,
+            message: `names a ruleset this edge stack does not manage on the ${this.config.edge.plan} plan`,
+          },
+        ]);
+        continue;
+      }
+      adoptExistingRuleset(ruleset, zoneId, recorded, path);
     }
   }
 }
 
-/** One environment of the zone as the zone-wide rules see it. */
-function site(stack: EdgeStack, env: EnvironmentConfig): EdgeSite {
-  const { countries, cache } = env.edge;
-  return {
-    name: env.name,
-    publicHost: env.domains.public,
-    apiHost: env.domains.apiOrigin,
-    allowedCountries: [...countries.allowed, ...countries.testRegions],
-    sanctionedCountries: countries.sanctioned,
-    sanctionedRegions: countries.sanctionedRegions,
-    exceptionIpRanges: countries.exceptions.ipRanges,
-    exceptionAsns: countries.exceptions.asns,
-    healthPaths: [...new Set([env.compute.services.web.healthCheck.path, env.compute.services.api.healthCheck.path])],
-    publicAssets: cache.publicAssets,
-    publicAssetTtlSeconds: cache.publicAssetTtlSeconds,
-    originVerifySecret: originVerifySecret(stack, env),
-  };
+/** One value per service, in SERVICE_NAMES order. */
+function mapServices<T>(make: (name: ServiceName) => T): Record<ServiceName, T> {
+  return Object.fromEntries(SERVICE_NAMES.map((name) => [name, make(name)])) as Record<ServiceName, T>;
 }
 
 /**
@@ -156,8 +190,12 @@ function site(stack: EdgeStack, env: EnvironmentConfig): EdgeSite {
  */
 function originVerifySecret(stack: EdgeStack, env: EnvironmentConfig): string {
   const scope = new Construct(stack, `origin-verify-${env.name}`);
-  const version = new DataAwsSecretsmanagerSecretVersion(scope, 'secret', {
-    secretId: consume(scope, new Naming(env), 'data', 'originVerifySecretArn'),
-  });
+  const naming = new Naming(env);
+  // Another environment's value is a read across environments (stacks/contract.ts): its data stack goes first.
+  const secretId =
+    env.name === stack.config.name
+      ? consume(scope, naming, 'data', 'originVerifySecretArn')
+      : consumeAcross(scope, naming, 'data', 'originVerifySecretArn');
+  const version = new DataAwsSecretsmanagerSecretVersion(scope, 'secret', { secretId });
   return Fn.trimspace(Fn.element(Fn.split(',', version.secretString), 0));
 }

@@ -1,7 +1,8 @@
-/** The four stacks of one environment, and the one dependency between them. */
+/** The four stacks of one environment, and the one dependency between them; and the bootstrap stack. */
 import type { Construct, IConstruct } from 'constructs';
-import type { EnvironmentConfig } from '../config';
+import type { ControlConfig, EnvironmentConfig } from '../config';
 import { ComputeStack } from './compute-stack';
+import { ControlStack } from './control-stack';
 import { DataStack } from './data-stack';
 import { EdgeStack } from './edge-stack';
 import { RegistryStack } from './registry-stack';
@@ -26,6 +27,14 @@ export function buildPlatform(app: Construct, config: EnvironmentConfig, zone: r
   // so this is the only declared dependency: `cdktf deploy edge compute` deploys compute first.
   edge.addDependency(compute);
   return { registry, data, compute, edge };
+}
+
+/**
+ * The bootstrap stack of every environment (`all`, checked with `checkControlPlane`): one per app,
+ * whatever DROP_ENV names, so `npx cdktf deploy control` works from any environment's synth.
+ */
+export function buildControl(app: Construct, control: ControlConfig, all: readonly EnvironmentConfig[]): ControlStack {
+  return new ControlStack(app, { control, environments: all });
 }
 
 /** The synth warnings (`Annotations.addWarning`) under `scope`, as "<path>: <message>" lines. */

@@ -1,17 +1,18 @@
-/** The registry stack: image repositories and the CI push role. Changes rarely. */
+/**
+ * The registry stack: the image repositories. Changes rarely. The identities that push to them
+ * (and every other pipeline identity) belong to the bootstrap stack, `control`.
+ */
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { SERVICE_NAMES } from '../config';
 import { ContainerRegistry } from '../constructs/container-registry';
 import { EncryptionKey } from '../constructs/encryption-key';
-import { GithubPushRole } from '../constructs/github-push-role';
 import { publish } from './contract';
 import { DropStack, type DropStackProps } from './drop-stack';
 
 export class RegistryStack extends DropStack {
   readonly registry: ContainerRegistry;
-  readonly pushRole: GithubPushRole;
 
   constructor(scope: Construct, props: DropStackProps) {
     super(scope, 'registry', props);
@@ -34,20 +35,6 @@ export class RegistryStack extends DropStack {
     });
     const { api, web } = this.registry.repositories;
 
-    this.pushRole = new GithubPushRole(this, 'ci', {
-      naming,
-      registry: this.registry,
-      repositories: ['api', 'web'],
-      githubRepository: config.ci.githubRepository,
-      branch: config.ci.deployBranch,
-      githubEnvironment: config.ci.githubEnvironment,
-      servicePrefix: `${naming.resource()}-`,
-      engine: config.compute.engine,
-      region: config.aws.region,
-      accountId: account.accountId,
-      oidcProvider: config.ci.oidcProvider,
-    });
-
     publish(this, naming, 'registry', {
       apiRepositoryUrl: api.repositoryUrl,
       apiRepositoryArn: api.arn,
@@ -55,10 +42,6 @@ export class RegistryStack extends DropStack {
       webRepositoryArn: web.arn,
     });
 
-    new TerraformOutput(this, 'ci-push-role-arn', {
-      value: this.pushRole.role.arn,
-      description: 'Role for the pipeline to assume (GitHub variable AWS_PUSH_ROLE_ARN)',
-    });
     new TerraformOutput(this, 'api-repository-url', { value: api.repositoryUrl });
     new TerraformOutput(this, 'web-repository-url', { value: web.repositoryUrl });
   }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, checkAccounts } from '../../config';
 import { STACK_IDS } from '../../constructs/naming';
 import { configErrorOf, environment, synthPlatform } from '../helpers';
 
@@ -19,25 +18,6 @@ describe('aws.accountId', () => {
     for (const stack of STACK_IDS) {
       expect(synth.parsed(stack).provider?.aws?.map((provider) => provider.allowed_account_ids)).toEqual([['123456789012']]);
     }
-  });
-});
-
-describe('one GitHub OIDC provider per AWS account', () => {
-  it('refuses two environments of one account that both create it, naming both files', () => {
-    // GIVEN staging and production in one account, both creating the provider
-    const both = [environment('staging'), environment('production', { ci: { oidcProvider: 'create' } })];
-    // WHEN / THEN
-    expect(() => checkAccounts(both)).toThrow(ConfigError);
-    expect(() => checkAccounts(both)).toThrow(
-      'staging.json and production.json ci.oidcProvider: both "create" the GitHub OIDC provider in account 123456789012, which holds only one ' +
-        '(the second apply fails with EntityAlreadyExists); expected "create" in one of them and "existing" in the others (found: "create", "create")',
-    );
-  });
-
-  it('allows one creator per account, and a creator in each of two accounts', () => {
-    expect(() => checkAccounts([environment('staging'), environment('production')])).not.toThrow();
-    const otherAccount = environment('production', { aws: { accountId: '210987654321' }, ci: { oidcProvider: 'create' } });
-    expect(() => checkAccounts([environment('staging'), otherAccount])).not.toThrow();
   });
 });
 

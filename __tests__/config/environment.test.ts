@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, checkZone, knownEnvironments, loadEnvironment, loadEnvironments, loadZone } from '../../config';
 import { JSON_SCHEMA_FILE, environmentJsonSchema } from '../../config/json-schema';
+import { DEFAULT_RATE_LIMITS } from '../../config/schema';
 import { configErrorOf, environment, merge, rawEnvironment } from '../helpers';
 
 /** configErrorOf's override: a partial environment file merged over a shipped one. */
@@ -255,10 +256,34 @@ describe('validation rules', () => {
       'domains.apiOrigin: is the same as domains.public; the api needs a hostname of its own (found: "staging.getdrop.no")',
     ],
     [
-      'refuses a GitHub repository that is not owner/name',
+      'refuses an environment name the naming code would refuse later (a trailing "-")',
       'staging',
-      { ci: { githubRepository: 'drop-platform' } },
-      'ci.githubRepository: expected "owner/name" (found: "drop-platform")',
+      { name: 'staging-' },
+      'name: expected 2 to 31 lower-case letters and digits, joined by single "-" (such as "production-stockholm") (found: "staging-")',
+    ],
+    [
+      'refuses a GitHub environment name GitHub does not accept',
+      'staging',
+      { ci: { githubEnvironment: 'staging eu' } },
+      'ci.githubEnvironment: expected a GitHub environment name (letters, digits, ".", "_", "-") (found: "staging eu")',
+    ],
+    [
+      'refuses production without anyone to approve its deploys',
+      'production',
+      { ci: { reviewers: { teams: [] } } },
+      'ci.reviewers: must name at least one team or user when tier is "production": a deploy to production waits for their approval (found: {"teams":[],"users":[]})',
+    ],
+    [
+      'refuses reviewers below the production tier, whose rollback job must never wait',
+      'staging',
+      { ci: { reviewers: { users: ['octocat'] } } },
+      'ci.reviewers: must be empty when tier is "staging": the pipeline rolls this environment back in a job of its GitHub environment, which must never wait for an approval (found: {"teams":[],"users":["octocat"]})',
+    ],
+    [
+      'refuses more reviewers than GitHub allows',
+      'production',
+      { ci: { reviewers: { teams: ['a', 'b', 'c', 'd'], users: ['e', 'f', 'g'] } } },
+      'ci.reviewers: names 7 teams and users; GitHub allows at most 6 required reviewers per environment (found: {"teams":["a","b","c","d"],"users":["e","f","g"]})',
     ],
     [
       'refuses keeping fewer than 2 images, which would leave nothing to roll back to',
@@ -363,16 +388,40 @@ describe('edge validation rules', () => {
   it('hold the required values for the edge in both environments (docs/requirements.md, Edge)', () => {
     for (const name of ['staging', 'production']) {
       const edge = loadEnvironment(name).edge;
-      expect(edge.rateLimits).toEqual({
-        auth: { requestsPerPeriod: 20, periodSeconds: 10, mitigationTimeoutSeconds: 0 },
-        transactions: { requestsPerPeriod: 30, periodSeconds: 10, mitigationTimeoutSeconds: 10 },
-      });
+      // The records of docs/requirements.md (Rate limits): the table is checked against the files below.
+      expect(edge.rateLimits).toEqual(DEFAULT_RATE_LIMITS);
+      expect(Object.keys(edge.rateLimits)).toEqual(['auth', 'transactions']);
       expect(edge.originHealth).toEqual({ intervalSeconds: 60, timeoutSeconds: 10, retries: 2 });
       expect(edge.countries.allowed).toEqual(['NO', 'SE', 'DK', 'FI']);
       expect(edge.countries.sanctioned).toEqual(['CU', 'IR', 'KP']);
     }
     expect(loadEnvironment('production').edge.zoneOwner).toBe(true);
     expect(loadEnvironment('staging').edge.zoneOwner).toBe(false);
+  });
+
+  it('lists every rate limit of the shipped files in docs/requirements.md (Rate limits), one row per record', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'requirements.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('### Rate limits'));
+    const rows = section
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
+    for (const name of knownEnvironments()) {
+      const limits = loadEnvironment(name).edge.rateLimits;
+      expect(rows).toEqual(
+        Object.entries(limits).map(([key, limit]) => [
+          `\`${key}\``,
+          limit.paths.map((prefix) => `\`${prefix}*\``).join(', '),
+          `${limit.requestsPerPeriod} requests per ${limit.periodSeconds} s`,
+          limit.action === 'block' ? 'block' : 'challenge',
+        ]),
+      );
+    }
   });
 
   it('defaults the sanctioned countries to the current OFAC/UN comprehensive sanctions', () => {
@@ -414,34 +463,82 @@ describe('edge validation rules', () => {
       'edge.countries.exceptions.ipRanges.0: expected an IPv4 or IPv6 address or CIDR range such as "192.0.2.0/24" (found: "partner.example")',
     ],
     [
-      'refuses a rate limit period no plan has',
+      'refuses a rate limit period only one of the two Cloudflare pages lists (15 s), naming it',
       'staging',
-      { edge: { rateLimits: { auth: { periodSeconds: 25 } } } },
-      'edge.rateLimits.auth.periodSeconds: expected one of 10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600, 65535 seconds (found: 25)',
+      { edge: { rateLimits: { auth: { periodSeconds: 15 } } } },
+      "edge.rateLimits.auth.periodSeconds: expected one of 10, 60, 120, 300, 600, 3600 seconds (values the availability table and the parameters page of Cloudflare's rate limiting docs both list) (found: 15)",
     ],
     [
       'refuses a rate limit period the plan cannot use, naming the plan needed',
       'staging',
       { edge: { rateLimits: { transactions: { periodSeconds: 600 } } } },
-      'edge.rateLimits.transactions.periodSeconds: is not available on the pro plan (allowed: 10, 15, 20, 30, 40, 45, 60 seconds); a 600 s period needs the business plan (found: 600)',
+      'edge.rateLimits.transactions.periodSeconds: is not available on the pro plan (allowed: 10, 60 seconds); a 600 s period needs the business plan (found: 600)',
     ],
     [
       'refuses a 1 h counting period on Business, naming Enterprise',
       'staging',
       { edge: { plan: 'business', rateLimits: { auth: { periodSeconds: 3600 } } } },
-      'edge.rateLimits.auth.periodSeconds: is not available on the business plan (allowed: 10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600 seconds); a 3600 s period needs the enterprise plan (found: 3600)',
+      'edge.rateLimits.auth.periodSeconds: is not available on the business plan (allowed: 10, 60, 120, 300, 600 seconds); a 3600 s period needs the enterprise plan (found: 3600)',
     ],
     [
       'refuses a mitigation timeout on a challenge below Enterprise',
       'staging',
-      { edge: { rateLimits: { auth: { mitigationTimeoutSeconds: 60 } } } },
+      { edge: { rateLimits: { auth: { action: 'managed_challenge', mitigationTimeoutSeconds: 60 } } } },
       'edge.rateLimits.auth.mitigationTimeoutSeconds: must be 0 on the pro plan: a challenge action has no mitigation timeout below Enterprise (found: 60)',
+    ],
+    [
+      'refuses a rate limit timeout only one of the two Cloudflare pages lists (45 s), naming it',
+      'staging',
+      { edge: { rateLimits: { transactions: { mitigationTimeoutSeconds: 45 } } } },
+      "edge.rateLimits.transactions.mitigationTimeoutSeconds: expected one of 0, 10, 60, 120, 300, 600, 3600, 86400 seconds (values the availability table and the parameters page of Cloudflare's rate limiting docs both list) (found: 45)",
+    ],
+    [
+      'refuses a block that throttles (timeout 0) below Enterprise',
+      'staging',
+      { edge: { rateLimits: { transactions: { mitigationTimeoutSeconds: 0 } } } },
+      'edge.rateLimits.transactions.mitigationTimeoutSeconds: is throttling, which a block may do on the enterprise plan only; expected one of 10, 60, 120, 300, 600, 3600 seconds on the pro plan (found: 0)',
+    ],
+    [
+      'refuses a rate limit scoped to hostnames on Free, whose rate limiting rules match the path only',
+      'production',
+      { edge: { plan: 'free', rateLimits: { transactions: undefined, auth: { hosts: ['api'] } } } },
+      'edge.rateLimits.auth.hosts: cannot be matched on the free plan: its rate limiting rules match on the path only (hostnames need the pro plan); expected no hosts (found: ["api"])',
     ],
     [
       'refuses a block timeout the plan does not offer',
       'staging',
       { edge: { rateLimits: { transactions: { mitigationTimeoutSeconds: 86400 } } } },
-      'edge.rateLimits.transactions.mitigationTimeoutSeconds: is not available on the pro plan; expected one of 10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600 seconds (found: 86400)',
+      'edge.rateLimits.transactions.mitigationTimeoutSeconds: is not available on the pro plan; expected one of 10, 60, 120, 300, 600, 3600 seconds; a 86400 s timeout needs the business plan (found: 86400)',
+    ],
+    [
+      'refuses a rate limit path that is not a prefix ending in "/"',
+      'staging',
+      { edge: { rateLimits: { auth: { paths: ['/v1/auth'] } } } },
+      'edge.rateLimits.auth.paths.0: expected a path prefix ending in "/" such as "/v1/payments/" (found: "/v1/auth")',
+    ],
+    [
+      'refuses a rate limit name that is not camelCase',
+      'staging',
+      {
+        edge: {
+          rateLimits: {
+            'v1-payments': {
+              paths: ['/v1/payments/'],
+              action: 'block',
+              requestsPerPeriod: 10,
+              periodSeconds: 10,
+              mitigationTimeoutSeconds: 10,
+            },
+          },
+        },
+      },
+      'edge.rateLimits.v1-payments: expected a rate limit name in camelCase such as "payments"',
+    ],
+    [
+      "refuses a response on a challenge, which shows Cloudflare's challenge page",
+      'staging',
+      { edge: { rateLimits: { auth: { action: 'managed_challenge', mitigationTimeoutSeconds: 0, response: { statusCode: 429 } } } } },
+      'edge.rateLimits.auth.response: is only for the block action; a managed_challenge answers with Cloudflare\'s challenge page (expected no response, or action "block") (found: {"statusCode":429,"contentType":"application/json"})',
     ],
     [
       'refuses an OWASP score threshold Cloudflare does not offer',
@@ -475,9 +572,9 @@ describe('edge validation rules', () => {
     ],
   ])('%s', expectRefused);
 
-  it('accepts the periods and timeouts the documentation gives each plan: Pro 15 s and a 1 h block, Business 10 min and a 1 day block', () => {
+  it('accepts the values both Cloudflare pages give each plan: Pro 60 s and a 1 h block, Business 10 min and a 1 day block', () => {
     const pro = environment('staging', {
-      edge: { rateLimits: { auth: { periodSeconds: 15 }, transactions: { periodSeconds: 60, mitigationTimeoutSeconds: 3600 } } },
+      edge: { rateLimits: { auth: { periodSeconds: 60 }, transactions: { periodSeconds: 60, mitigationTimeoutSeconds: 3600 } } },
     });
     expect(pro.edge.rateLimits.transactions.mitigationTimeoutSeconds).toBe(3600);
     const business = environment('staging', {
@@ -490,7 +587,9 @@ describe('edge validation rules', () => {
   });
 
   it('allows a mitigation timeout on a challenge on Enterprise', () => {
-    const env = environment('staging', { edge: { plan: 'enterprise', rateLimits: { auth: { mitigationTimeoutSeconds: 300 } } } });
+    const env = environment('staging', {
+      edge: { plan: 'enterprise', rateLimits: { auth: { action: 'managed_challenge', mitigationTimeoutSeconds: 300 } } },
+    });
     expect(env.edge.rateLimits.auth.mitigationTimeoutSeconds).toBe(300);
   });
 
@@ -575,6 +674,17 @@ describe('the Cloudflare zone of an environment', () => {
     );
   });
 
+  it('refuses, at load, a zone whose environments need more custom rules than its plan holds, naming the plan that holds them', () => {
+    // GIVEN production and six more environments of its zone, three custom rules each on Pro (20 in all)
+    const members = Array.from({ length: 6 }, (_, n) =>
+      environment('staging', { name: `staging${n}`, domains: { public: `s${n}.getdrop.no`, apiOrigin: `s${n}-api.getdrop.no` } }),
+    );
+    // WHEN the zone is checked, THEN the 21 rules are refused before any synth
+    expect(() => checkZone([environment('production'), ...members])).toThrow(
+      'production.json edge.plan: 21 custom rules exceed the pro plan\'s 20; they need the business plan (found: "pro")',
+    );
+  });
+
   it('checkZone refuses a lone member, which would leave the zone-wide rules to no one', () => {
     expect(() => checkZone([environment('staging')])).toThrow('exactly one environment of the zone must be true (found: none)');
   });
@@ -593,23 +703,28 @@ describe('edge hardening (issue 16)', () => {
     [
       'refuses existing rulesets in a zone member, which holds none',
       'staging',
-      { edge: { existingRulesets: { http_ratelimit: '0123456789abcdef0123456789abcdef' } } },
+      { edge: { existingRulesets: { http_ratelimit: { id: '0123456789abcdef0123456789abcdef', name: 'default' } } } },
       'edge.existingRulesets: is only for the zone owner (edge.zoneOwner true): only its edge stack holds the entry-point rulesets',
     ],
     [
       'refuses a malformed ruleset id and an unknown phase',
       'production',
       {
-        edge: { existingRulesets: { http_ratelimit: 'abc', http_request_sbfm: '0123456789abcdef0123456789abcdef' } },
+        edge: {
+          existingRulesets: {
+            http_ratelimit: { id: 'abc', name: 'default' },
+            http_request_sbfm: { id: '0123456789abcdef0123456789abcdef', name: 'default' },
+          },
+        },
       },
-      'edge.existingRulesets.http_ratelimit: expected a Cloudflare ruleset id: 32 lower-case hex digits (found: "abc")',
+      'edge.existingRulesets.http_ratelimit.id: expected a Cloudflare ruleset id: 32 lower-case hex digits (found: "abc")',
       'edge.existingRulesets.http_request_sbfm: unknown key; allowed keys: http_request_firewall_managed, http_ratelimit, http_request_firewall_custom, http_request_cache_settings, http_request_late_transform, http_request_origin',
     ],
     [
       'refuses an existing origin rules ruleset below Enterprise, where the stack manages none',
       'production',
       {
-        edge: { existingRulesets: { http_request_origin: '0123456789abcdef0123456789abcdef' } },
+        edge: { existingRulesets: { http_request_origin: { id: '0123456789abcdef0123456789abcdef', name: 'default' } } },
       },
       "edge.existingRulesets.http_request_origin: names a ruleset the pro plan's edge stack does not manage",
     ],
@@ -687,9 +802,11 @@ describe('edge hardening (issue 16)', () => {
 
   it('takes existing entry-point ruleset ids of the zone owner, by phase', () => {
     const env = environment('production', {
-      edge: { existingRulesets: { http_request_firewall_custom: '0123456789abcdef0123456789abcdef' } },
+      edge: { existingRulesets: { http_request_firewall_custom: { id: '0123456789abcdef0123456789abcdef', name: 'default' } } },
     });
-    expect(env.edge.existingRulesets).toEqual({ http_request_firewall_custom: '0123456789abcdef0123456789abcdef' });
+    expect(env.edge.existingRulesets).toEqual({
+      http_request_firewall_custom: { id: '0123456789abcdef0123456789abcdef', name: 'default' },
+    });
     expect(environment('production').edge.existingRulesets).toEqual({});
   });
 });

@@ -1,7 +1,7 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { TerraformStack, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { ContainerRegistry } from '../../constructs/container-registry';
+import { ContainerRegistry, pushImageStatements } from '../../constructs/container-registry';
 import { EncryptionKey } from '../../constructs/encryption-key';
 import { PolicyStatements } from '../../constructs/iam';
 import { Naming } from '../../constructs/naming';
@@ -43,14 +43,17 @@ describe('ContainerRegistry grants', () => {
     expect(statements()[1].resources.map((r: string) => r.slice(0, arn('web').length))).toEqual([arn('web'), arn('api')]);
   });
 
-  it('grantPush lets the grantee upload layers and put images to the named repositories only', () => {
-    // GIVEN
-    const { registry, policy, statements } = registryInStack();
+  it('pushImageStatements let a principal that knows the repositories by ARN upload layers and put images there only', () => {
     // WHEN
-    registry.grantPush(policy, ['api'], { sid: 'Push', extraActions: ['ecr:DescribeImages'] });
-    // THEN
-    expect(statements()[1]).toMatchObject({
+    const [login, push] = pushImageStatements(['arn:aws:ecr:eu-west-1:123456789012:repository/drop-staging/api'], {
       sid: 'Push',
+      extraActions: ['ecr:DescribeImages'],
+    });
+    // THEN
+    expect(login).toEqual({ sid: 'EcrLogin', effect: 'Allow', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] });
+    expect(push).toEqual({
+      sid: 'Push',
+      effect: 'Allow',
       actions: [
         'ecr:BatchCheckLayerAvailability',
         'ecr:InitiateLayerUpload',
@@ -61,23 +64,24 @@ describe('ContainerRegistry grants', () => {
         'ecr:GetDownloadUrlForLayer',
         'ecr:DescribeImages',
       ],
+      resources: ['arn:aws:ecr:eu-west-1:123456789012:repository/drop-staging/api'],
     });
-    expect(statements()[1].resources).toHaveLength(1);
-    expect(statements()[1].resources[0]).toContain('aws_ecr_repository.images_api_');
   });
 
-  it('logs in once when the grantee is granted pull and push', () => {
+  it('logs in once when the grantee is granted pull twice', () => {
     // GIVEN
     const { registry, policy, statements } = registryInStack();
     // WHEN
     registry.grantPull(policy, ['web']);
-    registry.grantPush(policy, ['api']);
+    registry.grantPull(policy, ['api'], { sid: 'PullApi' });
     // THEN
-    expect(statements().map((s) => s.sid)).toEqual(['EcrLogin', 'PullOwnImage', 'PushImages']);
+    expect(statements().map((s) => s.sid)).toEqual(['EcrLogin', 'PullOwnImage', 'PullApi']);
   });
 
   it('fails when asked for a repository it does not have, naming the ones it has', () => {
     const { registry, policy } = registryInStack();
-    expect(() => registry.grantPush(policy, ['worker'])).toThrow('test/images: no repository "worker"; expected one of web, api');
+    expect(() => registry.grantPull(policy, ['worker'])).toThrow(
+      'test/images (1 problem):\n  - repositories: has no repository of that name; expected one of web, api (found: "worker")',
+    );
   });
 });

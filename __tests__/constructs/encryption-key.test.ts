@@ -65,6 +65,24 @@ describe('EncryptionKey', () => {
     });
   });
 
+  it('lets alarms and RDS events publish to the one encrypted SNS topic, by the encryption context SNS always sends', () => {
+    // GIVEN
+    const { key, statements } = keyInStack();
+    const topic = 'arn:aws:sns:eu-west-1:123456789012:drop-staging-alarms';
+    // WHEN
+    key.allowSnsPublishers(topic, ['cloudwatch.amazonaws.com', 'events.rds.amazonaws.com']);
+    // THEN
+    const condition = [{ test: 'StringEquals', variable: 'kms:EncryptionContext:aws:sns:topicArn', values: [topic] }];
+    expect(statements().slice(1)).toEqual([
+      expect.objectContaining({
+        principals: [{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com'] }],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        condition,
+      }),
+      expect.objectContaining({ principals: [{ type: 'Service', identifiers: ['events.rds.amazonaws.com'] }], condition }),
+    ]);
+  });
+
   it('grants CloudWatch Logs once when two log-group owners ask for the same log groups', () => {
     // GIVEN
     const { key, statements } = keyInStack();

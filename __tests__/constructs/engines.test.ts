@@ -56,12 +56,14 @@ describe('what each engine can run', () => {
   it('is refused by the ECS Express construct itself for a size Fargate does not run', () => {
     const { stack, props } = direct('eu-north-1');
     expect(() => new EcsExpressService(stack, 'api', { ...props, cpu: 0.25, memoryGb: 4, publicSubnetIds: [] })).toThrow(
-      'direct/api: memoryGb: cannot go with 0.25 vCPU on ECS Express; expected 0.5, 1, 2 GB (found: 4)',
+      'direct/api (1 problem):\n  - memoryGb: cannot go with 0.25 vCPU on ECS Express; expected 0.5, 1, 2 GB (found: 4)',
     );
   });
 
   it('is refused by the App Runner construct itself when built for a region without App Runner', () => {
     const { stack, props } = direct('eu-north-1');
-    expect(() => new AppRunnerService(stack, 'api', props)).toThrow('direct/api: region: AWS App Runner is not offered in eu-north-1');
+    expect(() => new AppRunnerService(stack, 'api', props)).toThrow(
+      'direct/api (1 problem):\n  - region: AWS App Runner is not offered in eu-north-1',
+    );
   });
 });

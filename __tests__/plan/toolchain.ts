@@ -7,12 +7,15 @@
 import { type EnvironmentConfig, knownEnvironments, loadEnvironment } from '../../config';
 import { type Toolchain, pinnedProviders, prepareToolchain } from '../../review/plan/run';
 import type { Synth } from '../../review/terraform';
-import { synthPlatform } from '../helpers';
+import { synthControl, synthPlatform } from '../helpers';
 
 /** Each shipped environment by name: its configuration and its synth (read-only: the planners copy what they change). */
 export const environments: ReadonlyMap<string, { config: EnvironmentConfig; synth: Synth }> = new Map(
   knownEnvironments().map((name) => [name, { config: loadEnvironment(name), synth: synthPlatform(name).written() }]),
 );
+
+/** The bootstrap stack of every shipped environment, as `npm run synth` writes it (read-only). */
+export const control: Synth = { control: synthControl().parsed };
 
 /**
  * The toolchain for every provider the shipped synths pin; without terraform or any provider
@@ -20,7 +23,11 @@ export const environments: ReadonlyMap<string, { config: EnvironmentConfig; synt
  * never skipped silently.
  */
 export async function planToolchain(tier: string): Promise<{ toolchain?: Toolchain; missing?: string }> {
-  const pinned = Object.assign({}, ...[...environments.values()].map(({ synth }) => pinnedProviders(synth))) as Record<string, string>;
+  const pinned = Object.assign(
+    {},
+    ...[...environments.values()].map(({ synth }) => pinnedProviders(synth)),
+    pinnedProviders(control),
+  ) as Record<string, string>;
   const prepared = await prepareToolchain(pinned, { env: process.env });
   if ('missing' in prepared) {
     console.warn(`${tier} SKIPPED: ${prepared.missing}`);

@@ -37,7 +37,9 @@ describe('npm run review', () => {
       expect(result.status, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/Against `HEAD` \([0-9a-f]{12}\): \d+ added, \d+ changed, \d+ removed/);
       expect(result.stdout).toContain('Policy gate passes');
-      expect(fs.readFileSync(path.join(out, 'review-staging.md'), 'utf8')).toBe(result.stdout);
+      // one file per report: the environment's, and the bootstrap stack's (reviewed with every run)
+      const written = ['review-staging.md', 'review-control.md'].map((file) => fs.readFileSync(path.join(out, file), 'utf8'));
+      expect(written.join('\n')).toBe(result.stdout);
       expect(worktrees()).toBe(before);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
@@ -49,6 +51,7 @@ describe('npm run review', () => {
     expect(result.code, result.err).toBe(0);
     expect(result.out).toContain('> **The base `no-such-ref-anywhere` could not be synthesized**');
     expect(result.out).toContain('git cannot resolve "no-such-ref-anywhere" to a commit');
+    expect(result.out).toContain('## Review: control');
   });
 
   it('refuses unknown arguments and environments with one line and exit code 2', () => {

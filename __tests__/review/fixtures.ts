@@ -1,18 +1,22 @@
 /** Synths of the shipped environments, and ways to find and break their resources. */
 import { loadEnvironment } from '../../config';
 import type { Synth } from '../../review/terraform';
-import { synthPlatform } from '../helpers';
+import { synthControl, synthPlatform } from '../helpers';
 
 /**
  * What `npm run synth` writes for a shipped environment (review/synth.ts's synthEnvironment
  * writes the same): the synth shared by every test file, as a deep copy each caller may break.
  */
 export function shipped(name: string): Synth {
+  if (name === 'control') return { control: structuredClone(synthControl().parsed) };
   return structuredClone(synthPlatform(name).written());
 }
 
+/** What the gate knows of a shipped environment (or of the bootstrap stack, `control`). */
 export function contextOf(name: string) {
-  return { environment: name, zoneOwner: loadEnvironment(name).edge.zoneOwner };
+  if (name === 'control') return { environment: name, zoneOwner: false };
+  const config = loadEnvironment(name);
+  return { environment: name, tier: config.tier, zoneOwner: config.edge.zoneOwner };
 }
 
 /**

@@ -30,6 +30,24 @@ describe('policy gate on the shipped environments', () => {
     expect(result.waived.every((w) => w.waiver.reason.length > 20)).toBe(true);
   });
 
+  it("passes the bootstrap stack, waiving only the deploy role, the boundaries and the plan roles' reads", () => {
+    const result = runGate(shipped('control'), contextOf('control'), WAIVERS);
+    expect(result.findings, formatGate(result)).toEqual([]);
+    expect(result.unusedWaivers).toEqual([]);
+    expect([...new Set(result.waived.map((w) => `${w.finding.rule} ${w.finding.address.replace(/_[0-9A-F]{8}$/, '')}`))].sort()).toEqual(
+      ['staging', 'production', 'production-stockholm']
+        .flatMap((env) => [
+          `iam-no-admin aws_iam_policy.identities-${env}_boundary`,
+          `iam-no-admin aws_iam_role_policy.identities-${env}_tfc-apply_policy`,
+          `iam-no-wildcard-resource aws_iam_policy.identities-${env}_boundary`,
+          `iam-no-wildcard-resource aws_iam_role_policy.identities-${env}_github-pr-plan_policy`,
+          `iam-no-wildcard-resource aws_iam_role_policy.identities-${env}_tfc-apply_policy`,
+          `iam-no-wildcard-resource aws_iam_role_policy.identities-${env}_tfc-plan_policy`,
+        ])
+        .sort(),
+    );
+  });
+
   it('waives nothing in production but the secret rotation', () => {
     const result = runGate(shipped('production'), contextOf('production'), WAIVERS);
     expect([...new Set(result.waived.map((w) => w.finding.rule))]).toEqual(['secret-rotation']);
@@ -40,7 +58,7 @@ describe('waivers', () => {
   const staging = () => runGate(shipped('staging'), contextOf('staging'), []);
   const multiAz = (): Waiver => ({
     rule: 'rds-multi-az',
-    environment: 'staging',
+    tier: 'staging',
     stack: 'data',
     address: at(shipped('staging'), 'data', 'aws_db_instance', 'database/instance').address,
     reason: 'Staging runs single-AZ by decision: test data only.',
@@ -58,12 +76,20 @@ describe('waivers', () => {
     expect(result.waived).toEqual([{ finding: expect.objectContaining({ rule: 'rds-multi-az', stack: 'data' }), waiver: multiAz() }]);
   });
 
-  it('does not apply a waiver of one environment to another', () => {
-    const result = runGate(shipped('production'), contextOf('production'), [{ ...multiAz(), environment: 'staging' }]);
+  it('does not apply a waiver of one tier to another', () => {
+    const result = runGate(shipped('production'), contextOf('production'), [{ ...multiAz(), tier: 'staging' }]);
     expect(result.unusedWaivers).toEqual([]);
     const broken = shipped('production');
     at(broken, 'data', 'aws_db_instance', 'database/instance').body.multi_az = false;
     expect(runGate(broken, contextOf('production'), [multiAz()]).findings.map((f) => f.rule)).toContain('rds-multi-az');
+  });
+
+  it("gives a new environment its tier's waivers: they are keyed by tier, not by name", () => {
+    // GIVEN the staging synth gated as a new staging-tier environment
+    const result = runGate(shipped('staging'), { ...contextOf('staging'), environment: 'staging-eu' }, WAIVERS);
+    // THEN the staging tier's waivers hold for it too
+    expect(result.findings, formatGate(result)).toEqual([]);
+    expect(result.waived.map((w) => w.finding.rule)).toContain('rds-multi-az');
   });
 
   it('fails the gate on a waiver that matches nothing', () => {

@@ -32,7 +32,7 @@ describe('policy rules', () => {
   it('allows "*" only for actions without resource-level permissions', () => {
     const gate = (actions: string[]) => {
       const synth = shipped('staging');
-      const statement = at(synth, 'registry', 'data.aws_iam_policy_document', 'ci/permissions').body.statement.find(
+      const statement = at(synth, 'compute', 'data.aws_iam_policy_document', 'api/pull').body.statement.find(
         (x: any) => x.sid === 'EcrLogin',
       );
       statement.actions = actions;

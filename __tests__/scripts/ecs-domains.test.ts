@@ -13,12 +13,18 @@ import {
   ModifyRuleCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { DomainError, parseCommandLine, run, withHost } from '../../scripts/ecs-domains';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { DomainError, hostsOf, parseCommandLine, run } from '../../scripts/ecs-domains';
 
 const ecs = mockClient(ECSClient);
 const elb = mockClient(ElasticLoadBalancingV2Client);
 const acm = mockClient(ACMClient);
+// The infra project shares one module graph per worker (isolate: false): give the clients back to the next file.
+afterAll(() => {
+  ecs.restore();
+  elb.restore();
+  acm.restore();
+});
 const clients = () => ({ ecs: new ECSClient({}), elb: new ElasticLoadBalancingV2Client({}), acm: new ACMClient({}) });
 const HOSTS = { api: 'api.getdrop.se', web: 'getdrop.se' } as const;
 
@@ -97,101 +103,87 @@ beforeEach(() => {
   acm.reset();
 });
 
-describe('npm run ecs-domains', () => {
-  it("attaches each issued certificate to the Express listener and adds each host to its service's rule", async () => {
-    // GIVEN a first deployment: nothing wired yet
+describe('npm run ecs-domains (read-only)', () => {
+  it('says each domain is in place when its issued certificate is on the Express listener and its host in the service rule', async () => {
+    // GIVEN what the edge stack put in place
     deployed();
     certificates('ISSUED');
-    elb.on(DescribeListenerCertificatesCommand).resolves({ Certificates: [{ CertificateArn: 'arn:express-default', IsDefault: true }] });
-    rules({ api: ['api.ecs.eu-north-1.on.aws'], web: ['web.ecs.eu-north-1.on.aws'] });
+    elb.on(DescribeListenerCertificatesCommand).resolves({
+      Certificates: [
+        { CertificateArn: 'arn:express-default', IsDefault: true },
+        { CertificateArn: 'arn:cert:api' },
+        { CertificateArn: 'arn:cert:web' },
+      ],
+    });
+    rules({ api: ['api.ecs.eu-north-1.on.aws', HOSTS.api], web: ['web.ecs.eu-north-1.on.aws', HOSTS.web] });
     const lines: string[] = [];
     // WHEN
-    await run(['--env', 'production-stockholm'], clients, (line) => lines.push(line));
+    const results = await run(['--env', 'production-stockholm'], clients, (line) => lines.push(line));
     // THEN
-    expect(elb.commandCalls(AddListenerCertificatesCommand).map((c) => c.args[0].input)).toEqual([
-      { ListenerArn: 'arn:listener', Certificates: [{ CertificateArn: 'arn:cert:web' }] },
-      { ListenerArn: 'arn:listener', Certificates: [{ CertificateArn: 'arn:cert:api' }] },
-    ]);
-    expect(elb.commandCalls(ModifyRuleCommand).map((c) => c.args[0].input)).toEqual([
-      {
-        RuleArn: 'arn:rule:web',
-        Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['web.ecs.eu-north-1.on.aws', HOSTS.web] } }],
-      },
-      {
-        RuleArn: 'arn:rule:api',
-        Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['api.ecs.eu-north-1.on.aws', HOSTS.api] } }],
-      },
-    ]);
-    // The rule's actions (the canary weights ECS moves) are never sent.
-    expect(elb.commandCalls(ModifyRuleCommand).every((c) => c.args[0].input.Actions === undefined)).toBe(true);
+    expect(lines).toEqual(['web (getdrop.se): in place', 'api (api.getdrop.se): in place']);
+    expect(results.every((result) => result.missing.length === 0)).toBe(true);
     // One listing of the region's certificates serves both services.
     expect(acm.commandCalls(ListCertificatesCommand)).toHaveLength(1);
-    expect(lines[1]).toBe(
-      'api (api.getdrop.se): attach certificate arn:cert:api to arn:listener; route Host api.getdrop.se through rule arn:rule:api',
-    );
   });
 
-  it('changes nothing when certificate and hosts are in place (it runs after every deploy)', async () => {
+  it('changes nothing: it only reads', async () => {
     deployed();
     certificates('ISSUED');
+    elb.on(DescribeListenerCertificatesCommand).resolves({ Certificates: [] });
+    rules({ api: ['api.ecs.eu-north-1.on.aws'], web: ['web.ecs.eu-north-1.on.aws'] });
+    await expect(run(['--env', 'production-stockholm'], clients, () => {})).rejects.toThrow(DomainError);
+    expect(elb.commandCalls(AddListenerCertificatesCommand)).toHaveLength(0);
+    expect(elb.commandCalls(ModifyRuleCommand)).toHaveLength(0);
+  });
+
+  it('names what is missing and the deploy that puts it back', async () => {
+    deployed();
+    certificates('ISSUED');
+    elb.on(DescribeListenerCertificatesCommand).resolves({ Certificates: [{ CertificateArn: 'arn:cert:web' }] });
+    rules({ api: ['api.ecs.eu-north-1.on.aws'], web: ['web.ecs.eu-north-1.on.aws', HOSTS.web] });
+    const lines: string[] = [];
+    await expect(run(['--env', 'production-stockholm'], clients, (line) => lines.push(line))).rejects.toThrow(
+      'Custom domains of production-stockholm are not in place on the Express load balancer: run DROP_ENV=production-stockholm npx cdktf deploy compute edge',
+    );
+    expect(lines).toEqual([
+      'web (getdrop.se): in place',
+      'api (api.getdrop.se): no issued certificate of api.getdrop.se on arn:listener; Host api.getdrop.se not in rule arn:rule:api',
+    ]);
+  });
+
+  it('does not count a certificate still waiting for validation', async () => {
+    deployed();
+    certificates('PENDING_VALIDATION');
     elb
       .on(DescribeListenerCertificatesCommand)
       .resolves({ Certificates: [{ CertificateArn: 'arn:cert:api' }, { CertificateArn: 'arn:cert:web' }] });
     rules({ api: ['api.ecs.eu-north-1.on.aws', HOSTS.api], web: ['web.ecs.eu-north-1.on.aws', HOSTS.web] });
     const lines: string[] = [];
-    await run(['--env', 'production-stockholm'], clients, (line) => lines.push(line));
-    expect(elb.commandCalls(AddListenerCertificatesCommand)).toHaveLength(0);
-    expect(elb.commandCalls(ModifyRuleCommand)).toHaveLength(0);
-    expect(lines).toEqual(['web (getdrop.se): already wired', 'api (api.getdrop.se): already wired']);
-  });
-
-  it('with --dry-run says what it would do and changes nothing', async () => {
-    deployed();
-    certificates('ISSUED');
-    elb.on(DescribeListenerCertificatesCommand).resolves({ Certificates: [] });
-    rules({ api: ['api.ecs.eu-north-1.on.aws'], web: ['web.ecs.eu-north-1.on.aws'] });
-    const lines: string[] = [];
-    await run(['--env', 'production-stockholm', '--dry-run'], clients, (line) => lines.push(line));
-    expect(elb.commandCalls(AddListenerCertificatesCommand)).toHaveLength(0);
-    expect(elb.commandCalls(ModifyRuleCommand)).toHaveLength(0);
-    expect(lines[0]).toBe(
-      'web (getdrop.se): would attach certificate arn:cert:web to arn:listener; route Host getdrop.se through rule arn:rule:web',
-    );
-  });
-
-  it('stops before changing anything while the certificate waits for validation', async () => {
-    deployed();
-    certificates('PENDING_VALIDATION');
-    elb.on(DescribeListenerCertificatesCommand).resolves({ Certificates: [] });
-    await expect(run(['--env', 'production-stockholm'], clients, () => {})).rejects.toThrow(
-      'The certificate of getdrop.se is PENDING_VALIDATION, not ISSUED: deploy the edge stack (it creates the validation records), wait for ACM to issue it, then rerun',
-    );
-    expect(elb.commandCalls(AddListenerCertificatesCommand)).toHaveLength(0);
+    await expect(run(['--env', 'production-stockholm'], clients, (line) => lines.push(line))).rejects.toThrow(DomainError);
+    expect(lines[0]).toBe('web (getdrop.se): no issued certificate of getdrop.se on arn:listener');
   });
 
   it('refuses an App Runner environment, naming its engine', async () => {
     await expect(run(['--env', 'production'], clients, () => {})).rejects.toThrow(
-      "Environment production runs on app-runner: its custom domains are Terraform's (aws_apprunner_custom_domain_association); this step is for ecs-express only",
+      "Environment production runs on app-runner: its custom domains are Terraform's (aws_apprunner_custom_domain_association); this check is for ecs-express only",
     );
   });
 
   it('refuses a command line without --env', () => {
     expect(() => parseCommandLine([])).toThrow(
-      'Missing --env <environment>: the ECS Express environment whose domains to wire (e.g. production-stockholm)',
+      'Missing --env <environment>: the ECS Express environment whose domains to check (e.g. production-stockholm)',
     );
   });
 });
 
-describe('withHost', () => {
-  it("keeps the rule's other conditions as they are", () => {
+describe('hostsOf', () => {
+  it("reads the host names of the rule's host-header condition, whichever form ELB returns", () => {
     const path = { Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } };
-    expect(withHost([{ Field: 'host-header', HostHeaderConfig: { Values: ['a.on.aws'] } }, path], 'getdrop.se')).toEqual([
-      { Field: 'host-header', HostHeaderConfig: { Values: ['a.on.aws', 'getdrop.se'] } },
-      path,
+    expect(hostsOf([{ Field: 'host-header', HostHeaderConfig: { Values: ['a.on.aws', 'getdrop.se'] } }, path])).toEqual([
+      'a.on.aws',
+      'getdrop.se',
     ]);
-  });
-
-  it('refuses a rule without a host condition (not one Express made for a service)', () => {
-    expect(() => withHost([{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }], 'getdrop.se')).toThrow(DomainError);
+    expect(hostsOf([{ Field: 'host-header', Values: ['a.on.aws'] }])).toEqual(['a.on.aws']);
+    expect(hostsOf([path])).toEqual([]);
   });
 });

@@ -5,10 +5,14 @@ import {
   ECSClient,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { EcsError, findServiceArn, ingressOf } from '../../scripts/lib/ecs';
 
 const ecs = mockClient(ECSClient);
+// The infra project shares one module graph per worker (isolate: false): give the clients back to the next file.
+afterAll(() => {
+  ecs.restore();
+});
 const client = new ECSClient({ region: 'eu-north-1' });
 const ARN = 'arn:aws:ecs:eu-north-1:123456789012:service/default/drop-production-stockholm-api';
 const IMAGE = (digest: string) => `123456789012.dkr.ecr.eu-north-1.amazonaws.com/drop-production-stockholm-api@sha256:${digest.repeat(64)}`;

@@ -96,19 +96,19 @@ describe('edge:existing', () => {
     ]);
     expect(result.configLines).toEqual([
       '"existingRulesets": {',
-      `  "http_ratelimit": "${RATELIMIT}",`,
-      `  "http_request_firewall_custom": "${CUSTOM}"`,
+      `  "http_ratelimit": { "id": "${RATELIMIT}", "name": "default" },`,
+      `  "http_request_firewall_custom": { "id": "${CUSTOM}", "name": "default" }`,
       '}',
     ]);
     expect(requests).toContain(`GET /client/v4/zones/${ZONE_ID}/rulesets?cursor=page-2`);
   });
 
-  it('prints lines that the environment file accepts and that become import blocks', async () => {
+  it('prints lines that the environment file accepts, with the name each ruleset keeps', async () => {
     const result = await existingRulesets({ zone: 'getdrop.no', token: TOKEN, apiBaseUrl: base });
     const existingRulesetsConfig = JSON.parse(`{${result.configLines.join('\n')}}`).existingRulesets;
     expect(environment('production', { edge: { existingRulesets: existingRulesetsConfig } }).edge.existingRulesets).toEqual({
-      http_ratelimit: RATELIMIT,
-      http_request_firewall_custom: CUSTOM,
+      http_ratelimit: { id: RATELIMIT, name: 'default' },
+      http_request_firewall_custom: { id: CUSTOM, name: 'default' },
     });
     const report = formatReport('getdrop.no', result);
     expect(report).toContain(`http_request_dynamic_redirect: ${REDIRECT} "default" (not managed by the edge stack: left as it is)`);
@@ -140,7 +140,7 @@ describe('edge:existing', () => {
   });
 
   it.each([
-    [TOKEN, 0, `"http_request_firewall_custom": "${CUSTOM}"`],
+    [TOKEN, 0, `"http_request_firewall_custom": { "id": "${CUSTOM}", "name": "default" }`],
     ['wrong', 1, 'HTTP 403: Authentication error (code 10000)'],
   ])(
     'runs as `npm run edge:existing -- --zone getdrop.no` (token %s): exit %i',

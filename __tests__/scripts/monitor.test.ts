@@ -108,6 +108,17 @@ describe('post-deployment monitoring', () => {
     expect(result.reason).toBe('health check 1 failed: HTTP 404');
   });
 
+  it('expects the released version in every health answer, and fails naming both when another runs', async () => {
+    const expected = await monitor(deps, options({ minutes: 1, version: 'c2' }));
+    expect(expected.ok).toBe(true);
+    expect(expected.checks[0].health).toBe('HTTP 200, status ok, version c2');
+    // GIVEN c3 released, but the service still runs c2
+    const result = await monitor(deps, options({ version: 'c3' }));
+    expect(result.ok).toBe(false);
+    expect(result.checks).toHaveLength(1);
+    expect(result.reason).toBe('health check 1 failed: HTTP 200, status ok, but it runs version "c2", not the released "c3"');
+  });
+
   it('fails when a service has no alarms (the watch would be blind)', async () => {
     aws.state.alarms = aws.state.alarms.filter((a) => !a.name.startsWith('drop-production-web-'));
     const result = await monitor(deps, options());
@@ -128,6 +139,10 @@ describe('monitor command line', () => {
     [[], '--env is required, e.g. --env production'],
     [['--env', 'production', '--minutes=-1'], '--minutes "-1" is not a number from 0 to 120'],
     [['--env', 'production', '--interval', '0'], '--interval "0" is not a number from 1 to 600'],
+    [
+      ['--env', 'production', '--version', 'c2 c3'],
+      '--version "c2 c3" is not a release tag; expected the tag the pipeline released, e.g. --version "$IMAGE_TAG"',
+    ],
   ])('refuses %j', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(MonitorError);
     expect(() => parseCommandLine(argv)).toThrow(message);

@@ -1,13 +1,18 @@
 import { DescribeImagesCommand, DescribeImageScanFindingsCommand, ECRClient, ImageNotFoundException } from '@aws-sdk/client-ecr';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterHistoryCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
 import { RELEASE_VALUE } from '../../constructs/compute/release-pointer';
 import { ReleaseError, parseCommandLine, release } from '../../scripts/release';
 
 const ecr = mockClient(ECRClient);
 const ssm = mockClient(SSMClient);
+// The infra project shares one module graph per worker (isolate: false): give the clients back to the next file.
+afterAll(() => {
+  ecr.restore();
+  ssm.restore();
+});
 const clients = { ecr: new ECRClient({ region: 'eu-west-1' }), ssm: new SSMClient({ region: 'eu-west-1' }) };
 const config = loadEnvironment('staging');
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -26,6 +31,7 @@ describe('npm run release', () => {
     ecr.reset();
     ssm.reset();
     ssm.on(PutParameterCommand).resolves({ Version: 4 });
+    ssm.on(GetParameterHistoryCommand).resolves({ Parameters: [] });
   });
 
   it("records <tag>@<digest> of a scanned image as the service's release pointer", async () => {
@@ -88,7 +94,17 @@ describe('npm run release', () => {
 
   it('names every missing argument', () => {
     expect(() => parseCommandLine(['--env', 'staging'])).toThrow(
-      'Missing --service, --tag. Usage: npm run release -- --env <environment> --service <api|web> --tag <tag|sha256:digest>',
+      'Missing --service, --tag. Usage: npm run release -- --env <environment> --service <api|web> --tag <tag|sha256:digest> [--pipeline]',
     );
+    expect(() => parseCommandLine(['--env', 'staging', '--verified', 'c2', '--service', 'api'])).toThrow(
+      'Usage: npm run release -- --env <environment> --verified <tag> (no --service or --tag: it marks every service that runs <tag>)',
+    );
+    expect(parseCommandLine(['--env', 'staging', '--service', 'api', '--tag', 'c2', '--pipeline'])).toEqual({
+      mode: 'release',
+      env: 'staging',
+      service: 'api',
+      tag: 'c2',
+      pipeline: true,
+    });
   });
 });

@@ -6,10 +6,14 @@ import {
   RestoreDBInstanceToPointInTimeCommand,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { RestoreError, parseCommandLine, restoreToPointInTime } from '../../scripts/restore-db';
 
 const rds = mockClient(RDSClient);
+// The infra project shares one module graph per worker (isolate: false): give the clients back to the next file.
+afterAll(() => {
+  rds.restore();
+});
 const client = new RDSClient({ region: 'eu-west-1' });
 const quiet = () => undefined;
 

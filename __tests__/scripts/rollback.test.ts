@@ -1,6 +1,7 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeAws, fakeDigest } from '../../scripts/dry-run/fake-aws';
+import { pipelineReleaseDescription, verifiedDescription } from '../../scripts/lib/release-history';
 import { DEPLOY_COMMAND, RollbackError, parseCommandLine, rollback } from '../../scripts/rollback';
 
 // The real SSM client against the loopback fake: the history is read and written over the wire.
@@ -69,6 +70,42 @@ describe('rollback', () => {
     const [change] = await rollback(d, options(['--service', 'api']));
     // THEN
     expect(change.to.tag).toBe('c1');
+  });
+
+  it('does nothing, and says so, when no service runs the release to undo (the pipeline state check)', async () => {
+    // GIVEN the pipeline's release step failed before it wrote c7, or a rollback undid it already
+    released('production', 'api', 'c1', 'c2');
+    released('production', 'web', 'c1', 'c2');
+    const { deps: d, runs, lines } = deps();
+    // WHEN the rollback step runs after the failure
+    const changes = await rollback(d, options(['--undo', 'c7']));
+    // THEN nothing is written or deployed, and it succeeds
+    expect(changes).toEqual([]);
+    expect(writes()).toEqual([]);
+    expect(runs).toEqual([]);
+    expect(lines.at(-1)).toBe(
+      'No service in production runs release c7 (it was not recorded, or it was undone already): nothing to roll back, nothing deployed',
+    );
+  });
+
+  it('never goes back to a pipeline release that was never verified (its job was killed before its checks)', async () => {
+    // GIVEN c1 verified, c2 recorded by a run that was cancelled before its checks, c3 recorded now
+    const api = (tag: string) => value('production', 'api', tag);
+    for (const [tag, description] of [
+      ['c1', pipelineReleaseDescription(api('c1'))],
+      ['c1', verifiedDescription(api('c1'))],
+      ['c2', pipelineReleaseDescription(api('c2'))],
+      ['c3', pipelineReleaseDescription(api('c3'))],
+    ]) {
+      aws.putParameter('/drop/production/release/api', api(tag), description);
+    }
+    const { deps: d, lines } = deps();
+    // WHEN c3 is undone
+    const [change] = await rollback(d, options(['--service', 'api', '--undo', 'c3']));
+    // THEN it goes back to c1, the last verified release
+    expect(change.to.tag).toBe('c1');
+    await rollback(d, { ...options(['--service', 'api']), mode: 'list' });
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^api v3 {2}c2 .*\(never verified\)$/)]));
   });
 
   it('undoes only the services the named release changed (--undo)', async () => {
@@ -166,15 +203,6 @@ describe('rollback refuses bad input, and deploys nothing', () => {
       `rolled back from ${value('production', 'api', 'c2')}`,
     );
     await refused(['--service', 'api', '--to', 'c2'], '--to c2: api c2@sha256:');
-  });
-
-  it('when the release to undo was never recorded', async () => {
-    released('production', 'api', 'c1', 'c2');
-    released('production', 'web', 'c1', 'c2');
-    await refused(
-      ['--undo', 'c7'],
-      'Nothing to roll back in production: no service runs release c7 (it was never recorded there). Nothing was deployed.',
-    );
   });
 
   it('when the environment is unknown', async () => {

@@ -1,9 +1,13 @@
 import { DescribeImageScanFindingsCommand, ECRClient, type FindingSeverity } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { judge, parseCommandLine, scanGate } from '../../scripts/scan-gate';
 
 const ecr = mockClient(ECRClient);
+// The infra project shares one module graph per worker (isolate: false): give the clients back to the next file.
+afterAll(() => {
+  ecr.restore();
+});
 const client = new ECRClient({ region: 'eu-west-1' });
 const options = { repository: 'drop-staging/api', tag: '3f2a9c1', maxWaitSeconds: 30 };
 const quiet = () => undefined;

@@ -2,7 +2,9 @@
  * verify-health against the real API, started as a process on a real PostgreSQL database (the
  * test run's server: apps/api/test/global-setup.ts starts it, or DROP_TEST_PG_URL names one).
  */
+import { readFileSync } from 'node:fs';
 import { type Server, type Socket, connect, createServer } from 'node:net';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killApiProcesses, startApiProcess } from '../../apps/api/test/api-process';
 import { adminQuery, createPgDatabase } from '../../apps/api/test/pg-admin';
@@ -78,6 +80,20 @@ describe('verify-health against the real API', () => {
     expect(results.map((r) => r.reason)).toEqual(['HTTP 200, status ok', 'HTTP 200, status ok', 'HTTP 200, status ok']);
   });
 
+  it('expects the released version when given one, and names both when another runs', async () => {
+    // The API reports its release as `version` (APP_VERSION; without it, its package version).
+    const { version } = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'apps', 'api', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const ok = await verifyHealth({ url: `${api}/v1/health`, count: 1, intervalSeconds: 0, timeoutSeconds: 5, version }, quiet);
+    expect(ok[0].reason).toBe(`HTTP 200, status ok, version ${version}`);
+    await expect(
+      verifyHealth({ url: `${api}/v1/health`, count: 3, intervalSeconds: 0, timeoutSeconds: 5, version: 'c0ffee' }, quiet),
+    ).rejects.toThrow(
+      `${api}/v1/health is unhealthy on check 1/3: HTTP 200, status ok, but it runs version "${version}", not the released "c0ffee"`,
+    );
+  });
+
   it('fails with a timeout when the API does not answer in time', async () => {
     hanging.proxy.freeze();
     const lines: string[] = [];
@@ -120,5 +136,8 @@ describe('the verify-health command line', () => {
   it('refuses a missing URL and a bad count, saying what is allowed', () => {
     expect(() => parseCommandLine([])).toThrow('--url null is not an http(s) URL; expected e.g. https://getdrop.no/v1/health');
     expect(() => parseCommandLine(['--url', 'https://x/v1/health', '--count', '0'])).toThrow('--count "0" is not a number from 1 to 100');
+    expect(() => parseCommandLine(['--url', 'https://x/v1/health', '--version', 'c2 c3'])).toThrow(
+      '--version "c2 c3" is not a release tag; expected the tag the pipeline released, e.g. --version "$IMAGE_TAG"',
+    );
   });
 });

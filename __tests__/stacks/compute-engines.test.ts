@@ -4,7 +4,7 @@
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { describe, expect, it } from 'vitest';
-import { type EnvironmentConfig, loadEnvironment, loadZone } from '../../config';
+import { type EnvironmentConfig, loadControl, loadEnvironment, loadZone } from '../../config';
 import {
   CLOUDFLARE_IPV4_RANGES,
   ECS_EXPRESS_AWS_PROVIDER_VERSION,
@@ -12,7 +12,16 @@ import {
   SCALING_VARIABLE,
 } from '../../constructs/compute/ecs-express-service';
 import { STACK_IDS } from '../../constructs/naming';
-import { configErrorOf, environment, resourcesOf, synthManifest, synthPlatform, warningsOf, type TerraformJson } from '../helpers';
+import {
+  configErrorOf,
+  environment,
+  resourcesOf,
+  synthControl,
+  synthManifest,
+  synthPlatform,
+  warningsOf,
+  type TerraformJson,
+} from '../helpers';
 
 type Engine = EnvironmentConfig['compute']['engine'];
 type Name = 'api' | 'web';
@@ -125,7 +134,6 @@ const EXPECTED_SECRETS: Record<Name, Record<string, string>> = {
     BANKID_CLIENT_SECRET: SECRET('bankid-client-secret'),
     SENTRY_DSN: SECRET('sentry-dsn'),
     ORIGIN_VERIFY_SECRET: SECRET('origin-verify'),
-    DATABASE_CREDENTIALS: '${data.aws_ssm_parameter.contract-data-database-secret-arn.insecure_value}',
   },
   web: { SENTRY_DSN: SECRET('sentry-dsn'), ORIGIN_VERIFY_SECRET: SECRET('origin-verify') },
 };
@@ -189,6 +197,40 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
         ).not.toContain('*');
       }
     });
+
+    it(
+      name === 'api'
+        ? 'lets its running instances connect to the database as the runtime role, and nothing else'
+        : 'gives it no database access',
+      () => {
+        const documentOf = (role: string) => {
+          const attached = Object.values(resourcesOf(parsed, 'aws_iam_role_policy')).filter(
+            (p) => p.role === `\${aws_iam_role.${role}.id}`,
+          );
+          return attached.flatMap(
+            (p) => parsed.data!.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(p.policy)![1]].statement,
+          );
+        };
+        // The running instance's role (App Runner's instance role, the ECS task role) is the last secret reader.
+        const [runtimeRole, ...others] = [...view.secretReaders].reverse();
+        const connects = documentOf(runtimeRole).filter((s: { actions: string[] }) => s.actions.some((a) => a.startsWith('rds-db:')));
+        expect(connects).toEqual(
+          name === 'api'
+            ? [
+                {
+                  sid: 'ConnectAsRuntimeUser',
+                  effect: 'Allow',
+                  actions: ['rds-db:connect'],
+                  resources: [
+                    'arn:aws:rds-db:eu-west-1:${data.aws_caller_identity.account.account_id}:dbuser:${data.aws_ssm_parameter.contract-data-database-resource-id.insecure_value}/drop_app',
+                  ],
+                },
+              ]
+            : [],
+        );
+        for (const role of others) expect(JSON.stringify(documentOf(role))).not.toContain('rds-db');
+      },
+    );
 
     const alarm = (suffix: string) =>
       Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).find((a) => a.alarm_name === `drop-staging-${name}-${suffix}`);
@@ -257,35 +299,43 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
       SEED_DEMO: 'true',
       DATABASE_URL:
         'postgres://${data.aws_ssm_parameter.contract-data-database-address.insecure_value}:${data.aws_ssm_parameter.contract-data-database-port.insecure_value}/${data.aws_ssm_parameter.contract-data-database-name.insecure_value}',
-      DATABASE_SECRET_ARN: '${data.aws_ssm_parameter.contract-data-database-secret-arn.insecure_value}',
+      DATABASE_AUTH: 'iam',
+      DATABASE_USER: 'drop_app',
+      DATABASE_REGION: 'eu-west-1',
     });
   });
 
-  it("lets the CI role read this engine's services and nothing of the other engine", () => {
-    const registry = synthPlatform(stagingOn(engine)).parsed('registry');
-    const document = Object.values(registry.data!.aws_iam_policy_document).find((d: any) =>
-      d.statement.some((st: { sid?: string }) => st.sid === 'PushAndScanResults'),
-    ) as any;
-    const actions: string[] = document.statement.flatMap((st: { actions: string[] }) => st.actions);
+  it("lets the release role read this engine's services and nothing of the other engine", () => {
+    // GIVEN the bootstrap stack of this staging alone
+    const control = synthControl(loadControl(), [stagingOn(engine)]).parsed;
+    const document = Object.values<any>(control.data!.aws_iam_policy_document).find((d) =>
+      d.statement.some((st: { sid?: string }) => st.sid === 'ReleasePointers'),
+    );
+    // The migration job runs on ECS in both engines (scripts/db-migrate.ts), scoped to its own
+    // task family and the jobs cluster; what the engine's services need is the rest.
+    const migration = ['ReadContract', 'RegisterMigrationJob', 'TagMigrationJob', 'RunMigrationJob', 'WatchMigrationJob', 'PassMigrationRole'];
+    const statements = document.statement.filter((st: { sid?: string }) => !migration.includes(st.sid ?? ''));
+    const jobs = document.statement.filter((st: { sid?: string }) => migration.includes(st.sid ?? ''));
+    expect(jobs).toHaveLength(migration.length);
+    for (const st of jobs.filter((j: { sid: string }) => j.sid !== 'RegisterMigrationJob')) {
+      expect(st.resources.every((r: string) => /db-migrate|jobs|parameter\/drop\/staging\//.test(r))).toBe(true);
+    }
+    const actions: string[] = statements.flatMap((st: { actions: string[] }) => st.actions);
     const own = engine === 'app-runner' ? /^apprunner:/ : /^(ecs|elasticloadbalancing|acm):/;
     const other = engine === 'app-runner' ? /^(ecs|elasticloadbalancing|acm):/ : /^apprunner:/;
     expect(actions.some((a) => own.test(a))).toBe(true);
     expect(actions.filter((a) => other.test(a))).toEqual([]);
-    // Only what has no resource-level permission is granted on '*'.
-    const starred = document.statement
+    // Only what has no resource-level permission is granted on '*', and no load balancer is changed.
+    const starred = statements
       .filter((st: { resources: string[] }) => st.resources.includes('*'))
       .flatMap((st: { actions: string[] }) => st.actions)
       .sort();
     expect(starred).toEqual(
       engine === 'app-runner'
-        ? ['apprunner:ListServices', 'ecr:GetAuthorizationToken']
-        : [
-            'acm:ListCertificates',
-            'ecr:GetAuthorizationToken',
-            'elasticloadbalancing:DescribeListenerCertificates',
-            'elasticloadbalancing:DescribeRules',
-          ],
+        ? ['apprunner:ListServices']
+        : ['acm:ListCertificates', 'elasticloadbalancing:DescribeListenerCertificates', 'elasticloadbalancing:DescribeRules'],
     );
+    expect(actions.filter((a) => a.startsWith('elasticloadbalancing:') && !a.includes(':Describe'))).toEqual([]);
   });
 
   it('publishes the same contract keys for the edge', () => {
@@ -304,21 +354,29 @@ describe('switching engine', () => {
   const appRunner = synthPlatform(stagingOn('app-runner'));
   const ecsExpress = synthPlatform(stagingOn('ecs-express'));
 
-  it.each(['data', 'edge'] as const)('changes nothing in the %s stack', (stack) => {
-    expect(ecsExpress.json(stack)).toBe(appRunner.json(stack));
+  it('changes nothing in the data stack', () => {
+    expect(ecsExpress.json('data')).toBe(appRunner.json('data'));
   });
 
-  it("changes only the CI role's engine permissions in the registry stack", () => {
-    const strip = (json: TerraformJson) => {
-      const copy = structuredClone(json) as any;
-      for (const doc of Object.values(copy.data.aws_iam_policy_document) as any[]) {
-        if (doc.statement.some((st: { sid?: string }) => st.sid === 'PushAndScanResults'))
-          doc.statement = doc.statement.filter((st: { sid?: string }) => st.sid === 'EcrLogin' || st.sid === 'PushAndScanResults');
-      }
-      return copy;
-    };
-    expect(strip(ecsExpress.parsed('registry'))).toEqual(strip(appRunner.parsed('registry')));
-    expect(ecsExpress.json('registry')).not.toBe(appRunner.json('registry'));
+  it("changes in the edge stack only the custom domains' certificates and listener wiring, and the names the health checks reach", () => {
+    const types = (json: TerraformJson) => Object.keys(json.resource ?? {}).sort();
+    expect(types(ecsExpress.parsed('edge'))).toEqual(
+      [
+        ...types(appRunner.parsed('edge')),
+        'aws_acm_certificate',
+        'aws_acm_certificate_validation',
+        'aws_lb_listener_certificate',
+        'aws_lb_listener_rule',
+      ].sort(),
+    );
+    // The zone's rules and the Worker are the same on either engine.
+    for (const type of ['cloudflare_ruleset', 'cloudflare_workers_script', 'cloudflare_workers_route']) {
+      expect(resourcesOf(ecsExpress.parsed('edge'), type)).toEqual(resourcesOf(appRunner.parsed('edge'), type));
+    }
+  });
+
+  it('leaves the registry stack as it is: the engine shows only in the release role of the bootstrap stack', () => {
+    expect(ecsExpress.json('registry')).toBe(appRunner.json('registry'));
   });
 
   it('changes only the values of the compute contract, not its parameters', () => {
@@ -355,7 +413,7 @@ describe('the ecs-express engine', () => {
     const attachments = Object.entries(resourcesOf(parsed, 'aws_iam_role_policy_attachment'));
     const [id, attachment] = attachments.find(([, a]) => a.role.includes('web_infrastructure-role'))!;
     expect(attachment.policy_arn).toBe('arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices');
-    expect(s.depends_on).toEqual([`aws_iam_role_policy_attachment.${id}`]);
+    expect(s.depends_on).toContain(`aws_iam_role_policy_attachment.${id}`);
     const trust =
       parsed.data!.aws_iam_policy_document[
         /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(
@@ -373,7 +431,9 @@ describe('the ecs-express engine', () => {
     const bySid = Object.fromEntries(statements.map((s: { sid: string }) => [s.sid, s]));
     expect(bySid.PullOwnImage.resources).toEqual(['${data.aws_ssm_parameter.contract-registry-api-repository-arn.insecure_value}']);
     expect(bySid.WriteOwnLogs.resources).toEqual([expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.api_logs_[A-F0-9]+\.arn\}:\*$/)]);
-    expect(bySid.ReadOwnSecrets.resources).toHaveLength(6);
+    expect(bySid.ReadOwnSecrets.resources).toHaveLength(5);
+    // Starting the task never needs the database: the running task connects with its own role.
+    expect(bySid.ConnectAsRuntimeUser).toBeUndefined();
   });
 
   it('sends container logs to its own log group, kept a year, encrypted with the compute key', () => {
@@ -480,21 +540,73 @@ describe('the ecs-express engine', () => {
     expect(latency.metric_query.find((q: any) => q.return_data).expression).toBe('MAX([latency0, latency1])');
   });
 
-  it("publishes the custom domain certificate's validation records for the edge", () => {
+  it('starts the service only after its execution and task role policies exist: the first tasks pull the image and read the secrets', () => {
+    for (const name of ['api', 'web'] as const) {
+      const [, s] = service(name);
+      const policies = Object.entries(resourcesOf(parsed, 'aws_iam_role_policy'));
+      const policyOf = (role: string) =>
+        `aws_iam_role_policy.${policies.find(([, p]) => p.role === `\${aws_iam_role.${roleNamed(parsed, role)}.id}`)![0]}`;
+      expect(s.depends_on).toEqual(
+        expect.arrayContaining([
+          policyOf(`drop-production-stockholm-${name}-execution`),
+          policyOf(`drop-production-stockholm-${name}-task`),
+        ]),
+      );
+      expect(s.depends_on).toHaveLength(3);
+    }
+  });
+
+  it("leaves the custom domain's certificate to the edge stack, and forgets the one it used to create without deleting it", () => {
+    expect(resourcesOf(parsed, 'aws_acm_certificate')).toEqual({});
     const values = Object.fromEntries(
       Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => [p.name.split('/').pop(), p.value]),
     );
-    const certificates = resourcesOf(parsed, 'aws_acm_certificate');
-    const apiCert = Object.keys(certificates).find((id) => certificates[id].domain_name === 'api.getdrop.se')!;
-    expect(certificates[apiCert]).toMatchObject({ validation_method: 'DNS', lifecycle: { create_before_destroy: true } });
-    expect(values['api-certificate-validation-records']).toBe(
-      `\${jsonencode([ for key, val in toset(tolist(aws_acm_certificate.${apiCert}.domain_validation_options)): { name = val.resource_record_name, type = val.resource_record_type, value = val.resource_record_value }])}`,
+    expect(values['api-certificate-validation-records']).toBe('${jsonencode([])}');
+    // Still attached to the listener (the former npm run ecs-domains did it): out of state, not deleted.
+    expect((parsed as any).removed).toEqual([
+      { from: 'aws_acm_certificate.api_certificate_1F5D9D1D', lifecycle: { destroy: false } },
+      { from: 'aws_acm_certificate.web_certificate_0335DDEC', lifecycle: { destroy: false } },
+    ]);
+  });
+
+  describe('pages on a total outage', () => {
+    const alarms = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm'));
+    const named = (name: string) => alarms.find((a) => a.alarm_name === name);
+    const topic = ['${data.aws_ssm_parameter.contract-data-alarm-topic-arn.insecure_value}'];
+
+    it.each(['api', 'web'])('%s: no healthy target in either of its target groups for 2 minutes, no data included', (name) => {
+      const alarm = named(`drop-production-stockholm-${name}-healthy-hosts`);
+      expect(alarm).toMatchObject({
+        comparison_operator: 'LessThanThreshold',
+        threshold: 1,
+        evaluation_periods: 2,
+        treat_missing_data: 'breaching',
+        alarm_actions: topic,
+      });
+      const metrics = alarm.metric_query.filter((q: any) => q.metric).map((q: any) => q.metric);
+      expect(metrics.map((m: any) => [m.metric_name, m.stat, Object.keys(m.dimensions).sort()])).toEqual([
+        ['HealthyHostCount', 'Maximum', ['LoadBalancer', 'TargetGroup']],
+        ['HealthyHostCount', 'Maximum', ['LoadBalancer', 'TargetGroup']],
+      ]);
+      expect(alarm.metric_query.find((q: any) => q.return_data).expression).toBe('FILL(healthy0, 0) + FILL(healthy1, 0)');
+    });
+
+    it.each(['api', 'web'])(
+      "%s: its load balancer's own 5xx above 5 % of requests, by load balancer (the metric has no target group)",
+      (name) => {
+        const alarm = named(`drop-production-stockholm-${name}-load-balancer-5xx`);
+        expect(alarm).toMatchObject({ threshold: 5, evaluation_periods: 2, treat_missing_data: 'breaching', alarm_actions: topic });
+        const metrics = alarm.metric_query.filter((q: any) => q.metric).map((q: any) => q.metric);
+        expect(metrics.map((m: any) => [m.metric_name, Object.keys(m.dimensions)])).toEqual([
+          ['HTTPCode_ELB_5XX_Count', ['LoadBalancer']],
+          ['RequestCount', ['LoadBalancer']],
+        ]);
+      },
     );
-    expect(
-      Object.values(certificates)
-        .map((c) => c.domain_name)
-        .sort(),
-    ).toEqual(['api.getdrop.se', 'getdrop.se']);
+
+    it.each(['api', 'web'])('%s: latency with no data at all counts as breaching (health checks keep requests coming)', (name) => {
+      expect(named(`drop-production-stockholm-${name}-latency-p95`).treat_missing_data).toBe('breaching');
+    });
   });
 
   it('pins hashicorp/aws 6.60.0 in ECS Express environments only (6.25.0 fails every apply with network_configuration)', () => {

@@ -260,6 +260,20 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
         'ServiceEvents',
       ]);
     });
+
+    it('lets alarms and RDS events use the observability key for the alarm topic only (the encryption context SNS sends)', () => {
+      const policy = policyWithSid(parsed, 'ServiceCloudwatch');
+      for (const sid of ['ServiceCloudwatch', 'ServiceEvents']) {
+        expect(policy.statement.find((s: { sid: string }) => s.sid === sid).condition).toEqual([
+          {
+            test: 'StringEquals',
+            variable: 'kms:EncryptionContext:aws:sns:topicArn',
+            values: [`arn:aws:sns:eu-west-1:\${data.aws_caller_identity.account.account_id}:drop-${name}-alarms`],
+          },
+        ]);
+      }
+      expect(Object.values(resourcesOf(parsed, 'aws_sns_topic'))[0].name).toBe(`drop-${name}-alarms`);
+    });
   });
 
   describe('app secrets', () => {
@@ -343,6 +357,10 @@ describe.each(['staging', 'production'] as const)('the %s data stack', (name) =>
       [`/drop/${name}/data/database-port`]: '5432',
       [`/drop/${name}/data/database-name`]: `\${${DB}.db_name}`,
       [`/drop/${name}/data/database-secret-arn`]: `\${${DB}.master_user_secret[0].secret_arn}`,
+      [`/drop/${name}/data/database-resource-id`]: `\${${DB}.resource_id}`,
+      [`/drop/${name}/data/migration-cluster-arn`]: '${aws_ecs_cluster.migration-job_cluster_3550370A.arn}',
+      [`/drop/${name}/data/migration-execution-role-arn`]: '${aws_iam_role.migration-job_execution-role_E8B7F9CB.arn}',
+      [`/drop/${name}/data/migration-log-group`]: '${aws_cloudwatch_log_group.migration-job_logs_45A17FEC.name}',
       [`/drop/${name}/data/database-key-arn`]: '${aws_kms_key.database-key_C4D88439.arn}',
       [`/drop/${name}/data/alarm-topic-arn`]: '${aws_sns_topic.alarm-topic.arn}',
       [`/drop/${name}/data/secrets-key-arn`]: '${aws_kms_key.secrets-key_83928A38.arn}',

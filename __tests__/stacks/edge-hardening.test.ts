@@ -83,14 +83,16 @@ function matches(expression: string, request: { host: string; path: string }): b
   return result;
 }
 
-describe('Super Bot Fight Mode: skipped for the api, health paths and /v1/* only', () => {
+describe('nothing challenges the api: Super Bot Fight Mode, Browser Integrity Check and Security Level skipped for the api, health paths and /v1/* only', () => {
   const parsed = synthPlatform('production').parsed('edge');
   const rules = rulesOf(parsed, 'http_request_firewall_custom');
   const skips = rules.filter((r) => r.action === 'skip');
 
-  it('has one skip rule per environment of the zone, skipping the SBFM phase and nothing else', () => {
-    expect(skips.map((r) => r.ref)).toEqual(['production_api_skip_sbfm', 'staging_api_skip_sbfm']);
-    for (const rule of skips) expect(rule.action_parameters).toEqual({ phases: ['http_request_sbfm'] });
+  it('has one skip rule per environment of the zone, skipping the SBFM phase and the products that challenge, nothing else', () => {
+    expect(skips.map((r) => r.ref)).toEqual(['production_api_no_challenge', 'staging_api_no_challenge']);
+    for (const rule of skips) {
+      expect(rule.action_parameters).toEqual({ phases: ['http_request_sbfm'], products: ['bic', 'securityLevel'] });
+    }
   });
 
   it('comes after every block rule, so sanctions and the country allow list run first', () => {
@@ -100,7 +102,7 @@ describe('Super Bot Fight Mode: skipped for the api, health paths and /v1/* only
 
   it('keeps the rate limits in force: their phase is not skipped and their rules are unchanged', () => {
     expect(JSON.stringify(skips)).not.toContain('http_ratelimit');
-    expect(rulesOf(parsed, 'http_ratelimit').map((r) => r.action)).toEqual(['managed_challenge', 'block']);
+    expect(rulesOf(parsed, 'http_ratelimit').map((r) => r.action)).toEqual(['block', 'block']);
   });
 
   it.each([
@@ -117,19 +119,28 @@ describe('Super Bot Fight Mode: skipped for the api, health paths and /v1/* only
     ['getdrop.no', '/v1/health', false],
     ['other.getdrop.no', '/v1/health', false],
   ])('the staging skip rule matches %s%s: %s', (host, requestPath, expected) => {
-    const rule = skips.find((r) => r.ref === 'staging_api_skip_sbfm');
+    const rule = skips.find((r) => r.ref === 'staging_api_no_challenge');
     expect(matches(rule.expression, { host, path: requestPath })).toBe(expected);
   });
 
-  it('is not emitted where SBFM is not used: Enterprise with Bot Management scores bots itself', () => {
+  it('on Enterprise with Bot Management (no SBFM) skips only the products, and keeps the api out of the bot score challenge', () => {
     const config = environment('production', { edge: { plan: 'enterprise', addons: { botManagement: true } } });
     const enterprise = rulesOf(synthPlatform(config, [config]).parsed('edge'), 'http_request_firewall_custom');
-    expect(enterprise.filter((r) => r.action === 'skip')).toEqual([]);
+    const skip = enterprise.find((r) => r.action === 'skip');
+    expect(skip.action_parameters).toEqual({ products: ['bic', 'securityLevel'] });
+    const challenge = enterprise.find((r) => r.ref === 'bot_score_challenge');
+    expect(challenge.expression).toContain(`(not (${skip.expression}))`);
   });
 
   it('is not emitted on Free: Bot Fight Mode cannot be skipped', () => {
     const stack = new TerraformStack(testApp(), 'test');
-    const rules = new FirewallRules(stack, 'fw', { zoneId: 'z', plan: 'free', botManagement: false, sites: [site()] });
+    const rules = new FirewallRules(stack, 'fw', {
+      zoneId: 'z',
+      plan: 'free',
+      botManagement: false,
+      robotsTxtManaged: false,
+      sites: [site()],
+    });
     const parsed = JSON.parse(Testing.synth(stack));
     expect(Object.values(resourcesOf(parsed, 'cloudflare_ruleset'))[0].rules.map((r: any) => r.action)).toEqual(['block', 'block']);
     expect(rules.ruleset).toBeDefined();
@@ -180,21 +191,57 @@ describe('EU region sanctions', () => {
   });
 });
 
-describe('existing entry-point rulesets are imported, not created', () => {
+/** The data source that reads an adopted ruleset's name, by the start of its Terraform name. */
+function existingOf(parsed: any, prefix: string): any {
+  const [found] = Object.entries(parsed.data.cloudflare_ruleset).filter(([name]) => name.startsWith(prefix));
+  return found[1];
+}
+
+describe('existing entry-point rulesets are adopted, never replaced', () => {
   const id = '0123456789abcdef0123456789abcdef';
+  const limitsId = 'fedcba9876543210fedcba9876543210';
+  const config = environment('production', {
+    edge: {
+      existingRulesets: {
+        http_request_firewall_custom: { id, name: 'default' },
+        http_ratelimit: { id: limitsId, name: 'Rate limiting made in the dashboard' },
+      },
+    },
+  });
+  const parsed = synthPlatform(config).parsed('edge') as any;
 
   it("emits a Terraform import block with the provider's zones/<zone id>/<ruleset id> for each named phase", () => {
-    const config = environment('production', {
-      edge: { existingRulesets: { http_request_firewall_custom: id, http_ratelimit: 'fedcba9876543210fedcba9876543210' } },
-    });
-    const parsed = synthPlatform(config).parsed('edge') as any;
     expect(parsed.import).toEqual([
       {
-        id: `zones/\${data.cloudflare_zone.zone.zone_id}/fedcba9876543210fedcba9876543210`,
+        id: `zones/\${data.cloudflare_zone.zone.zone_id}/${limitsId}`,
         to: 'cloudflare_ruleset.rate-limits_ruleset_E4E730C9',
       },
       { id: `zones/\${data.cloudflare_zone.zone.zone_id}/${id}`, to: 'cloudflare_ruleset.firewall_ruleset_F6C3AEA9' },
     ]);
+  });
+
+  it('keeps the recorded name of each imported ruleset (name is RequiresReplace), so the plan after import updates it in place', () => {
+    const rulesets = resourcesOf(parsed, 'cloudflare_ruleset');
+    expect(rulesets['firewall_ruleset_F6C3AEA9'].name).toBe('default');
+    expect(rulesets['rate-limits_ruleset_E4E730C9'].name).toBe('Rate limiting made in the dashboard');
+    // The rulesets it creates keep the stack's own names.
+    expect(Object.values(rulesets).map((r: any) => r.name)).toContain('Managed WAF');
+  });
+
+  it('stops the plan when Cloudflare reports another name than the recorded one, naming the path and both names', () => {
+    const reported = existingOf(parsed, 'rate-limits_ruleset-existing');
+    expect(reported).toMatchObject({ zone_id: '${data.cloudflare_zone.zone.zone_id}', id: limitsId });
+    const [check] = reported.lifecycle.postcondition;
+    expect(check.condition).toBe('${self.name == "Rate limiting made in the dashboard"}');
+    expect(check.error_message).toContain(
+      'edge.existingRulesets.http_ratelimit.name: Cloudflare reports the ruleset fedcba9876543210fedcba9876543210 as "${self.name}" (found: "Rate limiting made in the dashboard")',
+    );
+  });
+
+  it('escapes a recorded name so Terraform reads it literally', () => {
+    const odd = environment('production', { edge: { existingRulesets: { http_ratelimit: { id: limitsId, name: 'a "b" ${c}' } } } });
+    const [check] = existingOf(synthPlatform(odd).parsed('edge'), 'rate-limits_ruleset-existing').lifecycle.postcondition;
+    expect(check.condition).toBe('${self.name == "a \\"b\\" $${c}"}');
   });
 
   it('emits no import block by default', () => {
@@ -203,12 +250,12 @@ describe('existing entry-point rulesets are imported, not created', () => {
 });
 
 describe('rate limiting rules on Enterprise', () => {
-  const limit = { pathPrefix: '/v1/x/', action: 'block' as const, requestsPerPeriod: 10, periodSeconds: 60, mitigationTimeoutSeconds: 60 };
-  const six = Array.from({ length: 6 }, (_, n) => ({ ...limit, pathPrefix: `/v1/x${n}/` }));
+  const limit = { paths: ['/v1/x/'], action: 'block' as const, requestsPerPeriod: 10, periodSeconds: 60, mitigationTimeoutSeconds: 60 };
+  const six = Object.fromEntries(Array.from({ length: 6 }, (_, n) => [`x${n}`, { ...limit, paths: [`/v1/x${n}/`] }]));
 
   it('holds 5 without the Advanced Rate Limiting add-on, and says which add-on holds more', () => {
     expect(() => new RateLimits(new TerraformStack(testApp(), 't'), 'rl', { zoneId: 'z', plan: 'enterprise', limits: six })).toThrow(
-      't/rl: plan: allows 5 rate limiting rule(s); the 6 rate limits (/v1/x0/*, /v1/x1/*, /v1/x2/*, /v1/x3/*, /v1/x4/*, /v1/x5/*) need the Advanced Rate Limiting add-on (advancedRateLimiting) (found: "enterprise")',
+      't/rl (1 problem):\n  - plan: allows 5 rate limiting rule(s); the 6 rate limits (x0: /v1/x0/*; x1: /v1/x1/*; x2: /v1/x2/*; x3: /v1/x3/*; x4: /v1/x4/*; x5: /v1/x5/*) need the Advanced Rate Limiting add-on (advancedRateLimiting) (found: "enterprise")',
     );
   });
 
@@ -244,15 +291,16 @@ describe('the plan table of docs/edge.md', () => {
     return rows;
   }
 
-  const range = (values: readonly number[]) => (values.length === 1 ? `${values[0]}` : `${values[0]}–${values[values.length - 1]}`);
   const duration = (seconds: number) => (seconds >= 3600 ? `${seconds / 3600} h` : `${seconds} s`);
   const expected: Record<string, (plan: CloudflarePlan) => string> = {
     'rate limiting rules': (plan) =>
       plan === 'enterprise'
         ? `${rateLimitRulesOf(plan, false)}, ${rateLimitRulesOf(plan, true)} with Advanced Rate Limiting`
         : `${rateLimitRulesOf(plan, false)}`,
-    'rate limit counting periods (s)': (plan) => range(PLAN_LIMITS[plan].rateLimitPeriods),
-    'rate limit mitigation timeouts (s)': (plan) => range(PLAN_LIMITS[plan].rateLimitTimeouts),
+    'rate limit counting periods (s)': (plan) => PLAN_LIMITS[plan].rateLimitPeriods.join(', '),
+    'rate limit mitigation timeouts of a block (s)': (plan) =>
+      PLAN_LIMITS[plan].rateLimitTimeouts.join(', ') + (PLAN_LIMITS[plan].challengeNeedsZeroTimeout ? '' : '; 0 throttles'),
+    'rate limit scoped to hostnames (`hosts`)': (plan) => (PLAN_LIMITS[plan].rateLimitHostField ? 'yes' : 'refused: needs pro'),
     'minimum edge cache TTL': (plan) => duration(PLAN_LIMITS[plan].edgeCacheTtlMinSeconds),
     'custom rules': (plan) => `${PLAN_LIMITS[plan].customRules}`,
     'cache rules': (plan) => `${PLAN_LIMITS[plan].cacheRules}`,

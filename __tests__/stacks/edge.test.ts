@@ -8,7 +8,7 @@ import { WorkersRoute } from '@cdktf/provider-cloudflare/lib/workers-route';
 import { WorkersScript } from '@cdktf/provider-cloudflare/lib/workers-script';
 import { ZoneSetting } from '@cdktf/provider-cloudflare/lib/zone-setting';
 import { describe, expect, it } from 'vitest';
-import { type EnvironmentConfig, loadEnvironment } from '../../config';
+import { type EnvironmentConfig, checkZone, loadEnvironment } from '../../config';
 import { MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE } from '../../constructs/edge/cloudflare';
 import { configErrorOf, environment, resourcesOf, rulesOf, synthManifest, synthPlatform, warningsOf } from '../helpers';
 
@@ -80,14 +80,26 @@ describe('the zone owner (production) edge stack', () => {
     );
   });
 
-  it('challenges /v1/auth/* at 20 requests per 10 s per client IP, with no mitigation timeout', () => {
-    expect(rulesOf(parsed, 'http_ratelimit')[0]).toEqual(
+  it('answers /v1/auth/* (the API) and the web sign-in routes /api/auth/* above 20 requests per 10 s with a JSON 429, never a challenge', () => {
+    const rule = rulesOf(parsed, 'http_ratelimit')[0];
+    expect(rule).toEqual(
       expect.objectContaining({
-        expression: '(http.request.uri.path eq "/v1/auth") or (starts_with(http.request.uri.path, "/v1/auth/"))',
-        action: 'managed_challenge',
-        ratelimit: { characteristics: ['cf.colo.id', 'ip.src'], period: 10, requests_per_period: 20, mitigation_timeout: 0 },
+        expression:
+          '((http.request.uri.path eq "/v1/auth") or (starts_with(http.request.uri.path, "/v1/auth/"))) or ' +
+          '((http.request.uri.path eq "/api/auth") or (starts_with(http.request.uri.path, "/api/auth/")))',
+        action: 'block',
+        ratelimit: { characteristics: ['cf.colo.id', 'ip.src'], period: 10, requests_per_period: 20, mitigation_timeout: 10 },
       }),
     );
+    // API clients cannot solve a challenge: they get JSON, and the body says when to retry
+    // (Cloudflare adds the Retry-After header itself).
+    expect(rule.action_parameters.response).toMatchObject({ status_code: 429, content_type: 'application/json' });
+    expect(JSON.parse(rule.action_parameters.response.content)).toEqual({
+      error: 'rate_limited',
+      message: 'Too many requests. Try again in 10 seconds.',
+      retryAfterSeconds: 10,
+    });
+    expect(JSON.stringify(rulesOf(parsed, 'http_ratelimit'))).not.toContain('challenge');
   });
 
   it('blocks /v1/transactions/* at 30 requests per 10 s per client IP with a JSON 429', () => {
@@ -102,6 +114,39 @@ describe('the zone owner (production) edge stack', () => {
     );
     expect(rule.action_parameters.response).toMatchObject({ status_code: 429, content_type: 'application/json' });
     expect(JSON.parse(rule.action_parameters.response.content)).toMatchObject({ error: 'rate_limited' });
+  });
+
+  describe('a new rate limit is one record (docs/requirements.md, Rate limits)', () => {
+    const payments = {
+      paths: ['/v1/payments/'],
+      action: 'block',
+      requestsPerPeriod: 10,
+      periodSeconds: 10,
+      mitigationTimeoutSeconds: 60,
+    };
+
+    it('adds /v1/payments/* as a third rule from one entry in the environment file', () => {
+      // GIVEN production on a plan that holds three rate limiting rules, with one more record
+      const config = environment('production', { edge: { plan: 'business', rateLimits: { payments } } });
+      // WHEN the edge stack is synthesized
+      const rules = rulesOf(synthPlatform(config, [config]).parsed('edge'), 'http_ratelimit');
+      // THEN the rule is there, after the spec's two, with the record's numbers and a JSON 429
+      expect(rules.map((rule) => rule.ref)).toEqual(['ratelimit_v1_auth', 'ratelimit_v1_transactions', 'ratelimit_v1_payments']);
+      expect(rules[2]).toEqual(
+        expect.objectContaining({
+          expression: '(http.request.uri.path eq "/v1/payments") or (starts_with(http.request.uri.path, "/v1/payments/"))',
+          action: 'block',
+          ratelimit: { characteristics: ['cf.colo.id', 'ip.src'], period: 10, requests_per_period: 10, mitigation_timeout: 60 },
+        }),
+      );
+      expect(rules[2].action_parameters.response).toMatchObject({ status_code: 429, content_type: 'application/json' });
+    });
+
+    it('counts it against the plan when the file is loaded: Pro holds two', () => {
+      expect(configErrorOf('production', { edge: { rateLimits: { payments } } })).toContain(
+        'edge.plan: allows 2 rate limiting rule(s); the 3 rate limits (auth: /v1/auth/*, /api/auth/*; transactions: /v1/transactions/*; payments: /v1/payments/*) need the business plan or higher (found: "pro")',
+      );
+    });
   });
 
   it.each([
@@ -173,8 +218,17 @@ describe('the zone owner (production) edge stack', () => {
   );
 
   it("reads each environment's secret through the contract parameter that environment publishes", () => {
-    expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/staging/data/origin-verify-secret-arn' });
     expect(json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/drop/production/data/origin-verify-secret-arn' });
+    // Another environment's value is a read across environments: its folder, with the command that publishes it when missing.
+    const staging = Object.values<any>(parsed.data?.aws_ssm_parameters_by_path ?? {}).find((d) => d.path === '/drop/staging/data');
+    expect(staging.lifecycle.postcondition).toEqual([
+      {
+        condition: '${contains(self.names, "/drop/staging/data/origin-verify-secret-arn")}',
+        error_message:
+          'staging has not published /drop/staging/data/origin-verify-secret-arn yet: deploy its data stack first: ' +
+          'DROP_ENV=staging npx cdktf deploy data (docs/deploying.md, "The first deployment of an environment").',
+      },
+    ]);
     expect(Object.keys(parsed.data?.[DataAwsSecretsmanagerSecretVersion.tfResourceType] ?? {})).toHaveLength(2);
   });
 
@@ -189,6 +243,145 @@ describe('the zone owner (production) edge stack', () => {
         .join(),
     ).not.toContain('cf.bot_management.score');
     expect(warningsOf(synth.platform.edge)).toContainEqual(expect.stringContaining('Bot score below 30 is not challenged'));
+  });
+});
+
+describe('who is told when an origin check fails', () => {
+  it("emails the alarm topic's email subscribers when either of the environment's checks changes status", () => {
+    const parsed = synthPlatform('production').parsed('edge');
+    const [policy] = Object.values(resourcesOf(parsed, 'cloudflare_notification_policy')) as any[];
+    const checks = Object.keys(resourcesOf(parsed, 'cloudflare_healthcheck'));
+    expect(policy).toMatchObject({
+      account_id: '${data.cloudflare_zone.zone.account.id}',
+      alert_type: 'health_check_status_notification',
+      enabled: true,
+      mechanisms: { email: [{ id: 'platform-oncall@getdrop.no' }] },
+    });
+    expect([...policy.filters.health_check_id].sort()).toEqual(checks.map((id) => `\${cloudflare_healthcheck.${id}.id}`).sort());
+  });
+
+  it('makes no policy where nobody is subscribed (staging)', () => {
+    expect(resourcesOf(synthPlatform('staging').parsed('edge'), 'cloudflare_notification_policy')).toEqual({});
+  });
+});
+
+describe('the ECS Express environment (production-stockholm): custom domains owned by its edge stack', () => {
+  const synth = synthPlatform('production-stockholm');
+  const parsed = synth.parsed('edge') as any;
+  const one = (type: string, prefix: string) => {
+    const entries = Object.entries(resourcesOf(parsed, type)).filter(([id]) => id.startsWith(prefix));
+    expect(entries, `${type} ${prefix}*`).toHaveLength(1);
+    return entries[0] as [string, any];
+  };
+
+  it.each([
+    ['api', 'api.getdrop.se'],
+    ['web', 'getdrop.se'],
+  ])('checks the %s origin through origin.<domain>, a DNS-only name of the ingress, with the domain as Host', (service, domain) => {
+    const [, check] = one('cloudflare_healthcheck', `origin-health_${service}_`);
+    expect(check).toMatchObject({ address: `origin.${domain}`, http_config: { header: { Host: [domain] }, allow_insecure: false } });
+    const records = Object.values(resourcesOf(parsed, 'cloudflare_dns_record')).filter((r: any) => r.name === `origin.${domain}`);
+    expect(records).toEqual([
+      expect.objectContaining({
+        type: 'CNAME',
+        content: `\${data.aws_ssm_parameter.contract-compute-${service}-dns-target.insecure_value}`,
+        proxied: false,
+      }),
+    ]);
+  });
+
+  it.each([
+    ['api', 'api.getdrop.se'],
+    ['web', 'getdrop.se'],
+  ])('issues the %s certificate for the domain and its origin check name, validated by records of this stack', (service, domain) => {
+    const [certificate, cert] = one('aws_acm_certificate', `${service}-domain_certificate_`);
+    expect(cert).toMatchObject({
+      domain_name: domain,
+      subject_alternative_names: [`origin.${domain}`],
+      validation_method: 'DNS',
+      lifecycle: { create_before_destroy: true },
+    });
+    const [records, validation] = one('cloudflare_dns_record', `dns_${service}-validation_`);
+    // Keyed by the names on the certificate: known at plan, unlike the records of a certificate not yet requested.
+    expect(validation.for_each).toBe(`\${toset(["${domain}", "origin.${domain}"])}`);
+    expect(validation.name).toContain(`aws_acm_certificate.${certificate}.domain_validation_options`);
+    const [, issued] = one('aws_acm_certificate_validation', `${service}-domain_validation_`);
+    expect(issued).toMatchObject({
+      certificate_arn: `\${aws_acm_certificate.${certificate}.arn}`,
+      depends_on: [`cloudflare_dns_record.${records}`],
+    });
+  });
+
+  it.each(['api', 'web'])(
+    'attaches the issued %s certificate to the listener Cloud Control reports (a replacement attaches the new one before the old goes)',
+    (service) => {
+      const [validation] = one('aws_acm_certificate_validation', `${service}-domain_validation_`);
+      const [, attachment] = one('aws_lb_listener_certificate', `${service}-domain_listener-certificate_`);
+      const [managed] = Object.entries(parsed.data.aws_cloudcontrolapi_resource).find(([id]) =>
+        id.startsWith(`${service}-domain_managed`),
+      )!;
+      expect(attachment).toEqual(
+        expect.objectContaining({
+          certificate_arn: `\${aws_acm_certificate_validation.${validation}.certificate_arn}`,
+          listener_arn: `\${jsondecode(data.aws_cloudcontrolapi_resource.${managed}.properties).ECSManagedResourceArns.IngressPath.ListenerArn}`,
+        }),
+      );
+      expect(parsed.data.aws_cloudcontrolapi_resource[managed]).toMatchObject({
+        type_name: 'AWS::ECS::ExpressGatewayService',
+        identifier: `arn:aws:ecs:eu-north-1:123456789012:service/default/drop-production-stockholm-${service}`,
+      });
+    },
+  );
+
+  it.each([
+    ['api', 'api.getdrop.se'],
+    ['web', 'getdrop.se'],
+  ])(
+    "routes the %s domain through the service's own Express rule, imported, its actions (the canary weights) left to ECS",
+    (service, domain) => {
+      const [rule, body] = one('aws_lb_listener_rule', `${service}-domain_host-rule_`);
+      const [managed] = Object.entries(parsed.data.aws_cloudcontrolapi_resource).find(([id]) =>
+        id.startsWith(`${service}-domain_managed`),
+      )!;
+      expect(parsed.import).toContainEqual({
+        id: `\${jsondecode(data.aws_cloudcontrolapi_resource.${managed}.properties).ECSManagedResourceArns.IngressPath.ListenerRuleArn}`,
+        to: `aws_lb_listener_rule.${rule}`,
+      });
+      expect(body.lifecycle).toEqual({ ignore_changes: ['action', 'priority'] });
+      expect(body.condition[0].host_header.values).toMatch(
+        new RegExp(`^\\$\\{distinct\\(concat\\(flatten\\(.*\\), \\["${domain.replace(/\./g, '\\.')}"\\]\\)\\)\\}$`),
+      );
+      expect(body.tags).toMatch(/^\$\{data\.aws_lb_listener_rule\..*\.tags\}$/);
+    },
+  );
+
+  it("creates no custom domain resource on App Runner, whose association is the compute stack's", () => {
+    const appRunner = synthPlatform('production').parsed('edge') as any;
+    for (const type of ['aws_acm_certificate', 'aws_lb_listener_certificate', 'aws_lb_listener_rule'])
+      expect(resourcesOf(appRunner, type)).toEqual({});
+  });
+});
+
+describe('bot management settings: each one sent is set explicitly, the rest left to the dashboard', () => {
+  it('sends is_robots_txt_managed from edge.bots.robotsTxtManaged: the provider would send its default, false, on every apply', () => {
+    const shipped = resourcesOf(synthPlatform('production').parsed('edge'), 'cloudflare_bot_management');
+    expect(Object.values(shipped).map((r: any) => r.is_robots_txt_managed)).toEqual([false]);
+    const config = environment('production', { edge: { bots: { robotsTxtManaged: true } } });
+    const managed = resourcesOf(synthPlatform(config, [config]).parsed('edge'), 'cloudflare_bot_management');
+    expect(Object.values(managed).map((r: any) => r.is_robots_txt_managed)).toEqual([true]);
+  });
+
+  it('sends nothing else it does not decide: AI bots, crawler protection and the rest stay as the dashboard has them', () => {
+    const [bots] = Object.values(resourcesOf(synthPlatform('production').parsed('edge'), 'cloudflare_bot_management')) as any[];
+    expect(Object.keys(bots).sort()).toEqual(
+      ['enable_js', 'is_robots_txt_managed', 'sbfm_definitely_automated', 'sbfm_verified_bots', 'zone_id'].sort(),
+    );
+  });
+
+  it('is a zone-wide field: every environment of the zone must say the same', () => {
+    const owner = environment('production');
+    const member = environment('staging', { edge: { bots: { robotsTxtManaged: true } } });
+    expect(() => checkZone([owner, member])).toThrow('staging.json edge.bots: is zone-wide and must equal the zone owner');
   });
 });
 
@@ -244,6 +437,14 @@ describe.each(['staging', 'production'])('the %s edge stack', (name) => {
     });
   });
 
+  it.each([
+    ['web', 'public'],
+    ['api', 'apiOrigin'],
+  ] as const)("sends the %s service's custom domain as Host, as real traffic does, and verifies TLS", (service, domain) => {
+    const check = Object.values(resourcesOf(parsed, 'cloudflare_healthcheck')).find((c: any) => c.name === `drop-${name}-${service}`);
+    expect(check.http_config).toMatchObject({ header: { Host: [config.domains[domain]] }, allow_insecure: false });
+  });
+
   it('routes /v1/* of the public hostname to the api through a Worker on Pro, and warns why', () => {
     expect(json).toHaveResourceWithProperties(WorkersRoute, {
       pattern: `${config.domains.public}/v1/*`,
@@ -259,11 +460,11 @@ describe.each(['staging', 'production'])('the %s edge stack', (name) => {
     expect(warningsOf(synth.platform.edge)).toContainEqual(expect.stringContaining('need the enterprise plan (this zone: pro)'));
   });
 
-  it("gives its Worker no secret: the zone's transform rule sets X-Origin-Verify on the Worker's subrequest", () => {
+  it("keeps the Worker's X-Origin-Verify secret out of Terraform: a secret_text binding set outside it, kept across applies", () => {
     const script = Object.values(resourcesOf(parsed, 'cloudflare_workers_script'))[0];
     expect(JSON.stringify(script)).not.toContain('secret_string');
     expect(JSON.stringify(script.bindings)).not.toContain('secret_text');
-    // A secret set by hand (`wrangler secret put`) survives every apply, and never enters state.
+    // The secret set with `wrangler secret put` survives every apply, and never enters state.
     expect(script.keep_bindings).toEqual(['secret_text']);
     expect(script.content).toContain("forwarded.headers.delete('X-Origin-Verify')");
     expect(script.content).toContain(
@@ -290,7 +491,7 @@ describe('a zone member (staging) edge stack', () => {
     expect(resourcesOf(parsed, 'cloudflare_bot_management')).toEqual({});
   });
 
-  it('reads no secret at all: its Worker needs none, and the zone owner sets the header', () => {
+  it("reads no secret at all: its Worker's secret is set outside Terraform, and the zone owner sets the header for its hostnames", () => {
     const names = Object.values(parsed.data?.aws_ssm_parameter ?? {}).map((d: any) => d.name);
     expect(names.filter((n) => n.endsWith('origin-verify-secret-arn'))).toEqual([]);
     expect(parsed.data?.[DataAwsSecretsmanagerSecretVersion.tfResourceType]).toBeUndefined();
@@ -307,7 +508,7 @@ describe('plan awareness', () => {
   it('refuses the free plan, naming the plan each refused feature needs', () => {
     const message = configErrorOf('production', { edge: { plan: 'free' } });
     expect(message).toContain(
-      'edge.plan: allows 1 rate limiting rule(s); the 2 rate limits (/v1/auth/*, /v1/transactions/*) need the pro plan or higher',
+      'edge.plan: allows 1 rate limiting rule(s); the 2 rate limits (auth: /v1/auth/*, /api/auth/*; transactions: /v1/transactions/*) need the pro plan or higher',
     );
     expect(message).toContain('edge.plan: has no Cloudflare Managed Ruleset or OWASP Core Ruleset; the WAF needs the pro plan or higher');
     expect(message).toContain('edge.plan: has no origin health checks (cloudflare_healthcheck); they need the pro plan or higher');
@@ -342,7 +543,7 @@ describe('plan awareness', () => {
     expect(warningsOf(synth.platform.edge)).toEqual([expect.stringContaining('(this zone: enterprise, no Bot Management)')]);
   });
 
-  it('challenges bot score below 30 on Enterprise with Bot Management, with no warning', () => {
+  it('challenges bot score below 30 on Enterprise with Bot Management, never for the api or health paths, with no warning', () => {
     const config = onPlan('enterprise', true);
     const synth = synthPlatform(config, [config]);
     expect(rulesOf(synth.parsed('edge'), 'http_request_firewall_custom')).toContainEqual(
@@ -350,11 +551,44 @@ describe('plan awareness', () => {
         ref: 'bot_score_challenge',
         action: 'managed_challenge',
         expression:
-          '(http.host in {"getdrop.no" "api.getdrop.no"}) and (cf.bot_management.score lt 30) and (not cf.bot_management.verified_bot)',
+          '(http.host in {"getdrop.no" "api.getdrop.no"}) and (cf.bot_management.score lt 30) and (not cf.bot_management.verified_bot) and ' +
+          '(not ((http.host eq "api.getdrop.no") or ((http.host eq "getdrop.no") and (((http.request.uri.path eq "/v1") or ' +
+          '(starts_with(http.request.uri.path, "/v1/"))) or (http.request.uri.path in {"/api/health" "/v1/health"})))))',
       }),
     );
     expect(synth.json('edge')).not.toHaveResourceWithProperties(BotManagement, { sbfm_definitely_automated: 'managed_challenge' });
     expect(warningsOf(synth.platform.edge)).toEqual([]);
+  });
+
+  it('keeps the challenge for the web sign-in routes where the plan holds a rule of their own, scoped to the public hostnames', () => {
+    // GIVEN Business (five rules) and the web's routes split out of auth into a record of their own
+    const config = environment('production', {
+      edge: {
+        plan: 'business',
+        rateLimits: {
+          auth: { paths: ['/v1/auth/'] },
+          webAuth: {
+            paths: ['/api/auth/'],
+            hosts: ['public'],
+            action: 'managed_challenge',
+            requestsPerPeriod: 20,
+            periodSeconds: 10,
+            mitigationTimeoutSeconds: 0,
+          },
+        },
+      },
+    });
+    // WHEN synthesized, THEN the web's routes are challenged on the public hostnames only, the API still gets its 429
+    const rules = rulesOf(synthPlatform(config, [config]).parsed('edge'), 'http_ratelimit');
+    expect(rules.map((rule) => [rule.ref, rule.action])).toEqual([
+      ['ratelimit_v1_auth', 'block'],
+      ['ratelimit_v1_transactions', 'block'],
+      ['ratelimit_api_auth', 'managed_challenge'],
+    ]);
+    expect(rules[2].expression).toBe(
+      '(http.host eq "getdrop.no") and ((http.request.uri.path eq "/api/auth") or (starts_with(http.request.uri.path, "/api/auth/")))',
+    );
+    expect(rules[2].action_parameters).toBeUndefined();
   });
 
   it('allows a 60 s rate limit period on Pro', () => {

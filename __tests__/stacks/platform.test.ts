@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../config';
 import { STACK_IDS } from '../../constructs/naming';
 import { DropStack } from '../../stacks/drop-stack';
+import { REQUIRED_TERRAFORM_VERSION } from '../../stacks/terraform';
 import { environment, run, synthManifest, synthPlatform, testApp } from '../helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -46,6 +47,26 @@ describe.each(['staging', 'production'])('the %s platform', (name) => {
     for (const stack of ['registry', 'data', 'compute'] as const) {
       expect(synth.parsed(stack).provider?.cloudflare).toBeUndefined();
     }
+  });
+
+  it.each(STACK_IDS)(
+    'requires the one terraform version in the %s stack (write-only attributes and ephemeral resources need 1.11)',
+    (stack) => {
+      expect(synthPlatform(config).parsed(stack).terraform.required_version).toBe(REQUIRED_TERRAFORM_VERSION);
+    },
+  );
+
+  it.each(STACK_IDS)("checks in the %s stack that the bootstrap made the environment's identities, naming the command", (stack) => {
+    const check = Object.values<any>(synthPlatform(config).parsed(stack).data?.aws_iam_roles ?? {});
+    expect(check).toHaveLength(1);
+    expect(check[0].name_regex).toBe(`^drop-${name}-tfc-apply$`);
+    expect(check[0].lifecycle.postcondition[0].error_message).toContain('run the bootstrap first: npx cdktf deploy control');
+  });
+
+  it("puts the environment's permissions boundary on every role its stacks create (the apply role may create no other)", () => {
+    const roles = STACK_IDS.flatMap((stack) => Object.values<any>(synthPlatform(config).parsed(stack).resource?.aws_iam_role ?? {}));
+    expect(roles.length).toBeGreaterThan(0);
+    for (const role of roles) expect(role.permissions_boundary, role.name).toBe(`arn:aws:iam::123456789012:policy/drop-${name}-boundary`);
   });
 
   it('gives the edge stack its DNS records', () => {
@@ -99,9 +120,40 @@ describe.concurrent('main.ts', () => {
       // THEN
       expect(result.stderr).not.toContain('terraform');
       expect(result.status).toBe(0);
-      expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['compute', 'data', 'edge', 'registry']);
+      expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['compute', 'control', 'data', 'edge', 'registry']);
     } finally {
       fs.rmSync(bin, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('prints a refusal as one list with exit code 1, and its stack trace only with DEBUG', async ({ expect }) => {
+    // GIVEN a copy of config/ where production records an existing origin-rules ruleset, which its
+    // Pro edge stack does not manage (the edge stack refuses it, and the configuration first)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-main-config-'));
+    const outdir = path.join(dir, 'out');
+    fs.cpSync(path.join(ROOT, 'config'), dir, { recursive: true });
+    const file = path.join(dir, 'environments', 'production.json');
+    const production = JSON.parse(fs.readFileSync(file, 'utf8'));
+    production.edge.existingRulesets = { http_request_origin: { id: 'a'.repeat(32), name: 'default' } };
+    fs.writeFileSync(file, JSON.stringify(production));
+    const env = { ...process.env, DROP_ENV: 'production', DROP_CONFIG_DIR: dir, CDKTF_OUTDIR: outdir };
+    try {
+      // WHEN
+      const [plain, debug] = await Promise.all([
+        run(tsx, ['main.ts'], { cwd: ROOT, env }),
+        run(tsx, ['main.ts'], { cwd: ROOT, env: { ...env, DEBUG: '1' } }),
+      ]);
+      // THEN
+      expect(plain.status).toBe(1);
+      expect(plain.stderr.trim()).toMatch(
+        /^Invalid environment file \S+production\.json \(1 problem\):\n {2}- edge\.existingRulesets\.http_request_origin: names a ruleset the pro plan's edge stack does not manage/,
+      );
+      expect(plain.stderr).not.toContain('    at ');
+      expect(fs.existsSync(outdir)).toBe(false);
+      expect(debug.status).toBe(1);
+      expect(debug.stderr).toMatch(/^ConfigError: Invalid environment file [\s\S]*\n {4}at /);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
 

@@ -18,6 +18,9 @@ const nextConfig = {
   poweredByHeader: false,
   // `npm run typecheck` checks the app with tsc; the build does not repeat it on two cores.
   typescript: { ignoreBuildErrors: true },
+  // What the proxy (proxy.ts) buffers of a request body (default 10 MB); serve.mjs refuses more
+  // than 1 MiB before Next sees it, this keeps `next start` and dev to the same limit.
+  experimental: { proxyClientMaxBodySize: '1mb' },
 };
 
 export default nextConfig;

@@ -7,7 +7,7 @@
  * - the CSRF cookie, created on first visit and handed to the page in a request header.
  */
 import { NextResponse, type NextRequest } from 'next/server';
-import { ORIGIN_VERIFY_HEADER } from '../api/src/headers';
+import { ORIGIN_VERIFY_HEADER } from '@drop/shared/headers';
 import { HEALTH_METHODS, HEALTH_PATH, matchesAnySecret } from './lib/origin-verify';
 import { contentSecurityPolicy, newCsrfToken, newNonce, STATIC_SECURITY_HEADERS } from './lib/security-headers';
 import { CSRF_COOKIE, CSRF_HEADER } from './lib/session';

@@ -3,13 +3,12 @@
  * constructs' own `problems` functions, called here with the environment's values, so the
  * configuration and the constructs say the same thing.
  */
-import { PLAN_LIMITS, RATE_LIMIT_PERIODS } from '../../constructs/edge/cloudflare';
+import { PLAN_LIMITS, RATE_LIMIT_PERIODS, RATE_LIMIT_TIMEOUTS } from '../../constructs/edge/cloudflare';
 import { publicAssetTtlProblems } from '../../constructs/edge/cache-rules';
 import { managedWafProblems } from '../../constructs/edge/managed-waf';
 import { originHealthProblems } from '../../constructs/edge/origin-health';
 import { rateLimitProblems } from '../../constructs/edge/rate-limits';
 import { mapPaths } from '../../constructs/validation';
-import { RATE_LIMIT_NAMES, rateLimitsOf } from '../names';
 import type { EnvironmentConfig } from '../schema';
 import type { Problem, Rules } from './rule';
 
@@ -48,16 +47,20 @@ export const edgeRules: Rules = {
       rateLimitProblems({
         plan: env.edge.plan,
         advancedRateLimiting: env.edge.addons.advancedRateLimiting,
-        limits: rateLimitsOf(env.edge.rateLimits),
+        limits: env.edge.rateLimits,
       }),
       (path) =>
         path[0] === 'limits'
-          ? ['edge', 'rateLimits', RATE_LIMIT_NAMES[path[1] as number], ...path.slice(2)]
+          ? ['edge', 'rateLimits', ...path.slice(1)]
           : path[0] === 'advancedRateLimiting'
             ? ['edge', 'addons', 'advancedRateLimiting']
             : ['edge', ...path],
-      // A period no plan has is the schema's error already.
-    ).filter((problem) => problem.path.at(-1) !== 'periodSeconds' || RATE_LIMIT_PERIODS.includes(problem.input as number)),
+      // A period or timeout no plan has is the schema's error already.
+    ).filter(
+      (problem) =>
+        (problem.path.at(-1) !== 'periodSeconds' || RATE_LIMIT_PERIODS.includes(problem.input as number)) &&
+        (problem.path.at(-1) !== 'mitigationTimeoutSeconds' || RATE_LIMIT_TIMEOUTS.includes(problem.input as number)),
+    ),
   publicAssetTtlOnPlan: (env) =>
     mapPaths(publicAssetTtlProblems({ plan: env.edge.plan, ...env.edge.cache }), (path) => ['edge', 'cache', ...path]),
   sanctionedRegionsEnforceable: (env) =>
@@ -70,7 +73,7 @@ export const edgeRules: Rules = {
             '(ip.src.subdivision_1_iso_code needs the business plan or higher); expected the country left out of the allow list, or plan "business"',
         ),
   existingRulesetsOfTheOwner: (env) => {
-    const named = Object.entries(env.edge.existingRulesets).filter(([, id]) => id !== undefined);
+    const named = Object.entries(env.edge.existingRulesets).filter(([, existing]) => existing !== undefined);
     if (named.length === 0) return [];
     if (!env.edge.zoneOwner) {
       return [
@@ -83,9 +86,9 @@ export const edgeRules: Rules = {
     }
     return named
       .filter(([phase]) => phase === 'http_request_origin' && !PLAN_LIMITS[env.edge.plan].originHostOverride)
-      .map(([phase, id]) => ({
+      .map(([phase, existing]) => ({
         path: ['edge', 'existingRulesets', phase],
-        input: id,
+        input: existing,
         message: `names a ruleset the ${env.edge.plan} plan's edge stack does not manage (the api origin rule is Enterprise-only; below it a Worker routes /v1/*); expected no http_request_origin entry`,
       }));
   },

@@ -4,13 +4,14 @@
  */
 import { environmentSchema } from '../schema';
 import { appRules } from './app';
+import { ciRules } from './ci';
 import { computeRules } from './compute';
 import { databaseRules } from './database';
 import { edgeRules } from './edge';
 import { networkRules } from './network';
 import type { Rules } from './rule';
 
-export const crossFieldRules: Rules = { ...computeRules, ...databaseRules, ...networkRules, ...appRules, ...edgeRules };
+export const crossFieldRules: Rules = { ...computeRules, ...databaseRules, ...networkRules, ...appRules, ...edgeRules, ...ciRules };
 
 /** The schema with the cross-field rules attached: what the loader parses with. */
 export const validatedEnvironmentSchema = environmentSchema.superRefine((env, ctx) => {

@@ -9,6 +9,18 @@ export const ALARMS = {
 } as const;
 
 /**
+ * The outage alarms of an engine with its own load balancer (ECS Express): fewer healthy targets
+ * than `healthyHostsBelow` for `healthyHostsMinutes`, and the load balancer's own 5xx (no target
+ * answered) above `loadBalancer5xxPercent` of its requests for `loadBalancer5xxMinutes`.
+ */
+export const OUTAGE_ALARMS = {
+  healthyHostsBelow: 1,
+  healthyHostsMinutes: 2,
+  loadBalancer5xxPercent: 5,
+  loadBalancer5xxMinutes: 2,
+} as const;
+
+/**
  * What a service's three alarms share on every engine: name, description, comparison, threshold
  * (but latency's, whose unit the engine's metric decides), evaluation periods, missing-data
  * handling and the topic they notify. Engines add their metrics.

@@ -21,6 +21,23 @@ import { ALARMS, alarmBasics } from './alarms';
 import { assumedBy } from '../iam';
 import { type ComputeService, type ServiceProps, grantSecretReads, imageIdentifier, pullOwnImageStatements } from './service';
 
+/**
+ * Where scale-out starts, as a share of the concurrency target (docs/requirements.md, Scaling:
+ * scale up above 80 % of the target).
+ */
+export const SCALE_OUT_AT_SHARE = 0.8;
+
+/**
+ * App Runner's `max_concurrency` for a concurrency target: App Runner adds an instance only when
+ * an instance's concurrent requests exceed `max_concurrency` ("If the number of concurrent
+ * requests exceeds this limit, App Runner scales up your service", CreateAutoScalingConfiguration,
+ * MaxConcurrency), so 80 % of the target (40 for 50, 80 for 100) starts scale-out where the
+ * requirement says, not at 100 %.
+ */
+export function appRunnerMaxConcurrency(target: number): number {
+  return Math.max(1, Math.floor(target * SCALE_OUT_AT_SHARE));
+}
+
 export class AppRunnerService extends Construct implements ComputeService {
   readonly service: ApprunnerService;
   readonly instanceRole: IamRole;
@@ -44,7 +61,7 @@ export class AppRunnerService extends Construct implements ComputeService {
     });
     const accessPolicy = new IamRolePolicy(this, 'access-policy', { role: access.id, name: 'pull-image', policy: pull.json });
 
-    // What the running instances may do: read their own secrets, write traces.
+    // What the running instances may do: read their own secrets, connect to the database as their runtime user (the api), write traces.
     this.instanceRole = new IamRole(this, 'instance-role', {
       name: naming.resource(name, 'instance'),
       assumeRolePolicy: assumedBy(this, 'instance-trust', 'tasks.apprunner.amazonaws.com').json,
@@ -61,7 +78,7 @@ export class AppRunnerService extends Construct implements ComputeService {
       autoScalingConfigurationName: serviceName,
       minSize: props.scaling.minInstances,
       maxSize: props.scaling.maxInstances,
-      maxConcurrency: props.scaling.concurrency,
+      maxConcurrency: appRunnerMaxConcurrency(props.scaling.concurrency),
       lifecycle: { createBeforeDestroy: true },
     });
 

@@ -3,8 +3,10 @@
  * Application Load Balancer Express Mode creates and shares (HTTPS listener, target tracking
  * scaling, canary deployments), with an execution role that pulls only its own image, writes only
  * its own log group and injects only its own secrets, a task role that reads the same secrets at
- * run time, an infrastructure role limited to AWS's managed policy for Express services, an ACM
- * certificate for the custom domain, and the three alarms of docs/requirements.md (Alarms).
+ * run time, an infrastructure role limited to AWS's managed policy for Express services, the three
+ * alarms of docs/requirements.md (Alarms) and the ones that page on a total outage. The custom
+ * domain's certificate, its listener certificate and Host routing are the edge stack's
+ * (`EcsExpressDomain`, after the edge has created the validation records).
  *
  * Where it runs (docs/compute-engines.md): the tasks sit in the private subnets, whose default
  * route is the data stack's NAT, so they reach ECR, Secrets Manager, CloudWatch Logs, BankID and
@@ -16,7 +18,6 @@
  * The load balancer, listener and target groups Express creates are found through Cloud Control
  * (`AWS::ECS::ExpressGatewayService`, read-only `ECSManagedResourceArns`), never by a typed name.
  */
-import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsCloudcontrolapiResource } from '@cdktf/provider-aws/lib/data-aws-cloudcontrolapi-resource';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
@@ -28,6 +29,7 @@ import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { Annotations, Fn, TerraformIterator, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Naming } from '../naming';
+import { ForgottenResource } from '../forgotten-resource';
 import { throwIfProblems } from '../validation';
 import { expressAlarms } from './ecs-express-alarms';
 import { ECS_EXPRESS_CLUSTER, ecsExpressProblems } from './engines';
@@ -97,7 +99,6 @@ export class EcsExpressService extends Construct implements ComputeService {
   readonly service: EcsExpressGatewayService;
   readonly executionRole: IamRole;
   readonly taskRole: IamRole;
-  readonly certificate: AcmCertificate;
   /** What Express created for this service (load balancer, listener, target groups), read after it exists. */
   readonly managed: DataAwsCloudcontrolapiResource;
   readonly ingress: Lb;
@@ -132,15 +133,19 @@ export class EcsExpressService extends Construct implements ComputeService {
         ...secretReadStatements(props.secrets, props.region),
       ],
     });
-    new IamRolePolicy(this, 'execution-policy', { role: this.executionRole.id, name: 'start-task', policy: start.json });
+    const executionPolicy = new IamRolePolicy(this, 'execution-policy', {
+      role: this.executionRole.id,
+      name: 'start-task',
+      policy: start.json,
+    });
 
-    // What the running container may do: read its own secrets again (the api re-reads the
-    // database secret after a rotation), as App Runner's instance role may.
+    // What the running container may do, as App Runner's instance role may: read its own secrets,
+    // and (the api) sign IAM tokens to connect to the database as its runtime user.
     this.taskRole = new IamRole(this, 'task-role', {
       name: naming.resource(name, 'task'),
       assumeRolePolicy: assumedBy(this, 'task-trust', 'ecs-tasks.amazonaws.com').json,
     });
-    grantSecretReads(this, this.taskRole, 'task-policy', props);
+    const taskPolicy = grantSecretReads(this, this.taskRole, 'task-policy', props);
 
     // Lets ECS create and manage the load balancer, security groups, certificate and scaling.
     const infrastructure = new IamRole(this, 'infrastructure-role', {
@@ -152,20 +157,10 @@ export class EcsExpressService extends Construct implements ComputeService {
       policyArn: EXPRESS_INFRASTRUCTURE_POLICY,
     });
 
-    // The custom domain's certificate, validated by the records the edge stack creates. Attaching
-    // it to the Express listener and routing its Host header is `npm run ecs-domains` (after the
-    // edge stack, once the certificate is issued): see docs/compute-engines.md.
-    this.certificate = new AcmCertificate(this, 'certificate', {
-      domainName: props.domainName,
-      validationMethod: 'DNS',
-      lifecycle: { createBeforeDestroy: true },
-    });
-    const records = TerraformIterator.fromList(this.certificate.domainValidationOptions);
-    this.certificateValidationRecords = Fn.jsonencode(
-      records.forExpressionForList(
-        '{ name = val.resource_record_name, type = val.resource_record_type, value = val.resource_record_value }',
-      ),
-    );
+    // The custom domain's certificate is the edge stack's (EcsExpressDomain): it is attached to the
+    // listener once the edge has created its validation records, in the same stack, so a replacement
+    // attaches the new one before it deletes the old. Nothing to validate here.
+    this.certificateValidationRecords = Fn.jsonencode([]);
 
     const scaling = {
       minTaskCount: props.scaling.minInstances,
@@ -202,8 +197,9 @@ export class EcsExpressService extends Construct implements ComputeService {
       scalingTarget: [scaling],
       // A deploy returns once the canary deployment has finished (or failed and rolled back).
       waitForSteadyState: true,
-      // The infrastructure role needs its policy while ECS creates and deletes the load balancer.
-      dependsOn: [managedPolicy],
+      // The infrastructure role needs its policy while ECS creates and deletes the load balancer; the
+      // first tasks need theirs to pull the image, write logs and read the secrets.
+      dependsOn: [managedPolicy, executionPolicy, ...(taskPolicy ? [taskPolicy] : [])],
     });
 
     // The Express endpoint `<name>.ecs.<region>.on.aws` (internal: it resolves inside the VPC).
@@ -231,14 +227,13 @@ export class EcsExpressService extends Construct implements ComputeService {
 
     const output = (key: string, value: string, description: string) =>
       new TerraformOutput(this, key, { value, description }).overrideLogicalId(`${name}-${key}`);
-    output(
-      'certificate-arn',
-      this.certificate.arn,
-      `ACM certificate of ${props.domainName} (npm run ecs-domains attaches it to the Express listener)`,
-    );
     output('service-arn', this.service.serviceArn, 'The Express service (npm run ecs-domains, rollback and release read it)');
 
     expressAlarms(this, props, serviceName, ECS_EXPRESS_CLUSTER, loadBalancerArn, targetGroupArns);
+    // The certificate this construct created before the edge stack owned the custom domain: left
+    // out of state, not deleted, since the listener still holds it (attached by the former
+    // `npm run ecs-domains`) and the edge attaches its own (docs/compute-engines.md, "4. Custom domains").
+    new ForgottenResource(this, 'certificate', 'aws_acm_certificate');
 
     const h = props.healthCheck;
     Annotations.of(this).addWarning(

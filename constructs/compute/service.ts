@@ -46,6 +46,12 @@ export interface ServiceProps {
   readonly environment: Readonly<Record<string, string>>;
   /** Environment variables filled from Secrets Manager when an instance starts. */
   readonly secrets: Readonly<Record<string, ServiceSecret>>;
+  /**
+   * RDS IAM database authentication: the running instance may connect as this database user
+   * (`rds-db:connect` on this `arn:aws:rds-db:...:dbuser:<DbiResourceId>/<user>` only).
+   * @default - no database access
+   */
+  readonly databaseUserArn?: string;
   /** All outbound traffic leaves through these subnets and security groups. */
   readonly egress: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
   /** The custom domain the service answers on (without a www subdomain). */
@@ -99,17 +105,27 @@ export function secretReadStatements(
   ];
 }
 
+/** Connecting to the database as one user with RDS IAM authentication (the token is signed with the role's credentials). */
+export function databaseConnectStatements(databaseUserArn?: string): DataAwsIamPolicyDocumentStatement[] {
+  return databaseUserArn
+    ? [{ sid: 'ConnectAsRuntimeUser', effect: 'Allow', actions: ['rds-db:connect'], resources: [databaseUserArn] }]
+    : [];
+}
+
 /**
- * Lets `role` read the service's own secrets (nothing when it has none), as policy `policyId`.
- * Returns the policy, for the service to depend on: a service created before it cannot start.
+ * Lets `role`, the running instance's, read the service's own secrets and, when it has a database
+ * user, connect as that user (nothing when it has neither), as policy `policyId` (named
+ * `read-own-secrets` as before the database statement joined it: renaming an inline policy
+ * replaces it). Returns the policy, for the service to depend on: a service created before it
+ * cannot start.
  */
 export function grantSecretReads(
   scope: Construct,
   role: IamRole,
   policyId: string,
-  props: Pick<ServiceProps, 'secrets' | 'region'>,
+  props: Pick<ServiceProps, 'secrets' | 'region' | 'databaseUserArn'>,
 ): IamRolePolicy | undefined {
-  const statements = secretReadStatements(props.secrets, props.region);
+  const statements = [...secretReadStatements(props.secrets, props.region), ...databaseConnectStatements(props.databaseUserArn)];
   if (statements.length === 0) return undefined;
   const secrets = new DataAwsIamPolicyDocument(scope, 'secrets', { statement: statements });
   return new IamRolePolicy(scope, policyId, { role: role.id, name: 'read-own-secrets', policy: secrets.json });

@@ -5,12 +5,14 @@
  * issued). Workers routes are per pattern, not per zone, so each environment owns its own. WAF,
  * rate limits and custom rules run before the Worker.
  *
- * The Worker holds no secret. Its fetch to the api hostname is a subrequest to a hostname of the
- * same zone, which Cloudflare processes as a request for that hostname: the zone's request header
- * transform rule (phase http_request_late_transform, `OriginRules`) sets X-Origin-Verify on it, as
- * on any request for the api hostname. Should a secret ever be needed, `wrangler secret put
- * ORIGIN_VERIFY` sets one outside Terraform (never in state) and `keep_bindings` keeps it across
- * applies; the Worker then sends its first comma-separated value. See the README, "Secrets and state".
+ * The Worker sends X-Origin-Verify itself, from a `secret_text` binding `ORIGIN_VERIFY` written
+ * outside Terraform (`wrangler secret put`, docs/edge.md "Secrets and state"), never in state, and
+ * kept across applies by `keep_bindings`; it sends the first comma-separated value, as the edge's
+ * transform rule does, so the `current,previous` rotation works unchanged. Cloudflare documents
+ * that Transform Rules can match Workers subrequests (`cf.worker.upstream_zone`), but no page says
+ * the zone's late transform rules run on a Worker's subrequest to a hostname of its own zone, so
+ * the Worker does not rely on them: until its binding is set it forwards without the header, and
+ * the origin answers 403 unless the transform rule did set it.
  */
 import { WorkersRoute } from '@cdktf/provider-cloudflare/lib/workers-route';
 import { WorkersScript } from '@cdktf/provider-cloudflare/lib/workers-script';
@@ -36,7 +38,7 @@ const KEPT_BINDING_TYPES = ['secret_text'];
 
 /**
  * The Worker: an ES module. `API_HOST` is a binding, not code. A client's own X-Origin-Verify is
- * dropped; the zone's transform rule sets the real one (or `ORIGIN_VERIFY`, if set by hand).
+ * dropped; the Worker sets the real one from its `ORIGIN_VERIFY` secret binding (the first value).
  */
 export const API_PATH_WORKER_SOURCE = `export default {
   async fetch(request, env) {

@@ -48,64 +48,73 @@ function humanSeconds(seconds: number): string {
   return seconds % 3600 === 0 ? `${seconds / 3600} h` : seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
 }
 
+/** The rules of the zone's cache rules phase, in order. Pure: the construct and the zone check both count them. */
+export function cacheRules(props: Pick<CacheRulesProps, 'sites'>): RulesetRules[] {
+  const rules: RulesetRules[] = [];
+  for (const site of props.sites) {
+    const web = `http.host eq ${quoted(site.publicHost)}`;
+    rules.push({
+      ref: `${site.name}_next_static`,
+      description: `${site.name}: /_next/static/* is content-hashed and immutable`,
+      expression: all(web, pathStartsWith('/_next/static/')),
+      action: 'set_cache_settings',
+      actionParameters: {
+        cache: true,
+        edgeTtl: { mode: 'override_origin', default: IMMUTABLE_TTL_SECONDS },
+        browserTtl: { mode: 'override_origin', default: IMMUTABLE_TTL_SECONDS },
+      },
+    });
+    if (site.publicAssets.length > 0) {
+      rules.push({
+        ref: `${site.name}_public_assets`,
+        description: `${site.name}: public assets of the web app (served at the site root)`,
+        expression: all(web, pathPatterns(site.publicAssets)),
+        action: 'set_cache_settings',
+        actionParameters: {
+          cache: true,
+          edgeTtl: { mode: 'override_origin', default: site.publicAssetTtlSeconds },
+          browserTtl: { mode: 'respect_origin' },
+        },
+      });
+    }
+    // Last, so it wins over any rule above that a path could also match.
+    rules.push({
+      ref: `${site.name}_api_bypass`,
+      description: `${site.name}: never cache the api`,
+      expression: all(hostIn([site.publicHost, site.apiHost]), pathStartsWith('/v1/')),
+      action: 'set_cache_settings',
+      actionParameters: { cache: false },
+    });
+  }
+  return rules;
+}
+
+/** More cache rules than the plan holds in one entry-point ruleset (`plan` is the props path). */
+export function cacheRuleCountProblems(props: Pick<CacheRulesProps, 'plan' | 'sites'>): Problem[] {
+  return ruleCountProblems('cache rules', cacheRules(props).length, 'cacheRules', props.plan);
+}
+
 export class CacheRules extends Construct {
   readonly ruleset: Ruleset;
 
   constructor(scope: Construct, id: string, props: CacheRulesProps) {
     super(scope, id);
-    throwIfProblems(
-      this,
-      props.sites.flatMap((site, index) =>
+    throwIfProblems(this, [
+      ...props.sites.flatMap((site, index) =>
         mapPaths(publicAssetTtlProblems({ plan: props.plan, publicAssetTtlSeconds: site.publicAssetTtlSeconds }), (path) => [
           'sites',
           index,
           ...path,
         ]),
       ),
-    );
-    const rules: RulesetRules[] = [];
-    for (const site of props.sites) {
-      const web = `http.host eq ${quoted(site.publicHost)}`;
-      rules.push({
-        ref: `${site.name}_next_static`,
-        description: `${site.name}: /_next/static/* is content-hashed and immutable`,
-        expression: all(web, pathStartsWith('/_next/static/')),
-        action: 'set_cache_settings',
-        actionParameters: {
-          cache: true,
-          edgeTtl: { mode: 'override_origin', default: IMMUTABLE_TTL_SECONDS },
-          browserTtl: { mode: 'override_origin', default: IMMUTABLE_TTL_SECONDS },
-        },
-      });
-      if (site.publicAssets.length > 0) {
-        rules.push({
-          ref: `${site.name}_public_assets`,
-          description: `${site.name}: public assets of the web app (served at the site root)`,
-          expression: all(web, pathPatterns(site.publicAssets)),
-          action: 'set_cache_settings',
-          actionParameters: {
-            cache: true,
-            edgeTtl: { mode: 'override_origin', default: site.publicAssetTtlSeconds },
-            browserTtl: { mode: 'respect_origin' },
-          },
-        });
-      }
-      // Last, so it wins over any rule above that a path could also match.
-      rules.push({
-        ref: `${site.name}_api_bypass`,
-        description: `${site.name}: never cache the api`,
-        expression: all(hostIn([site.publicHost, site.apiHost]), pathStartsWith('/v1/')),
-        action: 'set_cache_settings',
-        actionParameters: { cache: false },
-      });
-    }
-    throwIfProblems(this, ruleCountProblems('cache rules', rules.length, 'cacheRules', props.plan));
+      ...cacheRuleCountProblems(props),
+    ]);
     this.ruleset = entryPointRuleset(this, 'ruleset', {
       zoneId: props.zoneId,
       phase: 'http_request_cache_settings',
       name: 'Cache rules',
       purpose: 'Static assets of the web app; never the api',
-      rules,
+      rules: cacheRules(props),
     });
   }
 }

@@ -20,17 +20,32 @@ export function lowestPlanWhere(test: (plan: CloudflarePlan) => boolean): Cloudf
 }
 
 /**
- * Counting periods and mitigation timeouts (seconds) the rate limiting API accepts at all; which
- * of them a plan allows is in `PLAN_LIMITS`. Source: developers.cloudflare.com/waf/rate-limiting-rules/
- * (availability table, footnote 3, "Supported period values"; partial
- * cloudflare-docs src/content/partials/waf/rate-limiting-availability-by-plan.mdx, checked November 2026).
+ * Rate limiting periods and mitigation timeouts come from two Cloudflare pages that disagree, so
+ * a value must be on both to be used (any other may be refused by the API at apply):
+ *
+ * - the availability table (developers.cloudflare.com/waf/rate-limiting-rules/, "Availability";
+ *   cloudflare-docs src/content/partials/waf/rate-limiting-availability-by-plan.mdx) gives each
+ *   plan "all supported values up to" a maximum, its footnote 3 listing the supported values
+ *   (`RATE_LIMIT_SUPPORTED_SECONDS`: 10, 15, 20, 30, 40, 45, 60, ...);
+ * - the parameters page (developers.cloudflare.com/waf/rate-limiting-rules/parameters/, "When rate
+ *   exceeds > Period" and "For duration"; cloudflare-docs
+ *   src/content/docs/waf/rate-limiting-rules/parameters.mdx) lists fewer "available API values":
+ *   periods 10, 60, 120, 300, 600, 3600 (`RATE_LIMIT_API_PERIODS`); timeouts 0, 10, 60, 120, 300,
+ *   600, 3600, 86400 (`RATE_LIMIT_API_TIMEOUTS`), 0 being request throttling, which challenges
+ *   need below Enterprise and which a block may use on Enterprise only.
+ *
+ * Each plan's lists in `PLAN_LIMITS` are the API values within the plan's maximum (checked
+ * December 2026).
  */
 export const RATE_LIMIT_SUPPORTED_SECONDS = [
   10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600, 65535, 86400,
 ] as const;
+export const RATE_LIMIT_API_PERIODS = [10, 60, 120, 300, 600, 3600] as const;
+export const RATE_LIMIT_API_TIMEOUTS = [0, 10, 60, 120, 300, 600, 3600, 86400] as const;
 
-/** The supported values up to `max` seconds ("All supported values up to ..."). */
-const supportedUpTo = (max: number): readonly number[] => RATE_LIMIT_SUPPORTED_SECONDS.filter((s) => s <= max);
+/** The values on both pages up to `max` seconds ("All supported values up to ..."), 0 (throttling) left out. */
+const bothPagesUpTo = (api: readonly number[], max: number): readonly number[] =>
+  api.filter((s) => s > 0 && s <= max && (RATE_LIMIT_SUPPORTED_SECONDS as readonly number[]).includes(s));
 
 export interface PlanLimits {
   /**
@@ -42,17 +57,24 @@ export interface PlanLimits {
    */
   readonly rateLimitRules: number;
   /**
-   * Counting periods (seconds) a rate limit rule may use: Free 10 s; Pro all supported values up
-   * to 1 min; Business up to 10 min; Enterprise up to 65,535 s.
-   * Source: developers.cloudflare.com/waf/rate-limiting-rules/, "Availability", row "Counting periods".
+   * Counting periods (seconds) a rate limit rule may use: the API values (parameters page) within
+   * the plan's maximum (availability table, row "Counting periods": Free 10 s; Pro up to 1 min;
+   * Business up to 10 min; Enterprise up to 65,535 s). See `RATE_LIMIT_API_PERIODS`.
    */
   readonly rateLimitPeriods: readonly number[];
   /**
-   * Mitigation timeouts (seconds) a blocking rate limit rule may use: Free 10 s; Pro all
-   * supported values up to 1 h; Business and Enterprise up to 1 day.
-   * Source: developers.cloudflare.com/waf/rate-limiting-rules/, "Availability", row "Mitigation timeout periods".
+   * Mitigation timeouts (seconds) a rate limit rule may use for a duration: the API values within
+   * the plan's maximum (availability table, row "Mitigation timeout periods": Free 10 s; Pro up
+   * to 1 h; Business and Enterprise up to 1 day). 0 (throttling) is `challengeNeedsZeroTimeout`'s
+   * and Enterprise's. See `RATE_LIMIT_API_TIMEOUTS`.
    */
   readonly rateLimitTimeouts: readonly number[];
+  /**
+   * Fields a rate limit rule's expression may use beyond the path: Free "Path, Verified Bot";
+   * Pro and above add Host (so a limit can be scoped to hostnames).
+   * Source: developers.cloudflare.com/waf/rate-limiting-rules/, "Availability", row "Available fields in rule expression".
+   */
+  readonly rateLimitHostField: boolean;
   /**
    * Rules in the zone's http_request_firewall_custom entry-point ruleset: 5 / 20 / 100 / 1000.
    * Source: developers.cloudflare.com/waf/custom-rules/, "Availability" (checked November 2026).
@@ -85,8 +107,12 @@ export interface PlanLimits {
   readonly healthChecks: boolean;
   readonly healthCheckMinIntervalSeconds: number;
   /**
-   * A challenge action in a rate limit rule needs mitigation_timeout = 0 below Enterprise.
-   * Source: developers.cloudflare.com/waf/rate-limiting-rules/parameters/, "Duration" (not re-checked in issue 16).
+   * Below Enterprise a challenge in a rate limit rule throttles (mitigation_timeout = 0) and cannot
+   * have a duration, and only Enterprise may throttle with a block (a block below it needs a
+   * duration). Source: developers.cloudflare.com/waf/rate-limiting-rules/parameters/, "For
+   * duration" ("Customers on Free, Pro, and Business plans cannot select a duration when using a
+   * challenge action") and "With the following behavior" ("Only Enterprise customers can throttle
+   * requests using the Block action"), checked December 2026.
    */
   readonly challengeNeedsZeroTimeout: boolean;
   /**
@@ -106,8 +132,9 @@ export interface PlanLimits {
 export const PLAN_LIMITS: Readonly<Record<CloudflarePlan, PlanLimits>> = {
   free: {
     rateLimitRules: 1,
-    rateLimitPeriods: [10],
-    rateLimitTimeouts: [10],
+    rateLimitPeriods: bothPagesUpTo(RATE_LIMIT_API_PERIODS, 10),
+    rateLimitTimeouts: bothPagesUpTo(RATE_LIMIT_API_TIMEOUTS, 10),
+    rateLimitHostField: false,
     customRules: 5,
     cacheRules: 10,
     transformRules: 10,
@@ -121,8 +148,9 @@ export const PLAN_LIMITS: Readonly<Record<CloudflarePlan, PlanLimits>> = {
   },
   pro: {
     rateLimitRules: 2,
-    rateLimitPeriods: supportedUpTo(60),
-    rateLimitTimeouts: supportedUpTo(3600),
+    rateLimitPeriods: bothPagesUpTo(RATE_LIMIT_API_PERIODS, 60),
+    rateLimitTimeouts: bothPagesUpTo(RATE_LIMIT_API_TIMEOUTS, 3600),
+    rateLimitHostField: true,
     customRules: 20,
     cacheRules: 25,
     transformRules: 25,
@@ -136,8 +164,9 @@ export const PLAN_LIMITS: Readonly<Record<CloudflarePlan, PlanLimits>> = {
   },
   business: {
     rateLimitRules: 5,
-    rateLimitPeriods: supportedUpTo(600),
-    rateLimitTimeouts: supportedUpTo(86400),
+    rateLimitPeriods: bothPagesUpTo(RATE_LIMIT_API_PERIODS, 600),
+    rateLimitTimeouts: bothPagesUpTo(RATE_LIMIT_API_TIMEOUTS, 86400),
+    rateLimitHostField: true,
     customRules: 100,
     cacheRules: 50,
     transformRules: 50,
@@ -151,8 +180,9 @@ export const PLAN_LIMITS: Readonly<Record<CloudflarePlan, PlanLimits>> = {
   },
   enterprise: {
     rateLimitRules: 5,
-    rateLimitPeriods: supportedUpTo(65535),
-    rateLimitTimeouts: supportedUpTo(86400),
+    rateLimitPeriods: bothPagesUpTo(RATE_LIMIT_API_PERIODS, 65535),
+    rateLimitTimeouts: bothPagesUpTo(RATE_LIMIT_API_TIMEOUTS, 86400),
+    rateLimitHostField: true,
     customRules: 1000,
     cacheRules: 300,
     transformRules: 300,
@@ -177,6 +207,12 @@ export function rateLimitRulesOf(plan: CloudflarePlan, advancedRateLimiting: boo
 /** Every period any plan allows: the schema's enum; the plan check is a cross-field rule. */
 export const RATE_LIMIT_PERIODS: readonly number[] = [
   ...new Set(CLOUDFLARE_PLANS.flatMap((plan) => PLAN_LIMITS[plan].rateLimitPeriods)),
+].sort((a, b) => a - b);
+
+/** Every mitigation timeout any plan allows, 0 (throttling) included: the schema's enum. */
+export const RATE_LIMIT_TIMEOUTS: readonly number[] = [
+  0,
+  ...new Set(CLOUDFLARE_PLANS.flatMap((plan) => PLAN_LIMITS[plan].rateLimitTimeouts)),
 ].sort((a, b) => a - b);
 
 /** Managed rulesets, deployed with `execute` in the http_request_firewall_managed phase. */

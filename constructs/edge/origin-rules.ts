@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import type { CloudflarePlan } from './cloudflare';
 import { all, hostIn, pathStartsWith, quoted } from './expressions';
 import { ruleCountProblems, limitsOf } from './plan';
-import { throwIfProblems } from '../validation';
+import { type Problem, throwIfProblems } from '../validation';
 import { type EdgeSite, ORIGIN_VERIFY_HEADER, siteHosts } from './site';
 import { entryPointRuleset } from './ruleset';
 
@@ -24,6 +24,11 @@ export interface OriginRulesProps {
   readonly sites: readonly EdgeSite[];
 }
 
+/** More request header transform rules (one per environment) than the plan holds (`plan` is the props path). */
+export function transformRuleCountProblems(props: Pick<OriginRulesProps, 'plan' | 'sites'>): Problem[] {
+  return ruleCountProblems('request header transform rules', props.sites.length, 'transformRules', props.plan);
+}
+
 export class OriginRules extends Construct {
   readonly verifyHeader: Ruleset;
   /** The `/v1/*` origin rule ruleset; only on plans with Host header and DNS record overrides. */
@@ -31,7 +36,7 @@ export class OriginRules extends Construct {
 
   constructor(scope: Construct, id: string, props: OriginRulesProps) {
     super(scope, id);
-    throwIfProblems(this, ruleCountProblems('request header transform rules', props.sites.length, 'transformRules', props.plan));
+    throwIfProblems(this, transformRuleCountProblems(props));
     this.verifyHeader = entryPointRuleset(this, 'verify-header', {
       zoneId: props.zoneId,
       phase: 'http_request_late_transform',

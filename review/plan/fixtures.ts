@@ -7,6 +7,7 @@
  * expression that only works on an empty list, or breaks on a comma list or a JSON list, fails
  * here as it would in a real plan.
  */
+import { CONTRACT, parameterKey } from '../../stacks/contract';
 
 export interface FixtureContext {
   readonly env: string;
@@ -51,6 +52,10 @@ export function parameterFixture(name: string, ctx: FixtureContext): string {
     'database-port': () => '5432',
     'database-name': () => project,
     'database-secret-arn': () => arn('secretsmanager', `secret:rds!db-${hex(`${env}db`, 8)}-${hex(`${env}db`, 4)}-AbCdEf`),
+    'database-resource-id': () => `db-${hex(`${env}dbi`, 26).toUpperCase()}`,
+    'migration-cluster-arn': () => arn('ecs', `cluster/${prefix}-jobs`),
+    'migration-execution-role-arn': () => `arn:aws:iam::${accountId}:role/${prefix}-db-migrate-execution`,
+    'migration-log-group': () => `/${project}/${env}/db-migrate`,
     'database-key-arn': () =>
       arn('kms', `key/${hex(`${env}k`, 8)}-${hex(`${env}k1`, 4)}-${hex(`${env}k2`, 4)}-${hex(`${env}k3`, 4)}-${hex(`${env}k4`, 12)}`),
     'alarm-topic-arn': () => arn('sns', `${prefix}-alarms`),
@@ -107,6 +112,28 @@ export function releaseFixture(
   ctx: FixtureContext,
 ): { names: string[]; values: string[]; types: string[]; arns: string[] } {
   const names = services.map((service) => `${path}/${service}`);
+  return {
+    names,
+    values: names.map((name) => parameterFixture(name, ctx)),
+    types: names.map(() => 'String'),
+    arns: names.map((name) => `arn:aws:ssm:${ctx.region}:${ctx.accountId}:parameter${name}`),
+  };
+}
+
+/**
+ * Every contract value a producer publishes under `path` (`/<project>/<env>/<producer>`), as
+ * `aws_ssm_parameters_by_path` returns them; undefined when `path` is no producer's folder, or when
+ * `skip` leaves its values to the caller (the first-deployment chain hands over its own).
+ */
+export function contractFolderFixture(
+  path: string,
+  ctx: FixtureContext,
+  skip: (parameterName: string) => boolean = () => false,
+): { names: string[]; values: string[]; types: string[]; arns: string[] } | undefined {
+  const producer = path.split('/')[3] as keyof typeof CONTRACT;
+  if (!(producer in CONTRACT)) return undefined;
+  const names = Object.keys(CONTRACT[producer]).map((key) => `${path}/${parameterKey(key)}`);
+  if (names.some(skip)) return undefined;
   return {
     names,
     values: names.map((name) => parameterFixture(name, ctx)),

@@ -100,6 +100,14 @@ export function transformForOfflinePlan(stack: TerraformJson, options: Transform
     }
   }
 
+  // An ephemeral input variable may only reach write-only arguments and provider configuration;
+  // once its resource is evaluated (a terraform_data input) it is an ordinary value here.
+  for (const [name, variable] of Object.entries<Record<string, any>>(json.variable ?? {})) {
+    if (!variable.ephemeral) continue;
+    delete variable.ephemeral;
+    notes.push(`variable ${name}: ephemeral, planned as an ordinary (sensitive) value`);
+  }
+
   // Mocked providers cannot open ephemeral resources: each becomes a local like a data source.
   const ephemerals: Record<string, Record<string, any>> = {};
   for (const [type, byName] of Object.entries<Record<string, any>>(json.ephemeral ?? {})) {
@@ -207,11 +215,16 @@ export function transformForOfflinePlan(stack: TerraformJson, options: Transform
   if (json.data && Object.keys(json.data).length === 0) delete json.data;
 
   // Imports and moves aimed at evaluated resources: keep their expressions evaluated as locals.
+  // Imports aimed at planned resources too: mock providers cannot import ("Cannot import resources
+  // from mock providers"), and a stack planned as a module of a chain may hold no import block, so
+  // the resource is planned as a create and its import id still evaluated.
   for (const block of ['import', 'moved'] as const) {
     if (!Array.isArray(json[block])) continue;
     json[block] = json[block].filter((entry: Record<string, any>, i: number) => {
       const to = String(entry.to ?? '');
-      if (!to.startsWith('terraform_data.') && !Object.keys(resources).some((type) => to.startsWith(`${type}.`))) return true;
+      const evaluatedTarget = to.startsWith('terraform_data.') || Object.keys(resources).some((type) => to.startsWith(`${type}.`));
+      if (!evaluatedTarget && block === 'moved') return true;
+      if (!evaluatedTarget) notes.push(`import of ${to}: planned as a create (mock providers cannot import)`);
       if (entry.id !== undefined) (json.locals ??= {})[`${block}_${i}_id`] = entry.id;
       return false;
     });

@@ -4,7 +4,7 @@
  * that matches nothing is itself a problem, so waivers cannot outlive the reason they were
  * written for. Pure: JSON in, results out.
  */
-import type { Synth } from '../terraform';
+import { type Synth, actionMatches, resources } from '../terraform';
 import { type GateContext, RULES, type RawFinding, type Rule } from './rules';
 
 export interface Finding extends RawFinding {
@@ -18,10 +18,13 @@ export interface Finding extends RawFinding {
 /** A deliberate exception: one rule, for resources of one stack, with the reason it is accepted. */
 export interface Waiver {
   readonly rule: string;
-  /** Environment name, or `*` for every environment. */
-  readonly environment: string;
+  /**
+   * The tier of the environments it holds for (`staging`, `production`), or `*` for every
+   * environment and the bootstrap stack: a new environment of a tier gets its tier's waivers.
+   */
+  readonly tier: string;
   readonly stack: string;
-  /** Terraform address; a trailing `*` matches every address that starts with the rest. */
+  /** Terraform address; `*` matches any run of characters (`aws_iam_role_policy.identities-*_tfc-apply_policy_*`). */
   readonly address: string;
   /** Why the exception is right, for the reviewer: what risk is accepted and what covers it. */
   readonly reason: string;
@@ -51,10 +54,10 @@ const MIN_REASON = 20;
 export function validateWaivers(waivers: readonly Waiver[], rules: readonly Rule[] = RULES): void {
   const ids = new Set(rules.map((rule) => rule.id));
   const problems = waivers.flatMap((waiver, index) => {
-    const where = `waiver ${index + 1} (${waiver.rule} ${waiver.environment}/${waiver.stack} ${waiver.address})`;
+    const where = `waiver ${index + 1} (${waiver.rule} ${waiver.tier}/${waiver.stack} ${waiver.address})`;
     return [
       ids.has(waiver.rule) ? undefined : `${where}: unknown rule "${waiver.rule}"; rules are ${[...ids].join(', ')}`,
-      waiver.stack && waiver.address && waiver.environment ? undefined : `${where}: environment, stack and address are required`,
+      waiver.stack && waiver.address && waiver.tier ? undefined : `${where}: tier, stack and address are required`,
       waiver.address === '*' ? `${where}: address "*" would waive the rule for the whole stack; name the resources` : undefined,
       (waiver.reason ?? '').trim().length >= MIN_REASON
         ? undefined
@@ -66,15 +69,8 @@ export function validateWaivers(waivers: readonly Waiver[], rules: readonly Rule
 }
 
 function covers(waiver: Waiver, finding: Finding): boolean {
-  const address = waiver.address.endsWith('*')
-    ? finding.address.startsWith(waiver.address.slice(0, -1))
-    : finding.address === waiver.address;
-  return (
-    waiver.rule === finding.rule &&
-    (waiver.environment === '*' || waiver.environment === finding.environment) &&
-    waiver.stack === finding.stack &&
-    address
-  );
+  const address = actionMatches(waiver.address, finding.address);
+  return waiver.rule === finding.rule && waiver.stack === finding.stack && address;
 }
 
 export function runGate(synth: Synth, context: GateContext, waivers: readonly Waiver[] = [], rules: readonly Rule[] = RULES): GateResult {
@@ -84,7 +80,12 @@ export function runGate(synth: Synth, context: GateContext, waivers: readonly Wa
       .check(synth, context)
       .map((raw) => ({ ...raw, environment: context.environment, rule: rule.id, title: rule.title, mirrors: rule.mirrors, fix: rule.fix })),
   );
-  const relevant = waivers.filter((w) => w.environment === '*' || w.environment === context.environment);
+  // Waivers of this tier for resources this synth has (the bootstrap stack is gated on its own; an
+  // ECS Express record exists only where that engine runs). A waiver of a resource that is here
+  // and no longer has its finding is stale.
+  const present = (w: Waiver) =>
+    w.stack in synth && resources({ [w.stack]: synth[w.stack] }).some((resource) => actionMatches(w.address, resource.address));
+  const relevant = waivers.filter((w) => (w.tier === '*' || w.tier === context.tier) && present(w));
   const used = new Set<Waiver>();
   const findings: Finding[] = [];
   const waived: { finding: Finding; waiver: Waiver }[] = [];
@@ -120,8 +121,6 @@ export function formatGate(result: GateResult): string {
   for (const { finding, waiver } of result.waived)
     lines.push(`  WAIVED ${finding.stack} ${finding.address} [${finding.rule}]: ${waiver.reason}`);
   for (const waiver of result.unusedWaivers)
-    lines.push(
-      `  UNUSED WAIVER ${waiver.environment}/${waiver.stack} ${waiver.address} [${waiver.rule}]: it matches no finding; remove it`,
-    );
+    lines.push(`  UNUSED WAIVER ${waiver.tier}/${waiver.stack} ${waiver.address} [${waiver.rule}]: it matches no finding; remove it`);
   return lines.join('\n');
 }

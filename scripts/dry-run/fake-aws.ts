@@ -34,6 +34,8 @@ export interface Alarm {
 export interface Call {
   readonly operation: string;
   readonly input: Record<string, unknown>;
+  /** The access key id the request was signed with: the dry run's stand-in for the assumed role. */
+  readonly accessKeyId?: string;
 }
 
 export interface FakeAwsState {
@@ -80,8 +82,14 @@ export class FakeAws {
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 
-  pushImage(repository: string, tag: string, findings: Record<string, number> | undefined = {}): Image {
-    const image = { tag, digest: fakeDigest(repository, tag), pushedAt: new Date(), findings };
+  /** Adds an image (scanned on push: `findings`, or `undefined` while the scan runs); the digest defaults to fakeDigest. */
+  pushImage(
+    repository: string,
+    tag: string,
+    findings: Record<string, number> | undefined = {},
+    digest = fakeDigest(repository, tag),
+  ): Image {
+    const image = { tag, digest, pushedAt: new Date(), findings };
     this.state.images.set(repository, [...(this.state.images.get(repository) ?? []), image]);
     return image;
   }
@@ -111,7 +119,8 @@ export class FakeAws {
     const route = this.routes.get(request.url ?? '');
     const target = String(request.headers['x-amz-target'] ?? '');
     const operation = route ? `route ${request.url}` : target;
-    this.calls.push({ operation, input: body });
+    const accessKeyId = /Credential=([^/]+)\//.exec(String(request.headers.authorization ?? ''))?.[1];
+    this.calls.push({ operation, input: body, accessKeyId });
     try {
       const output = route ? await route(body) : this.operate(target, body);
       response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(output ?? {}));

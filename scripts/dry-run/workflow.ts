@@ -1,21 +1,34 @@
 /**
  * What GitHub Actions does with a workflow before running a step, as far as the dry run
- * (scripts/pipeline-dry-run.ts) needs it: the shape of jobs and steps, `${{ }}` expressions and
- * `if:` conditions with the status functions, matrix legs, the order `needs` implies, and the
- * key=value files ($GITHUB_OUTPUT) steps write.
+ * (scripts/pipeline-dry-run.ts) needs it: the shape of jobs and steps, matrix legs (literal or
+ * `fromJSON` of an earlier job's output), the order `needs` implies, the shell a `run:` step gets,
+ * concurrency groups, and the key=value files ($GITHUB_OUTPUT, $GITHUB_ENV) steps write.
+ * Expressions are in expressions.ts.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { type Status, type Value, asString, condition, interpolate } from './expressions';
 
 export interface Step {
   id?: string;
   name?: string;
   uses?: string;
   run?: string;
+  shell?: string;
   if?: string;
+  with?: Record<string, string | number | boolean>;
   env?: Record<string, string | number | boolean>;
   'continue-on-error'?: boolean;
   'timeout-minutes'?: number;
   'working-directory'?: string;
+}
+
+export interface Concurrency {
+  group: string;
+  'cancel-in-progress'?: boolean | string;
+}
+
+export interface Defaults {
+  run?: { shell?: string; 'working-directory'?: string };
 }
 
 export interface Job {
@@ -23,123 +36,62 @@ export interface Job {
   needs?: string | string[];
   if?: string;
   env?: Record<string, string | number | boolean>;
-  environment?: string | { name: string };
+  environment?: string | { name: string; url?: string };
   outputs?: Record<string, string>;
-  strategy?: { matrix?: Record<string, unknown> };
+  strategy?: { matrix?: Record<string, unknown> | string; 'fail-fast'?: boolean };
+  concurrency?: string | Concurrency;
+  defaults?: Defaults;
+  permissions?: Record<string, string> | string;
+  'timeout-minutes'?: number;
   steps: Step[];
 }
 
 export interface Workflow {
+  name?: string;
+  on?: unknown;
   env?: Record<string, string | number | boolean>;
+  concurrency?: string | Concurrency;
+  defaults?: Defaults;
+  permissions?: Record<string, string> | string;
   jobs: Record<string, Job>;
 }
 
-export type Result = 'success' | 'failure' | 'skipped';
+export type Result = 'success' | 'failure' | 'skipped' | 'cancelled';
 
-// Expressions: the subset the workflows use. Anything else stops the dry run with its text.
+export const needsOf = (job: Job): string[] => [job.needs ?? []].flat();
 
-export interface Context {
-  sha: string;
-  matrix: Record<string, string>;
-  needs: Record<string, { result: Result; outputs: Record<string, string> }>;
-  steps: Record<string, { outputs: Record<string, string>; outcome: Result }>;
-  /** The job's status functions. */
-  jobFailed: boolean;
-  ancestorsFailed: boolean;
-}
-
-function lookup(expression: string, context: Context): string {
-  const e = expression.trim();
-  let m: RegExpExecArray | null;
-  if (e === 'github.sha') return context.sha;
-  if ((m = /^matrix\.([\w-]+)$/.exec(e))) {
-    if (!(m[1] in context.matrix)) throw new Error(`dry run: matrix.${m[1]} is not defined`);
-    return context.matrix[m[1]];
-  }
-  if ((m = /^needs\.([\w-]+)\.(result|outputs\.([\w-]+))$/.exec(e))) {
-    const need = context.needs[m[1]];
-    if (!need) throw new Error(`dry run: needs.${m[1]} is not a job this one needs`);
-    return m[2] === 'result' ? need.result : (need.outputs[m[3]] ?? '');
-  }
-  if ((m = /^steps\.([\w-]+)\.(outputs\.([\w-]+)|outcome|conclusion)$/.exec(e))) {
-    const step = context.steps[m[1]];
-    if (m[2] === 'outcome' || m[2] === 'conclusion') return step?.outcome ?? '';
-    return step?.outputs[m[3]] ?? '';
-  }
-  if (/^(vars|secrets)(\.|\[)/.test(e)) return ''; // only `uses:` steps and job names read these
-  throw new Error(`dry run: cannot evaluate \${{ ${e} }}`);
-}
-
-/** Replaces `${{ ... }}` in a string. */
-export function substitute(text: string, context: Context): string {
-  return text.replace(/\$\{\{(.+?)\}\}/g, (_, expression: string) => lookup(expression, context));
-}
-
-/** Evaluates an `if:` condition: &&, ||, !, ==, !=, parentheses, status functions, literals, contexts. */
-export function condition(source: string, context: Context): boolean {
-  const text = source.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
-  const tokens = text.match(/\s*(&&|\|\||==|!=|!|\(|\)|'[^']*'|[\w.-]+\(\)|[\w.\-[\]]+)/g)?.map((t) => t.trim()) ?? [];
-  if (tokens.join('').replace(/\s/g, '') !== text.replace(/\s/g, '')) throw new Error(`dry run: cannot parse if: ${source}`);
-  let i = 0;
-  const value = (): string | boolean => {
-    const token = tokens[i++];
-    if (token === '(') {
-      const v = or();
-      if (tokens[i++] !== ')') throw new Error(`dry run: unbalanced parentheses in if: ${source}`);
-      return v;
-    }
-    if (token === '!') return !truthy(value());
-    if (token === 'success()') return !context.ancestorsFailed && !context.jobFailed;
-    if (token === 'failure()') return context.ancestorsFailed || context.jobFailed;
-    if (token === 'always()') return true;
-    if (token === 'cancelled()') return false;
-    if (token === 'true' || token === 'false') return token === 'true';
-    if (token?.startsWith("'")) return token.slice(1, -1);
-    return lookup(token, context);
-  };
-  const truthy = (v: string | boolean) => v !== false && v !== '';
-  const comparison = (): string | boolean => {
-    const left = value();
-    if (tokens[i] === '==' || tokens[i] === '!=') {
-      const op = tokens[i++];
-      const right = value();
-      return op === '==' ? String(left) === String(right) : String(left) !== String(right);
-    }
-    return left;
-  };
-  // `a && b`, `a || b`: left to right, each operand the next tighter level (&& binds tighter than ||).
-  const chain = (op: '&&' | '||', operand: () => string | boolean) => (): string | boolean => {
-    let v = operand();
-    while (tokens[i] === op) {
-      i++;
-      const r = operand();
-      v = op === '&&' ? truthy(v) && truthy(r) : truthy(v) || truthy(r);
-    }
-    return v;
-  };
-  const or = chain('||', chain('&&', comparison));
-  const result = or();
-  if (i !== tokens.length) throw new Error(`dry run: cannot parse if: ${source}`);
-  const usesStatus = /\b(success|failure|always|cancelled)\(\)/.test(text);
-  // Without a status function GitHub adds success().
-  return truthy(result) && (usesStatus || (!context.ancestorsFailed && !context.jobFailed));
-}
-
-export function legs(job: Job): Record<string, string>[] {
-  const matrix = job.strategy?.matrix;
+/**
+ * The legs of a job: one per matrix combination, `include` entries added or merged as GitHub
+ * does. `contexts` resolves a matrix (or its `include`) given as an expression, such as
+ * `${{ fromJSON(needs.environments.outputs.staging) }}`.
+ */
+export function legs(job: Job, contexts: Record<string, Value> = {}): Record<string, string>[] {
+  const resolve = (value: unknown): unknown => (typeof value === 'string' ? interpolate(value, contexts) : value);
+  const matrix = resolve(job.strategy?.matrix) as Record<string, unknown> | undefined;
   if (!matrix) return [{}];
-  const { include, exclude, ...axes } = matrix as Record<string, unknown[]> & { include?: Record<string, string>[]; exclude?: unknown };
+  if (typeof matrix !== 'object')
+    throw new Error(`dry run: the matrix of ${job.name ?? 'a job'} is not an object: ${JSON.stringify(matrix)}`);
+  const { include: rawInclude, exclude, ...axes } = matrix;
   if (exclude) throw new Error('dry run: matrix exclude is not supported');
+  const include = resolve(rawInclude) as Record<string, unknown>[] | undefined;
+  if (include !== undefined && !Array.isArray(include)) {
+    throw new Error(`dry run: matrix include of ${job.name ?? 'a job'} is not a list: ${JSON.stringify(include)}`);
+  }
+  const text = (v: unknown) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
   let combinations: Record<string, string>[] = [{}];
-  for (const [key, values] of Object.entries(axes)) {
-    combinations = combinations.flatMap((c) => (values as unknown[]).map((v) => ({ ...c, [key]: String(v) })));
+  for (const [key, raw] of Object.entries(axes)) {
+    const values = resolve(raw);
+    if (!Array.isArray(values)) throw new Error(`dry run: matrix axis ${key} is not a list: ${JSON.stringify(values)}`);
+    combinations = combinations.flatMap((c) => values.map((v) => ({ ...c, [key]: text(v) })));
   }
   if (Object.keys(axes).length === 0) combinations = [];
   for (const extra of include ?? []) {
-    const matching = combinations.filter((c) => Object.keys(axes).every((k) => !(k in extra) || c[k] === String(extra[k])));
-    if (matching.length > 0 && Object.keys(axes).some((k) => k in extra)) matching.forEach((c) => Object.assign(c, extra));
-    else combinations.push({ ...extra });
+    const entry = Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, text(v)]));
+    const matching = combinations.filter((c) => Object.keys(axes).every((k) => !(k in entry) || c[k] === entry[k]));
+    if (matching.length > 0 && Object.keys(axes).some((k) => k in entry)) matching.forEach((c) => Object.assign(c, entry));
+    else combinations.push(entry);
   }
+  if (combinations.length === 0) throw new Error(`dry run: the matrix of ${job.name ?? 'a job'} has no legs (GitHub fails such a job)`);
   return combinations;
 }
 
@@ -149,11 +101,16 @@ export function order(jobs: Record<string, Job>): string[] {
     if (done.includes(id)) return;
     if (trail.includes(id)) throw new Error(`dry run: jobs depend on each other in a cycle: ${[...trail, id].join(' -> ')}`);
     if (!jobs[id]) throw new Error(`dry run: ${trail.at(-1)} needs ${id}, which is not a job`);
-    for (const need of [jobs[id].needs ?? []].flat()) visit(need, [...trail, id]);
+    for (const need of needsOf(jobs[id])) visit(need, [...trail, id]);
     done.push(id);
   };
   Object.keys(jobs).forEach((id) => visit(id, []));
   return done;
+}
+
+/** Every job `id` depends on, directly or through others. */
+export function ancestors(jobs: Record<string, Job>, id: string): string[] {
+  return [...new Set(needsOf(jobs[id]).flatMap((n) => [n, ...ancestors(jobs, n)]))];
 }
 
 export function readKeyValues(file: string): Record<string, string> {
@@ -174,5 +131,48 @@ export function readKeyValues(file: string): Record<string, string> {
   return values;
 }
 
-export const stringEnv = (env: Record<string, string | number | boolean> | undefined, context: Context) =>
-  Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, substitute(String(v), context)]));
+export const stringEnv = (env: Record<string, string | number | boolean> | undefined, contexts: Record<string, Value>) =>
+  Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, asString(interpolate(String(v), contexts))]));
+
+/**
+ * The command line GitHub runs a `run:` step's script with on Linux, `{0}` standing for the script
+ * file (docs.github.com, "Workflow syntax": jobs.<job_id>.steps[*].shell). The step's `shell:`
+ * wins, then the job's `defaults.run.shell`, then the workflow's. Without any: `bash -e {0}`, which
+ * has no pipefail, so `cmd | tee file` takes tee's status. `shell: bash` is
+ * `bash --noprofile --norc -eo pipefail {0}`.
+ */
+export function shellOf(step: Step, job: Job, workflow: Workflow): string[] {
+  const shell = step.shell ?? job.defaults?.run?.shell ?? workflow.defaults?.run?.shell;
+  if (shell === undefined) return ['bash', '-e', '{0}'];
+  if (shell === 'bash') return ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '{0}'];
+  if (shell === 'sh') return ['sh', '-e', '{0}'];
+  if (shell.includes('{0}')) return shell.trim().split(/\s+/);
+  throw new Error(`dry run: shell ${JSON.stringify(shell)} is not modelled (bash, sh, or a command with {0})`);
+}
+
+/** A job's concurrency group for one leg (the job's own, else the workflow's), or undefined. */
+export function concurrencyOf(
+  job: Job,
+  workflow: Workflow,
+  contexts: Record<string, Value>,
+): { group: string; cancelInProgress: boolean; level: 'job' | 'workflow' } | undefined {
+  const own = job.concurrency;
+  const raw = own ?? workflow.concurrency;
+  if (raw === undefined) return undefined;
+  const spec = typeof raw === 'string' ? { group: raw } : raw;
+  const cancel = spec['cancel-in-progress'];
+  return {
+    group: asString(interpolate(spec.group, contexts)),
+    cancelInProgress: typeof cancel === 'string' ? asString(interpolate(cancel, contexts)) === 'true' : cancel === true,
+    level: own !== undefined ? 'job' : 'workflow',
+  };
+}
+
+/** The GitHub environment a job names, for one leg, or undefined. */
+export function environmentOf(job: Job, contexts: Record<string, Value>): string | undefined {
+  if (job.environment === undefined) return undefined;
+  const name = typeof job.environment === 'string' ? job.environment : job.environment.name;
+  return asString(interpolate(name, contexts));
+}
+
+export { condition, type Status };

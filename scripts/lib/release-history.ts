@@ -3,15 +3,30 @@
  * `/<project>/<env>/release/<service>` (SSM GetParameterHistory). Every version was written by
  * `npm run release` after the scan gate passed, or by `npm run rollback` (which only writes a
  * value already in the history), so the history is the list of images that passed the gate and
- * were deployed to that environment. A rollback marks the release it undoes in the new
- * version's description (`rolled back from <value>`): such a release ran and failed, and is not a
- * rollback target.
+ * were deployed to that environment. The descriptions say what each version is:
+ * - `rolled back from <value>`: a rollback; the release it undid ran and failed, and is not a
+ *   rollback target;
+ * - `pipeline release of <value>, unverified`: the pipeline recorded it and has not verified it
+ *   yet; `verified <value>` follows once its health checks (and, in production, its watch)
+ *   passed. A pipeline release that never got verified (its job was cancelled or timed out before
+ *   the checks and the rollback could run) is not a rollback target either, and the next run's
+ *   release step reports it.
  */
 import { type ParameterHistory, PutParameterCommand, type SSMClient, paginateGetParameterHistory } from '@aws-sdk/client-ssm';
-import { RELEASE_VALUE_PARTS, releaseCommand } from '../../constructs/compute/release-pointer';
+import { RELEASE_VALUE, RELEASE_VALUE_PARTS, releaseCommand } from '../../constructs/compute/release-pointer';
 import type { Naming } from '../../constructs/naming';
 
+/** A pointer value in a description (RELEASE_VALUE without its anchors). */
+const VALUE = `(${RELEASE_VALUE.slice(1, -1)})`;
 const ROLLED_BACK = /^rolled back from (\S+)/;
+const PIPELINE_RELEASE = new RegExp(`^pipeline release of ${VALUE}, unverified`);
+const VERIFIED = new RegExp(`^verified ${VALUE}`);
+
+/** The description of a release the pipeline recorded and has not verified yet. */
+export const pipelineReleaseDescription = (value: string, run?: string) =>
+  `pipeline release of ${value}, unverified${run ? ` (run ${run})` : ''} (npm run release)`;
+/** The description of the version that marks a release verified (same value, a new version). */
+export const verifiedDescription = (value: string) => `verified ${value}: its health checks passed (npm run release -- --verified)`;
 
 export class ReleaseHistoryError extends Error {}
 
@@ -32,6 +47,8 @@ export interface ServiceHistory {
   readonly releases: readonly Release[];
   /** Values a rollback undid: they ran in this environment and failed. */
   readonly failed: ReadonlySet<string>;
+  /** Values the pipeline released and never verified. */
+  readonly unverified: ReadonlySet<string>;
 }
 
 export function parseRelease(
@@ -65,22 +82,38 @@ export async function readHistory(ssm: SSMClient, naming: Naming, service: strin
     if ((error as Error).name !== 'ParameterNotFound') throw error;
   }
   const releases = entries.map((entry) => parseRelease(entry, parameter)).sort((a, b) => a.version - b.version);
-  const failed = new Set(releases.map((r) => ROLLED_BACK.exec(r.description ?? '')?.[1]).filter((v): v is string => v !== undefined));
-  return { service, parameter, releases, failed };
+  const marked = (pattern: RegExp) =>
+    new Set(releases.map((r) => pattern.exec(r.description ?? '')?.[1]).filter((v): v is string => v !== undefined));
+  const failed = marked(ROLLED_BACK);
+  const verified = marked(VERIFIED);
+  const unverified = new Set([...marked(PIPELINE_RELEASE)].filter((value) => !verified.has(value)));
+  return { service, parameter, releases, failed, unverified };
 }
 
 export function current(history: ServiceHistory): Release | undefined {
   return history.releases.at(-1);
 }
 
-/** The release before the current one: the newest older version with another image that no rollback undid. */
+/**
+ * The release before the current one: the newest older version with another image that no
+ * rollback undid and that, if the pipeline released it, was verified.
+ */
 export function previous(history: ServiceHistory): Release | undefined {
   const now = current(history);
   if (!now) return undefined;
   return history.releases
     .slice(0, -1)
     .reverse()
-    .find((release) => release.digest !== now.digest && !history.failed.has(release.value));
+    .find((release) => release.digest !== now.digest && !history.failed.has(release.value) && !history.unverified.has(release.value));
+}
+
+/** A release after which another one was recorded: `undefined` when `tag` is current or was never released. */
+export function supersededBy(history: ServiceHistory, tag: string): Release | undefined {
+  const last = history.releases.map((r) => r.tag).lastIndexOf(tag);
+  if (last < 0 || current(history)?.tag === tag) return undefined;
+  return history.releases
+    .slice(last + 1)
+    .find((r) => r.tag !== tag && !ROLLED_BACK.test(r.description ?? '') && !VERIFIED.test(r.description ?? ''));
 }
 
 /**
@@ -129,6 +162,7 @@ export function describeHistory(history: ServiceHistory): string[] {
       r === now ? 'current' : undefined,
       r === target ? 'rollback target' : undefined,
       history.failed.has(r.value) ? 'rolled back (failed here)' : undefined,
+      history.unverified.has(r.value) ? 'never verified' : undefined,
     ].filter(Boolean);
     const when = r.modified ? r.modified.toISOString().replace(/\.\d+Z$/, 'Z') : '?';
     return `${history.service} v${r.version}  ${r.tag.padEnd(12)} ${r.digest.slice(0, 19)}…  ${when}${marks.length ? `  (${marks.join(', ')})` : ''}`;

@@ -75,8 +75,50 @@ describe('Dockerfile', () => {
   });
 
   it('makes the test stage a gate: the builder copies its marker, which only passing tests create', () => {
-    expect(runs('test').join(' ')).toMatch(/npx vitest run --project api && touch \/app\/\.tests-passed$/);
+    expect(runs('test').join(' ')).toMatch(
+      /&& npx vitest run --project shared --project api --project web --coverage && touch \/app\/\.tests-passed$/,
+    );
     expect(stage('builder').some((i) => i.getKeyword() === 'COPY' && flag(i, 'from') === 'test')).toBe(true);
+  });
+
+  it("runs both apps' tests (and the shared package's) under the coverage thresholds of vitest.config.mts", async () => {
+    const config = (await import(path.join(ROOT, 'vitest.config.mts'))).default as {
+      test: { coverage: { thresholds?: Record<string, number> } };
+    };
+    const { thresholds } = config.test.coverage;
+    expect(thresholds).toMatchObject({
+      lines: expect.any(Number),
+      statements: expect.any(Number),
+      functions: expect.any(Number),
+      branches: expect.any(Number),
+    });
+    for (const value of Object.values(thresholds!)) expect(value).toBeGreaterThanOrEqual(60);
+    // What the build has and lacks, said on purpose: no PostgreSQL server, no browser.
+    const env = stage('test')
+      .filter((i) => i.getKeyword() === 'ENV')
+      .map((i) => i.getArgumentsContent());
+    expect(env).toEqual(['DROP_TEST_EMBEDDED_ONLY=1', 'DROP_TEST_NO_BROWSER=1']);
+  });
+
+  it('fails the build below the threshold: vitest exits 1 naming the shortfall', { timeout: 120_000 }, () => {
+    // The stage's command on the quick project, measuring a file its tests do not run: 0 % < threshold.
+    const command = runs('test')
+      .join(' ')
+      .split(' && ')
+      .find((c) => c.startsWith('npx vitest run'))!
+      .replace(/--project \w+ /g, '')
+      .split(' ');
+    const result = spawnSync(
+      command[0],
+      [...command.slice(1), '--project', 'shared', '--coverage.include=packages/shared/src/metrics.ts'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, DROP_TEST_EMBEDDED_ONLY: '1', DROP_TEST_NO_BROWSER: '1' },
+      },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stdout + result.stderr).toMatch(/Coverage for lines \(0%\) does not meet global threshold \(\d+%\)/);
   });
 
   it("copies tsconfig.base.json, which the apps' tsconfig.json extend, into the stages that compile them", () => {
@@ -127,8 +169,9 @@ describe('Dockerfile', () => {
       'cp -r .next/static .next/standalone/apps/web/.next/static',
       'cp -r public .next/standalone/apps/web/public',
       'cp serve.mjs .next/standalone/apps/web/serve.mjs',
-      'mkdir -p .next/standalone/apps/api/src',
-      'cp ../api/src/drain.mjs .next/standalone/apps/api/src/drain.mjs',
+      'mkdir -p .next/standalone/node_modules/@drop/shared/src',
+      'cp ../../packages/shared/package.json .next/standalone/node_modules/@drop/shared/package.json',
+      'cp ../../packages/shared/src/drain.js ../../packages/shared/src/deployed.js .next/standalone/node_modules/@drop/shared/src/',
     ]);
   });
 
@@ -198,7 +241,13 @@ describe('the commands the Dockerfile runs', () => {
 
   beforeAll(() => {
     context = mkdtempSync(path.join(tmpdir(), 'drop-docker-context-'));
-    for (const file of ['package.json', 'package-lock.json', 'apps/api/package.json', 'apps/web/package.json']) {
+    for (const file of [
+      'package.json',
+      'package-lock.json',
+      'packages/shared/package.json',
+      'apps/api/package.json',
+      'apps/web/package.json',
+    ]) {
       mkdirSync(path.dirname(path.join(context, file)), { recursive: true });
       cpSync(path.join(ROOT, file), path.join(context, file));
     }
@@ -209,7 +258,11 @@ describe('the commands the Dockerfile runs', () => {
   it("deps installs the apps' dependencies and none of the infrastructure toolchain", { timeout: 180_000 }, () => {
     npm(npmInstall('deps', '--workspace apps/web'), context);
     const names = installed(context);
-    expect(names).toEqual(expect.arrayContaining(['hono', 'pg', '@electric-sql/pglite', 'vitest', 'typescript', 'playwright-core']));
+    expect(names).toEqual(
+      expect.arrayContaining(['hono', 'pg', '@electric-sql/pglite', 'vitest', '@vitest/coverage-v8', 'typescript', 'playwright-core']),
+    );
+    // The workspaces link each other: the web's tests reach the API (and both the shared package) by package name.
+    for (const workspace of ['@drop/shared', '@drop/api', '@drop/web']) expect(names).toContain(workspace);
     expect(existsSync(path.join(context, 'apps/web/node_modules/next')) || names.includes('next')).toBe(true);
     for (const infra of [
       'cdktf',
@@ -229,6 +282,10 @@ describe('the commands the Dockerfile runs', () => {
     beforeAll(() => {
       // builder: compile the API, then the production-only install.
       execFileSync('npm', ['run', 'build', '--workspace', 'apps/api'], { cwd: ROOT, stdio: 'pipe' });
+      cpSync(path.join(ROOT, 'packages/shared'), path.join(context, 'packages/shared'), {
+        recursive: true,
+        filter: (source) => !source.includes('node_modules'),
+      });
       rmSync(path.join(context, 'node_modules'), { recursive: true, force: true });
       rmSync(path.join(context, 'apps/api/node_modules'), { recursive: true, force: true });
       rmSync(path.join(context, 'apps/web/node_modules'), { recursive: true, force: true });
@@ -239,10 +296,15 @@ describe('the commands the Dockerfile runs', () => {
       // runner + api: exactly the COPY lines of the api target, from the builder's /app to the image's /app.
       app = mkdtempSync(path.join(tmpdir(), 'drop-api-image-'));
       for (const copy of stage('api').filter((i) => i.getKeyword() === 'COPY')) {
-        const [from, to] = copy.getArgumentsContent()!.split(' ');
-        const source = path.join(context, path.relative('/app', from));
-        if (!existsSync(source)) throw new Error(`COPY --from=builder ${from}: not in the builder's output`);
-        cpSync(source, path.join(app, to), { recursive: true, verbatimSymlinks: true });
+        const parts = copy.getArgumentsContent()!.split(' ');
+        const to = parts.pop()!;
+        for (const from of parts) {
+          const source = path.join(context, path.relative('/app', from));
+          if (!existsSync(source)) throw new Error(`COPY --from=builder ${from}: not in the builder's output`);
+          // Several sources into a directory (`dir/`): each keeps its name there.
+          const target = to.endsWith('/') ? path.join(app, to, path.basename(from)) : path.join(app, to);
+          cpSync(source, target, { recursive: true, verbatimSymlinks: true });
+        }
       }
       mkdirSync(path.join(app, 'data'));
     }, 300_000); // tsc plus a production install (with @sentry/node and OpenTelemetry): over 3 minutes when the machine is busy
@@ -250,9 +312,13 @@ describe('the commands the Dockerfile runs', () => {
 
     it('holds production dependencies only, and no source', () => {
       const names = installed(app);
-      expect(names).toEqual(expect.arrayContaining(['hono', 'pg', '@electric-sql/pglite', '@aws-sdk/client-secrets-manager']));
-      for (const dev of ['typescript', 'vitest', 'tsx', 'next', 'playwright-core', 'cdktf']) expect(names).not.toContain(dev);
+      expect(names).toEqual(expect.arrayContaining(['hono', 'pg', '@electric-sql/pglite', '@aws-sdk/rds-signer', '@drop/shared']));
+      for (const dev of ['typescript', 'vitest', 'tsx', 'next', 'playwright-core', 'cdktf', '@aws-sdk/client-secrets-manager'])
+        expect(names).not.toContain(dev);
       expect(existsSync(path.join(app, 'apps/api/src'))).toBe(false);
+      // The shared package: its build and its two JavaScript modules, no TypeScript source.
+      expect(readdirSync(path.join(app, 'packages/shared/src')).sort()).toEqual(['deployed.js', 'drain.js']);
+      expect(existsSync(path.join(app, 'packages/shared/dist/redact.js'))).toBe(true);
     });
 
     it('starts with its CMD, passes its HEALTHCHECK, and stops on SIGTERM', { timeout: 60_000 }, async () => {
@@ -300,8 +366,9 @@ describe('the commands the Dockerfile runs', () => {
 
 interface Service {
   build: { target: string };
+  command?: string[];
   environment: Record<string, string>;
-  healthcheck: Record<string, unknown>;
+  healthcheck?: Record<string, unknown>;
   image?: string;
   volumes?: string[];
   depends_on?: unknown;
@@ -326,16 +393,30 @@ describe('Compose files', () => {
   it('production runs PostgreSQL, health checks 30 s / 10 s / 3 / 10 s, and takes every secret from the environment', () => {
     const raw = readFileSync(path.join(ROOT, 'docker-compose.production.yml'), 'utf8');
     const { services } = load('docker-compose.production.yml');
-    expect(Object.keys(services)).toEqual(['postgres', 'api', 'web']);
+    expect(Object.keys(services)).toEqual(['postgres', 'migrate', 'api', 'web']);
     expect(services.postgres.image).toMatch(/^postgres:16/);
-    for (const service of Object.values(services)) expect(service.healthcheck).toMatchObject(specHealth);
-    expect(services.api.environment).toMatchObject({ NODE_ENV: 'production', DATABASE_CA_FILE: '/certs/ca.pem' });
+    for (const name of ['postgres', 'api', 'web']) expect(services[name].healthcheck).toMatchObject(specHealth);
+    expect(services.api.environment).toMatchObject({
+      NODE_ENV: 'production',
+      DATABASE_CA_FILE: '/certs/ca.pem',
+      DATABASE_MIGRATE: 'false',
+    });
     expect(services.api.environment.JWT_SECRET).toBe('${JWT_SECRET:?set JWT_SECRET}');
     // Both services refuse to start in production without it.
     for (const name of ['api', 'web'])
       expect(services[name].environment.ORIGIN_VERIFY_SECRET).toBe('${ORIGIN_VERIFY_SECRET:?set ORIGIN_VERIFY_SECRET}');
-    expect(services.api.environment.DATABASE_URL).toBe('postgres://drop:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}@postgres:5432/drop');
-    expect(services.api.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    // The migration job (the api image, its other command) as the administrator first; the api as the runtime role.
+    expect(services.migrate).toMatchObject({ build: { target: 'api' }, command: ['node', 'apps/api/dist/migrate.js'] });
+    expect(services.migrate.environment).toMatchObject({
+      DATABASE_URL: 'postgres://drop:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}@postgres:5432/drop',
+      DATABASE_RUNTIME_USER: 'drop_app',
+      DATABASE_RUNTIME_AUTH: 'password',
+    });
+    expect(services.api.environment.DATABASE_URL).toBe(
+      'postgres://drop_app:${DATABASE_APP_PASSWORD:?set DATABASE_APP_PASSWORD}@postgres:5432/drop',
+    );
+    expect(JSON.stringify(services.api.environment)).not.toContain('POSTGRES_PASSWORD');
+    expect(services.api.depends_on).toEqual({ migrate: { condition: 'service_completed_successfully' } });
     // No literal secret: every secret-looking key is an interpolation.
     for (const match of raw.matchAll(/(PASSWORD|SECRET|CLIENT_ID)[A-Z_]*: (.*)$/gm)) expect(match[2]).toMatch(/^\$\{[A-Z_]+:[?-]/);
   });

@@ -11,7 +11,7 @@ import { RateLimits } from '../../../constructs/edge/rate-limits';
 
 const stack = () => new TerraformStack(Testing.app(), 'test');
 const limit = {
-  pathPrefix: '/v1/auth/',
+  paths: ['/v1/auth/'],
   action: 'managed_challenge' as const,
   requestsPerPeriod: 20,
   periodSeconds: 10,
@@ -42,17 +42,22 @@ describe('Cloudflare plan facts', () => {
 describe('the edge constructs on a plan that cannot run them', () => {
   it('refuses two rate limits on Free, naming Pro', () => {
     expect(
-      () => new RateLimits(stack(), 'rl', { zoneId: 'z', plan: 'free', limits: [limit, { ...limit, pathPrefix: '/v1/transactions/' }] }),
+      () =>
+        new RateLimits(stack(), 'rl', {
+          zoneId: 'z',
+          plan: 'free',
+          limits: { auth: limit, transactions: { ...limit, paths: ['/v1/transactions/'] } },
+        }),
     ).toThrow(
-      'test/rl: plan: allows 1 rate limiting rule(s); the 2 rate limits (/v1/auth/*, /v1/transactions/*) need the pro plan or higher (found: "free")',
+      'test/rl (1 problem):\n  - plan: allows 1 rate limiting rule(s); the 2 rate limits (auth: /v1/auth/*; transactions: /v1/transactions/*) need the pro plan or higher (found: "free")',
     );
   });
 
   it('refuses a challenge with a mitigation timeout below Enterprise', () => {
     expect(
-      () => new RateLimits(stack(), 'rl', { zoneId: 'z', plan: 'business', limits: [{ ...limit, mitigationTimeoutSeconds: 60 }] }),
+      () => new RateLimits(stack(), 'rl', { zoneId: 'z', plan: 'business', limits: { auth: { ...limit, mitigationTimeoutSeconds: 60 } } }),
     ).toThrow(
-      'test/rl: limits.0.mitigationTimeoutSeconds: must be 0 on the business plan: a challenge action has no mitigation timeout below Enterprise (found: 60)',
+      'test/rl (1 problem):\n  - limits.auth.mitigationTimeoutSeconds: must be 0 on the business plan: a challenge action has no mitigation timeout below Enterprise (found: 60)',
     );
   });
 
@@ -84,7 +89,7 @@ describe('the edge constructs on a plan that cannot run them', () => {
       originVerifySecret: 's',
     };
     expect(() => new CacheRules(stack(), 'cache', { zoneId: 'z', plan: 'pro', sites: [site] })).toThrow(
-      "test/cache: sites.0.publicAssetTtlSeconds: is below the pro plan's minimum edge cache TTL of 3600 seconds (1 h); 1800 s needs the business plan (found: 1800)",
+      "test/cache (1 problem):\n  - sites.0.publicAssetTtlSeconds: is below the pro plan's minimum edge cache TTL of 3600 seconds (1 h); 1800 s needs the business plan (found: 1800)",
     );
   });
 

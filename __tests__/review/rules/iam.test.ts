@@ -7,7 +7,7 @@ const CASES: Case[] = [
   {
     rule: 'iam-policy-readable',
     name: 'computed policy',
-    broken: onResource('registry', 'aws_iam_role_policy', 'ci/push', (b) => (b.policy = '${jsonencode(local.policy)}')),
+    broken: onResource('compute', 'aws_iam_role_policy', 'api/access-policy', (b) => (b.policy = '${jsonencode(local.policy)}')),
   },
   {
     rule: 'iam-no-admin',
@@ -22,18 +22,18 @@ const CASES: Case[] = [
   {
     rule: 'iam-no-wildcard-actions',
     name: 'ecr:* through a policy document',
-    broken: onDocument('registry', 'ci/permissions', ['aws_iam_role_policy', 'ci/push'], (st) =>
-      st.find((x) => x.sid === 'PushAndScanResults').actions.push('ecr:*'),
+    broken: onDocument('compute', 'api/pull', ['aws_iam_role_policy', 'api/access-policy'], (st) =>
+      st.find((x) => x.sid === 'PullOwnImage').actions.push('ecr:*'),
     ),
   },
   {
     rule: 'iam-no-wildcard-resource',
-    name: 'push to every repository',
+    name: 'pull from every repository',
     broken: onDocument(
-      'registry',
-      'ci/permissions',
-      ['aws_iam_role_policy', 'ci/push'],
-      (st) => (st.find((x) => x.sid === 'PushAndScanResults').resources = ['*']),
+      'compute',
+      'api/pull',
+      ['aws_iam_role_policy', 'api/access-policy'],
+      (st) => (st.find((x) => x.sid === 'PullOwnImage').resources = ['*']),
     ),
   },
   {
@@ -49,21 +49,48 @@ const CASES: Case[] = [
   {
     rule: 'iam-github-oidc-subject',
     name: 'any repository of the owner',
+    env: 'control',
     broken: onDocument(
-      'registry',
-      'ci/trust',
-      ['aws_iam_role', 'ci/role'],
+      'control',
+      'identities-staging/github-push/trust',
+      ['aws_iam_role', 'identities-staging/github-push/role'],
       (st) => (st[0].condition.find((c: any) => c.variable.endsWith(':sub')).values = ['repo:getdrop/*']),
     ),
   },
   {
     rule: 'iam-github-oidc-subject',
     name: 'no subject condition',
+    env: 'control',
     broken: onDocument(
-      'registry',
-      'ci/trust',
-      ['aws_iam_role', 'ci/role'],
+      'control',
+      'identities-production/github-release/trust',
+      ['aws_iam_role', 'identities-production/github-release/role'],
       (st) => (st[0].condition = st[0].condition.filter((c: any) => !c.variable.endsWith(':sub'))),
+    ),
+  },
+  {
+    rule: 'iam-terraform-cloud-oidc-subject',
+    name: 'every workspace of the project',
+    env: 'control',
+    broken: onDocument(
+      'control',
+      'identities-production/tfc-apply/trust',
+      ['aws_iam_role', 'identities-production/tfc-apply/role'],
+      (st) =>
+        (st[0].condition.find((c: any) => c.variable.endsWith(':sub')).values = [
+          'organization:getdrop:project:drop-platform:workspace:*:run_phase:apply',
+        ]),
+    ),
+  },
+  {
+    rule: 'iam-terraform-cloud-oidc-subject',
+    name: 'no audience condition',
+    env: 'control',
+    broken: onDocument(
+      'control',
+      'identities-staging/tfc-plan/trust',
+      ['aws_iam_role', 'identities-staging/tfc-plan/role'],
+      (st) => (st[0].condition = st[0].condition.filter((c: any) => !c.variable.endsWith(':aud'))),
     ),
   },
   {

@@ -6,7 +6,8 @@ import type { Synth } from '../../../review/terraform';
 import { WAIVERS } from '../../../review/waivers';
 import { at, contextOf, shipped } from '../fixtures';
 
-export type Env = 'staging' | 'production';
+/** A shipped environment, or the bootstrap stack. */
+export type Env = 'staging' | 'production' | 'control';
 
 export interface Case {
   readonly rule: string;

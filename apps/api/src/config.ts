@@ -1,12 +1,18 @@
 /**
  * The API's configuration, read from the environment once at start-up. Every problem is collected
  * and reported together in one error naming the variable, what was found and what is allowed.
- * Secret values are never echoed, only their length.
+ * Secret values are never echoed, only their length. Only names of the environment contract
+ * (`@drop/shared/env`, which the compute stack writes by) are read.
+ *
+ * Deployed means strict, whatever NODE_ENV says: any sign of a deployed instance (`DROP_ENV` or
+ * `DROP_TIER` set, or `NODE_ENV=production`) refuses mock sign-in, the development JWT secret, a
+ * missing origin secret, the embedded database and an unverified database connection.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { parseCredentials, type DatabaseCredentials } from './db/postgres.js';
-import { redactUrl } from './log.js';
-import { originSecrets } from './headers.js';
+import { deploymentSigns } from '@drop/shared/deployed';
+import { originSecrets } from '@drop/shared/headers';
+import type { EnvName } from '@drop/shared/env';
+import { redactText } from './log.js';
 
 export const DEV_JWT_SECRET = 'dev-secret-change-in-production';
 /** BankID Norway's OpenID provider puts the national identity number (fødselsnummer) in `nnin_altsub`, asked for with the scope of the same name. */
@@ -15,8 +21,17 @@ export const DEFAULT_BANKID_SCOPE = 'openid profile nnin_altsub';
 /** Where the Dockerfile puts the RDS CA bundle (see the README, "Database TLS"). */
 export const DEFAULT_DATABASE_CA_FILE = '/app/certs/rds-global-bundle.pem';
 
+/** How the API authenticates to PostgreSQL: the URL's password, or RDS IAM tokens for `user`. */
+export type DatabaseAuth =
+  | { readonly kind: 'password' }
+  | { readonly kind: 'iam'; readonly user: string; readonly region: string; readonly hostname: string; readonly port: number };
+
 export interface ApiConfig {
   readonly nodeEnv: 'development' | 'production' | 'test';
+  /** A sign of a deployed instance was found (DROP_ENV, DROP_TIER, NODE_ENV=production): the strict rules apply. */
+  readonly deployed: boolean;
+  /** The environment's name (DROP_ENV), `development` without one: Sentry's environment, the overload metric's dimension. */
+  readonly environment: string;
   readonly port: number;
   readonly appUrl: string;
   readonly jwtSecret: string;
@@ -40,11 +55,17 @@ export interface ApiConfig {
     | { readonly kind: 'embedded'; readonly dataDir: string }
     | {
         readonly kind: 'postgres';
+        /** With IAM authentication: the runtime user, and no password. */
         readonly url: string;
-        readonly credentials?: DatabaseCredentials;
-        readonly secretArn?: string;
-        /** PEM of the CA to verify the server against; set in production. */
+        readonly auth: DatabaseAuth;
+        /** PEM of the CA to verify the server against; set when deployed. */
         readonly ca?: string;
+        /** Apply migrations at start (false: only check that none is pending; the migration job applies them). */
+        readonly migrate: boolean;
+        /** Connections per instance (DATABASE_POOL_MAX). */
+        readonly poolMax: number;
+        /** How long a request waits for a connection before it is answered 503 (DATABASE_POOL_WAIT_MS). */
+        readonly poolWaitMs: number;
       };
   readonly shutdownTimeoutMs: number;
   /** PostgreSQL statement_timeout; the client gives up a second later (a frozen server or network). */
@@ -54,36 +75,49 @@ export interface ApiConfig {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  constructor(
+    readonly problems: string[],
+    what = 'API',
+  ) {
     super(
-      `Invalid API configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      `Invalid ${what} configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
     this.name = 'ConfigError';
   }
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+type Env = Readonly<Partial<Record<string, string>>>;
 
 const secretShape = (value: string) => `a ${value.length}-character value`;
+
+/** A PostgreSQL role name as the platform makes them (`drop_app`). */
+const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** URL parameters through which pg would take TLS settings from DATABASE_URL. */
 const TLS_URL_PARAMS = ['sslmode', 'ssl', 'sslrootcert', 'sslcert', 'sslkey', 'sslnegotiation', 'uselibpqcompat'];
 
 export function loadConfig(env: Env): ApiConfig {
   const problems: string[] = [];
-  const bad = (name: string, found: string, allowed: string) => problems.push(`${name}: ${allowed} (found: ${found})`);
-  const str = (name: string) => {
+  const bad = (name: EnvName, found: string, allowed: string) => problems.push(`${name}: ${allowed} (found: ${found})`);
+  const str = (name: EnvName) => {
     const value = env[name];
     return value === undefined || value === '' ? undefined : value;
   };
-  const bool = (name: string, fallback: boolean) => {
+  const bool = (name: EnvName, fallback: boolean) => {
     const value = str(name);
     if (value === undefined) return fallback;
     if (value === 'true' || value === 'false') return value === 'true';
     bad(name, JSON.stringify(value), 'must be "true" or "false"');
     return fallback;
   };
-  const url = (name: string, protocols: string[]) => {
+  const integer = (name: EnvName, fallback: number, min: number, max: number, unit = '') => {
+    const raw = str(name) ?? String(fallback);
+    const value = Number(raw);
+    if (/^\d+$/.test(raw) && value >= min && value <= max) return value;
+    bad(name, JSON.stringify(raw), `must be an integer from ${min} to ${max}${unit}`);
+    return fallback;
+  };
+  const url = (name: EnvName, protocols: string[]) => {
     const value = str(name);
     if (value === undefined) return undefined;
     try {
@@ -92,49 +126,50 @@ export function loadConfig(env: Env): ApiConfig {
     } catch {
       // reported below
     }
-    bad(name, JSON.stringify(redactUrl(value)), `must be a URL with scheme ${protocols.map((p) => p.replace(':', '')).join(' or ')}`);
+    bad(name, JSON.stringify(redactText(value)), `must be a URL with scheme ${protocols.map((p) => p.replace(':', '')).join(' or ')}`);
     return undefined;
   };
 
   const nodeEnvRaw = str('NODE_ENV') ?? 'development';
   const nodeEnv = (['development', 'production', 'test'] as const).find((v) => v === nodeEnvRaw) ?? 'development';
   if (nodeEnv !== nodeEnvRaw) bad('NODE_ENV', JSON.stringify(nodeEnvRaw), 'must be one of development, production, test');
-  const production = nodeEnv === 'production';
+  const dropEnv = str('DROP_ENV');
+  const tierRaw = str('DROP_TIER');
+  // Any sign of a deployed instance; `why` names it in the refusals below.
+  const signs = deploymentSigns(env);
+  const deployed = signs.length > 0;
+  const why = `a deployed instance (${signs.join(', ')})`;
 
   const portRaw = str('PORT') ?? '3001';
   const port = Number(portRaw);
   if (!/^\d+$/.test(portRaw) || port > 65535) bad('PORT', JSON.stringify(portRaw), 'must be an integer from 0 (any free port) to 65535');
 
   const appUrl = url('APP_URL', ['http:', 'https:']) ?? 'http://localhost:3000';
-  if (production && str('APP_URL') === undefined) bad('APP_URL', 'not set', 'is required in production (the web origin allowed by CORS)');
+  if (deployed && str('APP_URL') === undefined) bad('APP_URL', 'not set', `is required in ${why} (the web origin allowed by CORS)`);
 
   let jwtSecret = str('JWT_SECRET');
   if (jwtSecret === undefined) {
-    if (production) bad('JWT_SECRET', 'not set', 'is required in production (from Secrets Manager)');
+    if (deployed) bad('JWT_SECRET', 'not set', `is required in ${why}: the development secret signs nothing there (from Secrets Manager)`);
     jwtSecret = DEV_JWT_SECRET;
-  } else if (production && jwtSecret === DEV_JWT_SECRET) {
-    bad('JWT_SECRET', 'the development secret', 'must not be the development secret in production');
-  } else if (production && jwtSecret.length < 32) {
-    bad('JWT_SECRET', secretShape(jwtSecret), 'must be at least 32 characters in production');
+  } else if (deployed && jwtSecret === DEV_JWT_SECRET) {
+    bad('JWT_SECRET', 'the development secret', `must not be the development secret in ${why}`);
+  } else if (deployed && jwtSecret.length < 32) {
+    bad('JWT_SECRET', secretShape(jwtSecret), `must be at least 32 characters in ${why}`);
   }
 
-  const dropEnv = str('DROP_ENV');
-  if (dropEnv === undefined && production)
+  if (dropEnv === undefined && nodeEnv === 'production')
     bad('DROP_ENV', 'not set', 'is required in production (the environment name, set by the compute stack)');
   else if (dropEnv !== undefined && !/^[a-z][a-z0-9-]{0,62}$/.test(dropEnv))
     bad('DROP_ENV', JSON.stringify(dropEnv), 'must be an environment name: lowercase letters, digits and "-", starting with a letter');
-  const tierRaw = str('DROP_TIER');
   if (tierRaw !== undefined && tierRaw !== 'staging' && tierRaw !== 'production')
     bad('DROP_TIER', JSON.stringify(tierRaw), 'must be "staging" or "production"');
-  // Either signal makes an environment production-tier: the explicit tier, or a production* name.
-  const productionTier = tierRaw === 'production' || (dropEnv ?? '').startsWith('production');
 
-  const bankIdMock = bool('BANKID_MOCK', !production);
-  if (production && bankIdMock) {
+  const bankIdMock = bool('BANKID_MOCK', !deployed);
+  if (deployed && bankIdMock) {
     bad(
       'BANKID_MOCK',
       '"true"',
-      'must not be "true" when NODE_ENV is "production": mock sign-in is for development only; set BANKID_MOCK=false and BANKID_ISSUER',
+      `must not be "true" in ${why}: mock sign-in is for development only; set BANKID_MOCK=false and BANKID_ISSUER`,
     );
   }
   const bankIdClientId = str('BANKID_CLIENT_ID');
@@ -144,8 +179,8 @@ export function loadConfig(env: Env): ApiConfig {
     if (!bankIdClientSecret) bad('BANKID_CLIENT_SECRET', 'not set', 'is required when BANKID_MOCK is "false"');
   }
   const callbackUrl = url('BANKID_CALLBACK_URL', ['http:', 'https:']);
-  // Plain http only outside production: the tests' local OpenID provider.
-  const issuer = url('BANKID_ISSUER', production ? ['https:'] : ['https:', 'http:']);
+  // Plain http only outside deployed instances: the tests' local OpenID provider.
+  const issuer = url('BANKID_ISSUER', deployed ? ['https:'] : ['https:', 'http:']);
   const idClaim = str('BANKID_ID_CLAIM') ?? DEFAULT_BANKID_ID_CLAIM;
   if (!/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/.test(idClaim))
     bad('BANKID_ID_CLAIM', JSON.stringify(idClaim), 'must be a claim name (letters, digits, "_", ".", ":", "-")');
@@ -164,19 +199,21 @@ export function loadConfig(env: Env): ApiConfig {
       bad('BANKID_CALLBACK_URL', 'not set', 'is required when BANKID_MOCK is "false" (the web app\'s /api/auth/bankid/callback)');
   }
 
-  const seedDemo = bool('SEED_DEMO', !production);
-  if (seedDemo && productionTier) {
+  // Demo data needs an explicit non-production tier once deployed: a production* name, or no tier
+  // at all, is refused (a deployed environment without DROP_TIER may be live).
+  const seedDemo = bool('SEED_DEMO', !deployed);
+  if (seedDemo && deployed && (tierRaw !== 'staging' || (dropEnv ?? '').startsWith('production'))) {
     bad(
       'SEED_DEMO',
       '"true"',
-      `must not be "true" in a production-tier environment (DROP_ENV=${JSON.stringify(dropEnv ?? '')}, DROP_TIER=${JSON.stringify(tierRaw ?? '')}): demo data is for development and staging`,
+      `needs an explicit non-production tier (DROP_TIER=staging, and a DROP_ENV not named production*) in ${why}: demo data is for development and staging only`,
     );
   }
   const sentryDsn = url('SENTRY_DSN', ['https:', 'http:']);
 
   const originVerifySecret = str('ORIGIN_VERIFY_SECRET');
   if (originVerifySecret === undefined) {
-    if (production) bad('ORIGIN_VERIFY_SECRET', 'not set', 'is required in production (only the edge may reach the service)');
+    if (deployed) bad('ORIGIN_VERIFY_SECRET', 'not set', `is required in ${why} (only the edge may reach the service)`);
   } else {
     const values = originSecrets(originVerifySecret);
     if (values.length > 2 || values.some((v) => v.length < 16)) {
@@ -188,69 +225,86 @@ export function loadConfig(env: Env): ApiConfig {
     }
   }
 
+  const queryTimeoutMs = integer('DATABASE_QUERY_TIMEOUT_MS', 5000, 100, 600_000, ' (milliseconds)');
   let database: ApiConfig['database'];
   const databaseUrl = str('DATABASE_URL');
   if (databaseUrl === undefined) {
-    if (production) bad('DATABASE_URL', 'not set', 'is required in production (the embedded database is for development only)');
+    if (deployed) bad('DATABASE_URL', 'not set', `is required in ${why} (the embedded database is for development only)`);
     database = { kind: 'embedded', dataDir: str('DATA_DIR') ?? './data' };
   } else {
     const valid = url('DATABASE_URL', ['postgres:', 'postgresql:']);
-    let credentials: DatabaseCredentials | undefined;
-    const credentialsJson = str('DATABASE_CREDENTIALS');
-    if (credentialsJson !== undefined) {
-      try {
-        credentials = parseCredentials(credentialsJson, 'DATABASE_CREDENTIALS');
-      } catch (error) {
+    const parsed = valid ? new URL(valid) : undefined;
+    const authRaw = str('DATABASE_AUTH') ?? 'password';
+    let auth: DatabaseAuth = { kind: 'password' };
+    if (authRaw === 'iam') {
+      const user = str('DATABASE_USER');
+      const region = str('DATABASE_REGION');
+      if (!user || !ROLE_NAME.test(user))
         bad(
-          'DATABASE_CREDENTIALS',
-          secretShape(credentialsJson),
-          (error as Error).message.replace('DATABASE_CREDENTIALS ', 'must be valid: '),
+          'DATABASE_USER',
+          user ? JSON.stringify(user) : 'not set',
+          'is required with DATABASE_AUTH=iam: the PostgreSQL role to connect as (granted rds_iam)',
         );
+      if (!region || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+        bad(
+          'DATABASE_REGION',
+          region ? JSON.stringify(region) : 'not set',
+          'is required with DATABASE_AUTH=iam: the AWS region of the database, e.g. eu-west-1',
+        );
+      if (parsed?.password)
+        bad(
+          'DATABASE_URL',
+          JSON.stringify(redactText(valid!)),
+          'must carry no password with DATABASE_AUTH=iam: each connection signs an IAM token',
+        );
+      if (user && region && parsed) {
+        parsed.username = user;
+        auth = { kind: 'iam', user, region, hostname: parsed.hostname, port: Number(parsed.port || 5432) };
       }
+    } else if (authRaw !== 'password') {
+      bad('DATABASE_AUTH', JSON.stringify(authRaw), 'must be "password" (the URL\'s) or "iam" (RDS IAM authentication)');
     }
-    const secretArn = str('DATABASE_SECRET_ARN');
-    if (secretArn !== undefined && !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(secretArn)) {
+    const migrate = bool('DATABASE_MIGRATE', authRaw !== 'iam');
+    if (migrate && authRaw === 'iam')
       bad(
-        'DATABASE_SECRET_ARN',
-        JSON.stringify(secretArn),
-        'must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)',
+        'DATABASE_MIGRATE',
+        '"true"',
+        'must not be "true" with DATABASE_AUTH=iam: the runtime role cannot run DDL; migrations run as the migration job (npm run db:migrate)',
       );
-    }
-    if (production && credentials && !secretArn) {
-      bad('DATABASE_SECRET_ARN', 'not set', 'is required in production with DATABASE_CREDENTIALS (re-read when RDS rotates the password)');
-    }
     let ca: string | undefined;
-    if (production) {
+    if (deployed) {
       const caFile = str('DATABASE_CA_FILE') ?? DEFAULT_DATABASE_CA_FILE;
       if (!existsSync(caFile))
-        bad('DATABASE_CA_FILE', JSON.stringify(caFile), 'must name a readable PEM file: production verifies the database certificate');
+        bad('DATABASE_CA_FILE', JSON.stringify(caFile), `must name a readable PEM file: ${why} verifies the database certificate`);
       else ca = readFileSync(caFile, 'utf8');
     }
-    if (production && valid) {
+    if (deployed && parsed) {
       // pg lets the URL's TLS parameters replace the verified TLS options built from the CA file, and
       // sslmode=disable (or allow, prefer, no-verify) would send the password without (verified) TLS.
-      const tlsParams = [...new URL(valid).searchParams].filter(([key]) => TLS_URL_PARAMS.includes(key));
+      const tlsParams = [...parsed.searchParams].filter(([key]) => TLS_URL_PARAMS.includes(key));
       if (tlsParams.length) {
         bad(
           'DATABASE_URL',
           tlsParams.map(([key, value]) => `${key}=${value}`).join('&'),
-          `must not carry ${TLS_URL_PARAMS.join(', ')} in production: TLS with certificate verification against DATABASE_CA_FILE is always on`,
+          `must not carry ${TLS_URL_PARAMS.join(', ')} in ${why}: TLS with certificate verification against DATABASE_CA_FILE is always on`,
         );
       }
     }
-    database = { kind: 'postgres', url: valid ?? '', credentials, secretArn, ca };
+    database = {
+      kind: 'postgres',
+      url: parsed?.toString() ?? '',
+      auth,
+      ca,
+      migrate,
+      poolMax: integer('DATABASE_POOL_MAX', 10, 1, 100),
+      poolWaitMs: integer('DATABASE_POOL_WAIT_MS', 2000, 50, 60_000, ' (milliseconds)'),
+    };
   }
 
   const shutdownRaw = str('SHUTDOWN_TIMEOUT_MS') ?? '25000';
   const shutdownTimeoutMs = Number(shutdownRaw);
   if (!/^\d+$/.test(shutdownRaw) || shutdownTimeoutMs < 1)
     bad('SHUTDOWN_TIMEOUT_MS', JSON.stringify(shutdownRaw), 'must be a positive integer (milliseconds)');
-
-  const queryTimeoutRaw = str('DATABASE_QUERY_TIMEOUT_MS') ?? '5000';
-  const queryTimeoutMs = Number(queryTimeoutRaw);
-  if (!/^\d+$/.test(queryTimeoutRaw) || queryTimeoutMs < 100 || queryTimeoutMs > 600_000) {
-    bad('DATABASE_QUERY_TIMEOUT_MS', JSON.stringify(queryTimeoutRaw), 'must be an integer from 100 to 600000 (milliseconds)');
-  }
 
   const appVersion = str('APP_VERSION');
   if (appVersion !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(appVersion)) {
@@ -264,6 +318,8 @@ export function loadConfig(env: Env): ApiConfig {
   if (problems.length) throw new ConfigError(problems);
   return {
     nodeEnv,
+    deployed,
+    environment: dropEnv ?? 'development',
     port,
     appUrl,
     jwtSecret,

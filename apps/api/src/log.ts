@@ -1,37 +1,11 @@
 /**
- * What may reach a log line. Every line the API writes passes through `safeLine`:
- *  - one line: control characters (newline, carriage return, NUL, escape, C1) become `\uXXXX`, so
- *    text a client sent (a description, a path) cannot forge or split log lines;
- *  - no secrets: national identity numbers, bearer tokens and JWTs, and a URL's password are masked.
- * Database errors are described by `describeError`: the driver's code and message and the failing
- * statement (which has placeholders only), never the query parameters drizzle puts in its message.
+ * What may reach a log line. Every line the API writes passes through `safeLine` of the one
+ * redactor (`@drop/shared/redact`, which Sentry and the access log use too): no secrets, no
+ * personal data, no control characters. Errors are described by `describeError`: the driver's code
+ * and message and the failing statement (placeholders only), never the query parameters drizzle
+ * puts in its message.
  */
-
-// C0 controls, DEL, C1 controls, and the Unicode line and paragraph separators.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-
-/** Replaces control characters with a visible `\uXXXX` escape. */
-export function stripControl(text: string): string {
-  return text.replace(CONTROL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** `scheme://user:password@host` → `scheme://user:***@host`. */
-export function redactUrl(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^@/?#\s]*@/gi, '$1:***@');
-}
-
-export function redact(text: string): string {
-  return redactUrl(text)
-    .replace(/\b(Bearer)\s+[^\s"',]+/gi, '$1 ***')
-    .replace(/\beyJ[\w-]*\.[\w-]+\.[\w-]*/g, '[jwt]')
-    .replace(/(?<!\d)\d{11}(?!\d)/g, '[national-id]');
-}
-
-/** One log line, safe to write: no control characters, no secrets. */
-export function safeLine(message: string): string {
-  return stripControl(redact(message));
-}
+export { redactText, safeLine } from '@drop/shared/redact';
 
 interface ErrorLike {
   name?: unknown;

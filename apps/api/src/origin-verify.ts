@@ -1,14 +1,15 @@
 /**
  * Origin protection: Cloudflare adds `X-Origin-Verify: <secret>` to every request it forwards.
  * With a secret configured, requests without a matching header get 403, except the health path
- * (GET, and HEAD which answers like GET) that App Runner calls directly.
+ * (GET, and HEAD which answers like GET) that App Runner calls directly; the health route then
+ * answers only its status unless the header matched (`originMatcher`).
  *
  * Rotation: ORIGIN_VERIFY_SECRET is `current` or `current,previous`. A request carrying either
  * value passes, so the edge can switch to a new value while instances still hold the old one.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { ORIGIN_VERIFY_HEADER, originSecrets } from './headers.js';
+import { ORIGIN_VERIFY_HEADER, originSecrets } from '@drop/shared/headers';
 import { errorBody } from './http.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -31,16 +32,19 @@ export interface OriginVerifyOptions {
   readonly exempt?: readonly { method: string; path: string }[];
 }
 
+/** Whether a received `X-Origin-Verify` value is one of the setting's (`current` or `current,previous`). */
+export function originMatcher(secret: string): (received: string | undefined) => boolean {
+  // Hashed once: the accepted values do not change while the process runs.
+  const accepted = originSecrets(secret).map(digest);
+  return (received) => received !== undefined && matchesAny(received, accepted);
+}
+
 export function originVerify(options: OriginVerifyOptions): MiddlewareHandler {
   const exempt = options.exempt ?? [];
-  // Hashed once: the accepted values do not change while the process runs.
-  const accepted = originSecrets(options.secret).map(digest);
+  const matches = originMatcher(options.secret);
   return async (c, next) => {
     if (exempt.some((e) => e.method === c.req.method && e.path === c.req.path)) return next();
-    const received = c.req.header(ORIGIN_VERIFY_HEADER);
-    if (received === undefined || !matchesAny(received, accepted)) {
-      return c.json(errorBody('forbidden', 'Requests must come through the edge'), 403);
-    }
+    if (!matches(c.req.header(ORIGIN_VERIFY_HEADER))) return c.json(errorBody('forbidden', 'Requests must come through the edge'), 403);
     return next();
   };
 }

@@ -25,9 +25,10 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 export function securityHeaders(): MiddlewareHandler {
-  return async (c, next) => {
+  // Not async: the route's promise is returned as it is, without another frame around it.
+  return (c, next) => {
     for (const [name, value] of SECURITY_HEADERS) c.header(name, value);
-    await next();
+    return next();
   };
 }
 

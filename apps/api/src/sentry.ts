@@ -4,7 +4,7 @@
  * (scrub.ts) before it is sent: no national ids, tokens, cookies or Authorization headers leave.
  */
 import * as Sentry from '@sentry/node';
-import { scrub } from './scrub.js';
+import { scrub } from '@drop/shared/redact';
 
 export interface SentryOptions {
   readonly dsn: string;

@@ -11,10 +11,12 @@ import { createApp } from './app.js';
 import { BankIdOidc } from './bankid-oidc.js';
 import { ConfigError, loadConfig, type ApiConfig } from './config.js';
 import { withTimeout, type Database } from './db/database.js';
-import { drainable, exitOnSignals } from './drain.mjs';
+import { SERVER_OPTIONS, drainable, exitOnSignals } from '@drop/shared/drain';
 import { openEmbeddedDatabase } from './db/embedded.js';
-import { awsSecretSource, openPostgresDatabase, type SecretSource } from './db/postgres.js';
+import { iamTokenProvider, type TokenSigner } from './db/iam-token.js';
+import { openPostgresDatabase } from './db/postgres.js';
 import { describeError, safeLine } from './log.js';
+import { overloadCounter } from './overload.js';
 import { seedDemo } from './seed.js';
 import { scheduleCleanup } from './cleanup.js';
 
@@ -22,20 +24,41 @@ export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json'
 
 const sink = (line: string) => console.error(`[api] ${line}`);
 const log = (message: string) => sink(safeLine(message));
+/** Structured lines (the access log, the overload metric) go to standard output as they are: JSON, one per line. */
+const structured = (line: string) => process.stdout.write(`${line}\n`);
 
-export async function openDatabase(config: ApiConfig, secrets?: SecretSource): Promise<Database> {
+export async function openDatabase(config: ApiConfig, signer?: TokenSigner): Promise<Database> {
   const db = config.database;
   if (db.kind === 'embedded') return openEmbeddedDatabase(db.dataDir);
+  const { auth } = db;
   return openPostgresDatabase({
     url: db.url,
-    credentials: db.credentials,
-    secretArn: db.secretArn,
-    secrets: db.secretArn ? (secrets ?? awsSecretSource()) : undefined,
-    // Production: TLS with the server certificate verified against the RDS CA bundle.
+    iam: auth.kind === 'iam' ? iamTokenProvider({ ...auth, username: auth.user, signer }) : undefined,
+    // Deployed: TLS with the server certificate verified against the RDS CA bundle.
     ssl: db.ca ? { ca: db.ca, rejectUnauthorized: true } : undefined,
+    maxConnections: db.poolMax,
+    poolWaitMs: db.poolWaitMs,
     queryTimeoutMs: config.queryTimeoutMs,
     log,
   });
+}
+
+/**
+ * Migrations at start (development, tests, Compose), or, where the API runs as the runtime role,
+ * a check that the migration job has applied every migration this release ships.
+ */
+export async function prepareSchema(config: ApiConfig, database: Database): Promise<void> {
+  const migrate = config.database.kind === 'embedded' || config.database.migrate;
+  if (migrate) {
+    const applied = await database.migrate();
+    if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
+    return;
+  }
+  const pending = await database.pending();
+  if (pending.length)
+    throw new Error(
+      `the database schema is behind this release (pending: ${pending.join(', ')}): run the migration job first (npm run db:migrate -- --env <env>)`,
+    );
 }
 
 /** The OpenID Connect client for live BankID, or undefined in mock mode (config.ts checked the settings). */
@@ -54,7 +77,8 @@ export interface RunningApi {
 }
 
 export interface StartDeps {
-  readonly secrets?: SecretSource;
+  /** Signs IAM tokens (DATABASE_AUTH=iam). @default - the AWS SDK's Signer with the default credential chain */
+  readonly signer?: TokenSigner;
   readonly hostname?: string;
   /** How often expired BankID orders and OpenID Connect flows are deleted. @default 300000 (5 minutes) */
   readonly cleanupIntervalMs?: number;
@@ -62,9 +86,13 @@ export interface StartDeps {
 
 export async function startApi(config: ApiConfig, deps: StartDeps = {}): Promise<RunningApi> {
   const startedAt = Date.now();
-  const database = await openDatabase(config, deps.secrets);
-  const applied = await database.migrate();
-  if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
+  const database = await openDatabase(config, deps.signer);
+  try {
+    await prepareSchema(config, database);
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
   if (config.seedDemo) await seedDemo(database);
   const stopCleanup = scheduleCleanup(database, deps.cleanupIntervalMs ?? 5 * 60_000, log);
 
@@ -79,11 +107,15 @@ export async function startApi(config: ApiConfig, deps: StartDeps = {}): Promise
     originVerifySecret: config.originVerifySecret,
     // createApp passes every line through safeLine itself.
     log: sink,
+    accessLog: structured,
+    countOverload: overloadCounter(config.environment, structured),
     // Loaded only when used: @sentry/node brings OpenTelemetry, a second of start-up for nothing otherwise.
     reportError: config.sentry ? (await import('./sentry.js')).initSentry(config.sentry) : undefined,
   });
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: deps.hostname }, () => resolve(s as Server)) as Server;
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: deps.hostname, serverOptions: SERVER_OPTIONS }, () =>
+      resolve(s as Server),
+    ) as Server;
   });
   const port = (server.address() as AddressInfo).port;
 

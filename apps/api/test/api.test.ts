@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.js';
 import { readMigrations } from '../src/db/migrate.js';
 import { transactions } from '../src/db/schema.js';
-import { NATIONAL_IDS, backends, json, openSignedIn, signIn, testApp } from './helpers.js';
+import { NATIONAL_IDS, adminBackends, backends, json, openSignedIn, signIn, testApp } from './helpers.js';
 
 describe.each(backends)('API on the $name database', (backend) => {
   let database: Database;
@@ -28,8 +28,12 @@ describe.each(backends)('API on the $name database', (backend) => {
       const res = await app.request('/v1/health');
       expect(res.status).toBe(200);
       const body = await res.json();
-      expect(Object.keys(body).sort()).toEqual(['db', 'dbLatencyMs', 'status', 'timestamp', 'uptime', 'version']);
+      // `pool` is PostgreSQL's (the embedded database has none).
+      expect(Object.keys(body).sort()).toEqual(
+        ['db', 'dbLatencyMs', ...(backend.name === 'postgres' ? ['pool'] : []), 'status', 'timestamp', 'uptime', 'version'].sort(),
+      );
       expect(body).toMatchObject({ status: 'ok', version: '0.1.0', db: 'connected' });
+      if (backend.name === 'postgres') expect(body.pool).toEqual({ size: 10, inUse: expect.any(Number), waiting: 0, saturated: false });
       expect(Number.isInteger(body.dbLatencyMs) && Number.isInteger(body.uptime)).toBe(true);
       expect(new Date(body.timestamp).toISOString()).toBe(body.timestamp);
     });
@@ -193,17 +197,17 @@ describe.each(backends)('API on the $name database', (backend) => {
 });
 
 describe('migrations', () => {
-  it.each(backends)('are applied once and are a no-op on the next start ($name)', async (backend) => {
+  it.each(adminBackends)('are applied once and are a no-op on the next start ($name)', async (backend) => {
     const { database, cleanup } = await backend.open();
     try {
-      expect(await database.migrate()).toEqual(['0001_init.sql', '0002_oidc_flows.sql']);
+      expect(await database.migrate()).toEqual(['0001_init.sql', '0002_oidc_flows.sql', '0003_revoked_tokens.sql']);
       expect(await database.migrate()).toEqual([]);
     } finally {
       await cleanup();
     }
   });
 
-  it.each(backends)('refuse to start when an applied migration was edited ($name)', async (backend) => {
+  it.each(adminBackends)('refuse to start when an applied migration was edited ($name)', async (backend) => {
     const { database, cleanup } = await backend.open();
     try {
       const [original] = readMigrations();

@@ -51,12 +51,12 @@ describe.each(backends)('expired BankID orders on the $name database', (backend)
     await addOrder(database, '2-complete-expired', 'complete', -600);
     await addOrder(database, '3-pending-valid', 'pending', 180);
     await addOrder(database, '4-complete-valid', 'complete', 60);
-    expect(await deleteExpired(database)).toEqual({ orders: 2, flows: 0 });
+    expect(await deleteExpired(database)).toEqual({ orders: 2, flows: 0, revocations: 0 });
     expect(await orders(database)).toEqual([
       { nationalId: '3-pending-valid', status: 'pending' },
       { nationalId: '4-complete-valid', status: 'complete' },
     ]);
-    expect(await deleteExpired(database)).toEqual({ orders: 0, flows: 0 });
+    expect(await deleteExpired(database)).toEqual({ orders: 0, flows: 0, revocations: 0 });
   });
 
   it('take the expired OpenID Connect flows with them; flows still valid stay', async () => {
@@ -68,7 +68,7 @@ describe.each(backends)('expired BankID orders on the $name database', (backend)
       );
     await flow('expired', -1);
     await flow('valid', 600);
-    expect(await deleteExpired(database)).toEqual({ orders: 0, flows: 1 });
+    expect(await deleteExpired(database)).toEqual({ orders: 0, flows: 1, revocations: 0 });
     const left = await database.run((db) => db.select({ state: oidcFlows.state }).from(oidcFlows));
     expect(left).toEqual([{ state: 'valid' }]);
   });

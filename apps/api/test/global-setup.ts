@@ -124,7 +124,7 @@ function stageForOthers(modules: string, runDir: string): string {
   return staged;
 }
 
-interface TestPostgres {
+export interface TestPostgres {
   readonly url: string;
   readonly dataDir: string;
   /** Settles when the server accepts connections, or with its log when it cannot start. */
@@ -137,8 +137,9 @@ interface TestPostgres {
 /**
  * Starts PostgreSQL in the background: its URL is known at once (port and password are chosen
  * here), so the workers start while initdb runs; tests wait for it when they first connect.
+ * `npm run bench` starts its server the same way.
  */
-async function launchPostgres(root: string, runDir: string): Promise<TestPostgres> {
+export async function launchPostgres(root: string, runDir: string): Promise<TestPostgres> {
   const asRoot = userInfo().uid === 0;
   const modules = path.join(root, 'node_modules');
   // As root the server runs as the `postgres` user, who must reach the binaries: a checkout under

@@ -2,24 +2,20 @@
  * Issue 18's hardening, as reproduced: origin-secret rotation and HEAD on health, bad input that
  * used to be a 500 or eternal, and log lines that leaked parameters or could be forged.
  */
-import { sql } from 'drizzle-orm';
 import { sign } from 'hono/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BankIdError, type BankIdOidc } from '../src/bankid-oidc.js';
 import { loadConfig } from '../src/config.js';
 import { perLoopTurn, type Database } from '../src/db/database.js';
 import { openPostgresDatabase } from '../src/db/postgres.js';
-import { describeError, redact, safeLine } from '../src/log.js';
+import { describeError, redactText, safeLine } from '../src/log.js';
 import { JWT_SECRET, NATIONAL_IDS, adminQuery, backends, createPgDatabase, embeddedOnly, json, openSignedIn, testApp } from './helpers.js';
-import { problems, production as productionWithSecret } from './production-config.js';
-
-// Without the RDS-managed credentials: the URL alone carries what these checks look at.
-const { DATABASE_CREDENTIALS: _credentials, DATABASE_SECRET_ARN: _secretArn, ...production } = productionWithSecret;
+import { problems, production } from './production-config.js';
 
 describe('configuration refused at start', () => {
   it('requires ORIGIN_VERIFY_SECRET in production', () => {
     expect(problems({ ...production, ORIGIN_VERIFY_SECRET: undefined })).toEqual([
-      'ORIGIN_VERIFY_SECRET: is required in production (only the edge may reach the service) (found: not set)',
+      'ORIGIN_VERIFY_SECRET: is required in a deployed instance (NODE_ENV=production, DROP_ENV=production, DROP_TIER=production) (only the edge may reach the service) (found: not set)',
     ]);
     expect(
       problems({
@@ -49,7 +45,7 @@ describe('configuration refused at start', () => {
 
   it('refuses sslmode=disable (and any TLS parameter) in a production DATABASE_URL', () => {
     expect(problems({ ...production, DATABASE_URL: `${production.DATABASE_URL}?sslmode=disable` })).toEqual([
-      'DATABASE_URL: must not carry sslmode, ssl, sslrootcert, sslcert, sslkey, sslnegotiation, uselibpqcompat in production: TLS with certificate verification against DATABASE_CA_FILE is always on (found: sslmode=disable)',
+      'DATABASE_URL: must not carry sslmode, ssl, sslrootcert, sslcert, sslkey, sslnegotiation, uselibpqcompat in a deployed instance (NODE_ENV=production, DROP_ENV=production, DROP_TIER=production): TLS with certificate verification against DATABASE_CA_FILE is always on (found: sslmode=disable)',
     ]);
     expect(problems({ ...production, DATABASE_URL: `${production.DATABASE_URL}?application_name=api&ssl=0` })).toHaveLength(1);
     expect(
@@ -65,7 +61,7 @@ describe('configuration refused at start', () => {
 
   it('never echoes the password of a database URL it refuses', () => {
     const [problem] = problems({ ...production, DATABASE_URL: 'mysql://drop:hunter2-password@db:3306/drop' });
-    expect(problem).toBe('DATABASE_URL: must be a URL with scheme postgres or postgresql (found: "mysql://drop:***@db:3306/drop")');
+    expect(problem).toBe('DATABASE_URL: must be a URL with scheme postgres or postgresql (found: "mysql://drop:[Filtered]@db:3306/drop")');
   });
 
   it('reads APP_VERSION and DATABASE_QUERY_TIMEOUT_MS, refusing bad values', () => {
@@ -90,8 +86,8 @@ describe('log lines', () => {
 
   it('mask national identity numbers, tokens and database passwords', () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
-    expect(redact(`user 31129945616 sent Bearer ${jwt} via postgres://drop:s3cret@db:5432/drop and ${jwt}`)).toBe(
-      'user [national-id] sent Bearer *** via postgres://drop:***@db:5432/drop and [jwt]',
+    expect(redactText(`user 31129945616 sent Bearer ${jwt} via postgres://drop:s3cret@db:5432/drop and ${jwt}`)).toBe(
+      'user [national-id] sent Bearer [Filtered] via postgres://drop:[Filtered]@db:5432/drop and [jwt]',
     );
   });
 
@@ -114,12 +110,13 @@ describe('log lines', () => {
 describe.each(backends)('API hardening on the $name database', (backend) => {
   let database: Database;
   let cleanup: () => Promise<void>;
+  let admin: (sql: string) => Promise<void>;
   let app: ReturnType<typeof testApp>;
   let token: string;
   const lines: string[] = [];
 
   beforeAll(async () => {
-    ({ database, cleanup, app, token } = await openSignedIn(backend, { log: (line) => lines.push(line) }));
+    ({ database, cleanup, admin, app, token } = await openSignedIn(backend, { log: (line) => lines.push(line) }));
   });
   afterAll(() => cleanup());
   const auth = (t = token) => ({ authorization: `Bearer ${t}` });
@@ -169,24 +166,56 @@ describe.each(backends)('API hardening on the $name database', (backend) => {
       }
     });
 
+    it('refuses bidirectional controls and zero-width characters in a description with 400, naming them', async () => {
+      // The pen-test's "Refund \u202e00.001 KON" shows as "Refund NOK 100.00".
+      for (const [description, found] of [
+        ['Refund \u202e00.001 KON', 'U+202E at position 8'],
+        ['Rent\u200b', 'U+200B at position 5'],
+        ['a\u2066b\u2069', 'U+2066 at position 2'],
+        ['Pay\u200dme', 'U+200D at position 4'],
+      ]) {
+        const res = await app.request(
+          '/v1/transactions',
+          json({ amountMinor: -100, currency: 'NOK', description }, { ...auth(), 'idempotency-key': `bidi-${found.slice(2, 6)}` }),
+        );
+        expect(res.status).toBe(400);
+        expect((await res.json()).error.issues).toEqual([
+          { path: 'description', message: `must not contain bidirectional or invisible characters (found ${found}); use printable text` },
+        ]);
+      }
+      // Letters of every script stay allowed.
+      const ok = await app.request(
+        '/v1/transactions',
+        json(
+          { amountMinor: -100, currency: 'NOK', description: 'Kaffe på Bakeriet, 咖啡, قهوة' },
+          { ...auth(), 'idempotency-key': 'bidi-ok' },
+        ),
+      );
+      expect(ok.status).toBe(201);
+    });
+
     it('answers 401 for a token without exp, and for a sub that is not a user id', async () => {
       const now = Math.floor(Date.now() / 1000);
+      const claims = () => ({ iss: 'drop-api', aud: 'drop-web', jti: crypto.randomUUID() });
       const me = async (payload: Record<string, unknown>) => {
         const res = await app.request('/v1/transactions', { headers: auth(await sign(payload, JWT_SECRET, 'HS256')) });
         return { status: res.status, message: (await res.json()).error?.message };
       };
       const valid = (await (await app.request('/v1/auth/me', { headers: auth() })).json()).user;
-      expect(await me({ sub: valid.id, name: valid.name, iat: now })).toEqual({
+      expect(await me({ ...claims(), sub: valid.id, name: valid.name, iat: now })).toEqual({
         status: 401,
         message: 'The token has no expiry; sign in again',
       });
       for (const sub of ['not-a-uuid', 42, "' OR 1=1 --", '']) {
-        expect(await me({ sub, name: valid.name, iat: now, exp: now + 60 })).toEqual({
+        expect(await me({ ...claims(), sub, name: valid.name, iat: now, exp: now + 60 })).toEqual({
           status: 401,
           message: 'The token lacks a valid user; sign in again',
         });
       }
-      expect(await me({ sub: valid.id, name: valid.name, iat: now, exp: now + 60 })).toEqual({ status: 200, message: undefined });
+      expect(await me({ ...claims(), sub: valid.id, name: valid.name, iat: now, exp: now + 60 })).toEqual({
+        status: 200,
+        message: undefined,
+      });
     });
   });
 
@@ -209,7 +238,7 @@ describe.each(backends)('API hardening on the $name database', (backend) => {
   describe('a database error', () => {
     it('is logged with its cause (code and message), without the parameters or the national ID, on one line', async () => {
       // GIVEN the database refuses every new order (a check constraint stands in for any failure)
-      await database.run((db) => db.execute(sql.raw('ALTER TABLE auth_orders ADD CONSTRAINT refuse_all CHECK (false) NOT VALID')));
+      await admin('ALTER TABLE auth_orders ADD CONSTRAINT refuse_all CHECK (false) NOT VALID');
       try {
         lines.length = 0;
         // WHEN an order with a national ID is started
@@ -223,7 +252,7 @@ describe.each(backends)('API hardening on the $name database', (backend) => {
         expect(lines[0]).not.toContain('params');
         expect(lines[0]).not.toContain('\n');
       } finally {
-        await database.run((db) => db.execute(sql.raw('ALTER TABLE auth_orders DROP CONSTRAINT refuse_all')));
+        await admin('ALTER TABLE auth_orders DROP CONSTRAINT refuse_all');
       }
     });
   });

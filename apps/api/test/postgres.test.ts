@@ -1,10 +1,11 @@
-/** What only the real PostgreSQL server shows: a hanging or absent server, password rotation, concurrent migrations. */
+/** What only the real PostgreSQL server shows: a hanging or absent server, a refused IAM token, concurrent migrations. */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgresDatabase, type SecretSource } from '../src/db/postgres.js';
+import { iamTokenProvider } from '../src/db/iam-token.js';
+import { openPostgresDatabase } from '../src/db/postgres.js';
 import { schema } from '../src/db/schema.js';
 import { adminQuery, createPgDatabase, embeddedOnly, testApp } from './helpers.js';
 
@@ -24,7 +25,7 @@ describe.skipIf(embeddedOnly)('PostgreSQL', () => {
 
     it('answers 503 within the 2 s budget when the database hangs', async () => {
       const { port } = blackhole.address() as AddressInfo;
-      const database = await openPostgresDatabase({ url: `postgres://drop:x@127.0.0.1:${port}/drop`, connectTimeoutMs: 10_000 });
+      const database = await openPostgresDatabase({ url: `postgres://drop:x@127.0.0.1:${port}/drop`, poolWaitMs: 10_000 });
       const app = testApp(database);
       const start = performance.now();
       const res = await app.request('/v1/health');
@@ -49,73 +50,50 @@ describe.skipIf(embeddedOnly)('PostgreSQL', () => {
     });
   });
 
-  describe('password rotation', () => {
+  describe('a refused IAM token', () => {
     let db: Awaited<ReturnType<typeof createPgDatabase>>;
     const role = `drop_app_${randomBytes(4).toString('hex')}`;
     beforeAll(async () => {
       db = await createPgDatabase();
-      await adminQuery(`CREATE ROLE ${role} LOGIN PASSWORD 'first-password'`);
-      await adminQuery(`GRANT ALL ON DATABASE ${db.name} TO ${role}`);
-      await adminQuery(`ALTER DATABASE ${db.name} OWNER TO ${role}`);
+      // The test server has no IAM: the role's password stands in for a valid token.
+      await adminQuery(`CREATE ROLE ${role} LOGIN PASSWORD 'valid-token'`);
+      await adminQuery(`GRANT CONNECT ON DATABASE ${db.name} TO ${role}`);
     });
     afterAll(async () => {
       await db.drop();
       await adminQuery(`DROP ROLE IF EXISTS ${role}`);
     });
-
-    it('re-reads the secret on 28P01, replaces the pool and retries once', async () => {
-      // GIVEN an instance started with the first password, and a Secrets Manager that already holds the second
-      let secret = JSON.stringify({ username: role, password: 'first-password' });
-      const calls: string[] = [];
-      const secrets: SecretSource = {
-        async getSecretString(id) {
-          calls.push(id);
-          return secret;
-        },
-      };
+    const urlAs = (user: string) => {
       const url = new URL(db.url);
-      url.username = '';
+      url.username = user;
       url.password = '';
-      const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-test';
-      const database = await openPostgresDatabase({
-        url: url.toString(),
-        credentials: { username: role, password: 'first-password' },
-        secretArn: arn,
-        secrets,
-      });
-      await database.migrate();
+      return url.toString();
+    };
+
+    /** A database as `role`, whose signer hands out `tokens` in turn (the last one again when they run out); `signed()` counts. */
+    const signingWith = async (tokens: string[]) => {
+      let signed = 0;
+      const signer = { getAuthToken: async () => tokens[Math.min(signed++, tokens.length - 1)] };
+      const iam = iamTokenProvider({ hostname: 'db', port: 5432, username: role, region: 'eu-west-1', signer });
+      return { database: await openPostgresDatabase({ url: urlAs(role), iam }), signed: () => signed };
+    };
+
+    it('is dropped on 28P01 and the request tried once more with a newly signed token', async () => {
+      // GIVEN a signer whose first token the server refuses (RDS answers an expired or wrongly signed one so)
+      const { database, signed } = await signingWith(['refused-token', 'valid-token']);
+      // WHEN concurrent requests need connections
       const app = testApp(database);
-      expect((await app.request('/v1/health')).status).toBe(200);
-
-      // WHEN RDS rotates the password and the instance's connections are gone
-      secret = JSON.stringify({ username: role, password: 'second-password' });
-      await adminQuery(`ALTER ROLE ${role} PASSWORD 'second-password'`);
-      await adminQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1`, [role]);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-
-      // THEN concurrent requests succeed, through one secret read
       const responses = await Promise.all(Array.from({ length: 5 }, () => app.request('/v1/health')));
+      // THEN they succeed, with one token signed after the refusal (the cached one serves the rest)
       expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-      expect(calls).toEqual([arn]);
+      expect(signed()).toBe(2);
       await database.close();
     });
 
-    it('fails (no endless loop) when the secret holds a wrong password too', async () => {
-      let reads = 0;
-      const secrets: SecretSource = {
-        getSecretString: async () => {
-          reads++;
-          return JSON.stringify({ username: role, password: 'still-wrong' });
-        },
-      };
-      const database = await openPostgresDatabase({
-        url: db.url,
-        credentials: { username: role, password: 'wrong' },
-        secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x',
-        secrets,
-      });
+    it('fails (no endless loop) when the new token is refused too', async () => {
+      const { database, signed } = await signingWith(['still-refused']);
       expect((await testApp(database).request('/v1/health')).status).toBe(503);
-      expect(reads).toBe(1);
+      expect(signed()).toBe(2);
       await database.close();
     });
   });
@@ -126,9 +104,9 @@ describe.skipIf(embeddedOnly)('PostgreSQL', () => {
       const instances = await Promise.all(Array.from({ length: 4 }, () => openPostgresDatabase({ url: db.url })));
       try {
         const applied = await Promise.all(instances.map((i) => i.migrate()));
-        expect(applied.flat()).toEqual(['0001_init.sql', '0002_oidc_flows.sql']);
+        expect(applied.flat()).toEqual(['0001_init.sql', '0002_oidc_flows.sql', '0003_revoked_tokens.sql']);
         const rows = await adminQuery<{ name: string }>('SELECT name FROM drop_schema_migrations ORDER BY name', [], db.url);
-        expect(rows).toEqual([{ name: '0001_init.sql' }, { name: '0002_oidc_flows.sql' }]);
+        expect(rows).toEqual([{ name: '0001_init.sql' }, { name: '0002_oidc_flows.sql' }, { name: '0003_revoked_tokens.sql' }]);
       } finally {
         await Promise.all(instances.map((i) => i.close()));
         await db.drop();

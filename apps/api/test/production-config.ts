@@ -1,4 +1,4 @@
-/** A complete production configuration of the API, and the problems loadConfig finds in a variant. */
+/** A complete production configuration of the API (what the compute stack sets), and the problems loadConfig finds in a variant. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -21,8 +21,9 @@ export const production: Record<string, string> = {
   DROP_TIER: 'production',
   ORIGIN_VERIFY_SECRET: 'origin-verify-secret-value',
   DATABASE_URL: 'postgres://drop-production.abc.eu-west-1.rds.amazonaws.com:5432/drop',
-  DATABASE_CREDENTIALS: JSON.stringify({ username: 'drop', password: 'rds-managed-password' }),
-  DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1234',
+  DATABASE_AUTH: 'iam',
+  DATABASE_USER: 'drop_app',
+  DATABASE_REGION: 'eu-west-1',
   DATABASE_CA_FILE: caFile,
 };
 

@@ -51,6 +51,9 @@ describe('security headers on every answer of the API', () => {
     // THEN
     expect(response.status).toBe(status);
     for (const [name, value] of SECURITY_HEADERS) expect(response.headers.get(name), name).toBe(value);
+    // and its request id, the access log's and an error's reference (health checks, the engine's, have none)
+    if (path === '/v1/health') expect(response.headers.get('x-request-id')).toBeNull();
+    else expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 

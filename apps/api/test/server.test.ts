@@ -30,15 +30,29 @@ async function environmentFor(name: string): Promise<Record<string, string>> {
 
 describe('API process', () => {
   it.each([
-    ['the development JWT secret', { JWT_SECRET: DEV_JWT_SECRET }, 'JWT_SECRET: must not be the development secret in production'],
+    [
+      'the development JWT secret',
+      { NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET },
+      'JWT_SECRET: must not be the development secret in a deployed instance (NODE_ENV=production)',
+    ],
     [
       'mock BankID',
-      { DROP_ENV: 'staging', JWT_SECRET: 'a-production-secret-from-secrets-manager', APP_URL: 'https://staging.getdrop.no' },
-      'BANKID_MOCK: must not be "true" when NODE_ENV is "production": mock sign-in is for development only',
+      {
+        NODE_ENV: 'production',
+        DROP_ENV: 'staging',
+        JWT_SECRET: 'a-production-secret-from-secrets-manager',
+        APP_URL: 'https://staging.getdrop.no',
+      },
+      'BANKID_MOCK: must not be "true" in a deployed instance (NODE_ENV=production, DROP_ENV=staging): mock sign-in is for development only',
     ],
-  ])('refuses to start in production with %s, saying why', async (_what, env: Record<string, string>, expected) => {
+    // The pen-test's start: the environment's signs and a database, and no NODE_ENV at all.
+    [
+      'mock BankID and no NODE_ENV',
+      { DROP_ENV: 'production', DROP_TIER: 'production', JWT_SECRET: 'a-production-secret-from-secrets-manager' },
+      'BANKID_MOCK: must not be "true" in a deployed instance (DROP_ENV=production, DROP_TIER=production): mock sign-in is for development only',
+    ],
+  ])('refuses to start deployed with %s, saying why', async (_what, env: Record<string, string>, expected) => {
     const proc = startApiProcess({
-      NODE_ENV: 'production',
       DATABASE_URL: 'postgres://db:5432/drop',
       APP_URL: 'https://getdrop.no',
       BANKID_MOCK: 'true',

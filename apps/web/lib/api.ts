@@ -9,9 +9,9 @@
  */
 import { hc, type ClientResponse } from 'hono/client';
 // A type-only import: nothing of the API's code enters the web app's bundle.
-import type { AppType } from '../../api/src/app';
-// No imports of its own: bundled from the API's source tree (the Dockerfile copies both apps).
-import { ORIGIN_VERIFY_HEADER, originSecrets } from '../../api/src/headers';
+import type { AppType } from '@drop/api/app';
+// Shared with the API and the edge (packages/shared).
+import { ORIGIN_VERIFY_HEADER, originSecrets } from '@drop/shared/headers';
 
 export const apiUrl = (): string => process.env.API_URL || 'http://localhost:3001';
 const TIMEOUT_MS = 15_000;

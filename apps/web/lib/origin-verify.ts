@@ -1,4 +1,4 @@
-import { originSecrets } from '../../api/src/headers';
+import { originSecrets } from '@drop/shared/headers';
 
 const digest = async (value: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value)));
 

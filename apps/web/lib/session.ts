@@ -13,6 +13,18 @@
  */
 import { NextResponse } from 'next/server';
 
+/** What the API issues: a JWT, three base64url parts. Anything else in the cookie is no session. */
+const TOKEN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * The session cookie's token, or undefined when it holds none: a cookie the browser (or an
+ * attacker) filled with something else (`%0d%0a`, which Next decodes into a line break) must not
+ * reach the Authorization header, where it would fail the request as a 500.
+ */
+export function sessionToken(value: string | undefined): string | undefined {
+  return value !== undefined && value.length <= 4096 && TOKEN.test(value) ? value : undefined;
+}
+
 export const SESSION_COOKIE = '__Host-drop-session';
 export const FLOW_COOKIE = '__Host-drop-bankid-flow';
 export const CSRF_COOKIE = '__Host-drop-csrf';

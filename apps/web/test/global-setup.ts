@@ -11,7 +11,8 @@ import * as path from 'node:path';
 export const WEB = path.resolve(import.meta.dirname, '..');
 export const SERVICE_MODE = 'demo';
 const STAMP = path.join(WEB, '.next', 'drop-test-build.json');
-const SOURCES = ['app', 'lib', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.mjs', 'package.json'];
+// The shared package is bundled from its source (tsconfig paths).
+const SOURCES = ['app', 'lib', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.mjs', 'package.json', '../../packages/shared/src'];
 
 function newestSourceMtime(): number {
   let newest = 0;
@@ -31,13 +32,15 @@ function buildIsFresh(): boolean {
 }
 
 /**
- * The process wrapper the image runs (serve.mjs) goes beside the standalone server.js, and the API's
- * drain it imports to the same relative place, as in the image.
+ * The process wrapper the image runs (serve.mjs) goes beside the standalone server.js, and the
+ * shared drain it imports into the standalone node_modules, as the build does for the image.
  */
 function copyServe(): void {
-  const standalone = path.join(WEB, '.next', 'standalone', 'apps');
-  cpSync(path.join(WEB, 'serve.mjs'), path.join(standalone, 'web', 'serve.mjs'));
-  cpSync(path.join(WEB, '..', 'api', 'src', 'drain.mjs'), path.join(standalone, 'api', 'src', 'drain.mjs'));
+  const standalone = path.join(WEB, '.next', 'standalone');
+  const shared = path.join(WEB, '..', '..', 'packages', 'shared');
+  cpSync(path.join(WEB, 'serve.mjs'), path.join(standalone, 'apps', 'web', 'serve.mjs'));
+  for (const file of ['package.json', 'src/drain.js', 'src/deployed.js'])
+    cpSync(path.join(shared, file), path.join(standalone, 'node_modules', '@drop', 'shared', file), { recursive: true });
 }
 
 export default function setup(): void {

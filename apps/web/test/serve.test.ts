@@ -3,8 +3,9 @@
  * server.js): configuration refused at start, origin-secret rotation, HEAD on health, the release
  * as health version, and a drain on SIGTERM that exits 0 and resets no keep-alive connection.
  */
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keepAliveLoad } from '../../api/test/keep-alive-load.js';
+import { keepAliveLoad } from '@drop/api/test/keep-alive-load';
 import { killWebProcesses, SERVE, startWeb } from './web-process.js';
 
 afterEach(killWebProcesses);
@@ -21,8 +22,13 @@ describe('web process (serve.mjs)', () => {
     missing.ready.catch(() => undefined);
     expect((await missing.exited).code).toBe(78);
     expect(missing.output()).toContain(
-      'ORIGIN_VERIFY_SECRET: is required in production (only the edge may reach the service) (found: not set)',
+      'ORIGIN_VERIFY_SECRET: is required in a deployed instance (NODE_ENV=production) (only the edge may reach the service) (found: not set)',
     );
+    // Deployed means strict whatever NODE_ENV says: DROP_ENV alone is a sign.
+    const unlabelled = await startServe({ NODE_ENV: 'development', DROP_ENV: 'staging' });
+    unlabelled.ready.catch(() => undefined);
+    expect((await unlabelled.exited).code).toBe(78);
+    expect(unlabelled.output()).toContain('ORIGIN_VERIFY_SECRET: is required in a deployed instance (DROP_ENV=staging)');
 
     const short = await startServe({ ORIGIN_VERIFY_SECRET: `${CURRENT},short` });
     short.ready.catch(() => undefined);
@@ -59,7 +65,8 @@ describe('web process (serve.mjs)', () => {
 
     // GIVEN 32 clients sending back-to-back requests on keep-alive connections
     const load = keepAliveLoad(web.port, '/api/health');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // (under way: 50 answers, however long a loaded machine takes to give them, 15 s at most)
+    for (let waited = 0; load.outcomes.ok <= 50 && waited < 15_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
     const okBefore = load.outcomes.ok;
 
     // WHEN SIGTERM arrives in the middle of it
@@ -74,5 +81,54 @@ describe('web process (serve.mjs)', () => {
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(at - sentAt).toBeLessThan(8000);
     expect(web.output()).toContain('SIGTERM: draining');
+  });
+
+  it('answers 413 to a body over 1 MiB before Next reads it, declared or chunked, and serves a small one', async () => {
+    const web = await startServe({ ORIGIN_VERIFY_SECRET: CURRENT });
+    await web.ready;
+    const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+      fetch(`${web.url}/api/auth/sign-out`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'x-origin-verify': CURRENT, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+    const big = 'csrf=' + 'x'.repeat(2 * 1024 * 1024);
+    const declared = await post(big);
+    expect(declared.status).toBe(413);
+    expect(await declared.text()).toBe('Payload too large: a request body may hold at most 1048576 bytes');
+    // A stream has no Content-Length: it goes chunked, and is cut off as it passes the limit.
+    const chunks = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 3; i++) controller.enqueue(new TextEncoder().encode('x'.repeat(512 * 1024)));
+        controller.close();
+      },
+    });
+    const chunked = await post(chunks).then(
+      (r) => r.status,
+      () => 'reset',
+    );
+    expect([413, 'reset']).toContain(chunked);
+    // A form of ordinary size reaches the route (403: no CSRF token).
+    expect((await post('csrf=x')).status).toBe(403);
+  });
+
+  it('closes a connection whose headers do not arrive within 10 s (slow clients hold no socket)', { timeout: 30_000 }, async () => {
+    const web = await startServe({ ORIGIN_VERIFY_SECRET: CURRENT });
+    await web.ready;
+    // GIVEN a client that sends half a request line and then nothing
+    const socket = connect(web.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const began = performance.now();
+    socket.write('GET /api/health HTTP/1.1\r\nHost: x\r\n');
+    // THEN the server answers 408 and closes within the headers timeout (+ the 1 s check)
+    let answer = '';
+    socket.on('data', (d) => (answer += d));
+    await new Promise((resolve) => socket.once('close', resolve));
+    const held = performance.now() - began;
+    expect(held).toBeGreaterThan(9_000);
+    expect(held).toBeLessThan(12_500);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 });

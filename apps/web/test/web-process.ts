@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { freePort } from '../../api/test/free-port.js';
+import { freePort } from '@drop/api/test/free-port';
 import { WEB } from './global-setup.js';
 
 const STANDALONE = path.join(WEB, '.next', 'standalone', 'apps', 'web');

@@ -1,5 +1,14 @@
 /** IAM: readable policies, no admin, no wildcards where a resource can be named, narrow trust. */
-import { type PolicyDocument, type Resource, type Statement, type Synth, actionMatches, policyDocument, resources } from '../../terraform';
+import {
+  type PolicyDocument,
+  type Resource,
+  type Statement,
+  type Synth,
+  type TerraformJson,
+  actionMatches,
+  policyDocument,
+  resources,
+} from '../../terraform';
 import { type Rule, finding, perResource } from './kit';
 /**
  * Actions with no resource-level permissions: IAM only accepts `"Resource": "*"` for them, so
@@ -16,6 +25,8 @@ export const UNSCOPABLE_ACTIONS = [
   'acm:ListCertificates',
   'elasticloadbalancing:DescribeListenerCertificates',
   'elasticloadbalancing:DescribeRules',
+  // npm run db:migrate registers the migration job's task definition (release role).
+  'ecs:RegisterTaskDefinition',
   'sts:GetCallerIdentity',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
@@ -27,6 +38,8 @@ export const UNSCOPABLE_ACTIONS = [
 
 interface PolicyUse {
   readonly resource: Resource;
+  /** The stack the policy is in. */
+  readonly json: TerraformJson;
   readonly attribute: string;
   readonly kind: 'identity' | 'trust' | 'resource';
   readonly document: PolicyDocument;
@@ -39,7 +52,7 @@ export function policiesOf(synth: Synth): PolicyUse[] {
     for (const resource of resources(synth, ...types)) {
       const value = resource.body[attribute];
       if (value === undefined) continue;
-      uses.push({ resource, attribute, kind, document: policyDocument(synth[resource.stack], value) });
+      uses.push({ resource, json: synth[resource.stack], attribute, kind, document: policyDocument(synth[resource.stack], value) });
     }
   };
   add(['aws_iam_role_policy', 'aws_iam_policy', 'aws_iam_user_policy', 'aws_iam_group_policy'], 'policy', 'identity');
@@ -61,6 +74,7 @@ export function policiesOf(synth: Synth): PolicyUse[] {
       if (inline?.policy)
         uses.push({
           resource: role,
+          json: synth[role.stack],
           attribute: `inline_policy[${index}]`,
           kind: 'identity',
           document: policyDocument(synth[role.stack], inline.policy),
@@ -91,6 +105,29 @@ function policyRule(
         ),
   };
 }
+
+/**
+ * The OIDC issuer host of the web identity a trust statement accepts: its federated principal
+ * names a provider by ARN, or refers to an `aws_iam_openid_connect_provider` (resource or data
+ * source) of the stack, whose URL is the issuer. Undefined when the statement is no web identity
+ * trust; `unknown` when it refers to a provider the stack does not hold.
+ */
+function webIdentityIssuer(json: TerraformJson, statement: Statement): string | undefined {
+  if (!statement.actions.includes('sts:AssumeRoleWithWebIdentity')) return undefined;
+  for (const identifier of statement.principals.filter((p) => p.type === 'Federated').flatMap((p) => p.identifiers)) {
+    const named = /:oidc-provider\/(.+)$/.exec(identifier);
+    if (named) return named[1];
+    const reference = /(data\.)?aws_iam_openid_connect_provider\.([A-Za-z0-9_-]+)\.arn/.exec(identifier);
+    if (!reference) continue;
+    const provider = (reference[1] ? json.data : json.resource)?.aws_iam_openid_connect_provider?.[reference[2]];
+    return provider === undefined ? 'unknown' : String(provider.url ?? '').replace(/^https:\/\//, '');
+  }
+  return undefined;
+}
+
+const GITHUB = 'token.actions.githubusercontent.com';
+/** Terraform Cloud's issuer: HCP Terraform's host, or a Terraform Enterprise host. */
+const isTerraformCloud = (issuer: string) => issuer === 'app.terraform.io' || /(^|\.)tfe\.|terraform/.test(issuer);
 
 const isWildcardPrincipal = (p: { type: string; identifiers: readonly string[] }) =>
   (p.type === '*' || p.type === 'AWS') && p.identifiers.includes('*');
@@ -169,16 +206,10 @@ export const iamRules: Rule[] = [
       fix: 'Add StringEquals token.actions.githubusercontent.com:sub = repo:<owner>/<repo>:ref:refs/heads/<branch> and :aud = sts.amazonaws.com.',
     },
     ['trust'],
-    (s) => {
-      if (!s.actions.includes('sts:AssumeRoleWithWebIdentity')) return undefined;
-      const federated = s.principals.filter((p) => p.type === 'Federated').flatMap((p) => p.identifiers);
-      const github = federated.some(
-        (id) =>
-          id.includes('token.actions.githubusercontent.com') ||
-          id.includes('aws_iam_openid_connect_provider') ||
-          id.includes('data.aws_iam_openid_connect_provider'),
-      );
-      if (!github) return undefined;
+    (s, use) => {
+      // A provider the stack does not hold counts as GitHub's: the rule then asks for the subject.
+      const issuer = webIdentityIssuer(use.json, s);
+      if (issuer !== GITHUB && issuer !== 'unknown') return undefined;
       const subjects = s.conditions.filter((c) => c.variable === 'token.actions.githubusercontent.com:sub');
       const audiences = s.conditions.filter((c) => c.variable === 'token.actions.githubusercontent.com:aud');
       if (subjects.length === 0)
@@ -187,6 +218,33 @@ export const iamRules: Rule[] = [
       if (unsafe.length > 0) return `subject ${unsafe.map((v) => JSON.stringify(v)).join(', ')} does not pin one owner/repository`;
       if (!audiences.some((c) => c.values.length > 0 && c.values.every((v) => v === 'sts.amazonaws.com')))
         return 'no condition on token.actions.githubusercontent.com:aud = sts.amazonaws.com';
+      return undefined;
+    },
+  ),
+  policyRule(
+    {
+      id: 'iam-terraform-cloud-oidc-subject',
+      title: 'Terraform Cloud OIDC trust names the organization, project, workspace and run phase, and the workload audience',
+      mirrors: ['own'],
+      fix: 'Add StringEquals <host>:sub = organization:<org>:project:<project>:workspace:<workspace>:run_phase:<plan|apply> and <host>:aud = aws.workload.identity.',
+    },
+    ['trust'],
+    (s, use) => {
+      const host = webIdentityIssuer(use.json, s);
+      if (host === undefined || !isTerraformCloud(host)) return undefined;
+      const subjects = s.conditions.filter((c) => c.variable === `${host}:sub`);
+      if (subjects.length === 0) return `no condition on ${host}:sub: every workspace of every organization may assume the role`;
+      const loose = subjects
+        .flatMap((c) => c.values.map((v) => ({ v, like: c.test !== 'StringEquals' })))
+        .filter(({ v, like }) => like || !/^organization:[^*:]+:project:[^*:]+:workspace:[^*:]+:run_phase:(plan|apply)$/.test(v));
+      if (loose.length > 0)
+        return `subject ${loose.map(({ v }) => JSON.stringify(v)).join(', ')} does not name one organization, project, workspace and run phase exactly`;
+      if (
+        !s.conditions.some(
+          (c) => c.variable === `${host}:aud` && c.values.length > 0 && c.values.every((v) => v === 'aws.workload.identity'),
+        )
+      )
+        return `no condition on ${host}:aud = aws.workload.identity`;
       return undefined;
     },
   ),

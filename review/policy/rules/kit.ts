@@ -6,7 +6,10 @@ import { type Resource, type Synth, type TerraformJson, referencesIn, resources 
 
 /** What the gate knows about the environment besides its JSON. */
 export interface GateContext {
+  /** The environment's name, or `control` for the bootstrap stack. */
   readonly environment: string;
+  /** The environment's tier (waivers are kept by tier); none for the bootstrap stack, which spans every tier. */
+  readonly tier?: string;
   /** Whether this environment's edge stack owns the Cloudflare zone's settings and rulesets. */
   readonly zoneOwner: boolean;
 }

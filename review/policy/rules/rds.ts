@@ -31,7 +31,8 @@ export const rdsRules: Rule[] = [
     {
       id: 'rds-not-public',
       title: 'RDS instance is not publicly accessible',
-      mirrors: ['checkov CKV_AWS_17', 'trivy AVD-AWS-0082'],
+      // AVD-AWS-0082 was merged into AVD-AWS-0180 (aquasecurity/trivy-checks a1322dc, "dedupe AVD-AWS-0180", 2023).
+      mirrors: ['checkov CKV_AWS_17', 'trivy AVD-AWS-0180'],
       fix: 'Set publicly_accessible = false; clients reach the database through the VPC.',
     },
     ['aws_db_instance'],

@@ -9,17 +9,32 @@ import type { Schema } from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
+/** The connection pool right now: its size, connections open, idle, and requests waiting for one. */
+export interface PoolStats {
+  readonly max: number;
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
 export interface Database {
   readonly kind: 'postgres' | 'embedded';
   /**
-   * Runs `work` with the current drizzle instance. For PostgreSQL, an authentication failure
-   * (the password was rotated) re-reads the credentials, replaces the pool and runs `work` once more.
+   * Runs `work` with the drizzle instance. For PostgreSQL with IAM authentication, a refused token
+   * is dropped and `work` runs once more with a new one.
    */
   run<T>(work: (db: Db) => Promise<T>): Promise<T>;
-  /** `SELECT 1 as ok`; resolves with the latency in ms, rejects when the database does not answer. */
-  ping(): Promise<number>;
+  /**
+   * `SELECT 1 as ok`; resolves with the latency in ms, rejects when the database does not answer
+   * within `timeoutMs` (@default 2000). Calls in one loop turn share one query and one timer.
+   */
+  ping(timeoutMs?: number): Promise<number>;
+  /** The pool (PostgreSQL); undefined for the embedded database, which has none. */
+  pool(): PoolStats | undefined;
   /** Applies pending migrations (@default - the files in `migrations/`); returns the names applied. */
   migrate(migrations?: Migration[]): Promise<string[]>;
+  /** The migrations not applied yet, read-only (what the runtime role may check at start). */
+  pending(migrations?: Migration[]): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -38,13 +53,31 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
  * started before it called. For the health check, each answer still proves the database answered
  * after the request came in, at one query per loop turn instead of one per request under load.
  */
-export function perLoopTurn(work: () => Promise<unknown>): () => Promise<void> {
-  let batch: Promise<void> | undefined;
+export function perLoopTurn<T>(work: () => Promise<T>): () => Promise<T> {
+  let batch: Promise<T> | undefined;
   return () =>
-    (batch ??= new Promise<void>((resolve, reject) => {
+    (batch ??= new Promise<T>((resolve, reject) => {
       setImmediate(() => {
         batch = undefined;
-        work().then(() => resolve(), reject);
+        work().then(resolve, reject);
       });
     }));
+}
+
+/**
+ * The health check's ping: `select1` batched per loop turn (`perLoopTurn`), each batch raced
+ * against one timer of `timeoutMs`, and its latency measured from the batch's start. Batches of
+ * one loop turn share the timeout, the latency and the answer.
+ */
+export function batchedPing(select1: () => Promise<unknown>): (timeoutMs?: number) => Promise<number> {
+  let timeout = 2000;
+  const batch = perLoopTurn(async () => {
+    const start = performance.now();
+    await withTimeout(select1(), timeout, 'database');
+    return performance.now() - start;
+  });
+  return (timeoutMs = 2000) => {
+    timeout = timeoutMs;
+    return batch();
+  };
 }

@@ -2,9 +2,9 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
-import { perLoopTurn, type Database, type Db } from './database.js';
+import { batchedPing, type Database, type Db } from './database.js';
 import { lockDataDir } from './lock.js';
-import { migrate } from './migrate.js';
+import { migrate, pendingMigrations, type MigrationConnection } from './migrate.js';
 import { schema } from './schema.js';
 
 export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
@@ -18,25 +18,19 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
     throw error;
   }
   const db = drizzle({ client, schema }) as unknown as Db;
+  const connection: MigrationConnection = {
+    exec: async (text) => void (await client.exec(text)),
+    query: async <T>(text: string, params?: unknown[]) => (await client.query<T>(text, params)).rows,
+  };
   // PGlite directly (drizzle's query building costs more than the query), and checks arriving in
   // one loop turn share one SELECT 1 sent after all of them arrived.
-  const select1 = perLoopTurn(() => client.query('SELECT 1 AS ok'));
   return {
     kind: 'embedded',
     run: (work) => work(db),
-    async ping() {
-      const start = performance.now();
-      await select1();
-      return performance.now() - start;
-    },
-    migrate: (migrations) =>
-      migrate(
-        {
-          exec: async (text) => void (await client.exec(text)),
-          query: async <T>(text: string, params?: unknown[]) => (await client.query<T>(text, params)).rows,
-        },
-        migrations,
-      ),
+    ping: batchedPing(() => client.query('SELECT 1 AS ok')),
+    pool: () => undefined,
+    migrate: (migrations) => migrate(connection, migrations),
+    pending: (migrations) => pendingMigrations(connection, migrations),
     close: async () => {
       try {
         await client.close();

@@ -35,6 +35,16 @@ export const oidcFlows = pgTable(
   (t) => [index('oidc_flows_expires_at').on(t.expiresAt)],
 );
 
+/** Tokens signed out before they expired (`jti`), until they would have expired. */
+export const revokedTokens = pgTable(
+  'revoked_tokens',
+  {
+    jti: uuid('jti').primaryKey(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('revoked_tokens_expires_at').on(t.expiresAt)],
+);
+
 export const transactions = pgTable(
   'transactions',
   {
@@ -56,5 +66,5 @@ export const transactions = pgTable(
   ],
 );
 
-export const schema = { users, authOrders, oidcFlows, transactions };
+export const schema = { users, authOrders, oidcFlows, revokedTokens, transactions };
 export type Schema = typeof schema;

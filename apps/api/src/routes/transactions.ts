@@ -11,8 +11,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requireUser, type AuthEnv } from '../auth.js';
-import type { Database } from '../db/database.js';
+import { requireUser, type AuthEnv, type TokenOptions } from './auth.js';
 import { transactions } from '../db/schema.js';
 import { apiError, invalid, jsonOnly } from '../http.js';
 
@@ -21,6 +20,15 @@ export const CURRENCIES = ['NOK', 'SEK', 'DKK', 'EUR'] as const;
 export const MAX_ABS_AMOUNT_MINOR = 1_000_000_000_000;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/**
+ * Bidirectional controls (embeddings, overrides, isolates, marks) and invisible characters (zero
+ * width space, joiners, word joiner, invisible operators, the byte order mark, the Mongolian vowel
+ * separator): they make text read differently from what it is ("Refund \u202e00.001 KON" shows
+ * as "Refund NOK 100.00"). Unicode's Bidi_Control set plus the zero-width format characters.
+ */
+const INVISIBLE_OR_BIDI = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+const codePoint = (input: string, at: number) =>
+  `U+${input.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')} at position ${at + 1}`;
 
 const createBody = z.strictObject({
   amountMinor: z
@@ -39,8 +47,13 @@ const createBody = z.strictObject({
     .refine((v) => !CONTROL_CHARACTER.test(v), {
       error: (issue) => {
         const input = String(issue.input);
-        const at = input.search(CONTROL_CHARACTER);
-        return `must not contain control characters (found U+${input.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')} at position ${at + 1}); use printable text`;
+        return `must not contain control characters (found ${codePoint(input, input.search(CONTROL_CHARACTER))}); use printable text`;
+      },
+    })
+    .refine((v) => !INVISIBLE_OR_BIDI.test(v), {
+      error: (issue) => {
+        const input = String(issue.input);
+        return `must not contain bidirectional or invisible characters (found ${codePoint(input, input.search(INVISIBLE_OR_BIDI))}); use printable text`;
       },
     }),
 });
@@ -63,10 +76,10 @@ const view = (row: Row) => ({
 });
 
 /** Chained, so the routes' inputs and answers are part of the app's type (`AppType`, for `hc`). */
-export function transactionRoutes(options: { database: Database; jwtSecret: string }) {
+export function transactionRoutes(options: TokenOptions) {
   const { database } = options;
   return new Hono<AuthEnv>()
-    .use('*', requireUser(options.jwtSecret))
+    .use('*', requireUser(options))
     .get('/', zValidator('query', listQuery, invalid('query')), async (c) => {
       const { limit } = c.req.valid('query');
       const user = c.get('user');

@@ -7,14 +7,14 @@ import { cookies, headers } from 'next/headers';
 import { CSRF_FIELD } from '../../lib/csrf';
 import { formatAmount } from '../../lib/format';
 import { answer, api } from '../../lib/api';
-import { CSRF_HEADER, SESSION_COOKIE } from '../../lib/session';
+import { CSRF_HEADER, SESSION_COOKIE, sessionToken } from '../../lib/session';
 
 // The API's address is read when the page is served, not baked in at build time, so one image
 // serves staging and production.
 export const dynamic = 'force-dynamic';
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string | string[] }> }) {
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  const token = sessionToken((await cookies()).get(SESSION_COOKIE)?.value);
   const csrf = (await headers()).get(CSRF_HEADER) ?? '';
   const { error } = await searchParams;
 

@@ -6,12 +6,14 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { csrfProblem } from '../../../../lib/csrf';
 import { answer, api } from '../../../../lib/api';
+import { readForm } from '../../../../lib/form';
 import { seeOther, setSessionCookie } from '../../../../lib/session';
 
 export const dynamic = 'force-dynamic';
 
 export async function POST(request: NextRequest) {
-  const form = await request.formData();
+  const form = await readForm(request);
+  if (form instanceof NextResponse) return form;
   const problem = csrfProblem(request, form);
   if (problem) return new NextResponse(`Forbidden: ${problem}`, { status: 403 });
   const nationalId = String(form.get('nationalId') ?? '').replace(/\s/g, '');

@@ -9,7 +9,7 @@
  * on another site, so /sign-in must be a fresh navigation from this site.
  */
 import { NextResponse, type NextRequest } from 'next/server';
-import { OIDC_CALLBACK_PARAMS } from '../../../../../../api/src/headers';
+import { OIDC_CALLBACK_PARAMS } from '@drop/shared/headers';
 import { answer, api } from '../../../../../lib/api';
 import { clearCookie, FLOW_COOKIE, setSessionCookie } from '../../../../../lib/session';
 

@@ -1,11 +1,13 @@
 /**
- * What the API and the web app (and the edge) agree on: header names, how the origin secret
- * setting reads, and which OpenID Connect callback parameters the web passes on. No imports: the web app imports this file by path (apps/web/lib/api.ts,
- * lib/origin-verify.ts, proxy.ts), and Next.js bundles it from here.
+ * What the API, the web app and the edge agree on: header names, how the origin secret setting
+ * reads, and which OpenID Connect callback parameters the web passes on.
  */
 
 /** Cloudflare adds `X-Origin-Verify: <secret>` to every request it forwards; the services check it. */
 export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
+/** The request id of the access log, answered to the client and passed from the web app to the API. */
+export const REQUEST_ID_HEADER = 'x-request-id';
 
 /** The accepted values of ORIGIN_VERIFY_SECRET (`current` or `current,previous`), in order: the edge sends the first. */
 export function originSecrets(setting: string): string[] {

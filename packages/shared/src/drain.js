@@ -12,7 +12,8 @@
  *    `Connection: close` with its next response instead);
  *  - whatever is still open at `deadlineMs` is destroyed.
  * Outside a drain, `keepAliveTimeoutMs` should exceed the load balancer's idle timeout, so the
- * proxy, not the server, closes idle connections (the same race, in normal operation).
+ * proxy, not the server, closes idle connections (the same race, in normal operation). A request
+ * itself must arrive within `SERVER_OPTIONS`' limits (pass them to `http.createServer`).
  *
  * `exitOnSignals` is the process's end of it: SIGTERM drains, then exits 0 within the deadline.
  *
@@ -21,6 +22,16 @@
  * which node runs as it is, beside Next's standalone server) imports it at run time.
  */
 import { Server as NetServer } from 'node:net';
+
+/**
+ * Options for `http.createServer` of both services: slow clients cannot hold a socket. The headers
+ * within 10 s and the whole request within 30 s of its first byte, checked every second (Node's
+ * default check runs every 30 s, so a limit could be overrun by that much). A proxy in front (the
+ * edge, App Runner's or Express's load balancer) sends a request at once; these stop slow clients
+ * that reach a service directly. Since Node 18 both count from a request's first byte, so an idle
+ * keep-alive socket is not cut short by them (`keepAliveTimeoutMs` governs it).
+ */
+export const SERVER_OPTIONS = Object.freeze({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000 });
 
 /**
  * @typedef {object} DrainOptions
@@ -42,8 +53,8 @@ import { Server as NetServer } from 'node:net';
 export function drainable(server, options = {}) {
   const idleGraceMs = options.idleGraceMs ?? 1000;
   server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
-  // headersTimeout must exceed keepAliveTimeout, or Node may cut a slow first request short.
-  server.headersTimeout = server.keepAliveTimeout + 1000;
+  server.headersTimeout = SERVER_OPTIONS.headersTimeout;
+  server.requestTimeout = SERVER_OPTIONS.requestTimeout;
 
   /** @type {Map<import('node:net').Socket, number>} requests in progress per socket */
   const active = new Map();
