@@ -1,29 +1,18 @@
 /**
  * The CDKTF app: loads the environment named by DROP_ENV (default staging) and synthesizes its
- * four stacks, and the bootstrap stack. This is the only place that reads process.env:
+ * four stacks, and the bootstrap stack. This is the only place that reads process.env (with
+ * startup.ts, which it imports first):
  * DROP_ENV, DROP_CONFIG_DIR (the folder of environments/ and control.json; default config/) and
  * DEBUG (a refusal prints its stack trace too).
  */
+// First, before anything it would apply to is loaded: no source maps unless DEBUG is set.
+import './startup';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { parse } from 'yaml';
-import {
-  DEFAULT_ENVIRONMENT,
-  checkControlPlane,
-  checkWorkflowEnvironments,
-  loadControl,
-  loadEnvironment,
-  loadEnvironments,
-  loadZone,
-} from './config';
+import { DEFAULT_ENVIRONMENT, checkControlPlane, loadControl, loadEnvironment, loadEnvironments, loadZone } from './config';
 import { DropError } from './constructs/validation';
 import { buildControl, buildPlatform, synthWarnings } from './stacks';
-
-// cdktf records a full stack trace for every token it creates; with source maps on (tsx turns
-// them on) each trace would be mapped through every loaded file's inline source map, which costs
-// more than the rest of synth. Messages shown to users do not need mapped stacks.
-process.setSourceMapsEnabled(false);
 
 function main(): void {
   const configDir = process.env.DROP_CONFIG_DIR ? path.resolve(process.env.DROP_CONFIG_DIR) : path.join(__dirname, 'config');
@@ -37,8 +26,6 @@ function main(): void {
   // The control plane every environment shares (config/control.json), checked against each of them.
   const control = loadControl(path.join(configDir, 'control.json'));
   checkControlPlane(control, all);
-  // The workflows name only GitHub environments the bootstrap stack makes (and protects).
-  checkWorkflowEnvironments(readWorkflows(path.join(__dirname, '.github', 'workflows')), all);
   // skipValidation: the only validations in the tree are cdktf's checks of the local terraform
   // binary (the cloud backend runs `terraform version` per stack), which would make synth need
   // terraform; plan and deploy check it anyway. Our own checks run on the configuration above.
@@ -56,13 +43,6 @@ function main(): void {
   }
   // The cdktf CLI prints these too; `npm run synth` would not otherwise show them.
   for (const warning of synthWarnings(app)) console.warn(`Warning: ${warning}`);
-}
-
-/** The parsed workflows of `dir`, by file name (none when the directory does not exist). */
-function readWorkflows(dir: string): Record<string, { jobs?: Record<string, { environment?: string | { name?: string } }> }> {
-  if (!fs.existsSync(dir)) return {};
-  const files = fs.readdirSync(dir).filter((file) => /\.ya?ml$/.test(file));
-  return Object.fromEntries(files.map((file) => [file, parse(fs.readFileSync(path.join(dir, file), 'utf8'))]));
 }
 
 try {
