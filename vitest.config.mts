@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * `@drop/shared/*` from its source: the package's exports name its build (dist/), which only the
@@ -21,9 +22,31 @@ const PIPELINE_RUNS = [
   '__tests__/review/cli.test.ts',
 ];
 
+/**
+ * The projects whose files take minutes (processes, terraform, npm installs) start first. Vitest's
+ * own order runs projects by name (api, images, infra, pipeline, plan, ...) and, on a fresh clone
+ * with no timings cached, larger files first within one, so a dry run of several minutes could
+ * start last and run alone on one core while the other idles.
+ */
+const SLOW_PROJECTS = ['pipeline', 'plan', 'images'];
+class SlowProjectsFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification) => {
+      const index = SLOW_PROJECTS.indexOf(file.project.name);
+      return index === -1 ? SLOW_PROJECTS.length : index;
+    };
+    const sorted = await super.sort(files);
+    return sorted
+      .map((file, i) => ({ file, i }))
+      .sort((a, b) => rank(a.file) - rank(b.file) || a.i - b.i)
+      .map(({ file }) => file);
+  }
+}
+
 // One `vitest run` covers the infrastructure and the apps, as projects with their own settings.
 export default defineConfig({
   test: {
+    sequence: { sequencer: SlowProjectsFirst },
     // The Dockerfile's test stage runs the apps' projects with --coverage and fails below these
     // (npm test does not collect coverage: it costs time). What runs in-process is measured: the
     // API, the shared package and the web's server-side rules (the built web server runs in a
