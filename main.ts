@@ -10,7 +10,16 @@ import './startup';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { DEFAULT_ENVIRONMENT, checkControlPlane, loadControl, loadEnvironment, loadEnvironments, loadZone } from './config';
+import { parse } from 'yaml';
+import {
+  DEFAULT_ENVIRONMENT,
+  checkControlPlane,
+  checkWorkflowEnvironments,
+  loadControl,
+  loadEnvironment,
+  loadEnvironments,
+  loadZone,
+} from './config';
 import { DropError } from './constructs/validation';
 import { buildControl, buildPlatform, synthWarnings } from './stacks';
 
@@ -26,6 +35,8 @@ function main(): void {
   // The control plane every environment shares (config/control.json), checked against each of them.
   const control = loadControl(path.join(configDir, 'control.json'));
   checkControlPlane(control, all);
+  // The workflows name only GitHub environments the bootstrap stack makes (and protects).
+  checkWorkflowEnvironments(readWorkflows(path.join(__dirname, '.github', 'workflows')), all);
   // skipValidation: the only validations in the tree are cdktf's checks of the local terraform
   // binary (the cloud backend runs `terraform version` per stack), which would make synth need
   // terraform; plan and deploy check it anyway. Our own checks run on the configuration above.
@@ -43,6 +54,13 @@ function main(): void {
   }
   // The cdktf CLI prints these too; `npm run synth` would not otherwise show them.
   for (const warning of synthWarnings(app)) console.warn(`Warning: ${warning}`);
+}
+
+/** The parsed workflows of `dir`, by file name (none when the directory does not exist). */
+function readWorkflows(dir: string): Record<string, { jobs?: Record<string, { environment?: string | { name?: string } }> }> {
+  if (!fs.existsSync(dir)) return {};
+  const files = fs.readdirSync(dir).filter((file) => /\.ya?ml$/.test(file));
+  return Object.fromEntries(files.map((file) => [file, parse(fs.readFileSync(path.join(dir, file), 'utf8'))]));
 }
 
 try {

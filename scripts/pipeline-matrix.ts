@@ -13,21 +13,12 @@
  *   production  the production-tier environments, each behind its GitHub environment's approval;
  *               `promotedFrom` names the environments below the tier (space-separated), whose
  *               running release each production deploy checks first
- *
- * It also checks that the workflows name no GitHub environment the environment files do not
- * configure (checkWorkflowEnvironments): this is the first job of every workflow run, so a job
- * that names an unprotected environment fails before anything runs. (It ran in every synth
- * before; parsing the workflows there cost about 5 % of synth's time for a repository check.)
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parse } from 'yaml';
 import {
   type ControlConfig,
   type EnvironmentConfig,
   SERVICE_NAMES,
   checkControlPlane,
-  checkWorkflowEnvironments,
   loadControl,
   knownEnvironments,
   loadEnvironment,
@@ -110,18 +101,12 @@ export function pipelineMatrix(control: ControlConfig, environments: readonly En
   };
 }
 
-/** The shipped environments' matrices, once the workflows of `workflowsDir` are checked against them. */
-export function shippedMatrix(workflowsDir = path.join(__dirname, '..', '.github', 'workflows')): PipelineMatrix {
-  const environments = knownEnvironments().map((name) => loadEnvironment(name));
-  checkWorkflowEnvironments(readWorkflows(workflowsDir), environments);
-  return pipelineMatrix(loadControl(), environments);
-}
-
-/** The parsed workflows of `dir`, by file name (none when the directory does not exist). */
-function readWorkflows(dir: string): Record<string, { jobs?: Record<string, { environment?: string | { name?: string } }> }> {
-  if (!fs.existsSync(dir)) return {};
-  const files = fs.readdirSync(dir).filter((file) => /\.ya?ml$/.test(file));
-  return Object.fromEntries(files.map((file) => [file, parse(fs.readFileSync(path.join(dir, file), 'utf8'))]));
+/** The shipped environments' matrices. */
+export function shippedMatrix(): PipelineMatrix {
+  return pipelineMatrix(
+    loadControl(),
+    knownEnvironments().map((name) => loadEnvironment(name)),
+  );
 }
 
 /** `key=<JSON>` lines, as $GITHUB_OUTPUT takes them. */
