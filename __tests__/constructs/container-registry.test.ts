@@ -1,4 +1,6 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
+import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { TerraformStack, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { ContainerRegistry, pushImageStatements } from '../../constructs/container-registry';
@@ -23,6 +25,48 @@ function registryInStack() {
   const statements = () => JSON.parse(Testing.synth(stack)).data.aws_iam_policy_document.grantee.statement as any[];
   return { stack, registry, policy, statements };
 }
+
+describe('ContainerRegistry repositories', () => {
+  const { stack } = registryInStack();
+  const json = Testing.synth(stack);
+  const parsed = JSON.parse(json);
+
+  it('has one repository per name, immutable, scanned on push, encrypted with the given key, never force-deleted', () => {
+    for (const service of ['web', 'api']) {
+      expect(json).toHaveResourceWithProperties(EcrRepository, {
+        name: `drop-staging/${service}`,
+        image_tag_mutability: 'IMMUTABLE',
+        image_scanning_configuration: { scan_on_push: true },
+        encryption_configuration: [{ encryption_type: 'KMS', kms_key: '${aws_kms_key.key_F64E54E4.arn}' }],
+        force_delete: false,
+      });
+    }
+    expect(Object.keys(parsed.resource.aws_ecr_repository).sort()).toEqual(['images_api_BA5844F3', 'images_web_D0043D39']);
+  });
+
+  it('expires untagged images first, then keeps the given number of images', () => {
+    expect(json).toHaveResourceWithProperties(EcrLifecyclePolicy, { repository: '${aws_ecr_repository.images_api_BA5844F3.name}' });
+    const policies = Object.values<any>(parsed.resource.aws_ecr_lifecycle_policy);
+    expect(policies).toHaveLength(2);
+    for (const policy of policies) {
+      expect(JSON.parse(policy.policy).rules).toEqual([
+        {
+          rulePriority: 1,
+          description: 'Expire untagged images after 7 days',
+          selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 },
+          action: { type: 'expire' },
+        },
+        {
+          // A tagStatus "any" rule must have the highest priority number.
+          rulePriority: 2,
+          description: 'Keep the last 10 images',
+          selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 10 },
+          action: { type: 'expire' },
+        },
+      ]);
+    }
+  });
+});
 
 const arn = (name: string) => `\${aws_ecr_repository.images_${name}_`;
 

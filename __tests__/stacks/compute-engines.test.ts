@@ -1,16 +1,12 @@
 /**
- * What both compute engines must do the same way, as one table run against each engine, then what
- * only ECS Express does. App Runner's own resources are tested in compute.test.ts.
+ * What both compute engines must do the same way, as one table run against each engine, then how
+ * the stacks wire ECS Express. Each engine's own resources (its scaling, roles, ingress, alarms)
+ * are tested on their own in __tests__/constructs/compute/; App Runner's wiring in compute.test.ts.
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { describe, expect, it } from 'vitest';
 import { type EnvironmentConfig, loadControl, loadEnvironment, loadZone } from '../../config';
-import {
-  CLOUDFLARE_IPV4_RANGES,
-  ECS_EXPRESS_AWS_PROVIDER_VERSION,
-  ENDPOINT_HOST_PATTERN,
-  SCALING_VARIABLE,
-} from '../../constructs/compute/ecs-express-service';
+import { ECS_EXPRESS_AWS_PROVIDER_VERSION, SCALING_VARIABLE } from '../../constructs/compute/ecs-express-service';
 import { STACK_IDS } from '../../constructs/naming';
 import {
   configErrorOf,
@@ -313,7 +309,14 @@ describe.each(['app-runner', 'ecs-express'] as const)('a staging service on %s',
     );
     // The migration job runs on ECS in both engines (scripts/db-migrate.ts), scoped to its own
     // task family and the jobs cluster; what the engine's services need is the rest.
-    const migration = ['ReadContract', 'RegisterMigrationJob', 'TagMigrationJob', 'RunMigrationJob', 'WatchMigrationJob', 'PassMigrationRole'];
+    const migration = [
+      'ReadContract',
+      'RegisterMigrationJob',
+      'TagMigrationJob',
+      'RunMigrationJob',
+      'WatchMigrationJob',
+      'PassMigrationRole',
+    ];
     const statements = document.statement.filter((st: { sid?: string }) => !migration.includes(st.sid ?? ''));
     const jobs = document.statement.filter((st: { sid?: string }) => migration.includes(st.sid ?? ''));
     expect(jobs).toHaveLength(migration.length);
@@ -388,10 +391,6 @@ describe('switching engine', () => {
 describe('the ecs-express engine', () => {
   const synth = synthPlatform('production-stockholm');
   const parsed = synth.parsed('compute');
-  const service = (name: Name) =>
-    Object.entries(resourcesOf(parsed, 'aws_ecs_express_gateway_service')).find(
-      ([, s]) => s.service_name === `drop-production-stockholm-${name}`,
-    )!;
 
   it('synthesizes all four stacks of production-stockholm in eu-north-1', () => {
     const config = loadEnvironment('production-stockholm');
@@ -399,57 +398,24 @@ describe('the ecs-express engine', () => {
     for (const stack of STACK_IDS) expect(synth.json(stack)).toHaveProviderWithProperties(AwsProvider, { region: 'eu-north-1' });
   });
 
-  it('scales on average CPU at 60 %, waiting for each canary deployment to finish', () => {
-    const [, s] = service('api');
-    expect(s.scaling_target).toEqual([
-      { auto_scaling_metric: 'AVERAGE_CPU', auto_scaling_target_value: 60, min_task_count: 1, max_task_count: 10 },
-    ]);
-    expect(s.wait_for_steady_state).toBe(true);
-    expect(s.cluster).toBe('default');
-  });
-
-  it("gives the infrastructure role only AWS's managed policy for Express services, before the service", () => {
-    const [, s] = service('web');
-    const attachments = Object.entries(resourcesOf(parsed, 'aws_iam_role_policy_attachment'));
-    const [id, attachment] = attachments.find(([, a]) => a.role.includes('web_infrastructure-role'))!;
-    expect(attachment.policy_arn).toBe('arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices');
-    expect(s.depends_on).toContain(`aws_iam_role_policy_attachment.${id}`);
-    const trust =
-      parsed.data!.aws_iam_policy_document[
-        /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(
-          resourcesOf(parsed, 'aws_iam_role')[roleNamed(parsed, 'drop-production-stockholm-web-infrastructure')].assume_role_policy,
-        )![1]
-      ];
-    expect(trust.statement[0].principals).toEqual([{ type: 'Service', identifiers: ['ecs.amazonaws.com'] }]);
-  });
-
-  it('lets the execution role pull only its own repository and write only its own log group', () => {
+  it("lets the execution role pull the image from the registry stack's repository of its service", () => {
     const role = roleNamed(parsed, 'drop-production-stockholm-api-execution');
     const attached = Object.values(resourcesOf(parsed, 'aws_iam_role_policy')).find((p) => p.role === `\${aws_iam_role.${role}.id}`);
     const statements =
       parsed.data!.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(attached.policy)![1]].statement;
-    const bySid = Object.fromEntries(statements.map((s: { sid: string }) => [s.sid, s]));
-    expect(bySid.PullOwnImage.resources).toEqual(['${data.aws_ssm_parameter.contract-registry-api-repository-arn.insecure_value}']);
-    expect(bySid.WriteOwnLogs.resources).toEqual([expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.api_logs_[A-F0-9]+\.arn\}:\*$/)]);
-    expect(bySid.ReadOwnSecrets.resources).toHaveLength(5);
-    // Starting the task never needs the database: the running task connects with its own role.
-    expect(bySid.ConnectAsRuntimeUser).toBeUndefined();
+    const pull = statements.find((s: { sid: string }) => s.sid === 'PullOwnImage');
+    expect(pull.resources).toEqual(['${data.aws_ssm_parameter.contract-registry-api-repository-arn.insecure_value}']);
   });
 
-  it('sends container logs to its own log group, kept a year, encrypted with the compute key', () => {
-    const [, s] = service('api');
+  it("encrypts each service's container logs with the compute stack's key", () => {
     const groups = Object.values(resourcesOf(parsed, 'aws_cloudwatch_log_group'));
-    expect(groups.map((g) => [g.name, g.retention_in_days])).toEqual([
-      ['/drop/production-stockholm/api', 365],
-      ['/drop/production-stockholm/web', 365],
-    ]);
-    expect(groups.every((g) => g.kms_key_id === '${aws_kms_key.compute-key_EEB4B4A0.arn}')).toBe(true);
-    expect(s.primary_container[0].aws_logs_configuration).toEqual([
-      { log_group: expect.stringContaining('aws_cloudwatch_log_group.api_logs_'), log_stream_prefix: 'api' },
+    expect(groups.map((g) => [g.name, g.kms_key_id])).toEqual([
+      ['/drop/production-stockholm/api', '${aws_kms_key.compute-key_EEB4B4A0.arn}'],
+      ['/drop/production-stockholm/web', '${aws_kms_key.compute-key_EEB4B4A0.arn}'],
     ]);
   });
 
-  it('sends the edge to an internet-facing Network Load Balancer in the public subnets, whose one target is the Express load balancer', () => {
+  it("sends the edge to the internet-facing Network Load Balancer, in the data stack's public subnets", () => {
     const values = Object.fromEntries(
       Object.values(resourcesOf(parsed, 'aws_ssm_parameter')).map((p) => [p.name.split('/').pop(), p.value]),
     );
@@ -458,102 +424,8 @@ describe('the ecs-express engine', () => {
     expect(values['api-dns-target']).toBe(`\${aws_lb.${apiLb}.dns_name}`);
     expect(balancers[apiLb]).toMatchObject({
       load_balancer_type: 'network',
-      internal: false,
       subnets: '${split(",", data.aws_ssm_parameter.contract-data-public-subnet-ids.insecure_value)}',
     });
-    const [targetId, target] = Object.entries(resourcesOf(parsed, 'aws_lb_target_group')).find(
-      ([, t]) => t.name === 'drop-production-stockholm-api',
-    )!;
-    expect(target).toMatchObject({ target_type: 'alb', protocol: 'TCP', port: 443 });
-    const attachment = Object.values(resourcesOf(parsed, 'aws_lb_target_group_attachment')).find(
-      (a) => a.target_group_arn === `\${aws_lb_target_group.${targetId}.arn}`,
-    );
-    const managed = Object.keys(parsed.data!.aws_cloudcontrolapi_resource).find((id) => id.startsWith('api_'))!;
-    expect(attachment).toMatchObject({
-      port: 443,
-      target_id: `\${jsondecode(data.aws_cloudcontrolapi_resource.${managed}.properties).ECSManagedResourceArns.IngressPath.LoadBalancerArn}`,
-    });
-    const listener = Object.values(resourcesOf(parsed, 'aws_lb_listener')).find((l) => l.load_balancer_arn === `\${aws_lb.${apiLb}.arn}`);
-    expect(listener).toMatchObject({
-      port: 443,
-      protocol: 'TCP',
-      default_action: [{ type: 'forward', target_group_arn: `\${aws_lb_target_group.${targetId}.arn}` }],
-    });
-  });
-
-  it("finds what Express created through Cloud Control by the service's ARN, not by a typed name", () => {
-    const [apiId] = service('api');
-    const managed = Object.entries(parsed.data!.aws_cloudcontrolapi_resource).find(([id]) => id.startsWith('api_'))![1] as Record<
-      string,
-      unknown
-    >;
-    expect(managed).toEqual({
-      type_name: 'AWS::ECS::ExpressGatewayService',
-      identifier: `\${aws_ecs_express_gateway_service.${apiId}.service_arn}`,
-    });
-  });
-
-  it("admits only Cloudflare's ranges to the Network Load Balancer, on 443", () => {
-    const groups = resourcesOf(parsed, 'aws_security_group');
-    const ingressGroup = Object.keys(groups).find((id) => groups[id].name === 'drop-production-stockholm-api-ingress')!;
-    const rules = Object.values(resourcesOf(parsed, 'aws_vpc_security_group_ingress_rule')).filter(
-      (r) => r.security_group_id === `\${aws_security_group.${ingressGroup}.id}`,
-    );
-    expect(rules).toHaveLength(1);
-    const [listId, list] = Object.entries(resourcesOf(parsed, 'aws_ec2_managed_prefix_list')).find(
-      ([, l]) => l.name === 'drop-production-stockholm-api-cloudflare',
-    )!;
-    expect(rules[0]).toMatchObject({
-      ip_protocol: 'tcp',
-      from_port: 443,
-      to_port: 443,
-      prefix_list_id: `\${aws_ec2_managed_prefix_list.${listId}.id}`,
-    });
-    expect(rules[0].cidr_ipv4).toBeUndefined();
-    expect(list.entry.map((e: { cidr: string }) => e.cidr)).toEqual([...CLOUDFLARE_IPV4_RANGES]);
-    expect(list.entry).toHaveLength(15);
-  });
-
-  it("admits only the Network Load Balancer's group to the Express load balancer, on 443", () => {
-    const groups = resourcesOf(parsed, 'aws_security_group');
-    const ingressGroup = Object.keys(groups).find((id) => groups[id].name === 'drop-production-stockholm-api-ingress')!;
-    const rules = Object.values(resourcesOf(parsed, 'aws_vpc_security_group_ingress_rule'));
-    const toExpress = rules.find((r) => r.referenced_security_group_id === `\${aws_security_group.${ingressGroup}.id}`);
-    expect(toExpress).toMatchObject({ ip_protocol: 'tcp', from_port: 443, to_port: 443 });
-    expect(toExpress.security_group_id).toMatch(
-      /^\$\{regex\("sg-\[0-9a-f\]\+", element\(jsondecode\(data\.aws_cloudcontrolapi_resource\.api_managed-resources_[A-F0-9]+\.properties\)\.ECSManagedResourceArns\.IngressPath\.LoadBalancerSecurityGroups, 0\)\)\}$/,
-    );
-  });
-
-  it('watches both target groups of the service (canary deployments move traffic between them) on the Express load balancer', () => {
-    const latency = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).find(
-      (a) => a.alarm_name === 'drop-production-stockholm-api-latency-p95',
-    );
-    const metrics = latency.metric_query.filter((q: any) => q.metric);
-    expect(metrics.map((q: any) => [q.id, q.metric.namespace, q.metric.metric_name, q.metric.stat])).toEqual([
-      ['latency0', 'AWS/ApplicationELB', 'TargetResponseTime', 'p95'],
-      ['latency1', 'AWS/ApplicationELB', 'TargetResponseTime', 'p95'],
-    ]);
-    expect(metrics[0].metric.dimensions.TargetGroup).toMatch(/^\$\{regex\("targetgroup\/\.\+\$", element\(.*TargetGroupArns, 0\)\)\}$/);
-    expect(metrics[1].metric.dimensions.TargetGroup).toMatch(/TargetGroupArns, 1\)\)\}$/);
-    expect(metrics[0].metric.dimensions.LoadBalancer).toMatch(/^\$\{regex\("app\/\.\+\$", jsondecode\(.*LoadBalancerArn\)\}$/);
-    expect(latency.metric_query.find((q: any) => q.return_data).expression).toBe('MAX([latency0, latency1])');
-  });
-
-  it('starts the service only after its execution and task role policies exist: the first tasks pull the image and read the secrets', () => {
-    for (const name of ['api', 'web'] as const) {
-      const [, s] = service(name);
-      const policies = Object.entries(resourcesOf(parsed, 'aws_iam_role_policy'));
-      const policyOf = (role: string) =>
-        `aws_iam_role_policy.${policies.find(([, p]) => p.role === `\${aws_iam_role.${roleNamed(parsed, role)}.id}`)![0]}`;
-      expect(s.depends_on).toEqual(
-        expect.arrayContaining([
-          policyOf(`drop-production-stockholm-${name}-execution`),
-          policyOf(`drop-production-stockholm-${name}-task`),
-        ]),
-      );
-      expect(s.depends_on).toHaveLength(3);
-    }
   });
 
   it("leaves the custom domain's certificate to the edge stack, and forgets the one it used to create without deleting it", () => {
@@ -569,46 +441,6 @@ describe('the ecs-express engine', () => {
     ]);
   });
 
-  describe('pages on a total outage', () => {
-    const alarms = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm'));
-    const named = (name: string) => alarms.find((a) => a.alarm_name === name);
-    const topic = ['${data.aws_ssm_parameter.contract-data-alarm-topic-arn.insecure_value}'];
-
-    it.each(['api', 'web'])('%s: no healthy target in either of its target groups for 2 minutes, no data included', (name) => {
-      const alarm = named(`drop-production-stockholm-${name}-healthy-hosts`);
-      expect(alarm).toMatchObject({
-        comparison_operator: 'LessThanThreshold',
-        threshold: 1,
-        evaluation_periods: 2,
-        treat_missing_data: 'breaching',
-        alarm_actions: topic,
-      });
-      const metrics = alarm.metric_query.filter((q: any) => q.metric).map((q: any) => q.metric);
-      expect(metrics.map((m: any) => [m.metric_name, m.stat, Object.keys(m.dimensions).sort()])).toEqual([
-        ['HealthyHostCount', 'Maximum', ['LoadBalancer', 'TargetGroup']],
-        ['HealthyHostCount', 'Maximum', ['LoadBalancer', 'TargetGroup']],
-      ]);
-      expect(alarm.metric_query.find((q: any) => q.return_data).expression).toBe('FILL(healthy0, 0) + FILL(healthy1, 0)');
-    });
-
-    it.each(['api', 'web'])(
-      "%s: its load balancer's own 5xx above 5 % of requests, by load balancer (the metric has no target group)",
-      (name) => {
-        const alarm = named(`drop-production-stockholm-${name}-load-balancer-5xx`);
-        expect(alarm).toMatchObject({ threshold: 5, evaluation_periods: 2, treat_missing_data: 'breaching', alarm_actions: topic });
-        const metrics = alarm.metric_query.filter((q: any) => q.metric).map((q: any) => q.metric);
-        expect(metrics.map((m: any) => [m.metric_name, Object.keys(m.dimensions)])).toEqual([
-          ['HTTPCode_ELB_5XX_Count', ['LoadBalancer']],
-          ['RequestCount', ['LoadBalancer']],
-        ]);
-      },
-    );
-
-    it.each(['api', 'web'])('%s: latency with no data at all counts as breaching (health checks keep requests coming)', (name) => {
-      expect(named(`drop-production-stockholm-${name}-latency-p95`).treat_missing_data).toBe('breaching');
-    });
-  });
-
   it('pins hashicorp/aws 6.60.0 in ECS Express environments only (6.25.0 fails every apply with network_configuration)', () => {
     expect(ECS_EXPRESS_AWS_PROVIDER_VERSION).toBe('6.60.0');
     expect(parsed.terraform!.required_providers.aws).toEqual({ source: 'aws', version: '6.60.0' });
@@ -616,35 +448,14 @@ describe('the ecs-express engine', () => {
     expect(synthPlatform('staging').parsed('compute').terraform!.required_providers.aws.version).toBe('6.25.0');
   });
 
-  it('sorts the container environment by name, the order ECS returns it in', () => {
-    const [, s] = service('api');
-    const names = s.primary_container[0].environment.map((e: { name: string }) => e.name);
-    expect(names).toEqual([...names].sort());
-    const secrets = s.primary_container[0].secret.map((e: { name: string }) => e.name);
-    expect(secrets).toEqual([...secrets].sort());
-  });
-
-  it('changes the container when only the scaling target changes, so the provider sends the new target', () => {
-    // GIVEN production-stockholm, and the same with one more api instance allowed
-    const variable = (json: TerraformJson) => {
-      const s = Object.values(resourcesOf(json, 'aws_ecs_express_gateway_service')).find(
-        (x) => x.service_name === 'drop-production-stockholm-api',
-      );
-      return s.primary_container[0].environment.find((e: { name: string }) => e.name === SCALING_VARIABLE)?.value;
-    };
-    const more = synthPlatform(environment('production-stockholm', { compute: { services: { api: { maxInstances: 11 } } } })).parsed(
-      'compute',
-    );
-    // THEN the variable the provider cannot ignore differs
-    expect(variable(parsed)).toBe('1-10-AVERAGE_CPU-60');
-    expect(variable(more)).toBe('1-11-AVERAGE_CPU-60');
-  });
-
-  it('warns at synth about the two things Express Mode cannot do', () => {
+  it('warns at synth, for each service with its configured health check and concurrency, what Express Mode cannot do', () => {
     const warnings = warningsOf(synth.platform.compute);
     expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toContain('interval 10 s, timeout 5 s and thresholds are Express Mode defaults');
-    expect(warnings[0]).toContain('target tracking on average CPU at 60 %');
+    expect(warnings[0]).toContain(
+      'for drop-production-stockholm-api: (1) only the health check path /v1/health is used: interval 10 s, timeout 5 s',
+    );
+    expect(warnings[0]).toContain('not 100 concurrent requests');
+    expect(warnings[1]).toContain('for drop-production-stockholm-web: (1) only the health check path /api/health is used');
     expect(warnings.join(' ')).not.toMatch(/manual step|no p95 latency/);
   });
 
@@ -664,14 +475,6 @@ describe('the ecs-express engine', () => {
     // App Runner stores no logs with it: its key policy is unchanged.
     const appRunner = synthPlatform('staging').parsed('compute');
     expect(JSON.stringify(appRunner.data!.aws_iam_policy_document)).not.toContain('ServiceLogs');
-  });
-
-  it('takes the bare host name from an endpoint with or without scheme, port or path', () => {
-    // RE2 (Terraform) and JavaScript agree on this pattern: a non-capturing group and one capture.
-    const host = (endpoint: string) => new RegExp(ENDPOINT_HOST_PATTERN).exec(endpoint)![1];
-    expect(host('https://dr-abc123.ecs.eu-north-1.on.aws/')).toBe('dr-abc123.ecs.eu-north-1.on.aws');
-    expect(host('dr-abc123.ecs.eu-north-1.on.aws')).toBe('dr-abc123.ecs.eu-north-1.on.aws');
-    expect(host('https://dr-abc123.ecs.eu-north-1.on.aws:443/v1')).toBe('dr-abc123.ecs.eu-north-1.on.aws');
   });
 
   it('reads the public subnets only when the engine needs them', () => {

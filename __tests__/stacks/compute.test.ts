@@ -1,6 +1,5 @@
 import { ApprunnerAutoScalingConfigurationVersion } from '@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version';
 import { ApprunnerCustomDomainAssociation } from '@cdktf/provider-aws/lib/apprunner-custom-domain-association';
-import { ApprunnerObservabilityConfiguration } from '@cdktf/provider-aws/lib/apprunner-observability-configuration';
 import { ApprunnerService } from '@cdktf/provider-aws/lib/apprunner-service';
 import { ApprunnerVpcConnector } from '@cdktf/provider-aws/lib/apprunner-vpc-connector';
 import { describe, expect, it } from 'vitest';
@@ -45,13 +44,13 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
     const s = service(name);
     const variables = s.source_configuration.image_repository.image_configuration.runtime_environment_variables;
 
-    it('runs on its port with 1 vCPU and 2 GB, the recorded release of its own repository by digest, never auto-deployed', () => {
+    // What App Runner makes of its props (auto deploys off, X-Ray, replaceable scaling, creation
+    // order, alarm metrics) is tested in __tests__/constructs/compute/app-runner-service.test.ts.
+    it('runs on its port with 1 vCPU and 2 GB, the recorded release of its own repository by digest', () => {
       expect(json).toHaveResourceWithProperties(ApprunnerService, {
         service_name: `drop-${env}-${name}`,
         instance_configuration: expect.objectContaining({ cpu: '1024', memory: '2048' }),
       });
-      expect(s.source_configuration.auto_deployments_enabled).toBe(false);
-      expect(s.source_configuration.image_repository.image_repository_type).toBe('ECR');
       expect(s.source_configuration.image_repository.image_configuration.port).toBe(spec.port);
       const pointer = `element(nonsensitive(data.aws_ssm_parameters_by_path.releases_pointers_4305C166.values), index(data.aws_ssm_parameters_by_path.releases_pointers_4305C166.names, "/drop/${env}/release/${name}"))`;
       expect(s.source_configuration.image_repository.image_identifier).toBe(
@@ -71,19 +70,17 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
       });
     });
 
-    it(`scales from ${spec.min} to ${spec.max} instances above 80 % of ${spec.concurrency} concurrent requests, replaceably`, () => {
+    it(`scales from ${spec.min} to ${spec.max} instances above 80 % of ${spec.concurrency} concurrent requests`, () => {
       // App Runner scales out only above max_concurrency: 40 for a target of 50, 80 for 100 (docs/requirements.md, Scaling).
       expect(json).toHaveResourceWithProperties(ApprunnerAutoScalingConfigurationVersion, {
         auto_scaling_configuration_name: `drop-${env}-${name}`,
         min_size: spec.min,
         max_size: spec.max,
         max_concurrency: (spec.concurrency * 4) / 5,
-        lifecycle: { create_before_destroy: true },
       });
     });
 
     it("sends all egress through a VPC connector in the data stack's subnets and security group", () => {
-      expect(s.network_configuration.egress_configuration.egress_type).toBe('VPC');
       expect(json).toHaveResourceWithProperties(ApprunnerVpcConnector, {
         vpc_connector_name: `drop-${env}-${name}`,
         subnets: '${split(",", data.aws_ssm_parameter.contract-data-private-subnet-ids.insecure_value)}',
@@ -91,16 +88,8 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
       });
     });
 
-    it('is traced with X-Ray', () => {
-      expect(s.observability_configuration.observability_enabled).toBe(true);
-      expect(json).toHaveResourceWithProperties(ApprunnerObservabilityConfiguration, { trace_configuration: { vendor: 'AWSXRAY' } });
-    });
-
-    it('answers on its custom domain, without a www subdomain', () => {
-      expect(json).toHaveResourceWithProperties(ApprunnerCustomDomainAssociation, {
-        domain_name: spec.domain[env],
-        enable_www_subdomain: false,
-      });
+    it("answers on the environment's custom domain", () => {
+      expect(json).toHaveResourceWithProperties(ApprunnerCustomDomainAssociation, { domain_name: spec.domain[env] });
     });
 
     it('keeps no secret value, and no secret-looking key, in plain environment variables', () => {
@@ -113,7 +102,7 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
       expect(variables.DATABASE_URL ?? '').not.toMatch(/@|password/i);
     });
 
-    it('has the three alarms of docs/requirements.md (Alarms) to the alarm topic', () => {
+    it("has the three alarms of docs/requirements.md (Alarms), and the api its overload alarm, to the data stack's alarm topic", () => {
       const alarms = Object.values(resourcesOf(parsed, 'aws_cloudwatch_metric_alarm')).filter((a) =>
         a.alarm_name.startsWith(`drop-${env}-${name}-`),
       );
@@ -132,31 +121,9 @@ describe.each(['staging', 'production'] as const)('the %s compute stack', (env) 
           treat_missing_data: 'notBreaching',
         });
       }
-      expect(byName['latency-p95']).toMatchObject({
-        metric_name: 'RequestLatency',
-        extended_statistic: 'p95',
-        threshold: 500,
-        period: 60,
-        evaluation_periods: 3,
-        comparison_operator: 'GreaterThanThreshold',
-      });
-      expect(byName.cpu).toMatchObject({
-        metric_name: 'CPUUtilization',
-        statistic: 'Average',
-        threshold: 80,
-        period: 60,
-        evaluation_periods: 3,
-      });
-      expect(byName['5xx-rate']).toMatchObject({ threshold: 5, evaluation_periods: 2, treat_missing_data: 'notBreaching' });
-      expect(byName['5xx-rate'].metric_query.map((q: any) => q.expression ?? q.metric.metric_name)).toEqual([
-        '5xxStatusResponses',
-        'Requests',
-        'IF(requests > 0, 100 * errors / requests, 0)',
-      ]);
       for (const alarm of alarms) {
         expect(alarm.alarm_actions).toEqual(['${data.aws_ssm_parameter.contract-data-alarm-topic-arn.insecure_value}']);
       }
-      expect(byName.cpu.dimensions).toEqual({ ServiceName: `drop-${env}-${name}`, ServiceID: expect.stringContaining('.service_id}') });
     });
   });
 
@@ -355,21 +322,5 @@ describe('compute configuration App Runner cannot run', () => {
     expect(configErrorOf('production', { app: { serviceMode: 'mock' } })).toContain(
       'app.serviceMode: must be "live" when tier is "production" (found: "mock")',
     );
-  });
-});
-
-describe('App Runner creation order', () => {
-  it("creates each service only after its roles' policies exist", () => {
-    // GIVEN / WHEN
-    const parsed = synthPlatform('staging').parsed('compute');
-    // THEN: access policy (pull), instance policy (secrets) and the tracing attachment
-    for (const service of Object.values(resourcesOf(parsed, 'aws_apprunner_service'))) {
-      const name = service.service_name.replace('drop-staging-', '');
-      expect([...service.depends_on].sort()).toEqual([
-        expect.stringMatching(new RegExp(`^aws_iam_role_policy\\.${name}_access-policy_`)),
-        expect.stringMatching(new RegExp(`^aws_iam_role_policy\\.${name}_instance-policy_`)),
-        expect.stringMatching(new RegExp(`^aws_iam_role_policy_attachment\\.${name}_tracing_`)),
-      ]);
-    }
   });
 });
