@@ -27,6 +27,7 @@ import { Construct } from 'constructs';
 import type { EncryptionKey } from './encryption-key';
 import { assumedBy } from './iam';
 import type { Naming } from './naming';
+import { type Problem, throwIfProblems } from './validation';
 
 export interface NetworkProps {
   readonly naming: Naming;
@@ -47,6 +48,42 @@ export function subnetBlocks(cidr: string, index: number): { private: string; pu
   return { private: `${a}.${b}.${index * 16}.0/20`, public: `${a}.${b}.${240 + index}.0/24` };
 }
 
+/** The /16 block the subnet layout (subnetBlocks) is carved from. */
+const SLASH_16 = /^(\d{1,3})\.(\d{1,3})\.0\.0\/16$/;
+
+/**
+ * What the layout needs of its props: a /16 (subnetBlocks carves /20 private and /24 public
+ * blocks from it, up to 15 zones), zones and NAT gateways as whole numbers, and at least one NAT
+ * gateway and no more than the zones, whose first public subnets hold them.
+ */
+export function networkProblems(props: Pick<NetworkProps, 'cidr' | 'availabilityZones' | 'natGateways'>): Problem[] {
+  const problems: Problem[] = [];
+  if (!SLASH_16.test(props.cidr)) {
+    problems.push({ path: ['cidr'], input: props.cidr, message: 'expected a /16 IPv4 block such as "10.20.0.0/16"' });
+  }
+  const zones = props.availabilityZones;
+  if (!Number.isInteger(zones) || zones < 1 || zones > 15) {
+    problems.push({
+      path: ['availabilityZones'],
+      input: zones,
+      message: 'expected a whole number of zones from 1 to 15 (the /16 holds 15 private /20 blocks)',
+    });
+  } else if (!Number.isInteger(props.natGateways) || props.natGateways < 1) {
+    problems.push({
+      path: ['natGateways'],
+      input: props.natGateways,
+      message: `expected a whole number from 1 to ${zones}: the private subnets reach the internet through them`,
+    });
+  } else if (props.natGateways > zones) {
+    problems.push({
+      path: ['natGateways'],
+      input: props.natGateways,
+      message: `is more than availabilityZones (${zones}); expected 1 to ${zones}`,
+    });
+  }
+  return problems;
+}
+
 export class Network extends Construct {
   readonly vpc: Vpc;
   readonly privateSubnets: Subnet[] = [];
@@ -54,6 +91,7 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
+    throwIfProblems(this, networkProblems(props));
     const { naming } = props;
     const zones = new DataAwsAvailabilityZones(this, 'zones', { state: 'available' });
 

@@ -9,7 +9,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { EncryptionKey } from '../../constructs/encryption-key';
 import { Naming } from '../../constructs/naming';
-import { Network, type NetworkProps, subnetBlocks } from '../../constructs/network';
+import { Network, type NetworkProps, networkProblems, subnetBlocks } from '../../constructs/network';
 import { testApp } from '../helpers';
 
 /** GIVEN a stack holding only a network (and the key of its flow logs), WHEN synthesized. */
@@ -160,5 +160,30 @@ describe('a network with one NAT gateway', () => {
 describe('subnetBlocks', () => {
   it('gives zone i the /20 at 16 * i and the /24 at 240 + i', () => {
     expect(subnetBlocks('10.30.0.0/16', 2)).toEqual({ private: '10.30.32.0/20', public: '10.30.242.0/24' });
+  });
+});
+
+describe('Network refusals', () => {
+  it('refuses no NAT gateway and more NAT gateways than zones, naming the value and the range', () => {
+    // GIVEN props a direct caller could pass (the configuration refuses them at load, with the same words)
+    // WHEN the construct is built THEN it throws one list before any resource is made
+    expect(() => networkInStack({ natGateways: 0 })).toThrow(
+      'test/network (1 problem):\n  - natGateways: expected a whole number from 1 to 3: the private subnets reach the internet through them (found: 0)',
+    );
+    expect(() => networkInStack({ availabilityZones: 2, natGateways: 3 })).toThrow(
+      'test/network (1 problem):\n  - natGateways: is more than availabilityZones (2); expected 1 to 2 (found: 3)',
+    );
+    expect(networkProblems({ cidr: '10.20.0.0/16', availabilityZones: 2, natGateways: 2 })).toEqual([]);
+  });
+
+  it('refuses a block the subnet layout cannot be carved from, and a zone count outside it', () => {
+    expect(networkProblems({ cidr: '10.20.0.0/20', availabilityZones: 16, natGateways: 1 })).toEqual([
+      { path: ['cidr'], input: '10.20.0.0/20', message: 'expected a /16 IPv4 block such as "10.20.0.0/16"' },
+      {
+        path: ['availabilityZones'],
+        input: 16,
+        message: 'expected a whole number of zones from 1 to 15 (the /16 holds 15 private /20 blocks)',
+      },
+    ]);
   });
 });
