@@ -2,8 +2,9 @@
  * The CDKTF app: loads the environment named by DROP_ENV (default staging) and synthesizes its
  * four stacks, and the bootstrap stack. This is the only place that reads process.env (with
  * startup.ts, which it imports first):
- * DROP_ENV, DROP_CONFIG_DIR (the folder of environments/ and control.json; default config/) and
- * DEBUG (a refusal prints its stack trace too).
+ * DROP_ENV, DROP_CONFIG_DIR (the folder of environments/ and control.json; default config/),
+ * CDKTF_OUTDIR (set by the cdktf CLI; default cdktf.out) and DEBUG (a refusal prints its stack
+ * trace too).
  */
 // First, before anything it would apply to is loaded: no source maps unless DEBUG is set.
 import './startup';
@@ -41,8 +42,10 @@ function main(): void {
   // binary (the cloud backend runs `terraform version` per stack), which would make synth need
   // terraform; plan and deploy check it anyway. Our own checks run on the configuration above.
   // stackTraces: no stack trace per construct in the output (and none to source-map).
-  const app = new App({ skipValidation: true, stackTraces: false });
-  const fresh = fs.readdirSync(app.outdir).length === 0;
+  // Whether this run makes the output directory: App makes it, and its stacks/ folder, at once.
+  const outdir = process.env.CDKTF_OUTDIR || 'cdktf.out';
+  const fresh = !fs.existsSync(outdir) || fs.readdirSync(outdir).length === 0;
+  const app = new App({ outdir, skipValidation: true, stackTraces: false });
   try {
     buildPlatform(app, config, zone);
     buildControl(app, control, all);

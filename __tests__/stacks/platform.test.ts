@@ -157,6 +157,38 @@ describe.concurrent('main.ts', () => {
     }
   }, 30_000);
 
+  it("prints a construct's refusal the same way: one list naming the construct path, exit code 1, nothing written", async ({ expect }) => {
+    // GIVEN a construct check the configuration does not repeat: every construct check is also a
+    // configuration rule today, so the run drops the rule that repeats the network's (as a new
+    // construct check without its rule would be), and staging asks for more NAT gateways than zones
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-main-construct-'));
+    const outdir = path.join(dir, 'out');
+    fs.cpSync(path.join(ROOT, 'config'), path.join(dir, 'config'), { recursive: true });
+    const file = path.join(dir, 'config', 'environments', 'staging.json');
+    const staging = JSON.parse(fs.readFileSync(file, 'utf8'));
+    staging.network = { ...staging.network, availabilityZones: 2, natGateways: 3 };
+    fs.writeFileSync(file, JSON.stringify(staging));
+    const entry = path.join(dir, 'main-without-rule.cjs');
+    fs.writeFileSync(
+      entry,
+      `delete require(${JSON.stringify(path.join(ROOT, 'config', 'rules'))}).crossFieldRules.natGatewaysWithinZones;\n` +
+        `require(${JSON.stringify(path.join(ROOT, 'main.ts'))});\n`,
+    );
+    const env = { ...process.env, DROP_ENV: 'staging', DROP_CONFIG_DIR: path.join(dir, 'config'), CDKTF_OUTDIR: outdir };
+    try {
+      // WHEN main.ts runs
+      const result = await run(tsx, [entry], { cwd: ROOT, env });
+      // THEN the Network construct's ValidationError is printed as the configuration's refusals are
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        'data/network (1 problem):\n  - natGateways: is more than availabilityZones (2); expected 1 to 2 (found: 3)',
+      );
+      expect(fs.existsSync(outdir)).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it('stops on an unknown environment with the known ones, and writes nothing', async ({ expect }) => {
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'drop-main-')), 'cdktf.out');
     try {
