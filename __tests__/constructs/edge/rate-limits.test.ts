@@ -103,6 +103,17 @@ describe('RateLimits', () => {
     );
   });
 
+  it('gives two limits on the same first path refs of their own: Cloudflare wants a ref unique in its ruleset', () => {
+    // GIVEN the web's sign-in routes challenged on the public hostnames and blocked on the api's
+    const rules = rulesWith({
+      plan: 'business',
+      limits: { auth, webAuth: { ...challenge, hosts: ['public'] }, apiAuth: { ...auth, paths: ['/api/auth/'], hosts: ['api'] } },
+      sites: sites(1),
+    });
+    // THEN every ref differs, and a limit whose first path is its own keeps the ref of its path
+    expect(rules.map((rule) => rule.ref)).toEqual(['ratelimit_v1_auth', 'ratelimit_api_auth_webAuth', 'ratelimit_api_auth_apiAuth']);
+  });
+
   it('holds 100 rules on Enterprise with the Advanced Rate Limiting add-on', () => {
     const six = Object.fromEntries(Array.from({ length: 6 }, (_, n) => [`x${n}`, { ...auth, paths: [`/v1/x${n}/`] }]));
     expect(rulesWith({ plan: 'enterprise', advancedRateLimiting: true, limits: six })).toHaveLength(6);
