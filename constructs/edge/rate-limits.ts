@@ -199,10 +199,11 @@ export class RateLimits extends Construct {
   constructor(scope: Construct, id: string, props: RateLimitsProps) {
     super(scope, id);
     throwIfProblems(this, [...rateLimitProblems(props), ...hostProblems(props)]);
-    const rules: RulesetRules[] = Object.values(props.limits).map((limit) => {
+    const refs = rateLimitRefs(props.limits);
+    const rules: RulesetRules[] = Object.entries(props.limits).map(([name, limit]) => {
       const paths = any(...limit.paths.map(pathUnder));
       return {
-        ref: `ratelimit_${limit.paths[0].replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}`,
+        ref: refs[name],
         description: `${pathsShown(limit)}: ${limit.action} above ${limit.requestsPerPeriod} requests per ${limit.periodSeconds} s per client IP`,
         expression: limit.hosts === undefined ? paths : all(hostIn(hostsOf(limit.hosts, props.sites ?? [])), paths),
         action: limit.action,
@@ -223,6 +224,24 @@ export class RateLimits extends Construct {
       rules,
     });
   }
+}
+
+/**
+ * Each limit's rule `ref`: `ratelimit_` and its first path (`ratelimit_v1_auth`), followed by the
+ * limit's name where limits share a first path (`ratelimit_api_auth_webAuth`), because a ref must be
+ * unique in its ruleset (developers.cloudflare.com/terraform/troubleshooting/rule-id-changes/: "a
+ * user-defined external identifier that must be unique for each rule in a ruleset"; the provider
+ * does not check it: cloudflare/cloudflare v5.22 internal/services/ruleset/schema.go validates its
+ * length only). The provider keeps a rule's id across applies by its ref, so a ref changes only
+ * when the first path does or another limit comes to share it.
+ */
+export function rateLimitRefs(limits: Readonly<Record<string, Pick<RateLimit, 'paths'>>>): Record<string, string> {
+  const byPath = Object.entries(limits).map(([name, limit]) => [
+    name,
+    `ratelimit_${limit.paths[0].replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}`,
+  ]);
+  const shared = (ref: string) => byPath.filter(([, other]) => other === ref).length > 1;
+  return Object.fromEntries(byPath.map(([name, ref]) => [name, shared(ref) ? `${ref}_${name}` : ref]));
 }
 
 /** A limit with `hosts` needs the sites they stand for. */

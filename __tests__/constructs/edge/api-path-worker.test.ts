@@ -3,8 +3,12 @@
  * client's, so it does not depend on the zone's transform rule running on its subrequest
  * (docs/edge.md, "Secrets and state").
  */
+import { WorkersRoute } from '@cdktf/provider-cloudflare/lib/workers-route';
+import { WorkersScript } from '@cdktf/provider-cloudflare/lib/workers-script';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { API_PATH_WORKER_SOURCE } from '../../../constructs/edge/api-path-worker';
+import { API_PATH_WORKER_SOURCE, ApiPathWorker } from '../../../constructs/edge/api-path-worker';
+import { resourcesOf } from '../../helpers';
+import { synthOf, testStack } from './fixtures';
 
 interface Worker {
   fetch(request: Request, env: Record<string, string>): Promise<Response>;
@@ -50,5 +54,52 @@ describe('the /v1 Worker', () => {
       API_HOST: 'api.getdrop.no',
     });
     expect(sent.headers.has('x-origin-verify')).toBe(false);
+  });
+});
+
+describe('ApiPathWorker', () => {
+  function apiPathWorker(compatibilityDate?: string) {
+    const stack = testStack();
+    new ApiPathWorker(stack, 'api-path', {
+      accountId: 'account-id',
+      zoneId: 'zone-id',
+      scriptName: 'drop-test-api-path',
+      publicHost: 'test.example.com',
+      apiHost: 'test-api.example.com',
+      compatibilityDate,
+    });
+    return synthOf(stack);
+  }
+
+  it('uploads the Worker as an ES module with the api hostname as a plain binding', () => {
+    expect(apiPathWorker().json).toHaveResourceWithProperties(WorkersScript, {
+      account_id: 'account-id',
+      script_name: 'drop-test-api-path',
+      content: API_PATH_WORKER_SOURCE,
+      main_module: 'worker.js',
+      compatibility_date: '2025-09-01',
+      bindings: [{ name: 'API_HOST', type: 'plain_text', text: 'test-api.example.com' }],
+    });
+  });
+
+  it('keeps the ORIGIN_VERIFY secret set with wrangler across applies, so it never enters Terraform state', () => {
+    const [script] = Object.values(resourcesOf(apiPathWorker().parsed, 'cloudflare_workers_script'));
+    expect(script.keep_bindings).toEqual(['secret_text']);
+    expect(script.content).toContain("forwarded.headers.delete('X-Origin-Verify')");
+    expect(script.content).toContain(
+      "if (env.ORIGIN_VERIFY) forwarded.headers.set('X-Origin-Verify', env.ORIGIN_VERIFY.split(',')[0].trim())",
+    );
+  });
+
+  it('routes /v1/* of the public hostname to the script, by its name', () => {
+    expect(apiPathWorker().json).toHaveResourceWithProperties(WorkersRoute, {
+      zone_id: 'zone-id',
+      pattern: 'test.example.com/v1/*',
+      script: expect.stringMatching(/^\$\{cloudflare_workers_script\.api-path_script_[0-9A-F]{8}\.script_name\}$/),
+    });
+  });
+
+  it('takes another compatibility date', () => {
+    expect(apiPathWorker('2026-01-15').json).toHaveResourceWithProperties(WorkersScript, { compatibility_date: '2026-01-15' });
   });
 });
