@@ -32,7 +32,8 @@ export interface OriginDnsProps {
    */
   readonly certificates?: Readonly<Record<string, { readonly certificate: AcmCertificate; readonly names: readonly string[] }>>;
   /**
-   * TTL of the validation records.
+   * TTL of the records that are not proxied: the certificate validations and the `direct` origin
+   * records (proxied records always take Cloudflare's automatic TTL).
    * @default 300
    */
   readonly validationTtl?: number;
