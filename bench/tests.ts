@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { median } from './stats';
+import { childrenCpu, median } from './stats';
 
 const ROOT = path.join(__dirname, '..');
 const BUDGET = 10;
@@ -32,12 +32,6 @@ function timed(
 }
 
 /** CPU milliseconds used by the waited-for children of this process so far (Linux). */
-function childrenCpu(): number {
-  const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-  // Fields 16 and 17 of stat(5) (cutime, cstime), counted after the command name.
-  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
-}
-
 function synth(): { wall: number; cpu: number } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-bench-'));
   try {
