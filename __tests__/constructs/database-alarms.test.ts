@@ -1,55 +1,16 @@
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DbEventSubscription } from '@cdktf/provider-aws/lib/db-event-subscription';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { TerraformStack, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { DatabaseAlarms, RDS_EVENT_CATEGORIES } from '../../constructs/database-alarms';
-import { EncryptionKey } from '../../constructs/encryption-key';
-import { Naming } from '../../constructs/naming';
-import { Network } from '../../constructs/network';
-import { PostgresDatabase } from '../../constructs/postgres-database';
 import { defaultMaxConnections } from '../../constructs/rds-instance-classes';
-import { testApp } from '../helpers';
+import { databaseStack } from './database-fixture';
 
 const GIB = 1024 ** 3;
 
 /** GIVEN a stack with a database (what the alarms watch) and a topic, and the alarms of a 4 GiB, 100 GB instance; WHEN synthesized. */
 function alarmsInStack() {
-  const stack = new TerraformStack(testApp(), 'test');
-  const naming = new Naming({ project: 'drop', name: 'staging' });
-  const account = new DataAwsCallerIdentity(stack, 'account');
-  const key = new EncryptionKey(stack, 'key', { naming, account, region: 'eu-west-1', purpose: 'data', description: 'test' });
-  const network = new Network(stack, 'network', {
-    naming,
-    cidr: '10.20.0.0/16',
-    availabilityZones: 2,
-    natGateways: 1,
-    flowLogRetentionDays: 30,
-    logKey: key,
-  });
-  const database = new PostgresDatabase(stack, 'database', {
-    naming,
-    network,
-    key,
-    logKey: key,
-    clientSecurityGroup: new SecurityGroup(stack, 'clients', { vpcId: network.vpc.id }),
-    preventDestroy: false,
-    settings: {
-      engineVersion: '16',
-      instanceClass: 'db.t3.medium',
-      allocatedStorageGb: 100,
-      multiAz: false,
-      backupRetentionDays: 7,
-      backupWindow: '01:00-01:30',
-      maintenanceWindow: 'sun:03:00-sun:04:00',
-      deletionProtection: false,
-      finalSnapshot: false,
-      monitoringIntervalSeconds: 60,
-      performanceInsightsRetentionDays: 7,
-      logRetentionDays: 30,
-    },
-  });
+  const { stack, naming, database } = databaseStack({ instanceClass: 'db.t3.medium', allocatedStorageGb: 100 });
   const topic = new SnsTopic(stack, 'topic', { name: 'drop-staging-alarms' });
   new DatabaseAlarms(stack, 'database-alarms', { naming, database, topic, memoryGib: 4, allocatedStorageGb: 100 });
   const json = Testing.synth(stack);
