@@ -27,6 +27,7 @@ import {
   RATE_LIMIT_CONTENT_TYPES,
   RATE_LIMIT_HOSTS,
 } from './names';
+import { VPC_CIDR_EXPECTED, VPC_CIDR_PATTERN } from '../constructs/network';
 import { BACKUP_WINDOW_PATTERN, MAINTENANCE_WINDOW_PATTERN } from '../constructs/rds-windows';
 
 export { SERVICE_NAMES, type ServiceName } from './names';
@@ -271,7 +272,7 @@ export const environmentSchema = closed({
   network: closed({
     cidr: z
       .string()
-      .regex(/^(\d{1,3})\.(\d{1,3})\.0\.0\/16$/, { error: 'expected a /16 IPv4 block such as "10.20.0.0/16"' })
+      .regex(VPC_CIDR_PATTERN, { error: VPC_CIDR_EXPECTED })
       .describe('The VPC block, a /16; the subnets are carved from it.'),
     availabilityZones: int(2, 3).describe('Private (and public) subnets are spread over this many zones.'),
     natGateways: int(1, 3).describe('1 saves cost; one per availability zone survives a zone outage.'),

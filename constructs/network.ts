@@ -48,8 +48,9 @@ export function subnetBlocks(cidr: string, index: number): { private: string; pu
   return { private: `${a}.${b}.${index * 16}.0/20`, public: `${a}.${b}.${240 + index}.0/24` };
 }
 
-/** The /16 block the subnet layout (subnetBlocks) is carved from. */
-const SLASH_16 = /^(\d{1,3})\.(\d{1,3})\.0\.0\/16$/;
+/** The /16 block the subnet layout (subnetBlocks) is carved from; the configuration's schema uses it too. */
+export const VPC_CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.0\.0\/16$/;
+export const VPC_CIDR_EXPECTED = 'expected a /16 IPv4 block such as "10.20.0.0/16"';
 
 /**
  * What the layout needs of its props: a /16 (subnetBlocks carves /20 private and /24 public
@@ -58,8 +59,8 @@ const SLASH_16 = /^(\d{1,3})\.(\d{1,3})\.0\.0\/16$/;
  */
 export function networkProblems(props: Pick<NetworkProps, 'cidr' | 'availabilityZones' | 'natGateways'>): Problem[] {
   const problems: Problem[] = [];
-  if (!SLASH_16.test(props.cidr)) {
-    problems.push({ path: ['cidr'], input: props.cidr, message: 'expected a /16 IPv4 block such as "10.20.0.0/16"' });
+  if (!VPC_CIDR_PATTERN.test(props.cidr)) {
+    problems.push({ path: ['cidr'], input: props.cidr, message: VPC_CIDR_EXPECTED });
   }
   const zones = props.availabilityZones;
   if (!Number.isInteger(zones) || zones < 1 || zones > 15) {
