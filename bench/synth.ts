@@ -2,14 +2,12 @@
  * `npm run bench`: the synth time of one environment (DROP_ENV, default staging) beside a minimal
  * CDKTF app with one resource, measured the same way in the same run: each a fresh process
  * (`tsx <entry>`), as `npm run synth` runs it, into a temporary output directory. Wall time and
- * CPU time (user + system of the process tree, childrenCpu): on a machine others share, CPU time
+ * CPU time (user + system of the process tree, bench/stats.ts): on a machine others share, CPU time
  * moves far less than wall time.
  */
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { childrenCpu, median } from './stats';
+import { median, timedSynth } from './stats';
 
 const ROOT = path.join(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -17,22 +15,7 @@ const RUNS = Number(process.argv[2] ?? 7);
 const environment = process.env.DROP_ENV || 'staging';
 
 function timeOnce(entry: string): { wall: number; cpu: number } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-bench-'));
-  try {
-    const cpuBefore = childrenCpu();
-    const start = process.hrtime.bigint();
-    const result = spawnSync(TSX, [entry], {
-      cwd: ROOT,
-      env: { ...process.env, DROP_ENV: environment, CDKTF_OUTDIR: outdir },
-      encoding: 'utf8',
-    });
-    const wall = Number(process.hrtime.bigint() - start) / 1e6;
-    const cpuAfter = childrenCpu();
-    if (result.status !== 0) throw new Error(`${entry} failed:\n${result.stderr}`);
-    return { wall, cpu: cpuAfter - cpuBefore };
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  return timedSynth(TSX, [entry], { cwd: ROOT, env: { ...process.env, DROP_ENV: environment } });
 }
 
 const subjects = { [`synth ${environment} (5 stacks)`]: 'main.ts', 'minimal app (1 resource)': 'bench/minimal-app.ts' };

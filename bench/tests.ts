@@ -8,44 +8,20 @@
  * file cache. The tests are one `vitest run --project infra`. Wall time is the budget; the CPU
  * time of each (with every process it starts) is printed beside it, as the machine may be shared.
  */
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { childrenCpu, median } from './stats';
+import { median, timed, timedSynth } from './stats';
 
 const ROOT = path.join(__dirname, '..');
 const BUDGET = 10;
 const env = { ...process.env, CHECKPOINT_DISABLE: '1', NEXT_TELEMETRY_DISABLED: '1' };
 
-/** Wall time of a command, and the CPU time of it and its children (from /proc/self/stat's cutime/cstime). */
-function timed(
-  command: string,
-  args: string[],
-  extraEnv: Record<string, string> = {},
-): { wall: number; cpu: number; ok: boolean; output: string } {
-  const cpuBefore = childrenCpu();
-  const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, { cwd: ROOT, env: { ...env, ...extraEnv }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const wall = Number(process.hrtime.bigint() - start) / 1e6;
-  return { wall, cpu: childrenCpu() - cpuBefore, ok: result.status === 0, output: `${result.stdout}\n${result.stderr}` };
-}
-
-/** CPU milliseconds used by the waited-for children of this process so far (Linux). */
-function synth(): { wall: number; cpu: number } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-bench-'));
-  try {
-    const run = timed('npm', ['run', '--silent', 'synth'], { CDKTF_OUTDIR: outdir });
-    if (!run.ok) throw new Error(`npm run synth failed:\n${run.output}`);
-    return run;
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
+/** One `npm run synth` of the default environment. */
+const synth = () => timedSynth('npm', ['run', '--silent', 'synth'], { cwd: ROOT, env });
 
 synth();
 const synths = [synth(), synth()];
-const tests = timed(path.join(ROOT, 'node_modules', '.bin', 'vitest'), ['run', '--project', 'infra']);
+const tests = timed(path.join(ROOT, 'node_modules', '.bin', 'vitest'), ['run', '--project', 'infra'], { cwd: ROOT, env });
 synths.push(synth(), synth());
 
 const baseline = median(synths.map((s) => s.wall));
