@@ -11,7 +11,7 @@ import './startup';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import {
   DEFAULT_ENVIRONMENT,
   checkControlPlane,
@@ -59,11 +59,14 @@ function main(): void {
   for (const warning of synthWarnings(app)) console.warn(`Warning: ${warning}`);
 }
 
+/** What synth reads of a workflow: its jobs' GitHub environments. */
+type Workflow = { jobs?: Record<string, { environment?: string | { name?: string } }> };
+
 /** The parsed workflows of `dir`, by file name (none when the directory does not exist). */
-function readWorkflows(dir: string): Record<string, { jobs?: Record<string, { environment?: string | { name?: string } }> }> {
+function readWorkflows(dir: string): Record<string, Workflow> {
   if (!fs.existsSync(dir)) return {};
   const files = fs.readdirSync(dir).filter((file) => /\.ya?ml$/.test(file));
-  return Object.fromEntries(files.map((file) => [file, parse(fs.readFileSync(path.join(dir, file), 'utf8'))]));
+  return Object.fromEntries(files.map((file) => [file, load(fs.readFileSync(path.join(dir, file), 'utf8')) as Workflow]));
 }
 
 try {

@@ -35,7 +35,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import { loadControl } from '../config';
 import { Naming, STACK_IDS } from '../constructs/naming';
 import { synthControlStack } from '../review/synth';
@@ -204,7 +204,7 @@ async function setUp(options: DryRunOptions): Promise<Run> {
   const sha = options.sha ?? '0123456789abcdef0123456789abcdef01234567';
   const file = options.file ?? 'main.yml';
   const text = options.workflow ?? readFileSync(path.join(ROOT, '.github', 'workflows', file), 'utf8');
-  const workflow = parse(text) as Workflow;
+  const workflow = load(text) as Workflow;
   const world = options.world ?? (await World.create());
   const scratch = mkdtempSync(path.join(tmpdir(), 'drop-dry-run-'));
   const artifacts = path.join(scratch, 'artifacts');

@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import type { CheckovCheck, ScannerCatalog, TrivyCheck } from '../review/scanner-waivers';
 
 const PROVIDERS = ['aws', 'github'];
@@ -72,7 +72,7 @@ function checkovChecks(repo: string, ref: string): Record<string, CheckovCheck> 
         : Object.entries(node).flatMap(([key, value]) => (key === 'resource_types' ? [value].flat().map(String) : resourceTypes(value)));
   for (const provider of PROVIDERS) {
     for (const file of files(repo, ref, `checkov/terraform/checks/graph_checks/${provider}`).filter((f) => /\.ya?ml$/.test(f))) {
-      const check = parse(show(repo, ref, file)) as { metadata?: { id?: string; name?: string }; definition?: unknown };
+      const check = load(show(repo, ref, file)) as { metadata?: { id?: string; name?: string }; definition?: unknown };
       if (check.metadata?.id)
         checks[check.metadata.id] = { name: check.metadata.name ?? '', types: [...new Set(resourceTypes(check.definition))].sort() };
     }
@@ -95,7 +95,7 @@ function trivyChecks(repo: string, ref: string): Record<string, TrivyCheck> {
         .slice(start + 1, end < 0 ? undefined : end)
         .map((line) => line.replace(/^# ?/, ''))
         .join('\n');
-      const meta = parse(metadata) as { title?: string; custom?: { id?: string; aliases?: string[]; severity?: string } } | null;
+      const meta = load(metadata) as { title?: string; custom?: { id?: string; aliases?: string[]; severity?: string } } | null;
       const id = meta?.custom?.id;
       if (id) checks[id] = { title: meta!.title ?? '', aliases: meta!.custom!.aliases ?? [], severity: meta!.custom!.severity ?? '' };
     }

@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { dump, load } from 'js-yaml';
 import { type DryRunOptions, dryRun } from '../../scripts/pipeline-dry-run';
-import type { Workflow } from '../../scripts/dry-run/workflow';
+import type { Step, Workflow } from '../../scripts/dry-run/workflow';
 import { MINUTES, step } from './dry-run-helpers';
 
 const WORKFLOW = readFileSync(path.join(__dirname, '..', '..', '.github', 'workflows', 'pull-request.yml'), 'utf8');
-const OLD_STEP = parse(readFileSync(path.join(__dirname, 'fixtures', 'plan-step-with-tee.yml'), 'utf8'));
+const OLD_STEP = load(readFileSync(path.join(__dirname, 'fixtures', 'plan-step-with-tee.yml'), 'utf8')) as Step;
 
 const STAGING_COMPUTE: DryRunOptions = {
   file: 'pull-request.yml',
@@ -24,11 +24,11 @@ const STAGING_COMPUTE: DryRunOptions = {
 
 /** The pull-request workflow with its plan step as it was (the fixture), the token given the way it was (the CLI configuration). */
 function withOldPlanStep(): string {
-  const workflow = parse(WORKFLOW) as Workflow;
+  const workflow = load(WORKFLOW) as Workflow;
   const steps = workflow.jobs.plan.steps;
   steps[steps.findIndex((s) => s.name === 'Terraform plan')] = OLD_STEP;
   steps.find((s) => s.uses?.startsWith('hashicorp/setup-terraform'))!.with!.cli_config_credentials_token = '${{ secrets.TF_PLAN_TOKEN }}';
-  return stringify(workflow);
+  return dump(workflow);
 }
 
 describe('the pull-request plan, dry run', () => {

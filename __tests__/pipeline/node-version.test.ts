@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 
 const ROOT = path.join(__dirname, '..', '..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
@@ -33,8 +33,8 @@ describe('one Node.js version', () => {
   const engines = json('package.json').engines.node as string;
 
   it('is what CI installs, what the images run, and what engines allow, in every package', () => {
-    const setup = parse(read('.github/actions/setup/action.yml'));
-    const node = setup.runs.steps.find((s: { uses?: string }) => s.uses?.startsWith('actions/setup-node'));
+    const setup = load(read('.github/actions/setup/action.yml')) as { runs: { steps: { uses?: string; with?: unknown }[] } };
+    const node = setup.runs.steps.find((s: { uses?: string }) => s.uses?.startsWith('actions/setup-node'))!;
     expect(node.with).toEqual({ 'node-version-file': '.nvmrc', cache: 'npm' });
     const image = /^ARG NODE_IMAGE=node:(\d+)-alpine$/m.exec(read('Dockerfile'));
     expect(image, 'the Dockerfile names its Node image in ARG NODE_IMAGE=node:<major>-alpine').not.toBeNull();

