@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
 
 const ROOT = path.join(__dirname, '..');
 const FIXTURE = path.join(__dirname, 'fixtures', 'token-stack.ts');
