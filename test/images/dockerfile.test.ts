@@ -13,7 +13,7 @@ import dockerignore from '@balena/dockerignore';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { load as parseYaml } from 'js-yaml';
+import { CORE_SCHEMA, load as parseYaml, mergeTag } from 'js-yaml';
 
 const ROOT = path.join(__dirname, '..', '..');
 const text = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
@@ -375,7 +375,12 @@ interface Service {
 }
 
 describe('Compose files', () => {
-  const load = (file: string) => parseYaml(readFileSync(path.join(ROOT, file), 'utf8')) as { services: Record<string, Service> };
+  // The files share one health check through a merge key (`<<: *healthcheck`): Compose reads them,
+  // and YAML 1.2's core schema, js-yaml's default, leaves them out.
+  const load = (file: string) =>
+    parseYaml(readFileSync(path.join(ROOT, file), 'utf8'), { schema: CORE_SCHEMA.withTags(mergeTag) }) as {
+      services: Record<string, Service>;
+    };
   const specHealth = { interval: '30s', timeout: '10s', retries: 3, start_period: '10s' };
 
   it('development runs both targets on the embedded database with mocked BankID', () => {
