@@ -90,14 +90,21 @@ describe('the allowed-account guard', () => {
   });
 });
 
-// Each test is a `tsx main.ts` process of its own: they run concurrently.
+// Each test is a process of its own, run as cdktf runs the app (cdktf.json's `app`, this node):
+// they run concurrently.
 describe.concurrent('main.ts', () => {
-  const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+  const [node, ...appArgs] = (JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8')) as { app: string }).app.split(' ');
+  expect(node).toBe('node');
+  /** The app's command with `entry` for main.ts. */
+  const app = (entry = 'main.ts') => appArgs.map((arg) => (arg === 'main.ts' ? entry : arg));
 
   it('synthesizes DROP_ENV into CDKTF_OUTDIR and prints the synth warnings', async ({ expect }) => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-main-'));
     try {
-      const result = await run(tsx, ['main.ts'], { cwd: ROOT, env: { ...process.env, DROP_ENV: 'production', CDKTF_OUTDIR: outdir } });
+      const result = await run(process.execPath, app(), {
+        cwd: ROOT,
+        env: { ...process.env, DROP_ENV: 'production', CDKTF_OUTDIR: outdir },
+      });
       expect(result.stderr).toContain('Warning: edge/firewall: Bot score below 30 is not challenged');
       const edge = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'edge', 'cdk.tf.json'), 'utf8'));
       expect(edge.terraform.cloud.workspaces.name).toBe('drop-production-edge');
@@ -113,7 +120,7 @@ describe.concurrent('main.ts', () => {
     fs.symlinkSync(process.execPath, path.join(bin, 'node'));
     try {
       // WHEN
-      const result = await run(process.execPath, [tsx, 'main.ts'], {
+      const result = await run(process.execPath, app(), {
         cwd: ROOT,
         env: { PATH: bin, HOME: os.tmpdir(), DROP_ENV: 'production', CDKTF_OUTDIR: outdir },
       });
@@ -140,8 +147,8 @@ describe.concurrent('main.ts', () => {
     try {
       // WHEN
       const [plain, debug] = await Promise.all([
-        run(tsx, ['main.ts'], { cwd: ROOT, env }),
-        run(tsx, ['main.ts'], { cwd: ROOT, env: { ...env, DEBUG: '1' } }),
+        run(process.execPath, app(), { cwd: ROOT, env }),
+        run(process.execPath, app(), { cwd: ROOT, env: { ...env, DEBUG: '1' } }),
       ]);
       // THEN
       expect(plain.status).toBe(1);
@@ -177,7 +184,7 @@ describe.concurrent('main.ts', () => {
     const env = { ...process.env, DROP_ENV: 'staging', DROP_CONFIG_DIR: path.join(dir, 'config'), CDKTF_OUTDIR: outdir };
     try {
       // WHEN main.ts runs
-      const result = await run(tsx, [entry], { cwd: ROOT, env });
+      const result = await run(process.execPath, app(entry), { cwd: ROOT, env });
       // THEN the Network construct's ValidationError is printed as the configuration's refusals are
       expect(result.status).toBe(1);
       expect(result.stderr.trim()).toBe(
@@ -192,7 +199,7 @@ describe.concurrent('main.ts', () => {
   it('stops on an unknown environment with the known ones, and writes nothing', async ({ expect }) => {
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'drop-main-')), 'cdktf.out');
     try {
-      const result = await run(tsx, ['main.ts'], {
+      const result = await run(process.execPath, app(), {
         cwd: ROOT,
         env: { ...process.env, DROP_ENV: 'nope', CDKTF_OUTDIR: outdir },
       });
