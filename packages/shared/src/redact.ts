@@ -46,8 +46,9 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b([\w.-]*(?:session|token|csrf|secret|password|verifier)[\w.-]*=)[^;&\s"',]*/gi, `$1${FILTERED}`],
   [/([?&#](?:code|state|nonce|iss_state|session_state)=)[^&#\s"']*/gi, `$1${FILTERED}`],
   // Norwegian national identity numbers: 11 digits, or 6 + 5 with a space, dash or dot, or the
-  // date written with dots or spaces (dd.mm.yy nnnnn).
-  [/(?<![\d.])\d{2}[.\s]?\d{2}[.\s]?\d{2}[\s.-]?\d{5}(?![\d])/g, NATIONAL_ID],
+  // date written with dots or spaces (dd.mm.yy nnnnn); not inside a word of letters and digits,
+  // where eleven digits in a row are part of an identifier (a UUID's last group, a digest).
+  [/(?<![A-Za-z\d.])\d{2}[.\s]?\d{2}[.\s]?\d{2}[\s.-]?\d{5}(?![A-Za-z\d])/g, NATIONAL_ID],
 ];
 
 /** `text` with every secret and piece of personal data above replaced. */

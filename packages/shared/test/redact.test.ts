@@ -29,6 +29,29 @@ describe('redactText', () => {
       expect(redactText(other), other).toBe(other);
   });
 
+  it('leaves identifiers alone that hold eleven digits in a row: request ids, digests, commits', () => {
+    // A random UUID's last group is twelve hex characters: about one in a hundred holds eleven
+    // digits beside a letter (a request id in the access log was written as "...-[national-id]e").
+    for (const id of [
+      '6e112252-5cc2-4cce-875c-01234567890e',
+      '6e112252-5cc2-4cce-875c-e01234567890',
+      'sha256:ab31129945616cd',
+      'c0ffee31129945616',
+      'v31129945616',
+    ])
+      expect(redactText(`request ${id} done`), id).toBe(`request ${id} done`);
+    // A national id beside punctuation, a path or a key is still one.
+    for (const [text, masked] of [
+      ['/v1/users/31129945616/orders', '/v1/users/[national-id]/orders'],
+      ['fnr=31129945616&x=1', 'fnr=[national-id]&x=1'],
+      ['(31129945616)', '([national-id])'],
+      ['"31129945616"', '"[national-id]"'],
+      ['id-31129945616', 'id-[national-id]'],
+      ['id_31129945616', 'id_[national-id]'],
+    ])
+      expect(redactText(text), text).toBe(masked);
+  });
+
   it('masks JWTs, Bearer and Basic credentials, and URL passwords', () => {
     expect(redactText(`Authorization: Bearer ${JWT}; then ${JWT}, Basic dXNlcjpwYXNz and postgres://drop:s3cret@db:5432/drop`)).toBe(
       `Authorization: Bearer ${FILTERED}; then [jwt], Basic ${FILTERED} and postgres://drop:${FILTERED}@db:5432/drop`,
