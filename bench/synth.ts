@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the synth time of one environment (DROP_ENV, default staging) beside a minimal
  * CDKTF app with one resource, measured the same way in the same run: each a fresh process
- * (`tsx <entry>`), as `npm run synth` runs it, into a temporary output directory. Wall time and
+ * (`tsx <entry>`, as issue 26 set the target; `npm run synth` and cdktf run `node --import tsx`,
+ * one process fewer), into a temporary output directory. Wall time and
  * CPU time (user + system of the process tree, bench/stats.ts): on a machine others share, CPU time
  * moves far less than wall time.
  */
